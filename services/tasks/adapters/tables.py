@@ -1,0 +1,89 @@
+"""The tasks service's own tables (plus the shared outbox and inbox)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    Uuid,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from shared.db import new_metadata
+from shared.messaging.tables import inbox_table, outbox_table
+
+metadata = new_metadata()
+outbox = outbox_table(metadata)
+inbox = inbox_table(metadata)
+
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("agency", Text, nullable=False),
+    Column("directive_id", Uuid, nullable=False, index=True),
+    Column("directive_reference", Text, nullable=False),
+    Column("assignment_index", Integer, nullable=False),
+    Column("occurrence", Integer),
+    Column("lead_code", Text),
+    Column("lead_name", Text, nullable=False),
+    Column("coordinating_units", JSONB, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("deadline", JSONB, nullable=False),
+    Column("due_date", Date),
+    Column("status", Text, nullable=False),
+    Column("percent", Integer, nullable=False, server_default=text("0")),
+    Column("overdue_notified", Boolean, nullable=False, server_default=text("false")),
+    Column("result", Text),
+    Column("staff_reached", Integer),
+    Column("completed_at", DateTime(timezone=True)),
+    Column("on_time", Boolean),
+    Column("pending_extension", JSONB),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint(
+        "status IN ('assigned', 'acknowledged', 'in_progress', 'completed', 'cancelled')",
+        name="status",
+    ),
+    CheckConstraint("percent BETWEEN 0 AND 100", name="percent"),
+    CheckConstraint("(status = 'completed') = (completed_at IS NOT NULL)", name="completed"),
+    Index("ix_tasks_unit", "agency", "lead_code"),
+    Index(
+        "ix_tasks_open_due",
+        "due_date",
+        postgresql_where=text("status IN ('assigned', 'acknowledged', 'in_progress')"),
+    ),
+)
+
+task_history = Table(
+    "task_history",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("task_id", Uuid, ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("data", JSONB, nullable=False),
+)
+
+# Local copy of each agency's unit directory, from chidao.org.v1.
+units = Table(
+    "units",
+    metadata,
+    Column("agency", Text, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("staff", Integer),
+    PrimaryKeyConstraint("agency", "code"),
+)

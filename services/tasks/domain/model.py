@@ -1,0 +1,166 @@
+"""The task aggregate: one duty of one lead unit, with its history.
+
+    assigned → acknowledged → in_progress → completed
+        └──────────┴──────────────┴────────→ cancelled (directive revoked)
+
+Progress may be reported at any open stage. An extension is requested with a reason
+and granted with a reason; the due date moves and the history keeps both (central
+practice: deadline changes need a reason and leave a trail). Overdue is not a status:
+an overdue task is still open and can still be completed, late. `task.overdue` is
+published once per task (each occurrence of a recurring duty is its own task), even
+if an extension later moves the deadline and that one passes too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from services.tasks.domain.calendar import effective_due_date, is_overdue
+from shared.contracts.values import Deadline, UnitRef
+
+
+class Status(StrEnum):
+    ASSIGNED = "assigned"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+OPEN = (Status.ASSIGNED, Status.ACKNOWLEDGED, Status.IN_PROGRESS)
+
+
+class InvalidTransition(Exception):
+    """The command does not apply to the task in its current state."""
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    kind: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PendingExtension:
+    requested_due_date: dt.date
+    reason: str
+
+
+@dataclass(frozen=True)
+class Task:
+    id: uuid.UUID
+    agency: str
+    directive_id: uuid.UUID
+    directive_reference: str
+    assignment_index: int
+    lead_unit: UnitRef
+    coordinating_units: tuple[UnitRef, ...]
+    action: str
+    deadline: Deadline
+    due_date: dt.date | None
+    occurrence: int | None = None
+    status: Status = Status.ASSIGNED
+    percent: int = 0
+    overdue_notified: bool = False
+    result: str | None = None
+    staff_reached: int | None = None
+    completed_at: dt.datetime | None = None
+    on_time: bool | None = None
+    pending_extension: PendingExtension | None = None
+    history: tuple[HistoryEntry, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.is_open and is_overdue(self.due_date, today)
+
+    def _require_open(self, what: str) -> None:
+        if not self.is_open:
+            raise InvalidTransition(f"cannot {what}: the task is {self.status}")
+
+    def _log(self, at: dt.datetime, kind: str, **data: Any) -> tuple[HistoryEntry, ...]:
+        return (*self.history, HistoryEntry(at, kind, data))
+
+    def acknowledge(self, at: dt.datetime, by: str | None) -> Task:
+        if self.status is not Status.ASSIGNED:
+            raise InvalidTransition(f"cannot acknowledge: the task is {self.status}")
+        return replace(self, status=Status.ACKNOWLEDGED,
+                       history=self._log(at, "acknowledged", by=by))
+
+    def report_progress(self, at: dt.datetime, percent: int, note: str) -> Task:
+        self._require_open("report progress")
+        if not 0 <= percent <= 100:
+            raise InvalidTransition("percent must be between 0 and 100")
+        if percent < self.percent:
+            raise InvalidTransition(f"progress cannot go back from {self.percent}% to {percent}%")
+        return replace(self, status=Status.IN_PROGRESS, percent=percent,
+                       history=self._log(at, "progress_reported", percent=percent, note=note))
+
+    def complete(self, at: dt.datetime, today: dt.date, result: str,
+                 staff_reached: int | None) -> Task:
+        self._require_open("complete")
+        if not result.strip():
+            raise InvalidTransition("completing needs a result")
+        on_time = self.due_date is None or today <= effective_due_date(self.due_date)
+        return replace(
+            self, status=Status.COMPLETED, percent=100, result=result,
+            staff_reached=staff_reached, completed_at=at, on_time=on_time,
+            history=self._log(at, "completed", result=result, on_time=on_time,
+                              staff_reached=staff_reached),
+        )
+
+    def request_extension(self, at: dt.datetime, new_due: dt.date, reason: str) -> Task:
+        self._require_open("request an extension")
+        if self.due_date is None:
+            raise InvalidTransition("the task has no deadline to extend")
+        if new_due <= self.due_date:
+            raise InvalidTransition(
+                f"the requested date {new_due:%d/%m/%Y} is not after the deadline "
+                f"{self.due_date:%d/%m/%Y}"
+            )
+        if not reason.strip():
+            raise InvalidTransition("an extension request needs a reason")
+        return replace(
+            self, pending_extension=PendingExtension(new_due, reason),
+            history=self._log(at, "extension_requested",
+                              requested_due_date=new_due.isoformat(), reason=reason),
+        )
+
+    def grant_extension(self, at: dt.datetime, reason: str,
+                        new_due: dt.date | None = None) -> Task:
+        self._require_open("grant an extension")
+        if self.pending_extension is None:
+            raise InvalidTransition("there is no pending extension request")
+        if not reason.strip():
+            raise InvalidTransition("granting an extension needs a reason")
+        granted = new_due or self.pending_extension.requested_due_date
+        if self.due_date is not None and granted <= self.due_date:
+            raise InvalidTransition("the new deadline must be after the current one")
+        return replace(
+            self, due_date=granted, pending_extension=None,
+            history=self._log(at, "extension_granted", previous_due_date=_iso(self.due_date),
+                              new_due_date=granted.isoformat(), reason=reason),
+        )
+
+    def cancel(self, at: dt.datetime, reason: str) -> Task:
+        self._require_open("cancel")
+        return replace(self, status=Status.CANCELLED,
+                       history=self._log(at, "cancelled", reason=reason))
+
+    def mark_overdue(self, at: dt.datetime, today: dt.date) -> Task | None:
+        """The task with its overdue flag set, or None when nothing changes."""
+        if not self.is_open or self.overdue_notified or not self.is_overdue(today):
+            return None
+        return replace(self, overdue_notified=True,
+                       history=self._log(at, "overdue", due_date=_iso(self.due_date)))
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None

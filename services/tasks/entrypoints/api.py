@@ -1,0 +1,167 @@
+"""HTTP API of the tasks service."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from services.tasks.adapters import repository as repo
+from services.tasks.domain.model import InvalidTransition, Status, Task
+from services.tasks.handlers import TaskService
+from shared.contracts.values import Deadline, UnitRef
+from shared.http import Conflict, NotFound
+
+router = APIRouter(prefix="/v1", tags=["tasks"])
+
+
+class HistoryView(BaseModel):
+    at: dt.datetime
+    kind: str
+    data: dict[str, Any]
+
+
+class TaskView(BaseModel):
+    id: uuid.UUID
+    agency: str
+    directive_id: uuid.UUID
+    directive_reference: str
+    assignment_index: int
+    occurrence: int | None
+    lead_unit: UnitRef
+    coordinating_units: list[UnitRef]
+    action: str
+    deadline: Deadline
+    due_date: dt.date | None
+    status: Status
+    percent: int
+    overdue: bool
+    result: str | None
+    staff_reached: int | None
+    completed_at: dt.datetime | None
+    on_time: bool | None
+    pending_extension: dict[str, Any] | None
+    history: list[HistoryView]
+
+    @classmethod
+    def of(cls, t: Task, today: dt.date) -> TaskView:
+        pending = t.pending_extension
+        return cls(
+            id=t.id, agency=t.agency, directive_id=t.directive_id,
+            directive_reference=t.directive_reference, assignment_index=t.assignment_index,
+            occurrence=t.occurrence, lead_unit=t.lead_unit,
+            coordinating_units=list(t.coordinating_units), action=t.action,
+            deadline=t.deadline, due_date=t.due_date, status=t.status, percent=t.percent,
+            overdue=t.is_overdue(today), result=t.result, staff_reached=t.staff_reached,
+            completed_at=t.completed_at, on_time=t.on_time,
+            pending_extension=(
+                {"requested_due_date": pending.requested_due_date, "reason": pending.reason}
+                if pending else None
+            ),
+            history=[HistoryView(at=h.at, kind=h.kind, data=h.data) for h in t.history],
+        )
+
+
+class AcknowledgeRequest(BaseModel):
+    by: str | None = Field(default=None, max_length=200)
+
+
+class ProgressRequest(BaseModel):
+    percent: int = Field(ge=0, le=100)
+    note: str = Field(default="", max_length=4000)
+
+
+class CompleteRequest(BaseModel):
+    result: str = Field(min_length=1, max_length=4000)
+    staff_reached: int | None = Field(default=None, ge=0)
+
+
+class ExtensionRequest(BaseModel):
+    requested_due_date: dt.date
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class GrantRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+    new_due_date: dt.date | None = None
+
+
+def service(request: Request) -> TaskService:
+    return request.app.state.tasks  # type: ignore[no-any-return]
+
+
+Service = Annotated[TaskService, Depends(service)]
+
+
+@router.get("/tasks")
+async def list_tasks(
+    svc: Service,
+    agency: str | None = None,
+    directive_id: uuid.UUID | None = None,
+    unit: Annotated[str | None, Query(description="Lead unit code or name")] = None,
+    status: Status | None = None,
+    overdue: bool | None = None,
+) -> list[TaskView]:
+    today = svc.clock.today()
+    async with svc.db.sessions() as session:
+        found = await repo.find(
+            session, agency=agency, directive_id=directive_id, unit=unit, status=status
+        )
+    views = [TaskView.of(t, today) for t in found]
+    if overdue is not None:
+        views = [v for v in views if v.overdue is overdue]
+    return views
+
+
+@router.get("/tasks/{task_id}")
+async def get_task(task_id: uuid.UUID, svc: Service) -> TaskView:
+    async with svc.db.sessions() as session:
+        task = await repo.get(session, task_id)
+    if task is None:
+        raise NotFound(f"task {task_id} not found")
+    return TaskView.of(task, svc.clock.today())
+
+
+async def _run(svc: TaskService, action: Any) -> TaskView:
+    try:
+        task = await action
+    except InvalidTransition as exc:
+        raise Conflict(str(exc)) from exc
+    return TaskView.of(task, svc.clock.today())
+
+
+@router.post("/tasks/{task_id}/acknowledge")
+async def acknowledge(task_id: uuid.UUID, body: AcknowledgeRequest, svc: Service) -> TaskView:
+    return await _run(svc, svc.acknowledge(task_id, body.by))
+
+
+@router.post("/tasks/{task_id}/progress")
+async def progress(task_id: uuid.UUID, body: ProgressRequest, svc: Service) -> TaskView:
+    return await _run(svc, svc.report_progress(task_id, body.percent, body.note))
+
+
+@router.post("/tasks/{task_id}/complete")
+async def complete(task_id: uuid.UUID, body: CompleteRequest, svc: Service) -> TaskView:
+    return await _run(svc, svc.complete(task_id, body.result, body.staff_reached))
+
+
+@router.post("/tasks/{task_id}/extension-request")
+async def request_extension(
+    task_id: uuid.UUID, body: ExtensionRequest, svc: Service
+) -> TaskView:
+    return await _run(
+        svc, svc.request_extension(task_id, body.requested_due_date, body.reason)
+    )
+
+
+@router.post("/tasks/{task_id}/extension-grant")
+async def grant_extension(task_id: uuid.UUID, body: GrantRequest, svc: Service) -> TaskView:
+    return await _run(svc, svc.grant_extension(task_id, body.reason, body.new_due_date))
+
+
+@router.post("/tasks/overdue-scan", tags=["operations"])
+async def overdue_scan(svc: Service) -> dict[str, int]:
+    return {"flagged": await svc.scan_overdue()}

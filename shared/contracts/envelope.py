@@ -1,0 +1,114 @@
+"""CloudEvents 1.0 binary mode on Kafka.
+
+The attributes travel as `ce_*` headers, the event data as the JSON value, the
+aggregate id as the key. `traceparent` rides along so a consumer continues the trace
+of whoever caused the event. Reading is strict: a message we cannot trust fails here
+with a `PoisonMessage` that says why, and goes to the dead-letter topic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from shared.contracts.events import EVENTS_BY_TYPE, Event
+
+SPEC_VERSION = "1.0"
+CONTENT_TYPE = "application/json"
+REQUIRED_HEADERS = ("ce_id", "ce_source", "ce_type", "ce_specversion", "ce_time")
+
+
+class PoisonMessage(Exception):
+    """A message that no retry can fix: bad headers, bad JSON, schema-invalid data."""
+
+
+@dataclass(frozen=True)
+class Envelope:
+    event: Event
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    source: str = "chidao"
+    time: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    traceparent: str | None = None
+
+    @property
+    def type(self) -> str:
+        return self.event.ce_type
+
+    @property
+    def subject(self) -> str:
+        return self.event.key
+
+    def headers(self) -> dict[str, str]:
+        headers = {
+            "ce_id": self.id,
+            "ce_source": self.source,
+            "ce_type": self.type,
+            "ce_specversion": SPEC_VERSION,
+            "ce_time": self.time.isoformat(),
+            "ce_subject": self.subject,
+            "content-type": CONTENT_TYPE,
+        }
+        if self.traceparent:
+            headers["traceparent"] = self.traceparent
+        return headers
+
+    def value(self) -> bytes:
+        return self.event.model_dump_json().encode()
+
+
+def kafka_headers(headers: dict[str, str]) -> list[tuple[str, bytes]]:
+    return [(k, v.encode()) for k, v in headers.items()]
+
+
+def decode_headers(raw: list[tuple[str, bytes]] | tuple[tuple[str, bytes], ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in raw:
+        try:
+            out[key] = value.decode() if value is not None else ""
+        except UnicodeDecodeError as exc:
+            raise PoisonMessage(f"header {key!r} is not UTF-8") from exc
+    return out
+
+
+def read_envelope(headers: dict[str, str], value: bytes | None) -> Envelope:
+    """Validate headers and data; raise PoisonMessage naming the first problem."""
+    missing = [h for h in REQUIRED_HEADERS if not headers.get(h)]
+    if missing:
+        raise PoisonMessage(f"missing CloudEvents headers: {', '.join(missing)}")
+    if headers["ce_specversion"] != SPEC_VERSION:
+        raise PoisonMessage(f"unsupported ce_specversion {headers['ce_specversion']!r}")
+    model = EVENTS_BY_TYPE.get(headers["ce_type"])
+    if model is None:
+        raise UnknownEventType(headers["ce_type"])
+    if value is None:
+        raise PoisonMessage("empty message value")
+    try:
+        event = model.model_validate_json(value)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        raise PoisonMessage(
+            f"{headers['ce_type']} does not match its schema: {where}: {first['msg']}"
+        ) from exc
+    try:
+        time = dt.datetime.fromisoformat(headers["ce_time"])
+    except ValueError as exc:
+        raise PoisonMessage(f"ce_time is not an ISO timestamp: {headers['ce_time']!r}") from exc
+    return Envelope(
+        event=event,
+        id=headers["ce_id"],
+        source=headers["ce_source"],
+        time=time,
+        traceparent=headers.get("traceparent"),
+    )
+
+
+class UnknownEventType(Exception):
+    """A type this build does not know: not poison for everyone, so callers decide."""
+
+    def __init__(self, ce_type: str) -> None:
+        super().__init__(f"unknown event type {ce_type!r}")
+        self.ce_type = ce_type

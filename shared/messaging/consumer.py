@@ -1,0 +1,188 @@
+"""Consuming public events: envelope check, inbox, retries, dead-letter topic.
+
+Design note
+- FastStream subscriber with `AckPolicy.MANUAL` and a raw decoder: we see the bytes
+  before anything parses them, and we commit the offset ourselves, only after the
+  handler's transaction (effect + inbox row) committed, or after the message was
+  safely written to the dead-letter topic. A crash in between means redelivery,
+  which the inbox turns into a no-op.
+- A message that cannot be read (headers, JSON, schema) is poison: straight to
+  `chidao.dlq.<service>`. A handler that fails is retried `max_attempts` times with
+  exponential backoff, then dead-lettered. Either way the partition moves on.
+- Dead letters keep the original key, value and headers, and add `dlq_error`,
+  `dlq_source_topic`, `dlq_source_partition`, `dlq_source_offset`, `dlq_consumer`,
+  `dlq_failed_at`, so `chidao dlq redrive` can send them back unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from aiokafka import AIOKafkaProducer, ConsumerRecord
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from opentelemetry import trace
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.contracts.envelope import (
+    Envelope,
+    PoisonMessage,
+    UnknownEventType,
+    decode_headers,
+    read_envelope,
+)
+from shared.contracts.events import Event, dlq_topic
+from shared.db import Database
+from shared.messaging.inbox import first_delivery
+from shared.telemetry import context_from_traceparent
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("chidao.consumer")
+
+Handler = Callable[[AsyncSession, Any], Awaitable[None]]
+
+
+class DeadLetters:
+    def __init__(self, service: str, producer: Callable[[], AIOKafkaProducer]) -> None:
+        self.topic = dlq_topic(service)
+        self.service = service
+        self._producer = producer
+        self.count = 0
+
+    async def send(self, record: ConsumerRecord[bytes, bytes], error: str) -> None:
+        headers = list(record.headers or ())
+        headers += [
+            ("dlq_error", error[:4000].encode()),
+            ("dlq_source_topic", record.topic.encode()),
+            ("dlq_source_partition", str(record.partition).encode()),
+            ("dlq_source_offset", str(record.offset).encode()),
+            ("dlq_consumer", self.service.encode()),
+            ("dlq_failed_at", dt.datetime.now(dt.UTC).isoformat().encode()),
+        ]
+        future = await self._producer().send(
+            self.topic, value=record.value, key=record.key, headers=headers
+        )
+        await future
+        self.count += 1
+        log.error(
+            "dead-lettered %s[%d]@%d: %s", record.topic, record.partition, record.offset, error
+        )
+
+
+class EventConsumer:
+    """Dispatches the events of some topics to handlers, one transaction each."""
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        db: Database,
+        inbox: Table,
+        handlers: Mapping[type[Event], Handler],
+        dead_letters: DeadLetters,
+        max_attempts: int = 4,
+        backoff_s: float = 0.2,
+    ) -> None:
+        self.service = service
+        self.db = db
+        self.inbox = inbox
+        self.handlers = dict(handlers)
+        self.dead_letters = dead_letters
+        self.max_attempts = max_attempts
+        self.backoff_s = backoff_s
+        self.handled = 0
+
+    @property
+    def topics(self) -> list[str]:
+        return sorted({event_type.topic for event_type in self.handlers})
+
+    def subscribe(self, broker: KafkaBroker) -> None:
+        async def keep_bytes(message: Any) -> Any:
+            return message.body
+
+        @broker.subscriber(
+            *self.topics,
+            group_id=self.service,
+            ack_policy=AckPolicy.MANUAL,
+            decoder=keep_bytes,
+            auto_offset_reset="earliest",
+        )
+        async def on_message(body: bytes, message: KafkaMessage) -> None:
+            await self.handle(message.raw_message)
+            try:
+                await message.ack()
+            except Exception as exc:  # noqa: BLE001 - redelivery is safe (inbox)
+                log.warning("offset commit failed, the message will be redelivered: %s", exc)
+
+    async def handle(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        """Handle one record; returns once it is safely handled or dead-lettered."""
+        try:
+            envelope = read_envelope(decode_headers(record.headers or ()), record.value)
+        except (PoisonMessage, UnknownEventType) as exc:
+            await self._dead_letter(record, f"{type(exc).__name__}: {exc}")
+            return
+        handler = self.handlers.get(type(envelope.event))
+        if handler is None:
+            return  # another event on a topic we read; not ours to handle
+        with tracer.start_as_current_span(
+            f"consume {envelope.type}",
+            context=context_from_traceparent(envelope.traceparent),
+            kind=trace.SpanKind.CONSUMER,
+            attributes={
+                "messaging.destination.name": record.topic,
+                "messaging.kafka.partition": record.partition,
+                "messaging.kafka.offset": record.offset,
+                "cloudevents.event_id": envelope.id,
+            },
+        ) as span:
+            for attempt in range(1, self.max_attempts + 1):
+                try:
+                    await self._handle_once(record, envelope, handler)
+                    self.handled += 1
+                    return
+                except Exception as exc:  # noqa: BLE001 - retried, then dead-lettered
+                    span.record_exception(exc)
+                    if attempt == self.max_attempts:
+                        await self._dead_letter(
+                            record, f"handler failed {attempt} times: {type(exc).__name__}: {exc}"
+                        )
+                        return
+                    delay = self.backoff_s * 2 ** (attempt - 1)
+                    log.warning("handler failed (attempt %d), retry in %.2fs: %s",
+                                attempt, delay, exc)
+                    await asyncio.sleep(delay)
+
+    async def _handle_once(
+        self, record: ConsumerRecord[bytes, bytes], envelope: Envelope, handler: Handler
+    ) -> None:
+        async with self.db.transaction() as session:
+            fresh = await first_delivery(
+                session,
+                self.inbox,
+                consumer=self.service,
+                event_id=envelope.id,
+                event_type=envelope.type,
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+            )
+            if fresh:
+                await handler(session, envelope)
+
+    async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], error: str) -> None:
+        # Keep trying: committing the offset without the dead letter would lose it.
+        delay = 0.5
+        while True:
+            try:
+                await self.dead_letters.send(record, error)
+                return
+            except Exception as exc:  # noqa: BLE001
+                log.error("dead-letter publish failed, retrying in %.1fs: %s", delay, exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)

@@ -1,0 +1,36 @@
+"""Inbox: the ids of events a consumer has handled, written in the same transaction
+as the handler's effect. A redelivered event finds its id and does nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import Table
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def first_delivery(
+    session: AsyncSession,
+    table: Table,
+    *,
+    consumer: str,
+    event_id: str,
+    event_type: str,
+    topic: str,
+    partition: int,
+    offset: int,
+) -> bool:
+    """Record the event as handled; False when it already was (a duplicate)."""
+    result = await session.execute(
+        insert(table)
+        .values(
+            consumer=consumer,
+            event_id=event_id,
+            event_type=event_type,
+            topic=topic,
+            partition=partition,
+            offset=offset,
+        )
+        .on_conflict_do_nothing()
+        .returning(table.c.event_id)
+    )
+    return result.first() is not None

@@ -1,0 +1,59 @@
+"""Transactional outbox: events are rows written in the same transaction as the state
+change they describe, so a state change without its event (or the reverse) cannot
+exist. The relay (relay.py) publishes the rows afterwards."""
+
+from __future__ import annotations
+
+from sqlalchemy import Table, insert, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.clock import Clock
+from shared.contracts.envelope import Envelope
+from shared.contracts.events import Event
+from shared.telemetry import current_traceparent
+
+
+def notify_channel(service: str) -> str:
+    return f"outbox_{service}"
+
+
+class Outbox:
+    def __init__(self, table: Table, service: str, clock: Clock) -> None:
+        self.table = table
+        self.service = service
+        self.clock = clock
+
+    async def add(self, session: AsyncSession, *events: Event) -> list[Envelope]:
+        """Stage events in the caller's transaction; they are published after commit."""
+        if not events:
+            return []
+        traceparent = current_traceparent()
+        envelopes = [
+            Envelope(
+                event=e,
+                source=f"chidao/{self.service}",
+                time=self.clock.now(),
+                traceparent=traceparent,
+            )
+            for e in events
+        ]
+        await session.execute(
+            insert(self.table),
+            [
+                {
+                    "event_id": env.id,
+                    "event_type": env.type,
+                    "topic": env.event.topic,
+                    "key": env.subject,
+                    "headers": env.headers(),
+                    "value": env.value(),
+                    "traceparent": traceparent,
+                }
+                for env in envelopes
+            ],
+        )
+        # Delivered by PostgreSQL only if and when this transaction commits.
+        await session.execute(
+            text("SELECT pg_notify(:channel, '')"), {"channel": notify_channel(self.service)}
+        )
+        return envelopes

@@ -1,0 +1,198 @@
+"""The outbox relay: publishes committed outbox rows to Kafka, in order, at least once.
+
+Design note
+- One active relay per service: the relay holds a PostgreSQL advisory lock on its own
+  connection. Other instances stand by and take over when that connection dies, so
+  several instances are safe and events of one aggregate keep their order.
+- Woken by LISTEN/NOTIFY (the outbox writes `pg_notify` in the business transaction),
+  with a one-second poll as a safety net.
+- Idempotent producer with acks=all: broker-side retries never duplicate or reorder.
+  A row is marked published only after Kafka acknowledged it. A crash between the
+  acknowledgement and the mark republishes the row with the same `ce_id`; consumers
+  drop it through their inbox, so effects stay exactly once.
+- A failed send leaves the rows pending, counts the attempt, backs off, and recreates
+  the producer (aiokafka's idempotent producer can stay stuck after
+  OutOfOrderSequenceNumber, aiokafka #1017).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zlib
+from collections.abc import Callable
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from opentelemetry import trace
+from sqlalchemy import Table, select, update
+from sqlalchemy.sql import func
+
+from shared.db import Database, asyncpg_dsn
+from shared.messaging.outbox import notify_channel
+from shared.telemetry import context_from_traceparent, current_traceparent
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("chidao.relay")
+
+
+def new_producer(bootstrap_servers: str) -> AIOKafkaProducer:
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap_servers,
+        enable_idempotence=True,
+        acks="all",
+        linger_ms=5,
+        max_batch_size=256 * 1024,
+        request_timeout_ms=15000,
+    )
+
+
+class Relay:
+    def __init__(
+        self,
+        db: Database,
+        table: Table,
+        service: str,
+        producer_factory: Callable[[], AIOKafkaProducer],
+        batch_size: int = 500,
+    ) -> None:
+        self.db = db
+        self.table = table
+        self.service = service
+        self.producer_factory = producer_factory
+        self.batch_size = batch_size
+        self._wake = asyncio.Event()
+        self.published = 0
+        self.active = False
+
+    async def run(self) -> None:
+        """Run until cancelled: wait for the lock, then publish whenever woken."""
+        lock_key = zlib.crc32(f"chidao-relay-{self.service}".encode())
+        while True:
+            conn = await asyncpg.connect(asyncpg_dsn(self.db.url))
+            try:
+                while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", lock_key):
+                    await asyncio.sleep(1.0)
+                await conn.add_listener(notify_channel(self.service), self._on_notify)
+                self.active = True
+                log.info("outbox relay active")
+                await self._publish_loop()
+            except (OSError, asyncpg.PostgresError) as exc:
+                log.warning("outbox relay lost its database connection: %s", exc)
+                await asyncio.sleep(1.0)
+            finally:
+                self.active = False
+                await _close_quietly(conn)
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()
+
+    async def _publish_loop(self) -> None:
+        producer = self.producer_factory()
+        await producer.start()
+        backoff = 0.5
+        try:
+            while True:
+                self._wake.clear()
+                try:
+                    sent = await self.publish_batch(producer)
+                    backoff = 0.5
+                except Exception as exc:  # noqa: BLE001 - any send failure: retry later
+                    log.warning("outbox publish failed, retrying in %.1fs: %s", backoff, exc)
+                    await self._record_failure(str(exc))
+                    await _stop_quietly(producer)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 10.0)
+                    producer = self.producer_factory()
+                    await producer.start()
+                    continue
+                if sent < self.batch_size:
+                    try:
+                        await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+                    except TimeoutError:
+                        pass
+        finally:
+            await _stop_quietly(producer)
+
+    async def publish_batch(self, producer: AIOKafkaProducer) -> int:
+        t = self.table
+        async with self.db.transaction() as session:
+            rows = (
+                await session.execute(
+                    select(t.c.id, t.c.topic, t.c.key, t.c.headers, t.c.value, t.c.traceparent,
+                           t.c.event_type)
+                    .where(t.c.published_at.is_(None))
+                    .order_by(t.c.id)
+                    .limit(self.batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not rows:
+                return 0
+            futures = []
+            for row in rows:
+                parent = context_from_traceparent(row.traceparent)
+                with tracer.start_as_current_span(
+                    f"publish {row.event_type}",
+                    context=parent,
+                    kind=trace.SpanKind.PRODUCER,
+                    attributes={"messaging.destination.name": row.topic,
+                                "messaging.kafka.message.key": row.key},
+                ):
+                    headers = dict(row.headers)
+                    traceparent = current_traceparent()
+                    if traceparent:
+                        headers["traceparent"] = traceparent
+                    futures.append(
+                        await producer.send(
+                            row.topic,
+                            value=row.value,
+                            key=row.key.encode(),
+                            headers=[(k, v.encode()) for k, v in headers.items()],
+                        )
+                    )
+            await asyncio.gather(*futures)
+            await session.execute(
+                update(t)
+                .where(t.c.id.in_([r.id for r in rows]))
+                .values(published_at=func.now(), attempts=t.c.attempts + 1)
+            )
+        self.published += len(rows)
+        return len(rows)
+
+    async def _record_failure(self, error: str) -> None:
+        t = self.table
+        try:
+            async with self.db.transaction() as session:
+                oldest = (
+                    select(t.c.id).where(t.c.published_at.is_(None)).order_by(t.c.id).limit(1)
+                ).scalar_subquery()
+                await session.execute(
+                    update(t)
+                    .where(t.c.id == oldest)
+                    .values(attempts=t.c.attempts + 1, last_error=error[:2000])
+                )
+        except Exception:  # noqa: BLE001 - bookkeeping only
+            log.exception("could not record outbox failure")
+
+    async def backlog(self) -> int:
+        t = self.table
+        async with self.db.sessions() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(t).where(t.c.published_at.is_(None))
+            )
+        return int(count or 0)
+
+
+async def _stop_quietly(producer: AIOKafkaProducer) -> None:
+    try:
+        await producer.stop()
+    except Exception:  # noqa: BLE001
+        log.debug("producer stop failed", exc_info=True)
+
+
+async def _close_quietly(conn: asyncpg.Connection) -> None:
+    try:
+        await conn.close()
+    except Exception:  # noqa: BLE001
+        log.debug("connection close failed", exc_info=True)

@@ -1,0 +1,194 @@
+"""What every service process is made of, assembled the same way for all four.
+
+`ServiceRuntime` owns the clock, the database, the outbox and its relay, the Kafka
+broker with the service's consumers, and background jobs; `create_app` wraps it in a
+FastAPI application whose lifespan migrates the database, starts everything, and
+stops it in reverse order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, FastAPI, HTTPException
+from faststream.kafka import KafkaBroker
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from pydantic import BaseModel
+from sqlalchemy import MetaData, text
+
+from shared import migrations
+from shared.clock import Clock, parse_clock_setting
+from shared.contracts.events import Event
+from shared.db import Database
+from shared.http import install_error_handlers
+from shared.messaging.consumer import DeadLetters, EventConsumer, Handler
+from shared.messaging.outbox import Outbox
+from shared.messaging.relay import Relay, new_producer
+from shared.messaging.tables import inbox_table, outbox_table
+from shared.settings import ServiceSettings
+from shared.telemetry import setup_logging, setup_tracing
+
+log = logging.getLogger(__name__)
+
+Job = Callable[[], Awaitable[None]]
+
+
+class ServiceRuntime:
+    def __init__(
+        self,
+        name: str,
+        settings: ServiceSettings,
+        metadata: MetaData,
+        migrations_dir: Path,
+    ) -> None:
+        self.name = name
+        self.settings = settings
+        self.metadata = metadata
+        self.migrations_dir = migrations_dir
+        self.clock: Clock = parse_clock_setting(settings.clock)
+        self.db = Database(settings.database_url)
+        self.outbox_table = outbox_table(metadata) if "outbox" not in metadata.tables else (
+            metadata.tables["outbox"]
+        )
+        self.inbox_table = inbox_table(metadata) if "inbox" not in metadata.tables else (
+            metadata.tables["inbox"]
+        )
+        self.outbox = Outbox(self.outbox_table, name, self.clock)
+        self.broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id=f"chidao-{name}")
+        self._producer: AIOKafkaProducer | None = None
+        self.dead_letters = DeadLetters(name, self.producer)
+        self.relay = Relay(
+            self.db,
+            self.outbox_table,
+            name,
+            lambda: new_producer(settings.kafka_bootstrap_servers),
+        )
+        self.consumer: EventConsumer | None = None
+        self.jobs: list[Job] = []
+        self.startup: list[Job] = []
+        self.clock_listeners: list[Job] = []
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def producer(self) -> AIOKafkaProducer:
+        assert self._producer is not None, "producer used before start"
+        return self._producer
+
+    def consume(self, handlers: Mapping[type[Event], Handler]) -> None:
+        self.consumer = EventConsumer(
+            service=self.name,
+            db=self.db,
+            inbox=self.inbox_table,
+            handlers=handlers,
+            dead_letters=self.dead_letters,
+            max_attempts=self.settings.max_attempts,
+            backoff_s=self.settings.retry_backoff_s,
+        )
+        self.consumer.subscribe(self.broker)
+
+    def every(self, seconds: float, job: Job) -> None:
+        """Run `job` periodically in the background (e.g. the overdue scan)."""
+
+        async def loop() -> None:
+            while True:
+                try:
+                    await job()
+                except Exception:  # noqa: BLE001 - a periodic job must keep running
+                    log.exception("background job failed")
+                await asyncio.sleep(seconds)
+
+        self.jobs.append(loop)
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        await asyncio.to_thread(
+            migrations.upgrade, self.migrations_dir, self.settings.database_url
+        )
+        self._producer = new_producer(self.settings.kafka_bootstrap_servers)
+        await self._producer.start()
+        await self.broker.start()
+        for step in self.startup:
+            await step()
+        self._tasks = [asyncio.create_task(self.relay.run())]
+        self._tasks += [asyncio.create_task(job()) for job in self.jobs]
+        log.info("%s started", self.name)
+        try:
+            yield
+        finally:
+            for task in self._tasks:
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self.broker.stop()
+            await self._producer.stop()
+            await self.db.dispose()
+
+    async def health(self) -> dict[str, Any]:
+        checks: dict[str, Any] = {}
+        try:
+            async with self.db.sessions() as session:
+                await session.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["database"] = f"error: {exc}"
+        checks["relay"] = "active" if self.relay.active else "standby"
+        checks["outbox_backlog"] = await self.relay.backlog() if checks["database"] == "ok" else None
+        checks["published"] = self.relay.published
+        checks["handled"] = self.consumer.handled if self.consumer else 0
+        checks["dead_lettered"] = self.dead_letters.count
+        return checks
+
+
+class ClockSetting(BaseModel):
+    now: dt.datetime
+    frozen: bool = False
+
+
+def create_app(runtime: ServiceRuntime, routers: list[APIRouter], title: str) -> FastAPI:
+    setup_logging(runtime.name, runtime.settings.log_level)
+    setup_tracing(runtime.name, runtime.settings.state_dir, runtime.settings.otlp_endpoint)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        async with runtime.running():
+            yield
+
+    app = FastAPI(title=title, lifespan=lifespan)
+    install_error_handlers(app)
+    app.state.runtime = runtime
+
+    @app.get("/health", tags=["operations"])
+    async def health() -> Any:
+        checks = await runtime.health()
+        if checks["database"] != "ok":
+            raise HTTPException(503, detail=checks)
+        return {"status": "ok", "service": runtime.name, **checks}
+
+    @app.get("/v1/clock", tags=["operations"])
+    async def get_clock() -> ClockSetting:
+        return ClockSetting(now=runtime.clock.now(), frozen=runtime.clock.frozen)
+
+    @app.put("/v1/clock", tags=["operations"])
+    async def set_clock(setting: ClockSetting) -> ClockSetting:
+        if not runtime.settings.clock_control:
+            raise HTTPException(403, detail="clock control is off (CHIDAO_CLOCK_CONTROL)")
+        runtime.clock.set(setting.now, frozen=setting.frozen)
+        for listener in runtime.clock_listeners:
+            await listener()
+        return ClockSetting(now=runtime.clock.now(), frozen=runtime.clock.frozen)
+
+    for router in routers:
+        app.include_router(router)
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="/health")
+    return app
+
+
+def serve(app: FastAPI, settings: ServiceSettings) -> None:
+    import uvicorn
+
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
