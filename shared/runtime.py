@@ -33,7 +33,7 @@ from shared.messaging.outbox import Outbox
 from shared.messaging.relay import Relay, new_producer
 from shared.messaging.tables import inbox_table, outbox_table
 from shared.settings import ServiceSettings
-from shared.telemetry import setup_logging, setup_tracing
+from shared.telemetry import current_trace_id, setup_logging, setup_tracing
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +181,15 @@ def create_app(runtime: ServiceRuntime, routers: list[APIRouter], title: str) ->
         for listener in runtime.clock_listeners:
             await listener()
         return ClockSetting(now=runtime.clock.now(), frozen=runtime.clock.frozen)
+
+    @app.middleware("http")
+    async def trace_header(request: Any, call_next: Any) -> Any:
+        # Lets a caller (the CLI, the demo, an operator) follow the trace it caused.
+        response = await call_next(request)
+        trace_id = current_trace_id()
+        if trace_id:
+            response.headers["X-Trace-Id"] = trace_id
+        return response
 
     for router in routers:
         app.include_router(router)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import fcntl
 import hashlib
@@ -12,7 +13,6 @@ import shutil
 import subprocess
 import time
 import uuid
-import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path

@@ -15,9 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Value(BaseModel):
-    """Base of every contract type: immutable, unknown fields refused."""
+    """Base of every contract type: immutable. Unknown fields are ignored, not refused:
+    a reader built against v1 must accept a v1 event that gained an optional field
+    (the compatible evolution the contracts allow)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
 
 class UnitKind(StrEnum):

@@ -1,0 +1,136 @@
+"""The `chidao` command: run the local stack, the demo, imports, traces, dead letters."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+import typer
+from rich.console import Console
+
+from chidao import contracts
+from chidao.stack.cli import register as register_stack
+from shared.settings import REPO_ROOT
+
+app = typer.Typer(help="chidao: directives, tasks, inspections and reports on Kafka.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+dlq_app = typer.Typer(help="Dead-letter topics: list and redrive failed messages.")
+app.add_typer(dlq_app, name="dlq")
+register_stack(app)
+console = Console()
+err = Console(stderr=True)
+
+
+def state_dir() -> Path:
+    return Path(os.environ.get("CHIDAO_STATE_DIR", REPO_ROOT / ".state"))
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@app.command()
+def demo() -> None:
+    """Import and issue the seed letter on the local stack; show each unit's tasks."""
+    from chidao.demo import DemoError, run
+
+    try:
+        run(console)
+    except DemoError as exc:
+        raise fail(str(exc)) from exc
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="Plain-text letter (UTF-8).")],
+    agency: Annotated[str | None, typer.Option(help="Agency whose unit directory applies.")] = None,
+    url: Annotated[str, typer.Option(envvar="DIRECTIVES_URL")] = "http://127.0.0.1:8001",
+) -> None:
+    """Import a letter as a draft directive and print it (JSON)."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise fail(f"{file}: no such file") from None
+    except UnicodeDecodeError:
+        raise fail(f"{file}: not UTF-8 text") from None
+    except OSError as exc:
+        raise fail(f"{file}: {exc.strerror}") from None
+    if not text.strip():
+        raise fail(f"{file}: the file is empty")
+    try:
+        response = httpx.post(f"{url}/v1/directives/import",
+                              json={"text": text, "agency": agency}, timeout=30)
+    except httpx.HTTPError:
+        raise fail(f"directives service not reachable at {url} (start it: chidao up)") from None
+    if response.status_code >= 400:
+        detail = response.json().get("detail")
+        message = detail[0]["message"] if isinstance(detail, list) else detail
+        raise fail(f"{file}: {message}")
+    console.print_json(json.dumps(response.json(), ensure_ascii=False))
+
+
+@app.command()
+def trace(trace_id: str) -> None:
+    """Print the span tree of one trace across every service."""
+    from chidao.traces import load_spans, span_tree
+
+    spans = load_spans(state_dir(), trace_id.lower())
+    if not spans:
+        raise fail(f"no spans of trace {trace_id} in {state_dir() / 'traces'}")
+    console.print(span_tree(trace_id, spans))
+
+
+@app.command("contracts")
+def write_contracts(
+    check: Annotated[bool, typer.Option(help="Fail if a committed schema is stale.")] = False,
+) -> None:
+    """Generate contracts/<ce_type>.schema.json from the event models."""
+    if check:
+        stale = [name for name, text in contracts.expected_files().items()
+                 if not (contracts.CONTRACTS_DIR / name).exists()
+                 or (contracts.CONTRACTS_DIR / name).read_text(encoding="utf-8") != text]
+        if stale:
+            raise fail(f"stale contracts: {', '.join(stale)} (run: chidao contracts)")
+        console.print("contracts are up to date")
+        return
+    for path in contracts.write():
+        console.print(f"wrote {path.relative_to(REPO_ROOT)}")
+
+
+def _bootstrap() -> str:
+    return os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+
+
+@dlq_app.command("list")
+def dlq_list(service: str) -> None:
+    """Show the dead letters of a service, with the error and the source offset."""
+    from rich.table import Table
+
+    from chidao.dlq import read_all
+
+    letters = asyncio.run(read_all(_bootstrap(), service))
+    table = Table(title=f"chidao.dlq.{service}: {len(letters)} message(s)")
+    for column in ("offset", "source", "type", "error"):
+        table.add_column(column)
+    for letter in letters:
+        table.add_row(str(letter.offset), letter.source, letter.headers.get("ce_type", "?"),
+                      letter.error)
+    console.print(table)
+
+
+@dlq_app.command("redrive")
+def dlq_redrive(service: str) -> None:
+    """Send the service's dead letters back to their source topics (once each)."""
+    from chidao.dlq import redrive
+
+    count = asyncio.run(redrive(_bootstrap(), service))
+    console.print(f"redriven {count} message(s) from chidao.dlq.{service}")
+
+
+if __name__ == "__main__":
+    app()

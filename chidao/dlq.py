@@ -1,0 +1,102 @@
+"""Dead-letter topics: list what failed and why, and redrive it.
+
+Redriving sends each dead letter back to its source topic with its original key,
+value and headers (the `dlq_*` headers removed), then commits the DLQ offset, so a
+message is redriven once. Consumers drop duplicates through their inbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from shared.contracts.events import dlq_topic
+
+
+@dataclass
+class DeadLetter:
+    partition: int
+    offset: int
+    headers: dict[str, str]
+    key: bytes | None
+    value: bytes | None
+    raw_headers: list[tuple[str, bytes]]
+
+    @property
+    def error(self) -> str:
+        return self.headers.get("dlq_error", "")
+
+    @property
+    def source(self) -> str:
+        h = self.headers
+        return f"{h.get('dlq_source_topic')}[{h.get('dlq_source_partition')}]@{h.get('dlq_source_offset')}"
+
+
+def _consumer(bootstrap: str, service: str, group: str | None) -> AIOKafkaConsumer:
+    return AIOKafkaConsumer(
+        dlq_topic(service),
+        bootstrap_servers=bootstrap,
+        group_id=group,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
+
+
+async def read_all(bootstrap: str, service: str, group: str | None = None) -> list[DeadLetter]:
+    """Everything in the service's DLQ (or, with a group, what that group has not
+    committed yet)."""
+    consumer = _consumer(bootstrap, service, group)
+    await consumer.start()
+    try:
+        partitions = consumer.partitions_for_topic(dlq_topic(service)) or set()
+        tps = [TopicPartition(dlq_topic(service), p) for p in partitions]
+        if not tps:
+            return []
+        ends = await consumer.end_offsets(tps)
+        letters: list[DeadLetter] = []
+        while any(await _behind(consumer, tp, ends[tp]) for tp in tps):
+            batch = await consumer.getmany(timeout_ms=1000)
+            for records in batch.values():
+                for r in records:
+                    raw = list(r.headers or ())
+                    letters.append(DeadLetter(
+                        partition=r.partition, offset=r.offset,
+                        headers={k: v.decode(errors="replace") for k, v in raw},
+                        key=r.key, value=r.value, raw_headers=raw,
+                    ))
+        return letters
+    finally:
+        await consumer.stop()
+
+
+async def _behind(consumer: AIOKafkaConsumer, tp: TopicPartition, end: int) -> bool:
+    return await consumer.position(tp) < end
+
+
+async def redrive(bootstrap: str, service: str) -> int:
+    group = f"chidao-dlq-redrive-{service}"
+    letters = await read_all(bootstrap, service, group)
+    if not letters:
+        return 0
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
+    await producer.start()
+    try:
+        for letter in letters:
+            headers = [(k, v) for k, v in letter.raw_headers if not k.startswith("dlq_")]
+            await producer.send_and_wait(
+                letter.headers["dlq_source_topic"], value=letter.value, key=letter.key,
+                headers=headers,
+            )
+    finally:
+        await producer.stop()
+    consumer = _consumer(bootstrap, service, group)
+    await consumer.start()
+    try:
+        last: dict[TopicPartition, int] = {}
+        for letter in letters:
+            last[TopicPartition(dlq_topic(service), letter.partition)] = letter.offset + 1
+        await consumer.commit(last)
+    finally:
+        await consumer.stop()
+    return len(letters)

@@ -1,0 +1,201 @@
+"""``LocalStack``: Kafka, PostgreSQL and the services of one state folder, as one object."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chidao.stack import kafka, postgres
+from chidao.stack.paths import StatePaths, default_state_dir
+from chidao.stack.procs import StackError
+from chidao.stack.services import SERVICES, ServiceManager, default_ports
+
+ALL: tuple[str, ...] = SERVICES
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+@dataclass(frozen=True)
+class StackInfo:
+    """Where each part listens, and which parts this ``up`` call started."""
+
+    state_dir: Path
+    bootstrap_servers: str
+    postgres: str
+    services: dict[str, str]
+    started: list[str] = field(default_factory=list)
+
+    def addresses(self) -> dict[str, str]:
+        return {"kafka": self.bootstrap_servers, "postgres": self.postgres, **self.services}
+
+
+@dataclass(frozen=True)
+class PartStatus:
+    name: str
+    pid: int | None
+    running: bool
+    address: str
+    healthy: bool
+
+
+class LocalStack:
+    def __init__(
+        self,
+        state_dir: Path | None = None,
+        kafka_port: int | None = None,
+        postgres_port: int | None = None,
+        service_ports: dict[str, int] | None = None,
+        extra_env: dict[str, str] | None = None,
+        *,
+        kafka_controller_port: int | None = None,
+        kafka_libs: Path | None = None,
+        service_module: str = "services.{name}",
+    ) -> None:
+        self.paths = StatePaths((state_dir or default_state_dir()).resolve())
+        libs_env = os.environ.get("CHIDAO_KAFKA_LIBS")
+        libs = kafka_libs or (Path(libs_env) if libs_env else self.paths.kafka_libs)
+        self.kafka = kafka.KafkaSettings(
+            port=kafka_port or _env_int("KAFKA_PORT", 9092),
+            controller_port=kafka_controller_port or _env_int("KAFKA_CONTROLLER_PORT", 9093),
+            libs=libs.resolve(),
+        )
+        self.pg = postgres.PgSettings(
+            port=postgres_port or _env_int("POSTGRES_PORT", 5432), databases=SERVICES
+        )
+        self.services = ServiceManager(
+            paths=self.paths,
+            ports={**default_ports(), **(service_ports or {})},
+            kafka_bootstrap=self.kafka.bootstrap,
+            postgres_port=self.pg.port,
+            extra_env=dict(extra_env or {}),
+            module_template=service_module,
+        )
+
+    @property
+    def state_dir(self) -> Path:
+        return self.paths.root
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return self.kafka.bootstrap
+
+    def database_url(self, service: str) -> str:
+        return self.services.database_url(service)
+
+    def info(self, started: Sequence[str] = ()) -> StackInfo:
+        return StackInfo(
+            state_dir=self.paths.root,
+            bootstrap_servers=self.kafka.bootstrap,
+            postgres=f"127.0.0.1:{self.pg.port}",
+            services={name: self.services.url(name) for name in self.services.ports},
+            started=list(started),
+        )
+
+    def start_infra(self) -> list[str]:
+        """Kafka and PostgreSQL, concurrently (each takes seconds, mostly JVM/initdb work)."""
+        self.paths.ensure()
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="chidao-stack") as pool:
+            kafka_job = pool.submit(kafka.start, self.paths, self.kafka)
+            pg_job = pool.submit(postgres.start, self.paths, self.pg)
+            started: list[str] = []
+            errors: list[BaseException] = []
+            for part, job in (("kafka", kafka_job), ("postgres", pg_job)):
+                try:
+                    if job.result():
+                        started.append(part)
+                except BaseException as exc:  # collect both, so neither is left unreported
+                    errors.append(exc)
+        if errors:
+            self._stop_parts(started)  # do not leave one half of a failed start running
+            if len(errors) == 1:
+                raise errors[0]
+            raise StackError("\n\n".join(str(e) for e in errors))
+        return started
+
+    def up(self, services: Sequence[str] = ALL) -> StackInfo:
+        started = self.start_infra()
+        try:
+            started += self.services.start(list(services))
+        except BaseException:
+            self._stop_parts(started)
+            raise
+        return self.info(started)
+
+    def start_service(self, name: str) -> bool:
+        """Start one service (infrastructure must run); True when this call started it."""
+        return bool(self.services.start([name]))
+
+    def stop_service(self, name: str) -> bool:
+        return self.services.stop(name)
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> int:
+        return self.services.kill(name, sig)
+
+    def _stop_parts(self, parts: Sequence[str]) -> None:
+        # Services first: they would otherwise log errors while Kafka/PG go away.
+        for name in parts:
+            if name in self.services.ports:
+                self.services.stop(name)
+        infra = [part for part in ("kafka", "postgres") if part in parts]
+        if infra:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                jobs = [
+                    pool.submit(kafka.stop, self.paths)
+                    if part == "kafka"
+                    else pool.submit(postgres.stop, self.paths)
+                    for part in infra
+                ]
+                for job in jobs:
+                    job.result()
+
+    def stop_started(self, info: StackInfo) -> None:
+        """Stop only what ``info``'s ``up`` call started; leave what was already running."""
+        self._stop_parts(info.started)
+
+    def down(self) -> None:
+        """Stop every part this state folder runs."""
+        self._stop_parts([*self.services.ports, "kafka", "postgres"])
+
+    def status(self) -> list[PartStatus]:
+        kafka_pid = kafka.running_pid(self.paths)
+        pg_pid = postgres.running_pid(self.paths)
+        rows = [
+            PartStatus(
+                "kafka",
+                kafka_pid,
+                kafka_pid is not None,
+                self.kafka.bootstrap,
+                kafka_pid is not None and kafka.healthy(self.kafka),
+            ),
+            PartStatus(
+                "postgres",
+                pg_pid,
+                pg_pid is not None,
+                f"127.0.0.1:{self.pg.port}",
+                pg_pid is not None and postgres.healthy(self.paths, self.pg),
+            ),
+        ]
+        for name in self.services.ports:
+            pid = self.services.pid(name)
+            healthy = pid is not None and self.services.healthy(name)
+            rows.append(PartStatus(name, pid, pid is not None, self.services.url(name), healthy))
+        return rows
+
+    def running(self) -> list[str]:
+        return [row.name for row in self.status() if row.running]
+
+    def reset(self) -> None:
+        """Delete Kafka's and PostgreSQL's data (not the jars); refuses while anything runs."""
+        busy = [kafka.running_pid(self.paths), postgres.running_pid(self.paths)]
+        busy += [self.services.pid(name) for name in self.services.ports]
+        if any(pid is not None for pid in busy):
+            raise StackError("The stack is running; run 'chidao down' before 'chidao reset'.")
+        shutil.rmtree(self.paths.kafka_data, ignore_errors=True)
+        shutil.rmtree(self.paths.postgres_data, ignore_errors=True)

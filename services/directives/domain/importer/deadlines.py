@@ -1,0 +1,159 @@
+"""Deadline phrases of a duty.
+
+Reads "trước ngày 30/6/2020", "chậm nhất ngày 20/5/2020", "trước 16 giờ 00 ngày
+15/5/2020", "trước ngày 15 tháng 12 năm 2020", "trước ngày 15/12 hằng năm", "trước ngày
+20 hằng tháng", "hằng quý, trước ngày 15 của tháng cuối quý", "trong tháng 6/2020",
+"Quý II/2020", "thường xuyên". A date without a year takes the document's year.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from shared.contracts.values import Deadline, DeadlineKind
+
+from .text import fold, make_date
+
+_KW = (
+    r"(?:truoc|cham nhat(?: la)?|muon nhat(?: la)?|han chot(?: la)?|khong muon hon|khong qua"
+    r"|xong truoc|hoan thanh(?: truoc)?|thoi han(?: hoan thanh)?:?|thoi gian hoan thanh:?|trong)"
+)
+_TIME = r"(?:(?P<h>\d{1,2}) ?(?:gio|h|:) ?(?P<mi>\d{2})?(?: ?phut)?,? )?"
+_DMY = (
+    r"(?:ngay )?(?P<d>\d{1,2})(?: ?[/.-] ?| thang )(?P<m>\d{1,2})"
+    r"(?:(?: ?[/.-] ?| nam )(?P<y>\d{4}))?(?![\d/])"
+)
+_DATE_RE = re.compile(rf"\b{_KW} {_TIME}{_DMY}")
+_BARE_DATE_RE = re.compile(rf"\b{_TIME}{_DMY}")
+_DAY_RE = re.compile(rf"\b{_KW} {_TIME}ngay (?P<d>\d{{1,2}})\b(?! ?[/.-] ?\d| thang \d)")
+_MONTH_RE = re.compile(r"\b(?P<kw>truoc |trong |hoan thanh trong )?thang (?P<m>\d{1,2}) ?(?:/|nam) ?(?P<y>\d{4})")
+_QUARTER_RE = re.compile(r"\b(?P<kw>truoc )?quy (?P<q>iv|i{1,3}|[1-4]) ?(?:/|nam) ?(?P<y>\d{4})")
+_YEAR_RE = re.compile(r"^(?:trong )?nam (?P<y>\d{4})$")
+_RECUR = (
+    (re.compile(r"\b(?:hang|moi|dinh ky hang) nam\b"), DeadlineKind.YEARLY),
+    (re.compile(r"\b(?:hang|moi|dinh ky hang) quy\b"), DeadlineKind.QUARTERLY),
+    (re.compile(r"\b(?:hang|moi|dinh ky hang) thang\b"), DeadlineKind.MONTHLY),
+)
+_ONGOING_RE = re.compile(r"\bthuong xuyen(?:, lien tuc)?\b")
+_STRONG_RE = re.compile(
+    r"\b(?:cham nhat|han chot|thoi han|truoc ngay|hoan thanh truoc|khong muon hon|muon nhat)\b"
+)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+@dataclass
+class Found:
+    deadline: Deadline = field(default_factory=Deadline.none)
+    span: tuple[int, int] | None = None
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
+def find_deadline(text: str, year: int | None, *, bare: bool = False) -> Found:
+    """The deadline a duty's text states; `bare` when the text is only a deadline value."""
+    folded = fold(text)
+    recur = next(((m, kind) for rx, kind in _RECUR if (m := rx.search(folded))), None)
+    date_m = _DATE_RE.search(folded) or (_BARE_DATE_RE.search(folded) if bare else None)
+    day_m = _DAY_RE.search(folded)
+    if recur is not None and not (date_m is not None and date_m.group("y")):
+        m_rec, kind = recur
+        src = date_m if date_m is not None else day_m
+        day = int(src.group("d")) if src else None
+        month = int(src.group("m")) if date_m is not None and kind is DeadlineKind.YEARLY else None
+        if (day is not None and not 1 <= day <= 31) or (month is not None and not 1 <= month <= 12):
+            return _unparsed(text, folded, m_rec.start())
+        found = _span(text, src, m_rec)
+        found.deadline = Deadline(
+            kind=kind, day=day, month=month, time=_time(src), text=text[slice(*found.span)]
+        )
+        if day is None or (kind is DeadlineKind.YEARLY and month is None):
+            found.warnings.append(("incomplete_deadline", "Thời hạn định kỳ chưa ghi rõ ngày."))
+        return found
+    if date_m is not None:
+        return _dated(text, date_m, year)
+    for rx in (_MONTH_RE, _QUARTER_RE):
+        m = rx.search(folded)
+        if m is not None:
+            return _period(text, m, year)
+    ongoing = _ONGOING_RE.search(folded)
+    if ongoing is not None:
+        span = (ongoing.start(), ongoing.end())
+        return Found(Deadline(kind=DeadlineKind.ONGOING, text=text[slice(*span)]), span)
+    year_m = _YEAR_RE.match(folded.strip(" .;")) if bare else None
+    if year_m is not None:
+        end = dt.date(int(year_m.group("y")), 12, 31)
+        return Found(Deadline(kind=DeadlineKind.DATE, date=end, text=text.strip(" .;")), None)
+    strong = _STRONG_RE.search(folded)
+    if strong is not None or (bare and folded.strip(" .;")):
+        return _unparsed(text, folded, strong.start() if strong else 0)
+    return Found()
+
+
+def _span(text: str, first: re.Match[str] | None, second: re.Match[str] | None) -> Found:
+    spans = [(m.start(), m.end()) for m in (first, second) if m is not None]
+    start, end = min(s for s, _ in spans), max(e for _, e in spans)
+    # Words between the date and "hằng năm" belong to the phrase only when they are few.
+    if len(spans) == 2 and spans[1][0] - spans[0][1] > 12:
+        start, end = spans[0] if spans[0][0] < spans[1][0] else spans[1]
+    return Found(span=(start, end))
+
+
+def _time(m: re.Match[str] | None) -> dt.time | None:
+    if m is None or m.group("h") is None:
+        return None
+    hour, minute = int(m.group("h")), int(m.group("mi") or 0)
+    return dt.time(hour, minute) if hour < 24 and minute < 60 else None
+
+
+def _dated(text: str, m: re.Match[str], year: int | None) -> Found:
+    span = (m.start(), m.end())
+    found = Found(span=span)
+    day, month = int(m.group("d")), int(m.group("m"))
+    if m.group("y") is None:
+        if year is None:
+            return _unparsed(text, fold(text), m.start())
+        found.warnings.append(
+            ("year_assumed", f"Thời hạn {day}/{month} không ghi năm; đã lấy năm {year}.")
+        )
+    the_date = make_date(day, month, int(m.group("y") or year or 0))
+    if the_date is None:
+        return _unparsed(text, fold(text), m.start())
+    found.deadline = Deadline(
+        kind=DeadlineKind.DATE, date=the_date, time=_time(m), text=text[slice(*span)]
+    )
+    return found
+
+
+def _period(text: str, m: re.Match[str], year: int | None) -> Found:
+    """The last day of a month or quarter; "trước tháng 6" is the day before it starts."""
+    y = int(m.group("y"))
+    if "q" in m.groupdict():
+        quarter = _ROMAN.get(m.group("q")) or int(m.group("q"))
+        first_month = 3 * quarter - 2
+    else:
+        first_month = int(m.group("m"))
+        quarter = 0
+    if not 1 <= first_month <= 12 or not 1900 < y < 2200:
+        return _unparsed(text, fold(text), m.start())
+    last_month = first_month + 2 if quarter else first_month
+    if m.group("kw") == "truoc ":
+        end = dt.date(y, first_month, 1) - dt.timedelta(days=1)
+    else:
+        end = dt.date(y, last_month, calendar.monthrange(y, last_month)[1])
+    span = (m.start(), m.end())
+    return Found(Deadline(kind=DeadlineKind.DATE, date=end, text=text[slice(*span)]), span)
+
+
+def _unparsed(text: str, folded: str, start: int) -> Found:
+    end = len(text)
+    stop = re.search(r"[;.](?:\s|$)", folded[start:])
+    if stop is not None:
+        end = start + stop.start()
+    phrase = text[start:end].strip(" ,;.")[:120]
+    return Found(
+        Deadline(kind=DeadlineKind.NONE, text=phrase),
+        None,
+        [("unparsed_deadline", f"Không đọc được thời hạn “{phrase}”; cần nhập tay.")],
+    )

@@ -1,0 +1,135 @@
+"""Task expansion from a directive, and the life of a task."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from services.tasks.domain import expansion
+from services.tasks.domain.model import InvalidTransition, Status, Task
+from shared.clock import VN_TZ
+from shared.contracts.events import DirectiveIssued
+from shared.contracts.values import (
+    Assignment,
+    Deadline,
+    DeadlineKind,
+    DirectiveContent,
+    DocType,
+    UnitRef,
+)
+
+AT = dt.datetime(2020, 4, 20, 9, 0, tzinfo=VN_TZ)
+VP = UnitRef(code="VP", name="Văn phòng Sở")
+CD = UnitRef(code="CDCQ", name="Công đoàn cơ quan")
+TTR = UnitRef(code="TTR", name="Thanh tra Sở")
+
+
+def issued(*assignments: Assignment, date: dt.date = dt.date(2020, 4, 20)) -> DirectiveIssued:
+    return DirectiveIssued(
+        agency="sxd-thanhhoa",
+        directive_id=uuid.UUID(int=7),
+        reference="05/TB-SXD",
+        issued_at=AT,
+        content=DirectiveContent(
+            doc_type=DocType.NOTICE, subject="Triển khai", date=date, assignments=assignments
+        ),
+    )
+
+
+REPORT = Assignment(
+    lead_unit=VP,
+    action="Tổng hợp, báo cáo kết quả",
+    deadline=Deadline(kind=DeadlineKind.YEARLY, day=15, month=12),
+)
+INSPECT = Assignment(lead_unit=VP, coordinating_units=(CD, TTR), action="Kiểm tra, giám sát")
+
+
+def test_one_task_per_assignment_with_its_units_and_due_date() -> None:
+    tasks = expansion.tasks_for_directive(issued(INSPECT, REPORT))
+    assert [(t.lead_unit.code, t.due_date, t.occurrence) for t in tasks] == [
+        ("VP", None, None),
+        ("VP", dt.date(2020, 12, 15), 2020),
+    ]
+    assert tasks[0].coordinating_units == (CD, TTR)
+    assert len({t.id for t in tasks}) == 2
+
+
+def test_task_ids_are_stable_so_redelivery_creates_nothing_new() -> None:
+    first = expansion.tasks_for_directive(issued(INSPECT, REPORT))
+    again = expansion.tasks_for_directive(issued(INSPECT, REPORT))
+    assert [t.id for t in first] == [t.id for t in again]
+
+
+def test_yearly_duty_gets_next_occurrence_with_new_id() -> None:
+    (this_year,) = expansion.tasks_for_directive(issued(REPORT))
+    following = expansion.next_occurrence(this_year)
+    assert following is not None
+    assert following.occurrence == 2021
+    assert following.due_date == dt.date(2021, 12, 15)
+    assert following.id != this_year.id
+    assert expansion.next_occurrence(expansion.tasks_for_directive(issued(INSPECT))[0]) is None
+
+
+def test_issued_after_the_yearly_deadline_starts_with_next_year() -> None:
+    (task,) = expansion.tasks_for_directive(issued(REPORT, date=dt.date(2020, 12, 20)))
+    assert task.due_date == dt.date(2021, 12, 15)
+
+
+def task(due: dt.date | None = dt.date(2020, 12, 15)) -> Task:
+    (t,) = expansion.tasks_for_directive(issued(REPORT))
+    return Task(**{**t.__dict__, "due_date": due})
+
+
+def test_lifecycle_and_history() -> None:
+    t = task().acknowledge(AT, "Chánh Văn phòng")
+    t = t.report_progress(AT, 40, "Đã dự thảo")
+    t = t.complete(AT, dt.date(2020, 12, 14), "Đã gửi báo cáo", None)
+    assert t.status is Status.COMPLETED and t.on_time is True and t.percent == 100
+    assert [h.kind for h in t.history] == ["acknowledged", "progress_reported", "completed"]
+    with pytest.raises(InvalidTransition):
+        t.complete(AT, dt.date(2020, 12, 14), "again", None)
+
+
+def test_completion_after_the_deadline_is_late() -> None:
+    t = task().complete(AT, dt.date(2020, 12, 16), "Muộn", None)
+    assert t.on_time is False
+
+
+def test_progress_cannot_go_back() -> None:
+    t = task().report_progress(AT, 50, "")
+    with pytest.raises(InvalidTransition):
+        t.report_progress(AT, 30, "")
+
+
+def test_extension_needs_a_reason_and_a_later_date_and_is_kept_in_history() -> None:
+    t = task()
+    with pytest.raises(InvalidTransition):
+        t.request_extension(AT, dt.date(2020, 12, 1), "sớm hơn")
+    with pytest.raises(InvalidTransition):
+        t.request_extension(AT, dt.date(2020, 12, 30), " ")
+    t = t.request_extension(AT, dt.date(2020, 12, 30), "Chờ số liệu của các phòng")
+    t = t.grant_extension(AT, "Đồng ý")
+    assert t.due_date == dt.date(2020, 12, 30)
+    assert t.pending_extension is None
+    assert [h.kind for h in t.history] == ["extension_requested", "extension_granted"]
+    assert t.history[1].data["previous_due_date"] == "2020-12-15"
+    with pytest.raises(InvalidTransition):
+        t.grant_extension(AT, "không có yêu cầu")
+
+
+def test_overdue_is_flagged_once() -> None:
+    t = task()
+    assert t.mark_overdue(AT, dt.date(2020, 12, 15)) is None
+    flagged = t.mark_overdue(AT, dt.date(2020, 12, 16))
+    assert flagged is not None and flagged.overdue_notified
+    assert flagged.mark_overdue(AT, dt.date(2020, 12, 17)) is None
+    assert task(due=None).mark_overdue(AT, dt.date(2030, 1, 1)) is None
+
+
+def test_cancelled_task_accepts_no_more_work() -> None:
+    t = task().cancel(AT, "Văn bản bị thu hồi")
+    assert t.status is Status.CANCELLED
+    with pytest.raises(InvalidTransition):
+        t.acknowledge(AT, None)
