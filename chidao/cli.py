@@ -16,8 +16,11 @@ from chidao import contracts
 from chidao.stack.cli import register as register_stack
 from shared.settings import REPO_ROOT
 
-app = typer.Typer(help="chidao: directives, tasks, inspections and reports on Kafka.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="chidao: directives, tasks, inspections and reports on Kafka.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 dlq_app = typer.Typer(help="Dead-letter topics: list and redrive failed messages.")
 app.add_typer(dlq_app, name="dlq")
 register_stack(app)
@@ -63,8 +66,9 @@ def import_(
     if not text.strip():
         raise fail(f"{file}: the file is empty")
     try:
-        response = httpx.post(f"{url}/v1/directives/import",
-                              json={"text": text, "agency": agency}, timeout=30)
+        response = httpx.post(
+            f"{url}/v1/directives/import", json={"text": text, "agency": agency}, timeout=30
+        )
     except httpx.HTTPError:
         raise fail(f"directives service not reachable at {url} (start it: chidao up)") from None
     if response.status_code >= 400:
@@ -91,9 +95,12 @@ def write_contracts(
 ) -> None:
     """Generate contracts/<ce_type>.schema.json from the event models."""
     if check:
-        stale = [name for name, text in contracts.expected_files().items()
-                 if not (contracts.CONTRACTS_DIR / name).exists()
-                 or (contracts.CONTRACTS_DIR / name).read_text(encoding="utf-8") != text]
+        stale = [
+            name
+            for name, text in contracts.expected_files().items()
+            if not (contracts.CONTRACTS_DIR / name).exists()
+            or (contracts.CONTRACTS_DIR / name).read_text(encoding="utf-8") != text
+        ]
         if stale:
             raise fail(f"stale contracts: {', '.join(stale)} (run: chidao contracts)")
         console.print("contracts are up to date")
@@ -118,8 +125,9 @@ def dlq_list(service: str) -> None:
     for column in ("offset", "source", "type", "error"):
         table.add_column(column)
     for letter in letters:
-        table.add_row(str(letter.offset), letter.source, letter.headers.get("ce_type", "?"),
-                      letter.error)
+        table.add_row(
+            str(letter.offset), letter.source, letter.headers.get("ce_type", "?"), letter.error
+        )
     console.print(table)
 
 

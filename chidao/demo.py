@@ -32,13 +32,16 @@ class DemoError(Exception):
 
 def _check(response: httpx.Response) -> Any:
     if response.status_code >= 400:
-        raise DemoError(f"{response.request.method} {response.request.url}: "
-                        f"{response.status_code} {response.text[:300]}")
+        raise DemoError(
+            f"{response.request.method} {response.request.url}: "
+            f"{response.status_code} {response.text[:300]}"
+        )
     return response.json()
 
 
-def wait_for_tasks(client: httpx.Client, tasks_url: str, directive_id: str, expected: int,
-                   timeout: float = 60.0) -> list[dict[str, Any]]:
+def wait_for_tasks(
+    client: httpx.Client, tasks_url: str, directive_id: str, expected: int, timeout: float = 60.0
+) -> list[dict[str, Any]]:
     deadline = time.monotonic() + timeout
     while True:
         tasks = _check(client.get(f"{tasks_url}/v1/tasks", params={"directive_id": directive_id}))
@@ -54,16 +57,26 @@ def run(console: Console, stack: LocalStack | None = None) -> None:
     with console.status("Khởi động hệ thống (Kafka, PostgreSQL, các dịch vụ)..."):
         info = stack.up(SERVICES)
     try:
-        urls = {name: f"http://127.0.0.1:{port}" for name, port in stack.service_ports.items()}
+        urls = info.services
         with httpx.Client(timeout=30.0) as client:
             for name in SERVICES:
-                _check(client.put(f"{urls[name]}/v1/clock",
-                                  json={"now": DEMO_CLOCK.isoformat(), "frozen": False}))
-            draft = _check(client.post(f"{urls['directives']}/v1/directives/import",
-                                       json={"text": SEED.read_text(encoding="utf-8")}))
+                _check(
+                    client.put(
+                        f"{urls[name]}/v1/clock",
+                        json={"now": DEMO_CLOCK.isoformat(), "frozen": False},
+                    )
+                )
+            draft = _check(
+                client.post(
+                    f"{urls['directives']}/v1/directives/import",
+                    json={"text": SEED.read_text(encoding="utf-8")},
+                )
+            )
             console.print(f"\n[bold]Đã nhập văn bản:[/bold] {draft['subject']}")
             for warning in draft["warnings"]:
-                console.print(f"  [yellow]Lưu ý[/yellow] ({warning['field']}): {warning['message']}")
+                console.print(
+                    f"  [yellow]Lưu ý[/yellow] ({warning['field']}): {warning['message']}"
+                )
             response = client.post(f"{urls['directives']}/v1/directives/{draft['id']}/issue")
             issued = _check(response)
             trace_id = response.headers.get("X-Trace-Id", "")
@@ -72,10 +85,12 @@ def run(console: Console, stack: LocalStack | None = None) -> None:
                 f"{issued['place'] or ''} ngày {vn_date(issued['date'])}"
             )
             with console.status("Chờ dịch vụ nhiệm vụ giao việc cho các đơn vị..."):
-                tasks = wait_for_tasks(client, urls["tasks"], issued["id"],
-                                       len(issued["assignments"]))
-        console.print(f"\n[bold]{len(tasks)} nhiệm vụ đã giao[/bold] theo văn bản "
-                      f"{issued['reference']}:\n")
+                tasks = wait_for_tasks(
+                    client, urls["tasks"], issued["id"], len(issued["assignments"])
+                )
+        console.print(
+            f"\n[bold]{len(tasks)} nhiệm vụ đã giao[/bold] theo văn bản {issued['reference']}:\n"
+        )
         for table in unit_tables(tasks):
             console.print(table)
         time.sleep(1.0)  # the span exporters flush every 0.5 s

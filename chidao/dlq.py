@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from shared.contracts.events import dlq_topic
+from shared.messaging.relay import behind
 
 
 @dataclass
@@ -30,7 +31,8 @@ class DeadLetter:
     @property
     def source(self) -> str:
         h = self.headers
-        return f"{h.get('dlq_source_topic')}[{h.get('dlq_source_partition')}]@{h.get('dlq_source_offset')}"
+        topic, partition = h.get("dlq_source_topic"), h.get("dlq_source_partition")
+        return f"{topic}[{partition}]@{h.get('dlq_source_offset')}"
 
 
 def _consumer(bootstrap: str, service: str, group: str | None) -> AIOKafkaConsumer:
@@ -55,23 +57,26 @@ async def read_all(bootstrap: str, service: str, group: str | None = None) -> li
             return []
         ends = await consumer.end_offsets(tps)
         letters: list[DeadLetter] = []
-        while any(await _behind(consumer, tp, ends[tp]) for tp in tps):
+        while await behind(consumer, ends):
             batch = await consumer.getmany(timeout_ms=1000)
             for records in batch.values():
                 for r in records:
                     raw = list(r.headers or ())
-                    letters.append(DeadLetter(
-                        partition=r.partition, offset=r.offset,
-                        headers={k: v.decode(errors="replace") for k, v in raw},
-                        key=r.key, value=r.value, raw_headers=raw,
-                    ))
+                    letters.append(
+                        DeadLetter(
+                            partition=r.partition,
+                            offset=r.offset,
+                            headers={k: v.decode(errors="replace") for k, v in raw},
+                            key=r.key,
+                            value=r.value,
+                            raw_headers=raw,
+                        )
+                    )
         return letters
     finally:
         await consumer.stop()
 
 
-async def _behind(consumer: AIOKafkaConsumer, tp: TopicPartition, end: int) -> bool:
-    return await consumer.position(tp) < end
 
 
 async def redrive(bootstrap: str, service: str) -> int:
@@ -85,7 +90,9 @@ async def redrive(bootstrap: str, service: str) -> int:
         for letter in letters:
             headers = [(k, v) for k, v in letter.raw_headers if not k.startswith("dlq_")]
             await producer.send_and_wait(
-                letter.headers["dlq_source_topic"], value=letter.value, key=letter.key,
+                letter.headers["dlq_source_topic"],
+                value=letter.value,
+                key=letter.key,
                 headers=headers,
             )
     finally:

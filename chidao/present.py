@@ -51,8 +51,9 @@ def unit_tables(tasks: list[dict[str, Any]]) -> list[Table]:
             rows[unit["name"]].append(("Phối hợp", task))
     tables = []
     for unit in sorted(rows, key=lambda name: (-sum(r == "Chủ trì" for r, _ in rows[name]), name)):
-        table = Table(title=f"[bold]{unit}[/bold]", title_justify="left", show_lines=True,
-                      expand=True)
+        table = Table(
+            title=f"[bold]{unit}[/bold]", title_justify="left", show_lines=True, expand=True
+        )
         table.add_column("TT", justify="right", width=3)
         table.add_column("Vai trò", width=9)
         table.add_column("Nhiệm vụ", ratio=5)
@@ -65,7 +66,13 @@ def unit_tables(tasks: list[dict[str, Any]]) -> list[Table]:
                 if role == "Chủ trì"
                 else task["lead_unit"]["name"]
             )
-            table.add_row(str(n), role, task["action"], others, deadline_text(task),
-                          STATUS_VI.get(task["status"], task["status"]))
+            table.add_row(
+                str(n),
+                role,
+                task["action"],
+                others,
+                deadline_text(task),
+                STATUS_VI.get(task["status"], task["status"]),
+            )
         tables.append(table)
     return tables

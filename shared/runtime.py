@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ from shared.telemetry import current_trace_id, setup_logging, setup_tracing
 
 log = logging.getLogger(__name__)
 
-Job = Callable[[], Awaitable[None]]
+Job = Callable[[], Coroutine[Any, Any, None]]
 
 
 class ServiceRuntime:
@@ -54,11 +54,13 @@ class ServiceRuntime:
         self.migrations_dir = migrations_dir
         self.clock: Clock = parse_clock_setting(settings.clock)
         self.db = Database(settings.database_url)
-        self.outbox_table = outbox_table(metadata) if "outbox" not in metadata.tables else (
-            metadata.tables["outbox"]
+        self.outbox_table = (
+            outbox_table(metadata)
+            if "outbox" not in metadata.tables
+            else (metadata.tables["outbox"])
         )
-        self.inbox_table = inbox_table(metadata) if "inbox" not in metadata.tables else (
-            metadata.tables["inbox"]
+        self.inbox_table = (
+            inbox_table(metadata) if "inbox" not in metadata.tables else (metadata.tables["inbox"])
         )
         self.outbox = Outbox(self.outbox_table, name, self.clock)
         self.broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id=f"chidao-{name}")
@@ -68,7 +70,7 @@ class ServiceRuntime:
             self.db,
             self.outbox_table,
             name,
-            lambda: new_producer(settings.kafka_bootstrap_servers),
+            settings.kafka_bootstrap_servers,
         )
         self.consumer: EventConsumer | None = None
         self.jobs: list[Job] = []
@@ -99,7 +101,7 @@ class ServiceRuntime:
             while True:
                 try:
                     await job()
-                except Exception:  # noqa: BLE001 - a periodic job must keep running
+                except Exception:
                     log.exception("background job failed")
                 await asyncio.sleep(seconds)
 
@@ -107,9 +109,7 @@ class ServiceRuntime:
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
-        await asyncio.to_thread(
-            migrations.upgrade, self.migrations_dir, self.settings.database_url
-        )
+        await asyncio.to_thread(migrations.upgrade, self.migrations_dir, self.settings.database_url)
         self._producer = new_producer(self.settings.kafka_bootstrap_servers)
         await self._producer.start()
         await self.broker.start()
@@ -134,10 +134,12 @@ class ServiceRuntime:
             async with self.db.sessions() as session:
                 await session.execute(text("SELECT 1"))
             checks["database"] = "ok"
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             checks["database"] = f"error: {exc}"
         checks["relay"] = "active" if self.relay.active else "standby"
-        checks["outbox_backlog"] = await self.relay.backlog() if checks["database"] == "ok" else None
+        checks["outbox_backlog"] = (
+            await self.relay.backlog() if checks["database"] == "ok" else None
+        )
         checks["published"] = self.relay.published
         checks["handled"] = self.consumer.handled if self.consumer else 0
         checks["dead_lettered"] = self.dead_letters.count

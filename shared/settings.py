@@ -10,19 +10,25 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import AliasChoices, Field
+from pydantic.config import JsonDict
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DEPLOY: JsonDict = {"deploy": True}
 
 
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
-    port: int
-    host: str = "127.0.0.1"
-    database_url: str
+    # Fields marked DEPLOY have defaults that only suit the local stack: a deployment
+    # (docker-compose.yml, a test checks it) must set them.
+    port: int = Field(json_schema_extra=DEPLOY)
+    host: str = Field(default="127.0.0.1", json_schema_extra=DEPLOY)
+    database_url: str = Field(json_schema_extra=DEPLOY)
     kafka_bootstrap_servers: str = Field(
-        default="127.0.0.1:9092", validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS")
+        default="127.0.0.1:9092",
+        validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS"),
+        json_schema_extra=DEPLOY,
     )
     state_dir: Path = Field(
         default=REPO_ROOT / ".state", validation_alias=AliasChoices("CHIDAO_STATE_DIR")
@@ -40,6 +46,21 @@ class ServiceSettings(BaseSettings):
         default=0.2, validation_alias=AliasChoices("CHIDAO_RETRY_BACKOFF_S")
     )
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("CHIDAO_LOG_LEVEL"))
+
+
+def deployment_variables(settings: type[ServiceSettings]) -> set[str]:
+    """Environment variables a deployment must set for this settings class."""
+    prefix = settings.model_config.get("env_prefix", "")
+    names = set()
+    for name, field in settings.model_fields.items():
+        if field.json_schema_extra != DEPLOY:
+            continue
+        alias = field.validation_alias
+        if isinstance(alias, AliasChoices):
+            names.add(str(alias.choices[0]))
+        else:
+            names.add(f"{prefix}{name}".upper())
+    return names
 
 
 def database_url_default(service: str, port: int = 5432) -> str:

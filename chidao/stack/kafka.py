@@ -251,7 +251,7 @@ def healthy(cfg: KafkaSettings, timeout: float = 3.0) -> bool:
     if not procs.port_accepts(cfg.port):
         return False
     with _quiet_aiokafka():
-        return asyncio.run(_probe(cfg.bootstrap, timeout))
+        return procs.run_coro(_probe(cfg.bootstrap, timeout))
 
 
 def start(paths: StatePaths, cfg: KafkaSettings, timeout: float = START_TIMEOUT) -> bool:
@@ -280,7 +280,10 @@ def start(paths: StatePaths, cfg: KafkaSettings, timeout: float = START_TIMEOUT)
         if healthy(cfg, timeout=2.0):
             return started
         time.sleep(0.3)
-    raise StackError(_failure(f"Kafka did not become ready within {timeout:.0f} s", paths))
+    message = _failure(f"Kafka did not become ready within {timeout:.0f} s", paths)
+    if started:
+        stop(paths)  # a broker we started but cannot use must not linger on the ports
+    raise StackError(message)
 
 
 def _failure(headline: str, paths: StatePaths) -> str:

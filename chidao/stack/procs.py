@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
 import os
@@ -9,8 +10,12 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class StackError(RuntimeError):
@@ -30,6 +35,9 @@ def spawn_detached(
     pid_file.parent.mkdir(parents=True, exist_ok=True)
     # Append: a restart must not erase the log that explains why the last run died.
     with open(log, "ab") as out:
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        out.write(f"\n=== chidao.stack: starting {' '.join(cmd)} at {stamp} ===\n".encode())
+        out.flush()
         proc = subprocess.Popen(
             list(cmd),
             stdin=subprocess.DEVNULL,
@@ -156,3 +164,17 @@ def ensure_port_free(port: int, part: str) -> None:
             f"Port {port} (needed by {part}) is already in use by another process; "
             f"stop it or choose another port."
         )
+
+
+def run_coro(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` to completion from sync code, even when called inside an event loop.
+
+    The stack's API is sync, but async tests (pytest-asyncio) call it from a running loop,
+    where asyncio.run refuses: then the coroutine gets its own loop in a worker thread.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chidao-stack-async") as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -15,7 +15,12 @@ from chidao.stack import procs
 from chidao.stack.paths import StatePaths, repo_root
 from chidao.stack.procs import StackError
 
-SERVICES: tuple[str, ...] = ("directives", "tasks", "inspections", "reporting")
+# Every service has a database from the start; a service runs once its package has a
+# process entry point (`services/<name>/__main__.py`).
+DATABASES: tuple[str, ...] = ("directives", "tasks", "inspections", "reporting")
+SERVICES: tuple[str, ...] = tuple(
+    name for name in DATABASES if (repo_root() / "services" / name / "__main__.py").exists()
+)
 DEFAULT_PORTS: dict[str, int] = {
     "directives": 8001,
     "tasks": 8002,

@@ -13,7 +13,7 @@ from pathlib import Path
 from chidao.stack import kafka, postgres
 from chidao.stack.paths import StatePaths, default_state_dir
 from chidao.stack.procs import StackError
-from chidao.stack.services import SERVICES, ServiceManager, default_ports
+from chidao.stack.services import DATABASES, SERVICES, ServiceManager, default_ports
 
 ALL: tuple[str, ...] = SERVICES
 
@@ -67,7 +67,7 @@ class LocalStack:
             libs=libs.resolve(),
         )
         self.pg = postgres.PgSettings(
-            port=postgres_port or _env_int("POSTGRES_PORT", 5432), databases=SERVICES
+            port=postgres_port or _env_int("POSTGRES_PORT", 5432), databases=DATABASES
         )
         self.services = ServiceManager(
             paths=self.paths,

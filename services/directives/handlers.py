@@ -75,7 +75,10 @@ class DirectiveCommands:
     ) -> Directive:
         self.directories.get(agency)
         directive = Directive(
-            id=uuid.uuid4(), agency=agency, content=content, warnings=warnings,
+            id=uuid.uuid4(),
+            agency=agency,
+            content=content,
+            warnings=warnings,
             created_at=self.clock.now(),
         )
         async with self.db.transaction() as session:
@@ -98,9 +101,7 @@ class DirectiveCommands:
             today = self.clock.today()
             serial = await repo.take_next_serial(session, directive.agency, today.year)
             content = directive.content
-            symbol = content.symbol or numbering.make_symbol(
-                content.doc_type, directory.short_name
-            )
+            symbol = content.symbol or numbering.make_symbol(content.doc_type, directory.short_name)
             duplicate_of = await repo.same_subject_issued(
                 session, directive.agency, today.year, content.subject
             )
@@ -112,21 +113,27 @@ class DirectiveCommands:
                 at=self.clock.now(),
             )
             if duplicate_of:
-                directive = _with_warning(directive, ImportWarning(
-                    code="duplicate_subject",
-                    field="subject",
-                    message=f"Đã có văn bản cùng trích yếu ban hành năm {today.year}.",
-                ))
+                directive = _with_warning(
+                    directive,
+                    ImportWarning(
+                        code="duplicate_subject",
+                        field="subject",
+                        message=f"Đã có văn bản cùng trích yếu ban hành năm {today.year}.",
+                    ),
+                )
             await repo.save(session, directive)
             assert directive.issued_at is not None and directive.reference is not None
-            await self.outbox.add(session, DirectiveIssued(
-                agency=directive.agency,
-                directive_id=directive.id,
-                reference=directive.reference,
-                content=directive.content,
-                issued_at=directive.issued_at,
-                duplicate_of=duplicate_of,
-            ))
+            await self.outbox.add(
+                session,
+                DirectiveIssued(
+                    agency=directive.agency,
+                    directive_id=directive.id,
+                    reference=directive.reference,
+                    content=directive.content,
+                    issued_at=directive.issued_at,
+                    duplicate_of=duplicate_of,
+                ),
+            )
         return IssueResult(directive, duplicate_of)
 
     async def revoke(self, directive_id: uuid.UUID, reason: str) -> Directive:
@@ -135,13 +142,16 @@ class DirectiveCommands:
             directive = directive.revoke(reason=reason, at=self.clock.now())
             await repo.save(session, directive)
             assert directive.reference is not None and directive.revoked_at is not None
-            await self.outbox.add(session, DirectiveRevoked(
-                agency=directive.agency,
-                directive_id=directive.id,
-                reference=directive.reference,
-                reason=reason,
-                revoked_at=directive.revoked_at,
-            ))
+            await self.outbox.add(
+                session,
+                DirectiveRevoked(
+                    agency=directive.agency,
+                    directive_id=directive.id,
+                    reference=directive.reference,
+                    reason=reason,
+                    revoked_at=directive.revoked_at,
+                ),
+            )
         return directive
 
     async def publish_directories(self) -> None:

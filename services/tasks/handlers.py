@@ -60,8 +60,13 @@ class TaskService:
         self.clock = clock
 
     def _base(self, task: Task) -> dict[str, object]:
-        return {"agency": task.agency, "task_id": task.id, "directive_id": task.directive_id,
-                "lead_unit": task.lead_unit, "at": self.clock.now()}
+        return {
+            "agency": task.agency,
+            "task_id": task.id,
+            "directive_id": task.directive_id,
+            "lead_unit": task.lead_unit,
+            "at": self.clock.now(),
+        }
 
     # --- events ----------------------------------------------------------------------
 
@@ -120,8 +125,10 @@ class TaskService:
 
     async def report_progress(self, task_id: uuid.UUID, percent: int, note: str) -> Task:
         def change(t: Task) -> tuple[Task, Event]:
-            return (t.report_progress(self.clock.now(), percent, note),
-                    TaskProgressReported(**self._base(t), percent=percent, note=note))
+            return (
+                t.report_progress(self.clock.now(), percent, note),
+                TaskProgressReported(**self._base(t), percent=percent, note=note),
+            )
 
         return await self._change(task_id, change)
 
@@ -129,16 +136,22 @@ class TaskService:
         def change(t: Task) -> tuple[Task, Event]:
             done = t.complete(self.clock.now(), self.clock.today(), result, staff_reached)
             assert done.on_time is not None
-            return done, TaskCompleted(**self._base(t), result=result, on_time=done.on_time,
-                                       due_date=t.due_date, staff_reached=staff_reached)
+            return done, TaskCompleted(
+                **self._base(t),
+                result=result,
+                on_time=done.on_time,
+                due_date=t.due_date,
+                staff_reached=staff_reached,
+            )
 
         return await self._change(task_id, change)
 
     async def request_extension(self, task_id: uuid.UUID, new_due: dt.date, reason: str) -> Task:
         def change(t: Task) -> tuple[Task, Event]:
-            return (t.request_extension(self.clock.now(), new_due, reason),
-                    TaskExtensionRequested(**self._base(t), requested_due_date=new_due,
-                                           reason=reason))
+            return (
+                t.request_extension(self.clock.now(), new_due, reason),
+                TaskExtensionRequested(**self._base(t), requested_due_date=new_due, reason=reason),
+            )
 
         return await self._change(task_id, change)
 
@@ -149,8 +162,11 @@ class TaskService:
             granted = t.grant_extension(self.clock.now(), reason, new_due)
             assert granted.due_date is not None
             return granted, TaskExtensionGranted(
-                **self._base(t), previous_due_date=t.due_date, new_due_date=granted.due_date,
-                reason=reason)
+                **self._base(t),
+                previous_due_date=t.due_date,
+                new_due_date=granted.due_date,
+                reason=reason,
+            )
 
         return await self._change(task_id, change)
 
@@ -169,8 +185,12 @@ class TaskService:
                     continue
                 assert task.due_date is not None
                 await repo.save(session, task, marked)
-                await self.outbox.add(session, TaskOverdue(
-                    **self._base(task), due_date=task.due_date, occurrence=task.occurrence))
+                await self.outbox.add(
+                    session,
+                    TaskOverdue(
+                        **self._base(task), due_date=task.due_date, occurrence=task.occurrence
+                    ),
+                )
                 await self._assign_next(session, marked)
                 flagged += 1
         if flagged:

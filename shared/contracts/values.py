@@ -183,5 +183,7 @@ class ImportWarning(Value):
     """Something the importer could not resolve; shown to the clerk, never guessed away."""
 
     code: str = Field(description="Stable English code, e.g. 'blank_number'.")
-    field: str = Field(description="The field it concerns, e.g. 'number' or 'assignments[1].lead_unit'.")
+    field: str = Field(
+        description="The field it concerns, e.g. 'number' or 'assignments[1].lead_unit'."
+    )
     message: str = Field(description="Vietnamese explanation for the clerk.")

@@ -117,7 +117,7 @@ class EventConsumer:
             await self.handle(message.raw_message)
             try:
                 await message.ack()
-            except Exception as exc:  # noqa: BLE001 - redelivery is safe (inbox)
+            except Exception as exc:
                 log.warning("offset commit failed, the message will be redelivered: %s", exc)
 
     async def handle(self, record: ConsumerRecord[bytes, bytes]) -> None:
@@ -146,7 +146,7 @@ class EventConsumer:
                     await self._handle_once(record, envelope, handler)
                     self.handled += 1
                     return
-                except Exception as exc:  # noqa: BLE001 - retried, then dead-lettered
+                except Exception as exc:
                     span.record_exception(exc)
                     if attempt == self.max_attempts:
                         await self._dead_letter(
@@ -154,8 +154,9 @@ class EventConsumer:
                         )
                         return
                     delay = self.backoff_s * 2 ** (attempt - 1)
-                    log.warning("handler failed (attempt %d), retry in %.2fs: %s",
-                                attempt, delay, exc)
+                    log.warning(
+                        "handler failed (attempt %d), retry in %.2fs: %s", attempt, delay, exc
+                    )
                     await asyncio.sleep(delay)
 
     async def _handle_once(
@@ -182,7 +183,7 @@ class EventConsumer:
             try:
                 await self.dead_letters.send(record, error)
                 return
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 log.error("dead-letter publish failed, retrying in %.1fs: %s", delay, exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)

@@ -7,9 +7,14 @@ Design note
 - Woken by LISTEN/NOTIFY (the outbox writes `pg_notify` in the business transaction),
   with a one-second poll as a safety net.
 - Idempotent producer with acks=all: broker-side retries never duplicate or reorder.
-  A row is marked published only after Kafka acknowledged it. A crash between the
-  acknowledgement and the mark republishes the row with the same `ce_id`; consumers
-  drop it through their inbox, so effects stay exactly once.
+  A row is marked published only after Kafka acknowledged it.
+- A relay killed between Kafka's acknowledgement and the mark leaves rows that are in
+  Kafka but still pending. So a relay that takes over first reconciles: it reads the
+  tail of the topics those rows go to (at most one batch per partition, since the
+  previous holder sent at most one batch it did not mark, and only this service
+  writes these topics) and marks the rows whose `ce_id` it finds as published instead
+  of sending them again. Each event is published once, even across SIGKILL.
+  Consumers' inboxes remain the second line of defence.
 - A failed send leaves the rows pending, counts the attempt, backs off, and recreates
   the producer (aiokafka's idempotent producer can stay stuck after
   OutOfOrderSequenceNumber, aiokafka #1017).
@@ -18,12 +23,12 @@ Design note
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import zlib
-from collections.abc import Callable
 
 import asyncpg
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from opentelemetry import trace
 from sqlalchemy import Table, select, update
 from sqlalchemy.sql import func
@@ -53,13 +58,13 @@ class Relay:
         db: Database,
         table: Table,
         service: str,
-        producer_factory: Callable[[], AIOKafkaProducer],
+        bootstrap_servers: str,
         batch_size: int = 500,
     ) -> None:
         self.db = db
         self.table = table
         self.service = service
-        self.producer_factory = producer_factory
+        self.bootstrap_servers = bootstrap_servers
         self.batch_size = batch_size
         self._wake = asyncio.Event()
         self.published = 0
@@ -74,6 +79,7 @@ class Relay:
                 while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", lock_key):
                     await asyncio.sleep(1.0)
                 await conn.add_listener(notify_channel(self.service), self._on_notify)
+                await self.reconcile()
                 self.active = True
                 log.info("outbox relay active")
                 await self._publish_loop()
@@ -88,7 +94,7 @@ class Relay:
         self._wake.set()
 
     async def _publish_loop(self) -> None:
-        producer = self.producer_factory()
+        producer = new_producer(self.bootstrap_servers)
         await producer.start()
         backoff = 0.5
         try:
@@ -97,20 +103,20 @@ class Relay:
                 try:
                     sent = await self.publish_batch(producer)
                     backoff = 0.5
-                except Exception as exc:  # noqa: BLE001 - any send failure: retry later
+                except Exception as exc:
                     log.warning("outbox publish failed, retrying in %.1fs: %s", backoff, exc)
                     await self._record_failure(str(exc))
                     await _stop_quietly(producer)
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, 10.0)
-                    producer = self.producer_factory()
+                    producer = new_producer(self.bootstrap_servers)
                     await producer.start()
+                    # Part of the failed batch may have landed: do not send it twice.
+                    await self.reconcile()
                     continue
                 if sent < self.batch_size:
-                    try:
+                    with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), timeout=1.0)
-                    except TimeoutError:
-                        pass
         finally:
             await _stop_quietly(producer)
 
@@ -119,8 +125,15 @@ class Relay:
         async with self.db.transaction() as session:
             rows = (
                 await session.execute(
-                    select(t.c.id, t.c.topic, t.c.key, t.c.headers, t.c.value, t.c.traceparent,
-                           t.c.event_type)
+                    select(
+                        t.c.id,
+                        t.c.topic,
+                        t.c.key,
+                        t.c.headers,
+                        t.c.value,
+                        t.c.traceparent,
+                        t.c.event_type,
+                    )
                     .where(t.c.published_at.is_(None))
                     .order_by(t.c.id)
                     .limit(self.batch_size)
@@ -136,8 +149,10 @@ class Relay:
                     f"publish {row.event_type}",
                     context=parent,
                     kind=trace.SpanKind.PRODUCER,
-                    attributes={"messaging.destination.name": row.topic,
-                                "messaging.kafka.message.key": row.key},
+                    attributes={
+                        "messaging.destination.name": row.topic,
+                        "messaging.kafka.message.key": row.key,
+                    },
                 ):
                     headers = dict(row.headers)
                     traceparent = current_traceparent()
@@ -160,6 +175,32 @@ class Relay:
         self.published += len(rows)
         return len(rows)
 
+    async def reconcile(self) -> int:
+        """Mark pending rows that already reached Kafka as published; return how many."""
+        t = self.table
+        async with self.db.sessions() as session:
+            pending = (
+                await session.execute(
+                    select(t.c.id, t.c.event_id, t.c.topic)
+                    .where(t.c.published_at.is_(None))
+                    .order_by(t.c.id)
+                    .limit(self.batch_size)
+                )
+            ).all()
+        if not pending:
+            return 0
+        seen = await tail_event_ids(
+            self.bootstrap_servers, {r.topic for r in pending}, self.batch_size
+        )
+        found = [r.id for r in pending if r.event_id in seen]
+        if found:
+            async with self.db.transaction() as session:
+                await session.execute(
+                    update(t).where(t.c.id.in_(found)).values(published_at=func.now())
+                )
+            log.warning("relay takeover: %d events were already in Kafka, not resent", len(found))
+        return len(found)
+
     async def _record_failure(self, error: str) -> None:
         t = self.table
         try:
@@ -172,7 +213,7 @@ class Relay:
                     .where(t.c.id == oldest)
                     .values(attempts=t.c.attempts + 1, last_error=error[:2000])
                 )
-        except Exception:  # noqa: BLE001 - bookkeeping only
+        except Exception:
             log.exception("could not record outbox failure")
 
     async def backlog(self) -> int:
@@ -187,12 +228,50 @@ class Relay:
 async def _stop_quietly(producer: AIOKafkaProducer) -> None:
     try:
         await producer.stop()
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.debug("producer stop failed", exc_info=True)
 
 
 async def _close_quietly(conn: asyncpg.Connection) -> None:
     try:
         await conn.close()
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.debug("connection close failed", exc_info=True)
+
+
+async def tail_event_ids(bootstrap_servers: str, topics: set[str], per_partition: int) -> set[str]:
+    """The `ce_id` headers of the last `per_partition` records of each partition."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        await consumer._client.force_metadata_update()
+        tps = [
+            TopicPartition(topic, p)
+            for topic in topics
+            for p in consumer.partitions_for_topic(topic) or ()
+        ]
+        if not tps:
+            return set()
+        consumer.assign(tps)
+        ends = await consumer.end_offsets(tps)
+        for tp in tps:
+            consumer.seek(tp, max(0, ends[tp] - per_partition))
+        seen: set[str] = set()
+        while await behind(consumer, ends):
+            batch = await consumer.getmany(timeout_ms=1000)
+            for records in batch.values():
+                for record in records:
+                    for key, value in record.headers or ():
+                        if key == "ce_id":
+                            seen.add(value.decode())
+        return seen
+    finally:
+        await consumer.stop()
+
+
+async def behind(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
+    """True while the consumer has not reached `ends` on some partition."""
+    for tp, end in ends.items():
+        if await consumer.position(tp) < end:
+            return True
+    return False

@@ -13,7 +13,9 @@ from shared.contracts.events import ALL_EVENTS, TaskOverdue
 
 def test_committed_schemas_match_the_models() -> None:
     expected = contracts.expected_files()
-    committed = {p.name: p.read_text(encoding="utf-8") for p in contracts.CONTRACTS_DIR.glob("*.json")}
+    committed = {
+        p.name: p.read_text(encoding="utf-8") for p in contracts.CONTRACTS_DIR.glob("*.json")
+    }
     stale = sorted(name for name in expected if committed.get(name) != expected[name])
     extra = sorted(set(committed) - set(expected))
     assert not stale, f"regenerate with `chidao contracts`: {stale}"
@@ -28,22 +30,28 @@ def test_every_event_type_is_versioned_and_on_a_chidao_topic() -> None:
 
 
 def sample() -> TaskOverdue:
-    return TaskOverdue.model_validate({
-        "agency": "sxd-thanhhoa",
-        "task_id": "00000000-0000-0000-0000-000000000001",
-        "directive_id": "00000000-0000-0000-0000-000000000002",
-        "lead_unit": {"code": "VP", "name": "Văn phòng Sở"},
-        "at": "2020-12-16T08:00:00+07:00",
-        "due_date": "2020-12-15",
-    })
+    return TaskOverdue.model_validate(
+        {
+            "agency": "sxd-thanhhoa",
+            "task_id": "00000000-0000-0000-0000-000000000001",
+            "directive_id": "00000000-0000-0000-0000-000000000002",
+            "lead_unit": {"code": "VP", "name": "Văn phòng Sở"},
+            "at": "2020-12-16T08:00:00+07:00",
+            "due_date": "2020-12-15",
+        }
+    )
 
 
 def test_envelope_round_trip_is_valid_against_the_committed_schema() -> None:
-    env = Envelope(event=sample(), source="chidao/tasks", traceparent="00-" + "1" * 32 + "-" + "2" * 16 + "-01")
+    env = Envelope(
+        event=sample(), source="chidao/tasks", traceparent="00-" + "1" * 32 + "-" + "2" * 16 + "-01"
+    )
     headers = env.headers()
     assert headers["ce_type"] == "chidao.task.overdue.v1"
     assert headers["ce_subject"] == "00000000-0000-0000-0000-000000000001"
-    schema = json.loads((contracts.CONTRACTS_DIR / "chidao.task.overdue.v1.schema.json").read_text())
+    schema = json.loads(
+        (contracts.CONTRACTS_DIR / "chidao.task.overdue.v1.schema.json").read_text()
+    )
     jsonschema.validate(json.loads(env.value()), schema)
     back = read_envelope(decode_headers([(k, v.encode()) for k, v in headers.items()]), env.value())
     assert back.event == env.event and back.id == env.id and back.traceparent == env.traceparent

@@ -57,7 +57,9 @@ async def save(session: AsyncSession, d: Directive) -> None:
     await session.execute(directives.update().where(directives.c.id == d.id).values(**row))
 
 
-async def get(session: AsyncSession, directive_id: uuid.UUID, *, lock: bool = False) -> Directive | None:
+async def get(
+    session: AsyncSession, directive_id: uuid.UUID, *, lock: bool = False
+) -> Directive | None:
     query = select(directives).where(directives.c.id == directive_id)
     if lock:
         query = query.with_for_update()

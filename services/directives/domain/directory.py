@@ -70,8 +70,16 @@ GENERICS: tuple[tuple[re.Pattern[str], tuple[UnitKind, ...], bool], ...] = tuple
         (r"(?:cac )?phong, ban" + _SO, _PHONG_BAN, False),
         (r"(?:cac )?phong chuyen mon(?: co)? lien quan", (UnitKind.DIVISION,), True),
         (r"(?:cac )?phong chuyen mon" + _SO, (UnitKind.DIVISION,), False),
-        (r"(?:cac )?(?:don vi|dv) (?:su nghiep )?truc thuoc(?: so)?", (UnitKind.AFFILIATED,), False),
-        (r"(?:cac )?(?:to chuc )?doan the(?: chinh tri(?: -)? xa hoi)?(?: tai so)?", (UnitKind.MASS_ORGANISATION,), False),
+        (
+            r"(?:cac )?(?:don vi|dv) (?:su nghiep )?truc thuoc(?: so)?",
+            (UnitKind.AFFILIATED,),
+            False,
+        ),
+        (
+            r"(?:cac )?(?:to chuc )?doan the(?: chinh tri(?: -)? xa hoi)?(?: tai so)?",
+            (UnitKind.MASS_ORGANISATION,),
+            False,
+        ),
         (r"cac phong" + _SO, _PHONG_BAN, False),
     )
 )

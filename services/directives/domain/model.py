@@ -62,7 +62,9 @@ class Directive:
 
     def revoke(self, *, reason: str, at: dt.datetime) -> Directive:
         if self.status is not Status.ISSUED:
-            raise InvalidTransition(f"only an issued directive can be revoked (it is {self.status})")
+            raise InvalidTransition(
+                f"only an issued directive can be revoked (it is {self.status})"
+            )
         if not reason.strip():
             raise InvalidTransition("revoking needs a reason")
         return replace(self, status=Status.REVOKED, revoked_at=at, revoke_reason=reason)

@@ -49,7 +49,9 @@ class DirectiveView(DirectiveContent):
 
 
 class ImportRequest(BaseModel):
-    text: str = Field(min_length=1, max_length=MAX_LETTER_CHARS, description="The letter, plain text.")
+    text: str = Field(
+        min_length=1, max_length=MAX_LETTER_CHARS, description="The letter, plain text."
+    )
     agency: str | None = Field(default=None, description="Whose unit directory applies.")
 
 
@@ -150,6 +152,9 @@ class DirectoryView(BaseModel):
 async def get_directory(agency: str, cmd: Commands) -> DirectoryView:
     d = cmd.directories.get(agency)
     return DirectoryView(
-        agency=d.code, name=d.name, short_name=d.short_name, province=d.province,
+        agency=d.code,
+        name=d.name,
+        short_name=d.short_name,
+        province=d.province,
         units=list(d.units),
     )

@@ -41,7 +41,8 @@ def _row(t: Task) -> dict[str, Any]:
         "on_time": t.on_time,
         "pending_extension": (
             {"requested_due_date": pending.requested_due_date.isoformat(), "reason": pending.reason}
-            if pending else None
+            if pending
+            else None
         ),
     }
 
@@ -68,8 +69,11 @@ def _task(r: Any, history: Sequence[HistoryEntry]) -> Task:
         completed_at=r["completed_at"],
         on_time=r["on_time"],
         pending_extension=(
-            PendingExtension(dt.date.fromisoformat(pending["requested_due_date"]), pending["reason"])
-            if pending else None
+            PendingExtension(
+                dt.date.fromisoformat(pending["requested_due_date"]), pending["reason"]
+            )
+            if pending
+            else None
         ),
         history=tuple(history),
     )
@@ -80,17 +84,24 @@ async def add_new(session: AsyncSession, new: Sequence[Task], at: dt.datetime) -
     if not new:
         return []
     inserted = (
-        await session.execute(
-            insert(tasks).values([_row(t) for t in new])
-            .on_conflict_do_nothing(index_elements=["id"])
-            .returning(tasks.c.id)
+        (
+            await session.execute(
+                insert(tasks)
+                .values([_row(t) for t in new])
+                .on_conflict_do_nothing(index_elements=["id"])
+                .returning(tasks.c.id)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     created = [t for t in new if t.id in set(inserted)]
     if created:
-        await session.execute(insert(task_history).values([
-            {"task_id": t.id, "at": at, "kind": "assigned", "data": {}} for t in created
-        ]))
+        await session.execute(
+            insert(task_history).values(
+                [{"task_id": t.id, "at": at, "kind": "assigned", "data": {}} for t in created]
+            )
+        )
     return created
 
 
@@ -98,13 +109,17 @@ async def save(session: AsyncSession, before: Task, after: Task) -> None:
     row = _row(after)
     row.pop("id")
     await session.execute(
-        tasks.update().where(tasks.c.id == after.id).values(**row, updated_at=dt.datetime.now(dt.UTC))
+        tasks.update()
+        .where(tasks.c.id == after.id)
+        .values(**row, updated_at=dt.datetime.now(dt.UTC))
     )
-    added = after.history[len(before.history):]
+    added = after.history[len(before.history) :]
     if added:
-        await session.execute(insert(task_history).values([
-            {"task_id": after.id, "at": h.at, "kind": h.kind, "data": h.data} for h in added
-        ]))
+        await session.execute(
+            insert(task_history).values(
+                [{"task_id": after.id, "at": h.at, "kind": h.kind, "data": h.data} for h in added]
+            )
+        )
 
 
 async def _with_history(session: AsyncSession, rows: Sequence[Any]) -> list[Task]:
@@ -112,9 +127,11 @@ async def _with_history(session: AsyncSession, rows: Sequence[Any]) -> list[Task
         return []
     ids = [r["id"] for r in rows]
     entries: dict[uuid.UUID, list[HistoryEntry]] = {i: [] for i in ids}
-    for h in (await session.execute(
-        select(task_history).where(task_history.c.task_id.in_(ids)).order_by(task_history.c.id)
-    )).mappings():
+    for h in (
+        await session.execute(
+            select(task_history).where(task_history.c.task_id.in_(ids)).order_by(task_history.c.id)
+        )
+    ).mappings():
         entries[h["task_id"]].append(HistoryEntry(h["at"], h["kind"], h["data"]))
     return [_task(r, entries[r["id"]]) for r in rows]
 
@@ -138,7 +155,9 @@ async def find(
     open_only: bool = False,
     lock: bool = False,
 ) -> list[Task]:
-    query = select(tasks).order_by(tasks.c.directive_id, tasks.c.assignment_index, tasks.c.lead_name)
+    query = select(tasks).order_by(
+        tasks.c.directive_id, tasks.c.assignment_index, tasks.c.lead_name
+    )
     if agency:
         query = query.where(tasks.c.agency == agency)
     if directive_id:
@@ -160,10 +179,20 @@ async def find(
 async def replace_directory(session: AsyncSession, agency: str, new_units: Sequence[Unit]) -> None:
     await session.execute(delete(units).where(units.c.agency == agency))
     if new_units:
-        await session.execute(insert(units).values([
-            {"agency": agency, "code": u.code, "name": u.name, "kind": u.kind.value,
-             "staff": u.staff} for u in new_units
-        ]))
+        await session.execute(
+            insert(units).values(
+                [
+                    {
+                        "agency": agency,
+                        "code": u.code,
+                        "name": u.name,
+                        "kind": u.kind.value,
+                        "staff": u.staff,
+                    }
+                    for u in new_units
+                ]
+            )
+        )
 
 
 async def directory(session: AsyncSession, agency: str) -> list[dict[str, Any]]:

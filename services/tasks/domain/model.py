@@ -91,8 +91,9 @@ class Task:
     def acknowledge(self, at: dt.datetime, by: str | None) -> Task:
         if self.status is not Status.ASSIGNED:
             raise InvalidTransition(f"cannot acknowledge: the task is {self.status}")
-        return replace(self, status=Status.ACKNOWLEDGED,
-                       history=self._log(at, "acknowledged", by=by))
+        return replace(
+            self, status=Status.ACKNOWLEDGED, history=self._log(at, "acknowledged", by=by)
+        )
 
     def report_progress(self, at: dt.datetime, percent: int, note: str) -> Task:
         self._require_open("report progress")
@@ -100,20 +101,31 @@ class Task:
             raise InvalidTransition("percent must be between 0 and 100")
         if percent < self.percent:
             raise InvalidTransition(f"progress cannot go back from {self.percent}% to {percent}%")
-        return replace(self, status=Status.IN_PROGRESS, percent=percent,
-                       history=self._log(at, "progress_reported", percent=percent, note=note))
+        return replace(
+            self,
+            status=Status.IN_PROGRESS,
+            percent=percent,
+            history=self._log(at, "progress_reported", percent=percent, note=note),
+        )
 
-    def complete(self, at: dt.datetime, today: dt.date, result: str,
-                 staff_reached: int | None) -> Task:
+    def complete(
+        self, at: dt.datetime, today: dt.date, result: str, staff_reached: int | None
+    ) -> Task:
         self._require_open("complete")
         if not result.strip():
             raise InvalidTransition("completing needs a result")
         on_time = self.due_date is None or today <= effective_due_date(self.due_date)
         return replace(
-            self, status=Status.COMPLETED, percent=100, result=result,
-            staff_reached=staff_reached, completed_at=at, on_time=on_time,
-            history=self._log(at, "completed", result=result, on_time=on_time,
-                              staff_reached=staff_reached),
+            self,
+            status=Status.COMPLETED,
+            percent=100,
+            result=result,
+            staff_reached=staff_reached,
+            completed_at=at,
+            on_time=on_time,
+            history=self._log(
+                at, "completed", result=result, on_time=on_time, staff_reached=staff_reached
+            ),
         )
 
     def request_extension(self, at: dt.datetime, new_due: dt.date, reason: str) -> Task:
@@ -128,13 +140,14 @@ class Task:
         if not reason.strip():
             raise InvalidTransition("an extension request needs a reason")
         return replace(
-            self, pending_extension=PendingExtension(new_due, reason),
-            history=self._log(at, "extension_requested",
-                              requested_due_date=new_due.isoformat(), reason=reason),
+            self,
+            pending_extension=PendingExtension(new_due, reason),
+            history=self._log(
+                at, "extension_requested", requested_due_date=new_due.isoformat(), reason=reason
+            ),
         )
 
-    def grant_extension(self, at: dt.datetime, reason: str,
-                        new_due: dt.date | None = None) -> Task:
+    def grant_extension(self, at: dt.datetime, reason: str, new_due: dt.date | None = None) -> Task:
         self._require_open("grant an extension")
         if self.pending_extension is None:
             raise InvalidTransition("there is no pending extension request")
@@ -144,22 +157,33 @@ class Task:
         if self.due_date is not None and granted <= self.due_date:
             raise InvalidTransition("the new deadline must be after the current one")
         return replace(
-            self, due_date=granted, pending_extension=None,
-            history=self._log(at, "extension_granted", previous_due_date=_iso(self.due_date),
-                              new_due_date=granted.isoformat(), reason=reason),
+            self,
+            due_date=granted,
+            pending_extension=None,
+            history=self._log(
+                at,
+                "extension_granted",
+                previous_due_date=_iso(self.due_date),
+                new_due_date=granted.isoformat(),
+                reason=reason,
+            ),
         )
 
     def cancel(self, at: dt.datetime, reason: str) -> Task:
         self._require_open("cancel")
-        return replace(self, status=Status.CANCELLED,
-                       history=self._log(at, "cancelled", reason=reason))
+        return replace(
+            self, status=Status.CANCELLED, history=self._log(at, "cancelled", reason=reason)
+        )
 
     def mark_overdue(self, at: dt.datetime, today: dt.date) -> Task | None:
         """The task with its overdue flag set, or None when nothing changes."""
         if not self.is_open or self.overdue_notified or not self.is_overdue(today):
             return None
-        return replace(self, overdue_notified=True,
-                       history=self._log(at, "overdue", due_date=_iso(self.due_date)))
+        return replace(
+            self,
+            overdue_notified=True,
+            history=self._log(at, "overdue", due_date=_iso(self.due_date)),
+        )
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -50,16 +50,28 @@ class TaskView(BaseModel):
     def of(cls, t: Task, today: dt.date) -> TaskView:
         pending = t.pending_extension
         return cls(
-            id=t.id, agency=t.agency, directive_id=t.directive_id,
-            directive_reference=t.directive_reference, assignment_index=t.assignment_index,
-            occurrence=t.occurrence, lead_unit=t.lead_unit,
-            coordinating_units=list(t.coordinating_units), action=t.action,
-            deadline=t.deadline, due_date=t.due_date, status=t.status, percent=t.percent,
-            overdue=t.is_overdue(today), result=t.result, staff_reached=t.staff_reached,
-            completed_at=t.completed_at, on_time=t.on_time,
+            id=t.id,
+            agency=t.agency,
+            directive_id=t.directive_id,
+            directive_reference=t.directive_reference,
+            assignment_index=t.assignment_index,
+            occurrence=t.occurrence,
+            lead_unit=t.lead_unit,
+            coordinating_units=list(t.coordinating_units),
+            action=t.action,
+            deadline=t.deadline,
+            due_date=t.due_date,
+            status=t.status,
+            percent=t.percent,
+            overdue=t.is_overdue(today),
+            result=t.result,
+            staff_reached=t.staff_reached,
+            completed_at=t.completed_at,
+            on_time=t.on_time,
             pending_extension=(
                 {"requested_due_date": pending.requested_due_date, "reason": pending.reason}
-                if pending else None
+                if pending
+                else None
             ),
             history=[HistoryView(at=h.at, kind=h.kind, data=h.data) for h in t.history],
         )
@@ -149,12 +161,8 @@ async def complete(task_id: uuid.UUID, body: CompleteRequest, svc: Service) -> T
 
 
 @router.post("/tasks/{task_id}/extension-request")
-async def request_extension(
-    task_id: uuid.UUID, body: ExtensionRequest, svc: Service
-) -> TaskView:
-    return await _run(
-        svc, svc.request_extension(task_id, body.requested_due_date, body.reason)
-    )
+async def request_extension(task_id: uuid.UUID, body: ExtensionRequest, svc: Service) -> TaskView:
+    return await _run(svc, svc.request_extension(task_id, body.requested_due_date, body.reason))
 
 
 @router.post("/tasks/{task_id}/extension-grant")

@@ -28,8 +28,13 @@ _DMY = (
 )
 _DATE_RE = re.compile(rf"\b{_KW} {_TIME}{_DMY}")
 _BARE_DATE_RE = re.compile(rf"\b{_TIME}{_DMY}")
-_DAY_RE = re.compile(rf"\b{_KW} {_TIME}ngay (?P<d>\d{{1,2}})\b(?! ?[/.-] ?\d| thang \d)")
-_MONTH_RE = re.compile(r"\b(?P<kw>truoc |trong |hoan thanh trong )?thang (?P<m>\d{1,2}) ?(?:/|nam) ?(?P<y>\d{4})")
+_DAY_RE = re.compile(
+    rf"\b{_KW} {_TIME}ngay (?P<d>\d{{1,2}})\b(?! ?[/.-] ?\d| thang \d)"
+    r"(?: (?:cua )?thang (?:cuoi|thu ba|thu 3)(?: cua)?(?: moi)? quy)?"
+)
+_MONTH_RE = re.compile(
+    r"\b(?P<kw>truoc |trong |hoan thanh trong )?thang (?P<m>\d{1,2}) ?(?:/|nam) ?(?P<y>\d{4})"
+)
 _QUARTER_RE = re.compile(r"\b(?P<kw>truoc )?quy (?P<q>iv|i{1,3}|[1-4]) ?(?:/|nam) ?(?P<y>\d{4})")
 _YEAR_RE = re.compile(r"^(?:trong )?nam (?P<y>\d{4})$")
 _RECUR = (
@@ -61,12 +66,14 @@ def find_deadline(text: str, year: int | None, *, bare: bool = False) -> Found:
         m_rec, kind = recur
         src = date_m if date_m is not None else day_m
         day = int(src.group("d")) if src else None
-        month = int(src.group("m")) if date_m is not None and kind is DeadlineKind.YEARLY else None
+        yearly = date_m is not None and kind is DeadlineKind.YEARLY
+        month = int(date_m.group("m")) if date_m is not None and yearly else None
         if (day is not None and not 1 <= day <= 31) or (month is not None and not 1 <= month <= 12):
             return _unparsed(text, folded, m_rec.start())
         found = _span(text, src, m_rec)
+        start, end = found.span or (0, 0)
         found.deadline = Deadline(
-            kind=kind, day=day, month=month, time=_time(src), text=text[slice(*found.span)]
+            kind=kind, day=day, month=month, time=_time(src), text=text[start:end]
         )
         if day is None or (kind is DeadlineKind.YEARLY and month is None):
             found.warnings.append(("incomplete_deadline", "Thời hạn định kỳ chưa ghi rõ ngày."))
@@ -82,9 +89,9 @@ def find_deadline(text: str, year: int | None, *, bare: bool = False) -> Found:
         span = (ongoing.start(), ongoing.end())
         return Found(Deadline(kind=DeadlineKind.ONGOING, text=text[slice(*span)]), span)
     year_m = _YEAR_RE.match(folded.strip(" .;")) if bare else None
-    if year_m is not None:
-        end = dt.date(int(year_m.group("y")), 12, 31)
-        return Found(Deadline(kind=DeadlineKind.DATE, date=end, text=text.strip(" .;")), None)
+    last_day = make_date(31, 12, int(year_m.group("y"))) if year_m is not None else None
+    if last_day is not None:
+        return Found(Deadline(kind=DeadlineKind.DATE, date=last_day, text=text.strip(" .;")))
     strong = _STRONG_RE.search(folded)
     if strong is not None or (bare and folded.strip(" .;")):
         return _unparsed(text, folded, strong.start() if strong else 0)

@@ -16,7 +16,7 @@ from shared.contracts.values import ImportWarning
 
 from ..directory import fold
 
-__all__ = ["fold", "normalise", "is_caps", "clean_action", "make_date", "Notes", "split_top"]
+__all__ = ["Notes", "clean_action", "fold", "is_caps", "make_date", "normalise", "split_top"]
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
@@ -67,7 +67,7 @@ def split_top(text: str, sep: str = ";") -> list[tuple[int, int]]:
             depth += 1
         elif char in ")]" and depth:
             depth -= 1
-        elif char in "“”\"":
+        elif char in '“”"':
             quoted = char == "“" or (char == '"' and not quoted)
         elif char == sep and depth == 0 and not quoted:
             spans.append((start, i))

@@ -1,0 +1,201 @@
+"""Plain-text letter importer: a Decree 30/2020 document in, a draft directive out.
+
+`import_letter` reads the header (number, date, type, subject, addressees), the cited
+documents, the duties of the body and the foot (Nơi nhận, signer). It guesses nothing
+silently: whatever it cannot resolve comes back as an `ImportWarning` for the clerk.
+Pure: no I/O, no clock; the unit directory is an argument.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shared.contracts.values import (
+    Assignment,
+    DirectiveContent,
+    DocType,
+    ImportWarning,
+    UnitRef,
+)
+
+from ..directory import UnitDirectory
+from ..errors import NotADirective
+from .assignments import Duty, read_assignments
+from .closing import closing_start, read_closing
+from .header import TYPE_NAMES, Header, read_header
+from .references import read_references
+from .text import Notes, fold, normalise
+from .units import Named, Scanner
+
+__all__ = ["ImportResult", "import_letter"]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    content: DirectiveContent
+    warnings: list[ImportWarning] = field(default_factory=list)
+
+
+def import_letter(text: str, directory: UnitDirectory) -> ImportResult:
+    """Draft directive content from the text of a letter; raises NotADirective."""
+    lines = normalise(text)
+    head = read_header(lines)
+    notes = Notes()
+    notes.extend(head.notes)
+    foot_at = closing_start(lines, head.body_start)
+    body = lines[head.body_start : foot_at]
+    body_text = " ".join(line for line in body if line)
+    references = read_references(f"{head.subject or ''} {body_text}", head.symbol)
+    years = [r.date.year for r in references if r.date]
+    year = head.year or (max(years) if years else None)
+
+    duties = read_assignments(body, directory, year)
+    doc_type = _doc_type(head, notes)
+    # Without any header, only a duty given to a unit of the directory shows a directive:
+    # news and reports also say "X yêu cầu các chủ đầu tư ...".
+    if doc_type is None and not any(d.lead is not None and d.lead.unit for d in duties):
+        raise NotADirective(["subject line (V/v or type title)", "assignment"])
+    if doc_type is None:
+        notes.add("doc_type_assumed", "doc_type", "Không rõ loại văn bản; tạm coi là công văn.")
+    if not duties and not head.number_line and head.title_type is None:
+        raise NotADirective(["assignment", "number/symbol line", "type title"])
+
+    recipients = _recipients(head, directory, notes)
+    closing = read_closing(lines[foot_at:], directory, recipients)
+    notes.extend(closing.notes)
+    assignments = [_assignment(duty, i, notes) for i, duty in enumerate(duties)]
+    if not assignments:
+        notes.add("no_assignments", "assignments", "Không tìm thấy nhiệm vụ giao; cần nhập tay.")
+    if not head.subject:
+        notes.add("no_subject", "subject", "Không tìm thấy trích yếu (V/v hoặc tên loại).")
+    content = DirectiveContent(
+        doc_type=doc_type or DocType.OFFICIAL_LETTER,
+        number=head.number,
+        symbol=head.symbol,
+        issuer=_issuer(head, directory, body_text),
+        place=head.place,
+        date=head.date,
+        subject=head.subject or "",
+        urgency=head.urgency,
+        recipients=tuple(recipients),
+        references=tuple(references),
+        distribution=tuple(closing.distribution),
+        signer=closing.signer,
+        assignments=tuple(assignments),
+    )
+    return ImportResult(content=content, warnings=notes.items)
+
+
+def _doc_type(head: Header, notes: Notes) -> DocType | None:
+    by_symbol = head.symbol_type
+    found = head.title_type or by_symbol
+    if head.title_type and by_symbol and head.title_type is not by_symbol:
+        notes.add(
+            "type_mismatch",
+            "doc_type",
+            f"Tên loại văn bản ({head.title_type.value}) khác ký hiệu “{head.symbol}”; "
+            "đã theo tên loại.",
+        )
+    if found is None and head.subject_line:
+        found = DocType.OFFICIAL_LETTER
+    if found is None and head.subject:
+        notes.add("doc_type_assumed", "doc_type", "Không rõ loại văn bản; tạm coi là công văn.")
+        found = DocType.OFFICIAL_LETTER
+    if found is not None and found is not DocType.OFFICIAL_LETTER and head.subject_line:
+        notes.add(
+            "subject_line_on_non_letter",
+            "subject",
+            "Trích yếu “V/v” chỉ dùng cho công văn (Nghị định 30/2020), "
+            f"nhưng đây là {TYPE_NAMES[found]}.",
+        )
+    return found
+
+
+def _issuer(head: Header, directory: UnitDirectory, body_text: str) -> str | None:
+    abbreviation = head.symbol_issuer
+    if abbreviation and fold(abbreviation) == fold(directory.short_name):
+        return directory.name
+    for line in reversed(head.issuing_lines):
+        if fold(line) == fold(directory.name):
+            return directory.name
+        unit = directory.match(line)
+        if unit is not None:
+            return unit.name
+    if fold(directory.name) in fold(body_text):
+        return directory.name
+    if head.issuing_lines:
+        return _sentence_case(head.issuing_lines[-1])
+    return None
+
+
+def _sentence_case(caps: str) -> str:
+    words = caps.lower().split()
+    return " ".join(w.capitalize() if i < 2 else w for i, w in enumerate(words))
+
+
+def _recipients(head: Header, directory: UnitDirectory, notes: Notes) -> list[UnitRef]:
+    refs: list[UnitRef] = []
+    for text in head.addressees:
+        text = text.strip().lstrip("-+• ").rstrip(" ;.,")
+        named, end = Scanner(text, directory).units()
+        if not named or end < len(text):
+            named = [Named(text)] if not named else [*named, Named(text[end:].strip(" ,;"))]
+        for n in named:
+            if not n.written.strip() and n.unit is None:
+                continue
+            ref = n.ref()
+            if ref in refs:
+                continue
+            if n.unit is None:
+                notes.add(
+                    "unknown_unit",
+                    f"recipients[{len(refs)}]",
+                    f"“{n.written}” không có trong danh mục đơn vị; giữ nguyên tên.",
+                )
+            refs.append(ref)
+    return refs
+
+
+def _assignment(duty: Duty, index: int, notes: Notes) -> Assignment:
+    where = f"assignments[{index}]"
+    lead = duty.lead
+    if lead is None or lead.unresolved or (lead.vague and lead.unit is None):
+        written = lead.written if lead else duty.lead_written
+        notes.add(
+            "no_lead_unit",
+            f"{where}.lead_unit",
+            f"Không xác định được đơn vị chủ trì (“{written}”); cần chọn đơn vị.",
+        )
+        lead_ref = UnitRef(name=written)
+    else:
+        _unit_notes(lead, f"{where}.lead_unit", notes)
+        lead_ref = lead.ref()
+    coordinating: list[UnitRef] = []
+    for named in duty.coordinating:
+        ref = named.ref()
+        if ref in coordinating or ref == lead_ref:
+            continue
+        _unit_notes(named, f"{where}.coordinating_units[{len(coordinating)}]", notes)
+        coordinating.append(ref)
+    notes.extend(duty.notes, where)
+    return Assignment(
+        lead_unit=lead_ref,
+        coordinating_units=tuple(coordinating),
+        action=duty.action,
+        deadline=duty.deadline,
+    )
+
+
+def _unit_notes(named: Named, where: str, notes: Notes) -> None:
+    if named.vague and named.unit is None:
+        notes.add("vague_unit", where, f"“{named.written}” không chỉ rõ đơn vị nào; cần chọn.")
+    elif named.vague:
+        notes.add(
+            "vague_unit",
+            where,
+            f"“{named.written}” được hiểu là tất cả các đơn vị cùng loại; cần rà lại.",
+        )
+    elif named.unit is None:
+        notes.add(
+            "unknown_unit", where, f"“{named.written}” không có trong danh mục đơn vị; giữ nguyên."
+        )

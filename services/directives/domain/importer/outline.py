@@ -1,0 +1,85 @@
+"""The body of a document as a tree of numbered and bulleted items.
+
+Decree 30/2020 bodies nest "I." (part), "Điều 1." (article), "1." and "1.1." (items),
+"a)" (points), "-" and "+" (indents). Nesting is inferred from the order the markers
+first appear, as a reader does: a marker kind not seen yet opens a deeper level, one
+already open closes the levels below it. Paragraphs wrapped mid-sentence are rejoined.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .text import is_caps
+
+_MARKERS = (
+    ("roman", re.compile(r"^([IVX]{1,4})[.)]\s+(?=\S)")),
+    ("article", re.compile(r"^Điều\s+\d+\s*[.:]?\s*")),
+    ("number", re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)[.)]\s+(?=\S)")),
+    ("letter", re.compile(r"^[a-zđ]\)\s*(?=\S)")),
+    ("dash", re.compile(r"^[-–—]\s*(?=[^\s-])")),
+    ("plus", re.compile(r"^\+\s*(?=\S)")),
+    ("dot", re.compile(r"^[•●▪◦·*]\s*(?=\S)")),
+)
+
+
+# "Đơn vị chủ trì: ...", "Thời gian thực hiện: ...": attributes of the item above them.
+ATTR_RE = re.compile(
+    r"(?i)(?P<label>(?:đơn vị|cơ quan|bộ phận)\s+(?:chủ trì|phối hợp|thực hiện)|chủ trì|phối hợp"
+    r"|thời gian(?:\s+(?:thực hiện|hoàn thành))?|thời hạn(?:\s+(?:thực hiện|hoàn thành))?"
+    r"|tiến độ(?:\s+thực hiện)?)\s*:\s*"
+)
+
+
+@dataclass
+class Node:
+    kind: str
+    text: str
+    children: list[Node] = field(default_factory=list)
+
+
+def _marker(line: str) -> tuple[str, str]:
+    for kind, rx in _MARKERS:
+        m = rx.match(line)
+        if m is not None:
+            if kind == "number":
+                kind = f"number{m.group(1).count('.')}"
+            return kind, line[m.end() :]
+    return "para", line
+
+
+def paragraphs(lines: list[str]) -> list[tuple[str, str]]:
+    """(marker kind, text) per paragraph, wrapped lines rejoined."""
+    out: list[tuple[str, str]] = []
+    joinable = False
+    for line in lines:
+        if not line or re.fullmatch(r"[-_=*.…\s]{3,}", line):
+            joinable = False
+            continue
+        kind, text = _marker(line)
+        if kind == "para" and joinable and out and not is_caps(line):
+            out[-1] = (out[-1][0], f"{out[-1][1]} {text}")
+        else:
+            out.append((kind, text))
+        joinable = not is_caps(line) and not re.search(r"[.;:!?]$", line)
+    return out
+
+
+def outline(lines: list[str]) -> list[Node]:
+    """The body as a forest; paragraphs without a marker sit at the outermost level."""
+    root = Node("root", "")
+    stack: list[Node] = [root]
+    for kind, text in paragraphs(lines):
+        node = Node(kind, text)
+        open_kinds = [n.kind for n in stack]
+        if kind == "para" and ATTR_RE.match(text) and len(stack) > 1:
+            stack[-1].children.append(Node("attr", text))
+            continue
+        if kind == "para":
+            del stack[1:]
+        elif kind in open_kinds:
+            del stack[open_kinds.index(kind) :]
+        stack[-1].children.append(node)
+        stack.append(node)
+    return root.children

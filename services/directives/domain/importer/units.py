@@ -1,0 +1,301 @@
+"""Lists of units inside running text.
+
+Reads "Trưởng các phòng chuyên môn, Thủ trưởng các đơn vị trực thuộc", "Công đoàn Cơ
+quan, Đoàn Thanh niên, Hội Cựu chiến binh và các phòng chuyên môn", "Chánh Văn phòng
+Sở", "Sở Tài chính, Kho bạc Nhà nước tỉnh": known names and aliases, generic
+addressees, and names the directory does not know (kept as written). The list ends
+where the action begins, usually at a verb ("rà soát", "kiểm tra").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from shared.contracts.values import Unit, UnitRef
+
+from ..directory import TITLE_RE, UnitDirectory
+from .text import fold
+
+
+def _words(*phrases: str) -> re.Pattern[str]:
+    return re.compile(r"(?:" + "|".join(sorted(phrases, key=len, reverse=True)) + r")(?![\w])")
+
+
+# Verbs that open a duty; used to end unit lists and to split a bullet into duties.
+VERB_RE = _words(
+    "chu tri",
+    "phoi hop",
+    "chiu trach nhiem",
+    "co trach nhiem",
+    "thuc hien",
+    "to chuc",
+    "trien khai",
+    "xay dung",
+    "ra soat",
+    "kiem tra",
+    "giam sat",
+    "tong hop",
+    "bao cao",
+    "tham muu",
+    "huong dan",
+    "theo doi",
+    "don doc",
+    "quan triet",
+    "tuyen truyen",
+    "pho bien",
+    "nghien cuu",
+    "bo sung",
+    "de xuat",
+    "lap",
+    "chuan bi",
+    "cap nhat",
+    "bo tri",
+    "hoan thanh",
+    "hoan thien",
+    "soan thao",
+    "trinh",
+    "gui",
+    "tiep nhan",
+    "giai quyet",
+    "xu ly",
+    "danh gia",
+    "tham dinh",
+    "thong ke",
+    "cong bo",
+    "cu",
+    "can cu",
+    "khan truong",
+    "tang cuong",
+    "dam bao",
+    "bao dam",
+    "phat dong",
+    "duy tri",
+    "thanh lap",
+    "ban hanh",
+    "dang tai",
+    "cung cap",
+    "rut kinh nghiem",
+    "dang ky",
+    "nop",
+    "sua doi",
+    "lua chon",
+    "quan ly",
+    "chi dao",
+    "yeu cau",
+    "de nghi",
+    "giao",
+    "tiep tuc",
+    "nang cao",
+    "van dong",
+    "thanh tra",
+    "kiem soat",
+    "phan cong",
+    "chu dong",
+    "tap huan",
+    "boi duong",
+    "xac minh",
+    "thu thap",
+    "dua",
+    "dinh ky",
+    "thuong xuyen",
+    "kip thoi",
+    "nghiem tuc",
+    "tich cuc",
+    "phe duyet",
+    "quy dinh",
+)
+_FUNCTION_RE = _words(
+    "la",
+    "ve",
+    "tai",
+    "de",
+    "trong",
+    "theo",
+    "voi",
+    "cho",
+    "nham",
+    "truoc",
+    "khi",
+    "neu",
+    "thi",
+    "da",
+    "se",
+    "dang",
+    "can",
+    "phai",
+    "co",
+    "khong",
+    "duoc",
+    "tren",
+    "cac",
+    "nhung",
+    "mot",
+    "ngay",
+    "va",
+    "hoac",
+    "sau",
+    "tu",
+    "den",
+    "ke",
+    "nhu",
+    "thuc",
+)
+_HEAD_RE = _words(
+    "phong",
+    "so",
+    "ban",
+    "trung tam",
+    "vien",
+    "ubnd",
+    "uy ban",
+    "cong an",
+    "chi cuc",
+    "cuc",
+    "hoi",
+    "doan",
+    "cong doan",
+    "thanh tra",
+    "van phong",
+    "truong",
+    "bo",
+    "kho bac",
+    "ngan hang",
+    "doi",
+    "cong ty",
+    "bao hiem",
+    "bao",
+    "dai",
+    "tinh uy",
+    "huyen uy",
+    "thanh uy",
+    "mat tran",
+    "hoi dong",
+    "tong cuc",
+    "chi nhanh",
+    "ban quan ly",
+    "ubmttq",
+    "tap doan",
+)
+_ORGS = r"(?:co quan|to chuc|don vi|phong|ban|dia phuong)"
+_BOILERPLATE_RE = re.compile(rf"(?:cac )?(?:{_ORGS}(?:, | va ))*ca nhan(?: co)? lien quan(?![\w])")
+_VAGUE_RE = re.compile(rf"(?:cac )?(?:{_ORGS}(?:, | va ))*{_ORGS}(?: co)? lien quan(?![\w])")
+_SEP_RE = re.compile(r" ?(?:,|;| va| cung| &) ?")
+_PAREN_RE = re.compile(r" ?\([^()]{0,24}\)")
+
+
+@dataclass(frozen=True)
+class Named:
+    """A unit as the text names it: `unit` is None when the directory does not know it."""
+
+    written: str
+    unit: Unit | None = None
+    generic: bool = False
+    vague: bool = False
+    unresolved: bool = False  # not even a unit name: an addressee phrase kept as written
+
+    def ref(self) -> UnitRef:
+        if self.unit is not None:
+            return UnitRef(code=self.unit.code, name=self.unit.name)
+        return UnitRef(name=self.written)
+
+
+class Scanner:
+    """Scans one text (kept with its fold, so matches map back to the words as written)."""
+
+    def __init__(self, text: str, directory: UnitDirectory) -> None:
+        self.text = text
+        self.folded = fold(text)
+        self.directory = directory
+        agency = re.escape(fold(directory.name).removeprefix("so "))
+        province = re.escape(fold(directory.province))
+        self._qualifier = re.compile(
+            rf"(?: (?:thuoc |cua )?so)?(?: {agency})?(?: (?:tinh )?{province})?(?![\w])"
+        )
+
+    def units(self, pos: int = 0) -> tuple[list[Named], int]:
+        """The unit list starting at `pos` (after spaces) and where it ends."""
+        found: list[Named] = []
+        pos = self._skip(pos)
+        item = self._one(pos)
+        while item is not None:
+            found += item[0]
+            pos = item[1]
+            sep = _SEP_RE.match(self.folded, pos)
+            if sep is None:
+                break
+            item = self._one(self._skip(sep.end()))
+        return found, pos
+
+    def starts_with_unit(self, pos: int) -> bool:
+        return self._one(self._skip(pos)) is not None
+
+    def _skip(self, pos: int) -> int:
+        while pos < len(self.text) and self.text[pos] in " :":
+            pos += 1
+        return pos
+
+    def _one(self, pos: int) -> tuple[list[Named], int] | None:
+        folded = self.folded
+        m = _BOILERPLATE_RE.match(folded, pos)
+        if m is not None:
+            return [], m.end()
+        title = TITLE_RE.match(folded, pos)
+        if title is not None:
+            after = self._unit(title.end(), after_title=True)
+            if after is not None:
+                return after
+        return self._unit(pos, after_title=False)
+
+    def _unit(self, pos: int, *, after_title: bool) -> tuple[list[Named], int] | None:
+        generic = self.directory.generic_at(self.folded, pos)
+        if generic is not None:
+            units, end, vague = generic
+            end = self._tail(end)
+            written = self.text[pos:end]
+            return [Named(written, u, generic=True, vague=vague) for u in units], end
+        vague_m = _VAGUE_RE.match(self.folded, pos)
+        if vague_m is not None:
+            return [Named(self.text[pos : vague_m.end()], vague=True)], vague_m.end()
+        known = self.directory.unit_at(self.folded, pos)
+        if known is not None:
+            alias = self.folded[pos : known[1]]
+            if after_title or self.text[pos].isupper() or alias.count(" ") >= 2:
+                end = self._tail(known[1])
+                return [Named(self.text[pos:end], known[0])], end
+        return self._unknown(pos, after_title=after_title)
+
+    def _tail(self, end: int) -> int:
+        m = self._qualifier.match(self.folded, end)
+        end = m.end() if m else end
+        paren = _PAREN_RE.match(self.folded, end)
+        return paren.end() if paren else end
+
+    def _unknown(self, pos: int, *, after_title: bool) -> tuple[list[Named], int] | None:
+        head = _HEAD_RE.match(self.folded, pos)
+        if head is None or not (after_title or self.text[pos].isupper()):
+            return None
+        base = end = head.end()
+        words = 0
+        for word in re.finditer(r"( ?, | )([\w/.-]+)", self.text[base:]):
+            start = base + word.start(2)
+            capital = word.group(2)[0].isupper()
+            if word.group(1) != " " and (not capital or self._one(start) is not None):
+                break
+            if not capital and (
+                VERB_RE.match(self.folded, start) or _FUNCTION_RE.match(self.folded, start)
+            ):
+                # "Sở Tài nguyên và Môi trường": "và" joins words of one name, not two units.
+                if self.folded.startswith("va ", start) and self._one(start + 3) is None:
+                    continue
+                break
+            if capital and self.directory.unit_at(self.folded, start) is not None:
+                break
+            end = base + word.end(2)
+            words += 1
+            if words >= 10 or word.group(2).endswith("."):
+                break
+        if words == 0:
+            return None
+        end = len(self.text[:end].rstrip(".,"))
+        return [Named(self.text[pos:end])], end

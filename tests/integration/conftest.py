@@ -1,0 +1,141 @@
+"""The real platform for integration tests: Apache Kafka, PostgreSQL, the services as
+separate processes.
+
+Where Kafka and PostgreSQL come from, in order:
+1. the environment: `KAFKA_BOOTSTRAP_SERVERS` plus `DIRECTIVES_DATABASE_URL` and
+   `TASKS_DATABASE_URL` (external servers, e.g. a CI service container);
+2. the embedded local stack (Kafka jars through Maven, embedded PostgreSQL) in its own
+   state folder and ports, when Java and Maven are here (these machines);
+3. testcontainers, when a Docker engine answers (a developer's laptop).
+None of them: the session fails loudly. Integration tests never skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from chidao.stack.stack import LocalStack
+from shared.settings import REPO_ROOT
+
+SERVICES = ("directives", "tasks")
+TEST_ENV = {
+    "CHIDAO_CLOCK_CONTROL": "true",
+    "TASKS_OVERDUE_SCAN_SECONDS": "1",
+    "CHIDAO_RETRY_BACKOFF_S": "0.05",
+}
+
+
+@dataclass
+class Platform:
+    stack: LocalStack
+    bootstrap: str
+    how: str
+
+    def url(self, service: str) -> str:
+        return self.stack.services.url(service)
+
+    def kill(self, service: str) -> None:
+        self.stack.kill(service)
+
+    def start(self, service: str) -> None:
+        self.stack.start_service(service)
+
+    def client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(timeout=30.0)
+
+
+def _external() -> dict[str, str] | None:
+    names = ["KAFKA_BOOTSTRAP_SERVERS", *(f"{s.upper()}_DATABASE_URL" for s in SERVICES)]
+    if all(os.environ.get(n) for n in names):
+        return {n: os.environ[n] for n in names}
+    return None
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker
+
+        docker.from_env().ping()
+        return True
+    except Exception:
+        return False
+
+
+def _test_stack(env: dict[str, str] | None = None) -> LocalStack:
+    state = REPO_ROOT / ".state" / "test"
+    return LocalStack(
+        state_dir=state,
+        kafka_port=39092,
+        kafka_controller_port=39093,
+        postgres_port=35432,
+        service_ports={
+            "directives": 38001,
+            "tasks": 38002,
+            "inspections": 38003,
+            "reporting": 38004,
+        },
+        # External servers, when given, override the local stack's addresses.
+        extra_env={**TEST_ENV, **(env or {})},
+        kafka_libs=REPO_ROOT / ".state" / "kafka" / "libs",
+    )
+
+
+@pytest.fixture(scope="session")
+def platform() -> Iterator[Platform]:
+    external = _external()
+    if external:
+        stack = _test_stack(external)
+        stack.services.start(list(SERVICES))
+        yield Platform(stack, external["KAFKA_BOOTSTRAP_SERVERS"], "external")
+        for s in SERVICES:
+            stack.stop_service(s)
+        return
+    if shutil.which("java") and shutil.which("mvn"):
+        stack = _test_stack()
+        stack.down()
+        stack.reset()
+        info = stack.up(SERVICES)
+        try:
+            yield Platform(stack, info.bootstrap_servers, "local stack")
+        finally:
+            stack.down()
+        return
+    if _docker_answers():
+        yield from _testcontainers()
+        return
+    pytest.fail(
+        "no Kafka/PostgreSQL for the integration tests: set KAFKA_BOOTSTRAP_SERVERS and "
+        "<SERVICE>_DATABASE_URL, or install Java 17 + Maven, or run a Docker engine",
+        pytrace=False,
+    )
+
+
+def _testcontainers() -> Iterator[Platform]:
+    from testcontainers.kafka import KafkaContainer
+    from testcontainers.postgres import PostgresContainer
+
+    with KafkaContainer().with_kraft() as kafka, PostgresContainer("postgres:17") as pg:
+        host, port = pg.get_container_host_ip(), pg.get_exposed_port(5432)
+        for s in SERVICES:
+            pg.exec(["psql", "-U", pg.username, "-c", f"CREATE ROLE {s} LOGIN PASSWORD '{s}'"])
+            pg.exec(["psql", "-U", pg.username, "-c", f"CREATE DATABASE {s} OWNER {s}"])
+        env = {"KAFKA_BOOTSTRAP_SERVERS": kafka.get_bootstrap_server()}
+        for s in SERVICES:
+            env[f"{s.upper()}_DATABASE_URL"] = f"postgresql+asyncpg://{s}:{s}@{host}:{port}/{s}"
+        stack = _test_stack(env)
+        stack.services.start(list(SERVICES))
+        try:
+            yield Platform(stack, env["KAFKA_BOOTSTRAP_SERVERS"], "testcontainers")
+        finally:
+            for s in SERVICES:
+                stack.stop_service(s)
+
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"

@@ -1,0 +1,59 @@
+"""Small HTTP helpers shared by the integration tests."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from typing import Any
+
+import httpx
+
+from shared.clock import VN_TZ
+
+
+def ok(response: httpx.Response, status: int = 200) -> Any:
+    assert response.status_code == status, (
+        f"{response.request.url}: {response.status_code} {response.text}"
+    )
+    return response.json()
+
+
+async def set_clock(http: httpx.AsyncClient, urls: list[str], when: dt.datetime) -> None:
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=VN_TZ)
+    for url in urls:
+        ok(await http.put(f"{url}/v1/clock", json={"now": when.isoformat(), "frozen": True}))
+
+
+async def wait_for_tasks(
+    http: httpx.AsyncClient, tasks_url: str, directive_id: str, expected: int, timeout: float = 60
+) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + timeout
+    while True:
+        tasks: list[dict[str, Any]] = ok(
+            await http.get(f"{tasks_url}/v1/tasks", params={"directive_id": directive_id})
+        )
+        if len(tasks) >= expected:
+            return tasks
+        assert time.monotonic() < deadline, f"{len(tasks)} of {expected} tasks after {timeout}s"
+        await asyncio.sleep(0.3)
+
+
+def content(subject: str, *assignments: dict[str, Any]) -> dict[str, Any]:
+    return {"doc_type": "notice", "subject": subject, "assignments": list(assignments)}
+
+
+def assignment(
+    lead: str,
+    name: str,
+    action: str,
+    deadline: dict[str, Any] | None = None,
+    coordinating: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    return {
+        "lead_unit": {"code": lead, "name": name},
+        "coordinating_units": coordinating or [],
+        "action": action,
+        "deadline": deadline or {"kind": "none"},
+    }

@@ -1,0 +1,190 @@
+"""Bad input gets a 4xx that names the problem; numbering follows the calendar year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from tests.integration.conftest import Platform
+from tests.integration.helpers import assignment, content, ok, set_clock, wait_for_tasks
+
+
+async def test_bad_directive_input_is_refused_with_the_field(platform: Platform) -> None:
+    url = platform.url("directives")
+    async with platform.client() as http:
+        r = await http.post(f"{url}/v1/directives/import", json={"text": ""})
+        assert r.status_code == 422 and r.json()["detail"][0]["field"] == "body.text"
+        r = await http.post(
+            f"{url}/v1/directives/import",
+            json={"text": "Giá vàng hôm nay tăng mạnh, thị trường sôi động."},
+        )
+        assert r.status_code == 422
+        assert r.json()["detail"][0]["field"] == "text"
+        assert "not a directive" in r.json()["detail"][0]["message"]
+        r = await http.post(f"{url}/v1/directives/import", json={"text": "x", "agency": "nope"})
+        assert r.status_code == 422 and r.json()["detail"][0]["field"] == "agency"
+        r = await http.post(f"{url}/v1/directives", json={"content": {"subject": "thiếu loại"}})
+        assert r.status_code == 422
+        assert r.json()["detail"][0]["field"] == "body.content.doc_type"
+        r = await http.post(
+            f"{url}/v1/directives",
+            json={
+                "content": content(
+                    "Hạn sai",
+                    assignment(
+                        "VP", "Văn phòng Sở", "Việc", {"kind": "date", "date": "31/02/2020"}
+                    ),
+                )
+            },
+        )
+        assert r.status_code == 422 and "deadline" in r.json()["detail"][0]["field"]
+        r = await http.get(f"{url}/v1/directives/{uuid.uuid4()}")
+        assert r.status_code == 404
+        r = await http.get(f"{url}/v1/directives/not-a-uuid")
+        assert r.status_code == 422 and r.json()["detail"][0]["field"] == "path.directive_id"
+        draft = ok(
+            await http.post(f"{url}/v1/directives", json={"content": content("Hai lần")}), 201
+        )
+        ok(await http.post(f"{url}/v1/directives/{draft['id']}/issue"))
+        r = await http.post(f"{url}/v1/directives/{draft['id']}/issue")
+        assert r.status_code == 409 and "already issued" in r.json()["detail"]
+        r = await http.put(
+            f"{url}/v1/directives/{draft['id']}", json=content("Sửa sau khi ban hành")
+        )
+        assert r.status_code == 409 and "immutable" in r.json()["detail"]
+        r = await http.post(f"{url}/v1/directives/{draft['id']}/revoke", json={"reason": ""})
+        assert r.status_code == 422 and r.json()["detail"][0]["field"] == "body.reason"
+
+
+async def test_task_commands_refuse_bad_input(platform: Platform) -> None:
+    directives, tasks_url = platform.url("directives"), platform.url("tasks")
+    async with platform.client() as http:
+        await set_clock(http, [directives, tasks_url], dt.datetime(2024, 3, 4, 9, 0))
+        draft = ok(
+            await http.post(
+                f"{directives}/v1/directives",
+                json={
+                    "content": content(
+                        "Việc có hạn",
+                        assignment(
+                            "VP",
+                            "Văn phòng Sở",
+                            "Nộp kế hoạch",
+                            {"kind": "date", "date": "2024-03-15"},
+                        ),
+                    )
+                },
+            ),
+            201,
+        )
+        ok(await http.post(f"{directives}/v1/directives/{draft['id']}/issue"))
+        (task,) = await wait_for_tasks(http, tasks_url, draft["id"], 1)
+        t = f"{tasks_url}/v1/tasks/{task['id']}"
+        r = await http.post(f"{t}/progress", json={"percent": 150})
+        assert r.status_code == 422 and r.json()["detail"][0]["field"] == "body.percent"
+        r = await http.post(f"{t}/complete", json={"result": ""})
+        assert r.status_code == 422 and r.json()["detail"][0]["field"] == "body.result"
+        r = await http.post(
+            f"{t}/extension-request", json={"requested_due_date": "2024-03-10", "reason": "sớm"}
+        )
+        assert r.status_code == 409 and "not after the deadline" in r.json()["detail"]
+        r = await http.post(f"{t}/extension-grant", json={"reason": "không có yêu cầu"})
+        assert r.status_code == 409
+        ok(
+            await http.post(
+                f"{t}/extension-request",
+                json={"requested_due_date": "2024-03-29", "reason": "Chờ số liệu"},
+            )
+        )
+        granted = ok(await http.post(f"{t}/extension-grant", json={"reason": "Đồng ý"}))
+        assert granted["due_date"] == "2024-03-29"
+        assert [h["kind"] for h in granted["history"]] == [
+            "assigned",
+            "extension_requested",
+            "extension_granted",
+        ]
+        done = ok(await http.post(f"{t}/complete", json={"result": "Đã nộp"}))
+        assert done["status"] == "completed" and done["on_time"] is True
+        r = await http.post(f"{t}/complete", json={"result": "Lần nữa"})
+        assert r.status_code == 409
+        r = await http.get(f"{tasks_url}/v1/tasks", params={"status": "nonsense"})
+        assert r.status_code == 422 and r.json()["detail"][0]["field"] == "query.status"
+        r = await http.get(f"{tasks_url}/v1/tasks/{uuid.uuid4()}")
+        assert r.status_code == 404
+
+
+async def test_numbering_restarts_on_the_first_of_january(platform: Platform) -> None:
+    url = platform.url("directives")
+    async with platform.client() as http:
+        numbers = []
+        for when in (
+            dt.datetime(2021, 12, 31, 16, 0),
+            dt.datetime(2021, 12, 31, 23, 50),
+            dt.datetime(2022, 1, 1, 0, 10),
+        ):
+            await set_clock(http, [url], when)
+            draft = ok(
+                await http.post(
+                    f"{url}/v1/directives", json={"content": content(f"Số {when:%d/%m/%Y %H:%M}")}
+                ),
+                201,
+            )
+            issued = ok(await http.post(f"{url}/v1/directives/{draft['id']}/issue"))
+            numbers.append((issued["date"], issued["number"]))
+    assert numbers[0][0] == numbers[1][0] == "2021-12-31"
+    assert int(numbers[1][1]) == int(numbers[0][1]) + 1
+    assert numbers[2] == ("2022-01-01", "01")
+
+
+async def test_overdue_and_revocation_flow_to_tasks(platform: Platform) -> None:
+    directives, tasks_url = platform.url("directives"), platform.url("tasks")
+    async with platform.client() as http:
+        await set_clock(http, [directives, tasks_url], dt.datetime(2025, 12, 1, 9, 0))
+        draft = ok(
+            await http.post(
+                f"{directives}/v1/directives",
+                json={
+                    "content": content(
+                        "Báo cáo năm",
+                        assignment(
+                            "VP",
+                            "Văn phòng Sở",
+                            "Báo cáo kết quả",
+                            {"kind": "yearly", "day": 15, "month": 12},
+                        ),
+                    )
+                },
+            ),
+            201,
+        )
+        ok(await http.post(f"{directives}/v1/directives/{draft['id']}/issue"))
+        (task,) = await wait_for_tasks(http, tasks_url, draft["id"], 1)
+        assert task["due_date"] == "2025-12-15" and task["overdue"] is False
+        # 15/12/2025 is a Monday: overdue from Tuesday 16/12, and next year's is assigned.
+        await set_clock(http, [tasks_url], dt.datetime(2025, 12, 16, 9, 0))
+        tasks = await wait_for_tasks(http, tasks_url, draft["id"], 2)
+        by_year = {t["occurrence"]: t for t in tasks}
+        assert by_year[2025]["overdue"] is True
+        assert by_year[2026]["due_date"] == "2026-12-15"
+        overdue = ok(
+            await http.get(
+                f"{tasks_url}/v1/tasks", params={"directive_id": draft["id"], "overdue": "true"}
+            )
+        )
+        assert [t["occurrence"] for t in overdue] == [2025]
+        ok(
+            await http.post(
+                f"{directives}/v1/directives/{draft['id']}/revoke",
+                json={"reason": "Thay thế bằng văn bản khác"},
+            )
+        )
+        for _ in range(100):
+            tasks = ok(
+                await http.get(f"{tasks_url}/v1/tasks", params={"directive_id": draft["id"]})
+            )
+            if all(t["status"] == "cancelled" for t in tasks):
+                break
+            import asyncio
+
+            await asyncio.sleep(0.2)
+        assert {t["status"] for t in tasks} == {"cancelled"}

@@ -1,0 +1,80 @@
+"""Poison messages go to chidao.dlq.tasks with the reason; the partition moves on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+
+from shared.clock import VN_TZ
+from shared.contracts.envelope import Envelope
+from shared.contracts.events import TOPIC_DIRECTIVES, DirectiveIssued, dlq_topic
+from shared.contracts.values import Assignment, DirectiveContent, DocType, UnitRef
+from tests.integration.conftest import Platform
+from tests.integration.helpers import wait_for_tasks
+from tests.integration.kafka_tools import Record, produce, read_topic
+
+
+def _issued(directive_id: uuid.UUID) -> DirectiveIssued:
+    return DirectiveIssued(
+        agency="sxd-thanhhoa",
+        directive_id=directive_id,
+        reference="99/TB-SXD",
+        issued_at=dt.datetime(2020, 5, 4, 9, tzinfo=VN_TZ),
+        content=DirectiveContent(
+            doc_type=DocType.NOTICE,
+            subject="Sau tin nhắn lỗi",
+            date=dt.date(2020, 5, 4),
+            assignments=(
+                Assignment(
+                    lead_unit=UnitRef(code="VP", name="Văn phòng Sở"), action="Vẫn được giao"
+                ),
+            ),
+        ),
+    )
+
+
+async def test_malformed_and_schema_invalid_messages_are_dead_lettered(
+    platform: Platform,
+) -> None:
+    key = str(uuid.uuid4()).encode()  # one key: all three land on the same partition
+    good_id = uuid.uuid4()
+    headers = Envelope(event=_issued(good_id)).headers()
+    malformed_id, invalid_id = str(uuid.uuid4()), str(uuid.uuid4())
+    await produce(
+        platform.bootstrap,
+        TOPIC_DIRECTIVES,
+        b"{not json at all",
+        key,
+        {**headers, "ce_id": malformed_id},
+    )
+    invalid = json.dumps({"agency": "sxd-thanhhoa", "reference": "x"}).encode()
+    await produce(
+        platform.bootstrap, TOPIC_DIRECTIVES, invalid, key, {**headers, "ce_id": invalid_id}
+    )
+    good = Envelope(event=_issued(good_id))
+    await produce(platform.bootstrap, TOPIC_DIRECTIVES, good.value(), key, good.headers())
+
+    async with platform.client() as http:
+        tasks = await wait_for_tasks(http, platform.url("tasks"), str(good_id), 1)
+    assert tasks[0]["action"] == "Vẫn được giao"
+
+    def ours(records: list[Record]) -> dict[str, Record]:
+        return {
+            r.headers["ce_id"]: r
+            for r in records
+            if r.headers.get("ce_id") in (malformed_id, invalid_id)
+        }
+
+    dead = ours(
+        await read_topic(platform.bootstrap, dlq_topic("tasks"), lambda rs: len(ours(rs)) == 2)
+    )
+    for record in dead.values():
+        assert record.headers["dlq_source_topic"] == TOPIC_DIRECTIVES
+        assert record.headers["dlq_source_partition"].isdigit()
+        assert record.headers["dlq_source_offset"].isdigit()
+        assert record.key == key
+    assert "PoisonMessage" in dead[malformed_id].headers["dlq_error"]
+    assert "does not match its schema" in dead[invalid_id].headers["dlq_error"]
+    assert "directive_id" in dead[invalid_id].headers["dlq_error"]
+    assert dead[malformed_id].value == b"{not json at all"

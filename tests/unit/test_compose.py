@@ -1,0 +1,53 @@
+"""docker-compose.yml cannot run on these machines, so keep it honest by reading it:
+every service the project has runs there with every variable its settings need."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import yaml
+
+from shared.settings import REPO_ROOT, ServiceSettings, deployment_variables
+
+SERVICES = {
+    "directives": "services.directives.settings:DirectivesSettings",
+    "tasks": "services.tasks.settings:TasksSettings",
+}
+
+
+def settings_class(path: str) -> type[ServiceSettings]:
+    module, name = path.split(":")
+    cls: type[ServiceSettings] = getattr(importlib.import_module(module), name)
+    return cls
+
+
+def compose() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
+    return data
+
+
+def test_every_service_runs_its_module_with_the_variables_it_needs() -> None:
+    services = compose()["services"]
+    for name, path in SERVICES.items():
+        assert name in services, f"{name} is missing from docker-compose.yml"
+        spec = services[name]
+        assert spec["command"][-1] == f"services.{name}"
+        env = spec.get("environment", {})
+        missing = deployment_variables(settings_class(path)) - set(env)
+        assert not missing, f"{name}: docker-compose.yml does not set {sorted(missing)}"
+        port = str(env[f"{name.upper()}_PORT"])
+        assert any(str(p).endswith(f":{port}") for p in spec.get("ports", [])), f"{name} port"
+
+
+def test_each_service_has_its_own_database_and_kafka_is_the_shared_bus() -> None:
+    services = compose()["services"]
+    hosts = set()
+    for name in SERVICES:
+        env = services[name]["environment"]
+        url = env[f"{name.upper()}_DATABASE_URL"]
+        host = url.split("@")[1].split(":")[0]
+        assert host in services, f"{name}: database host {host} is not a compose service"
+        hosts.add(host)
+        assert env["KAFKA_BOOTSTRAP_SERVERS"].split(":")[0] in services
+    assert len(hosts) == len(SERVICES), "services must not share a database"
