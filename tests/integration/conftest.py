@@ -25,6 +25,8 @@ from chidao.stack.stack import LocalStack
 from shared.settings import REPO_ROOT
 
 SERVICES = ("directives", "tasks")
+# ce_source of messages a test writes itself (poison included), not the platform.
+TEST_SOURCE = "chidao-tests"
 TEST_ENV = {
     "CHIDAO_CLOCK_CONTROL": "true",
     "TASKS_OVERDUE_SCAN_SECONDS": "1",
@@ -44,8 +46,15 @@ class Platform:
     def kill(self, service: str) -> None:
         self.stack.kill(service)
 
-    def start(self, service: str) -> None:
-        self.stack.start_service(service)
+    def start(self, service: str, clock: str | None = None) -> None:
+        """Start a service; `clock` (ISO datetime) is its clock from the first instant."""
+        env = self.stack.services.extra_env
+        if clock:
+            env["CHIDAO_CLOCK"] = clock
+        try:
+            self.stack.start_service(service)
+        finally:
+            env.pop("CHIDAO_CLOCK", None)
 
     def client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(timeout=30.0)

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from shared.clock import VN_TZ
 from shared.contracts.events import TOPIC_TASKS
 from tests.integration.conftest import Platform
 from tests.integration.helpers import assignment, content, ok, set_clock
@@ -18,6 +19,7 @@ from tests.integration.kafka_tools import Record, read_topic
 
 DIRECTIVES = 500
 PER_DIRECTIVE = 2
+CLOCK = dt.datetime(2023, 3, 1, 9, 0, tzinfo=VN_TZ)
 
 
 async def _issue(http: httpx.AsyncClient, url: str, n: int) -> str:
@@ -49,7 +51,7 @@ async def test_sigkill_mid_stream_loses_and_doubles_nothing(platform: Platform) 
     directives, tasks_url = platform.url("directives"), platform.url("tasks")
     ids: set[str] = set()
     async with platform.client() as http:
-        await set_clock(http, [directives, tasks_url], dt.datetime(2023, 3, 1, 9, 0))
+        await set_clock(http, [directives, tasks_url], CLOCK)
         semaphore = asyncio.Semaphore(8)
 
         async def issue(n: int) -> None:
@@ -65,8 +67,8 @@ async def test_sigkill_mid_stream_loses_and_doubles_nothing(platform: Platform) 
             await asyncio.sleep(0.1)
         platform.kill("tasks")
         await asyncio.gather(*(issue(n) for n in range(DIRECTIVES // 2, DIRECTIVES)))
-        await asyncio.to_thread(platform.start, "tasks")
-        await set_clock(http, [tasks_url], dt.datetime(2023, 3, 1, 9, 0))
+        await asyncio.to_thread(platform.start, "tasks", CLOCK.isoformat())
+        await set_clock(http, [tasks_url], CLOCK)
 
         expected = DIRECTIVES * PER_DIRECTIVE
         deadline = time.monotonic() + 180

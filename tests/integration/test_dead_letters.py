@@ -10,7 +10,7 @@ from shared.clock import VN_TZ
 from shared.contracts.envelope import Envelope
 from shared.contracts.events import TOPIC_DIRECTIVES, DirectiveIssued, dlq_topic
 from shared.contracts.values import Assignment, DirectiveContent, DocType, UnitRef
-from tests.integration.conftest import Platform
+from tests.integration.conftest import TEST_SOURCE, Platform
 from tests.integration.helpers import wait_for_tasks
 from tests.integration.kafka_tools import Record, produce, read_topic
 
@@ -39,7 +39,7 @@ async def test_malformed_and_schema_invalid_messages_are_dead_lettered(
 ) -> None:
     key = str(uuid.uuid4()).encode()  # one key: all three land on the same partition
     good_id = uuid.uuid4()
-    headers = Envelope(event=_issued(good_id)).headers()
+    headers = Envelope(event=_issued(good_id), source=TEST_SOURCE).headers()
     malformed_id, invalid_id = str(uuid.uuid4()), str(uuid.uuid4())
     await produce(
         platform.bootstrap,
@@ -52,7 +52,7 @@ async def test_malformed_and_schema_invalid_messages_are_dead_lettered(
     await produce(
         platform.bootstrap, TOPIC_DIRECTIVES, invalid, key, {**headers, "ce_id": invalid_id}
     )
-    good = Envelope(event=_issued(good_id))
+    good = Envelope(event=_issued(good_id), source=TEST_SOURCE)
     await produce(platform.bootstrap, TOPIC_DIRECTIVES, good.value(), key, good.headers())
 
     async with platform.client() as http:

@@ -171,11 +171,15 @@ def _assignment(duty: Duty, index: int, notes: Notes) -> Assignment:
         _unit_notes(lead, f"{where}.lead_unit", notes)
         lead_ref = lead.ref()
     coordinating: list[UnitRef] = []
+    warned: set[str] = set()
     for named in duty.coordinating:
         ref = named.ref()
         if ref in coordinating or ref == lead_ref:
             continue
-        _unit_notes(named, f"{where}.coordinating_units[{len(coordinating)}]", notes)
+        # One warning per phrase: "các phòng chuyên môn liên quan" expands to six units.
+        if named.written not in warned:
+            _unit_notes(named, f"{where}.coordinating_units[{len(coordinating)}]", notes)
+            warned.add(named.written)
         coordinating.append(ref)
     notes.extend(duty.notes, where)
     return Assignment(
