@@ -1,0 +1,86 @@
+"""The outbox relay on real PostgreSQL and Kafka: a relay that takes over after a crash
+does not publish again what its predecessor sent but did not mark."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import Counter
+
+from aiokafka import AIOKafkaProducer
+from sqlalchemy import select, text
+
+from shared.clock import Clock
+from shared.contracts.events import TOPIC_TASKS, TaskOverdue
+from shared.contracts.values import UnitRef
+from shared.db import Database, new_metadata
+from shared.messaging.outbox import Outbox
+from shared.messaging.relay import Relay
+from shared.messaging.tables import outbox_table
+from tests.integration.conftest import Platform
+from tests.integration.kafka_tools import read_topic
+
+
+def overdue(n: int) -> TaskOverdue:
+    return TaskOverdue(
+        agency="sxd-thanhhoa",
+        task_id=uuid.uuid4(),
+        directive_id=uuid.uuid4(),
+        lead_unit=UnitRef(code="VP", name="Văn phòng Sở"),
+        at=dt.datetime(2020, 12, 16, tzinfo=dt.UTC),
+        due_date=dt.date(2020, 12, 15),
+        occurrence=2020 + n,
+    )
+
+
+async def test_takeover_marks_what_already_reached_kafka(platform: Platform) -> None:
+    # A schema of its own, so the running tasks service's relay never sees these rows.
+    schema = f"relay_{uuid.uuid4().hex[:8]}"
+    db = Database(platform.stack.database_url("tasks"))
+    async with db.engine.begin() as conn:
+        await conn.execute(text(f"CREATE SCHEMA {schema}"))
+    metadata = new_metadata()
+    metadata.schema = schema
+    table = outbox_table(metadata)
+    async with db.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    try:
+        outbox = Outbox(table, schema, Clock())
+        async with db.transaction() as session:
+            envelopes = await outbox.add(session, *(overdue(n) for n in range(3)))
+        # The crashed predecessor: sent the first two, died before marking them.
+        async with db.sessions() as session:
+            rows = (await session.execute(select(table).order_by(table.c.id))).all()
+        producer = AIOKafkaProducer(bootstrap_servers=platform.bootstrap, acks="all")
+        await producer.start()
+        for row in rows[:2]:
+            await producer.send_and_wait(
+                row.topic,
+                value=row.value,
+                key=row.key.encode(),
+                headers=[(k, v.encode()) for k, v in row.headers.items()],
+            )
+        await producer.stop()
+
+        relay = Relay(db, table, schema, platform.bootstrap)
+        assert await relay.reconcile() == 2
+        producer = AIOKafkaProducer(
+            bootstrap_servers=platform.bootstrap, acks="all", enable_idempotence=True
+        )
+        await producer.start()
+        assert await relay.publish_batch(producer) == 1
+        await producer.stop()
+        assert await relay.backlog() == 0
+
+        ids = {e.id for e in envelopes}
+        records = await read_topic(
+            platform.bootstrap,
+            TOPIC_TASKS,
+            lambda rs: ids <= {r.headers.get("ce_id") for r in rs},
+        )
+        counts = Counter(r.headers["ce_id"] for r in records if r.headers.get("ce_id") in ids)
+        assert counts == dict.fromkeys(ids, 1)
+    finally:
+        async with db.engine.begin() as conn:
+            await conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        await db.dispose()
