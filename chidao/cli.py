@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -24,7 +25,8 @@ app = typer.Typer(
 dlq_app = typer.Typer(help="Dead-letter topics: list and redrive failed messages.")
 app.add_typer(dlq_app, name="dlq")
 register_stack(app)
-console = Console()
+# Wide enough for the task tables when the output is not a terminal (logs, CI).
+console = Console(width=None if sys.stdout.isatty() else 140)
 err = Console(stderr=True)
 
 

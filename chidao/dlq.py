@@ -77,8 +77,6 @@ async def read_all(bootstrap: str, service: str, group: str | None = None) -> li
         await consumer.stop()
 
 
-
-
 async def redrive(bootstrap: str, service: str) -> int:
     group = f"chidao-dlq-redrive-{service}"
     letters = await read_all(bootstrap, service, group)

@@ -26,7 +26,7 @@ def by_kind(directory: dict[str, Any], *kinds: str) -> set[str]:
 
 
 def code_of(directory: dict[str, Any], name: str) -> str:
-    return next(u["code"] for u in directory["units"] if u["name"].lower() == name.lower())
+    return str(next(u["code"] for u in directory["units"] if u["name"].lower() == name.lower()))
 
 
 async def test_seed_letter_becomes_the_tasks_of_each_unit(platform: Platform) -> None:
@@ -82,7 +82,10 @@ async def test_seed_letter_becomes_the_tasks_of_each_unit(platform: Platform) ->
 
 
 def _schema(ce_type: str) -> dict[str, Any]:
-    return json.loads((CONTRACTS_DIR / f"{ce_type}.schema.json").read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(
+        (CONTRACTS_DIR / f"{ce_type}.schema.json").read_text(encoding="utf-8")
+    )
+    return schema
 
 
 def _check_contract(record: Record) -> None:
