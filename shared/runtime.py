@@ -19,6 +19,7 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI, HTTPException
 from faststream.kafka import KafkaBroker
+from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from pydantic import BaseModel
 from sqlalchemy import MetaData, text
@@ -36,6 +37,7 @@ from shared.settings import ServiceSettings
 from shared.telemetry import current_trace_id, setup_logging, setup_tracing
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer("chidao.runtime")
 
 Job = Callable[[], Coroutine[Any, Any, None]]
 
@@ -95,12 +97,14 @@ class ServiceRuntime:
         self.consumer.subscribe(self.broker)
 
     def every(self, seconds: float, job: Job) -> None:
-        """Run `job` periodically in the background (e.g. the overdue scan)."""
+        """Run `job` periodically in the background (e.g. the overdue scan). Each run is
+        a trace root, so the events it causes are traceable too."""
 
         async def loop() -> None:
             while True:
                 try:
-                    await job()
+                    with tracer.start_as_current_span(f"job {job.__name__}"):
+                        await job()
                 except Exception:
                     log.exception("background job failed")
                 await asyncio.sleep(seconds)
@@ -195,7 +199,9 @@ def create_app(runtime: ServiceRuntime, routers: list[APIRouter], title: str) ->
 
     for router in routers:
         app.include_router(router)
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="/health")
+    FastAPIInstrumentor.instrument_app(
+        app, excluded_urls="/health", exclude_spans=["receive", "send"]
+    )
     return app
 
 

@@ -20,11 +20,11 @@ def build_app(settings: TasksSettings) -> FastAPI:
     tasks = TaskService(runtime.db, runtime.outbox, runtime.clock)
     runtime.consume(tasks.event_handlers())
 
-    async def scan() -> None:
+    async def overdue_scan() -> None:
         await tasks.scan_overdue()
 
-    runtime.every(settings.overdue_scan_seconds, scan)
-    runtime.clock_listeners.append(scan)
+    runtime.every(settings.overdue_scan_seconds, overdue_scan)
+    runtime.clock_listeners.append(overdue_scan)
     app = create_app(runtime, [router], title="chidao tasks")
     app.state.tasks = tasks
     return app

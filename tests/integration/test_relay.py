@@ -20,6 +20,8 @@ from shared.messaging.tables import outbox_table
 from tests.integration.conftest import Platform
 from tests.integration.kafka_tools import read_topic
 
+TRACE = {"traceparent": "00-" + "a" * 32 + "-" + "b" * 16 + "-01"}
+
 
 def overdue(n: int) -> TaskOverdue:
     return TaskOverdue(
@@ -58,7 +60,7 @@ async def test_takeover_marks_what_already_reached_kafka(platform: Platform) -> 
                 row.topic,
                 value=row.value,
                 key=row.key.encode(),
-                headers=[(k, v.encode()) for k, v in row.headers.items()],
+                headers=[(k, v.encode()) for k, v in {**row.headers, **TRACE}.items()],
             )
         await producer.stop()
 
