@@ -8,6 +8,8 @@ import uuid
 from collections import Counter
 
 from aiokafka import AIOKafkaProducer
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy import select, text
 
 from shared.clock import Clock
@@ -36,6 +38,9 @@ def overdue(n: int) -> TaskOverdue:
 
 
 async def test_takeover_marks_what_already_reached_kafka(platform: Platform) -> None:
+    # A recording tracer, as in a service: the relay's publish span gives `traceparent`.
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        trace.set_tracer_provider(TracerProvider())
     # A schema of its own, so the running tasks service's relay never sees these rows.
     schema = f"relay_{uuid.uuid4().hex[:8]}"
     db = Database(platform.stack.database_url("tasks"))
