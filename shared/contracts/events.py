@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import ClassVar, Literal
+from enum import StrEnum
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -96,7 +97,12 @@ class TaskEvent(Event):
     key_field = "task_id"
 
     task_id: uuid.UUID
-    directive_id: uuid.UUID
+    directive_id: uuid.UUID | None = Field(
+        description="The directive the task comes from; None for a remediation task."
+    )
+    violation_id: uuid.UUID | None = Field(
+        default=None, description="Set on a remediation task: the violation it remedies."
+    )
     lead_unit: UnitRef
     at: dt.datetime = Field(description="When it happened, by the service clock.")
 
@@ -164,6 +170,131 @@ class TaskOverdue(TaskEvent):
     occurrence: int | None = None
 
 
+# --- chidao.inspections.v1 ----------------------------------------------------------
+
+
+class InspectionArea(StrEnum):
+    """The four content areas of Decision 1847/QĐ-TTg."""
+
+    ATTITUDE = "attitude"  # tinh thần, thái độ làm việc
+    CONDUCT = "conduct"  # chuẩn mực giao tiếp, ứng xử (incl. "4 xin, 4 luôn")
+    ETHICS = "ethics"  # đạo đức, lối sống
+    DRESS = "dress"  # trang phục
+
+
+class Severity(StrEnum):
+    MINOR = "minor"  # nhẹ
+    MODERATE = "moderate"  # trung bình
+    SERIOUS = "serious"  # nghiêm trọng
+
+
+class AreaSummary(Value):
+    area: InspectionArea
+    compliant: int = Field(ge=0, description="Criteria found compliant.")
+    findings: int = Field(ge=0, description="Criteria with a finding.")
+
+
+class UnitSummary(Value):
+    unit: UnitRef
+    areas: tuple[AreaSummary, ...]
+
+
+class InspectionCompleted(Event):
+    """An inspection of public-service culture finished: its summary per unit and area."""
+
+    ce_type = "chidao.inspection.completed.v1"
+    topic = TOPIC_INSPECTIONS
+    key_field = "inspection_id"
+
+    inspection_id: uuid.UUID
+    title: str
+    decision: str = Field(description="The deciding document, e.g. '45/QĐ-SXD ngày 01/10/2020'.")
+    period_start: dt.date
+    period_end: dt.date
+    completed_at: dt.datetime
+    units: tuple[UnitSummary, ...]
+    violation_ids: tuple[uuid.UUID, ...] = ()
+
+
+class ViolationRecorded(Event):
+    """One finding of an inspection; the tasks service makes it a remediation task."""
+
+    ce_type = "chidao.violation.recorded.v1"
+    topic = TOPIC_INSPECTIONS
+    key_field = "violation_id"
+
+    violation_id: uuid.UUID
+    inspection_id: uuid.UUID
+    unit: UnitRef
+    criterion: str = Field(description="Criterion code from the criteria list, e.g. 'CONDUCT-4X'.")
+    criterion_title: str
+    area: InspectionArea
+    severity: Severity
+    description: str
+    evidence: str = ""
+    person: str | None = None
+    remediation_due: dt.date
+    recorded_at: dt.datetime
+
+
+class ViolationResolved(Event):
+    """The inspection team verified that a violation was remedied."""
+
+    ce_type = "chidao.violation.resolved.v1"
+    topic = TOPIC_INSPECTIONS
+    key_field = "violation_id"
+
+    violation_id: uuid.UUID
+    inspection_id: uuid.UUID
+    unit: UnitRef
+    area: InspectionArea
+    severity: Severity
+    resolved_at: dt.datetime
+    on_time: bool = Field(description="Verified on or before the remediation deadline.")
+    note: str = ""
+
+
+# --- chidao.reports.v1 ---------------------------------------------------------------
+
+
+class ReportDue(Event):
+    """A report obligation needs attention: a reminder before its deadline, or (once)
+    the deadline passed with nothing submitted. Other agencies rely on it to chase
+    late reports."""
+
+    ce_type = "chidao.report.due.v1"
+    topic = TOPIC_REPORTS
+    key_field = "obligation_id"
+
+    obligation_id: uuid.UUID
+    directive_id: uuid.UUID
+    directive_reference: str
+    responsible_unit: UnitRef
+    title: str = Field(description="What is to be reported, as the directive words it.")
+    year: int = Field(description="Reporting year (Decree 09: 15/12 of year-1 to 14/12).")
+    due_date: dt.date
+    kind: Literal["reminder", "overdue"]
+    days_before: int | None = Field(
+        default=None, description="For a reminder: how many days before the deadline."
+    )
+    at: dt.datetime
+
+
+class ReportSubmitted(Event):
+    """The annual submission of an agency, with its full JSON form."""
+
+    ce_type = "chidao.report.submitted.v1"
+    topic = TOPIC_REPORTS
+    key_field = "report_id"
+
+    report_id: str = Field(description="'<agency>/<year>'.")
+    year: int
+    province: str
+    submitted_at: dt.datetime
+    on_time: bool
+    report: dict[str, Any] = Field(description="The JSON form of the report, as served.")
+
+
 TaskStatus = Literal["assigned", "acknowledged", "in_progress", "completed", "cancelled"]
 
 ALL_EVENTS: tuple[type[Event], ...] = (
@@ -178,6 +309,11 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     TaskExtensionGranted,
     TaskCancelled,
     TaskOverdue,
+    InspectionCompleted,
+    ViolationRecorded,
+    ViolationResolved,
+    ReportDue,
+    ReportSubmitted,
 )
 
 EVENTS_BY_TYPE: dict[str, type[Event]] = {e.ce_type: e for e in ALL_EVENTS}
