@@ -24,6 +24,9 @@ app = typer.Typer(
 )
 dlq_app = typer.Typer(help="Dead-letter topics: list and redrive failed messages.")
 app.add_typer(dlq_app, name="dlq")
+report_app = typer.Typer(help="The annual report: show, export, rebuild the read model.")
+app.add_typer(report_app, name="report")
+ReportingUrl = Annotated[str, typer.Option(envvar="REPORTING_URL")]
 register_stack(app)
 # Wide enough for the task tables when the output is not a terminal (logs, CI).
 console = Console(width=None if sys.stdout.isatty() else 140)
@@ -140,6 +143,51 @@ def dlq_redrive(service: str) -> None:
 
     count = asyncio.run(redrive(_bootstrap(), service))
     console.print(f"redriven {count} message(s) from chidao.dlq.{service}")
+
+
+def _reporting_call(method: str, url: str, timeout: float = 60.0) -> httpx.Response:
+    try:
+        response = httpx.request(method, url, timeout=timeout)
+    except httpx.HTTPError:
+        raise fail(f"reporting service not reachable at {url} (start it: chidao up)") from None
+    if response.status_code >= 400:
+        raise fail(f"{response.status_code}: {response.json().get('detail')}")
+    return response
+
+
+@report_app.command("rebuild")
+def report_rebuild(url: ReportingUrl = "http://127.0.0.1:8004") -> None:
+    """Drop the reporting read model, replay every public topic, wait until caught up."""
+    with console.status("Rebuilding the read model from the topics..."):
+        result = _reporting_call("POST", f"{url}/v1/admin/rebuild", timeout=600).json()
+    console.print(
+        f"replayed {result['replayed']} events; the read model holds {result['facts']} facts"
+    )
+
+
+@report_app.command("show")
+def report_show(agency: str, year: int, url: ReportingUrl = "http://127.0.0.1:8004") -> None:
+    """Print the JSON form of an agency's annual report."""
+    response = _reporting_call("GET", f"{url}/v1/reports/{agency}/{year}")
+    console.print_json(json.dumps(response.json(), ensure_ascii=False))
+
+
+@report_app.command("export")
+def report_export(
+    agency: str,
+    year: int,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("out"),
+    url: ReportingUrl = "http://127.0.0.1:8004",
+) -> None:
+    """Write the annual report as JSON and DOCX into a folder."""
+    from chidao.scenario import export_report
+
+    try:
+        paths = export_report(url, agency, year, out)
+    except httpx.HTTPError as exc:
+        raise fail(f"reporting service at {url}: {exc}") from None
+    for path in paths:
+        console.print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.tasks.adapters import repository as repo
 from services.tasks.domain import expansion
 from services.tasks.domain.model import Task
-from shared.clock import Clock
+from shared.clock import VN_TZ, Clock
 from shared.contracts.envelope import Envelope
 from shared.contracts.events import (
     DirectiveIssued,
@@ -28,6 +28,8 @@ from shared.contracts.events import (
     TaskExtensionRequested,
     TaskOverdue,
     TaskProgressReported,
+    ViolationRecorded,
+    ViolationResolved,
 )
 from shared.db import Database
 from shared.http import NotFound
@@ -45,6 +47,7 @@ def assigned_event(task: Task, at: dt.datetime) -> TaskAssigned:
         at=at,
         directive_reference=task.directive_reference,
         assignment_index=task.assignment_index,
+        violation_id=task.violation_id,
         occurrence=task.occurrence,
         coordinating_units=task.coordinating_units,
         action=task.action,
@@ -92,6 +95,31 @@ class TaskService:
         assert isinstance(event, OrgDirectoryPublished)
         await repo.replace_directory(session, event.agency, event.units)
 
+    async def on_violation_recorded(self, session: AsyncSession, envelope: Envelope) -> None:
+        event = envelope.event
+        assert isinstance(event, ViolationRecorded)
+        now = self.clock.now()
+        created = await repo.add_new(session, [expansion.remediation_task(event)], now)
+        await self.outbox.add(session, *(assigned_event(t, now) for t in created))
+
+    async def on_violation_resolved(self, session: AsyncSession, envelope: Envelope) -> None:
+        """Verification by the inspection team closes the remediation task if the unit
+        has not closed it itself."""
+        event = envelope.event
+        assert isinstance(event, ViolationResolved)
+        for task in await repo.find(session, violation_id=event.violation_id, open_only=True):
+            result = f"Đoàn kiểm tra xác minh đã khắc phục. {event.note}".strip()
+            today = event.resolved_at.astimezone(VN_TZ).date()
+            done = task.complete(event.resolved_at, today, result, None)
+            assert done.on_time is not None
+            await repo.save(session, task, done)
+            await self.outbox.add(
+                session,
+                TaskCompleted(
+                    **self._base(task), result=result, on_time=done.on_time, due_date=task.due_date
+                ),
+            )
+
     def event_handlers(
         self,
     ) -> dict[type[Event], Callable[[AsyncSession, Envelope], Awaitable[None]]]:
@@ -99,6 +127,8 @@ class TaskService:
             DirectiveIssued: self.on_directive_issued,
             DirectiveRevoked: self.on_directive_revoked,
             OrgDirectoryPublished: self.on_directory,
+            ViolationRecorded: self.on_violation_recorded,
+            ViolationResolved: self.on_violation_resolved,
         }
 
     # --- commands --------------------------------------------------------------------

@@ -32,6 +32,10 @@ class Envelope:
     source: str = "chidao"
     time: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     traceparent: str | None = None
+    # Where a consumed event was read from; None for an event not read from Kafka.
+    topic: str | None = None
+    partition: int | None = None
+    offset: int | None = None
 
     @property
     def type(self) -> str:

@@ -110,8 +110,10 @@ class TaskEvent(Event):
 class TaskAssigned(TaskEvent):
     ce_type = "chidao.task.assigned.v1"
 
-    directive_reference: str
-    assignment_index: int = Field(ge=0)
+    directive_reference: str | None = Field(
+        default=None, description="'05/TB-SXD'; None for a remediation task."
+    )
+    assignment_index: int = Field(default=0, ge=0)
     occurrence: int | None = Field(
         default=None,
         description="Which occurrence of a recurring deadline: the year (yearly), "

@@ -20,6 +20,7 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from aiokafka import AIOKafkaProducer, ConsumerRecord
@@ -123,7 +124,12 @@ class EventConsumer:
     async def handle(self, record: ConsumerRecord[bytes, bytes]) -> None:
         """Handle one record; returns once it is safely handled or dead-lettered."""
         try:
-            envelope = read_envelope(decode_headers(record.headers or ()), record.value)
+            envelope = replace(
+                read_envelope(decode_headers(record.headers or ()), record.value),
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+            )
         except (PoisonMessage, UnknownEventType) as exc:
             await self._dead_letter(record, f"{type(exc).__name__}: {exc}")
             return

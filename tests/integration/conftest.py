@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,14 +25,33 @@ import pytest
 from chidao.stack.stack import LocalStack
 from shared.settings import REPO_ROOT
 
-SERVICES = ("directives", "tasks")
+SERVICES = ("directives", "tasks", "inspections", "reporting")
 # ce_source of messages a test writes itself (poison included), not the platform.
 TEST_SOURCE = "chidao-tests"
 TEST_ENV = {
     "CHIDAO_CLOCK_CONTROL": "true",
     "TASKS_OVERDUE_SCAN_SECONDS": "1",
+    "REPORTING_REMINDER_SCAN_SECONDS": "1",
     "CHIDAO_RETRY_BACKOFF_S": "0.05",
 }
+
+
+# Each session plays its years for an agency of its own (same units as the shipped
+# Sở Xây dựng Thanh Hóa), so no other test and no earlier run changes its figures.
+SCENARIO_AGENCY = f"sxd-scenario-{uuid.uuid4().hex[:8]}"
+
+
+def _directories() -> Path:
+    """The shipped directories plus the session's scenario agency."""
+    shipped = REPO_ROOT / "services" / "directives" / "directories"
+    folder = REPO_ROOT / ".state" / "test-directories"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(shipped, folder)
+    text = (shipped / "sxd-thanhhoa.yaml").read_text(encoding="utf-8")
+    scenario = text.replace("code: sxd-thanhhoa", f"code: {SCENARIO_AGENCY}", 1)
+    assert scenario != text
+    (folder / f"{SCENARIO_AGENCY}.yaml").write_text(scenario, encoding="utf-8")
+    return folder
 
 
 @dataclass
@@ -39,6 +59,7 @@ class Platform:
     stack: LocalStack
     bootstrap: str
     how: str
+    scenario_agency: str = SCENARIO_AGENCY
 
     def url(self, service: str) -> str:
         return self.stack.services.url(service)
@@ -91,7 +112,7 @@ def _test_stack(env: dict[str, str] | None = None) -> LocalStack:
             "reporting": 38004,
         },
         # External servers, when given, override the local stack's addresses.
-        extra_env={**TEST_ENV, **(env or {})},
+        extra_env={**TEST_ENV, "DIRECTIVES_DIRECTORIES_DIR": str(_directories()), **(env or {})},
         kafka_libs=REPO_ROOT / ".state" / "kafka" / "libs",
     )
 

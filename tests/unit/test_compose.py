@@ -13,6 +13,8 @@ from shared.settings import REPO_ROOT, ServiceSettings, deployment_variables
 SERVICES = {
     "directives": "services.directives.settings:DirectivesSettings",
     "tasks": "services.tasks.settings:TasksSettings",
+    "inspections": "services.inspections.settings:InspectionsSettings",
+    "reporting": "services.reporting.settings:ReportingSettings",
 }
 
 

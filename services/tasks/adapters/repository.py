@@ -24,6 +24,7 @@ def _row(t: Task) -> dict[str, Any]:
         "agency": t.agency,
         "directive_id": t.directive_id,
         "directive_reference": t.directive_reference,
+        "violation_id": t.violation_id,
         "assignment_index": t.assignment_index,
         "occurrence": t.occurrence,
         "lead_code": t.lead_unit.code,
@@ -54,6 +55,7 @@ def _task(r: Any, history: Sequence[HistoryEntry]) -> Task:
         agency=r["agency"],
         directive_id=r["directive_id"],
         directive_reference=r["directive_reference"],
+        violation_id=r["violation_id"],
         assignment_index=r["assignment_index"],
         occurrence=r["occurrence"],
         lead_unit=UnitRef(code=r["lead_code"], name=r["lead_name"]),
@@ -151,6 +153,7 @@ async def find(
     directive_id: uuid.UUID | None = None,
     unit: str | None = None,
     status: Status | None = None,
+    violation_id: uuid.UUID | None = None,
     overdue_on: dt.date | None = None,
     open_only: bool = False,
     lock: bool = False,
@@ -162,6 +165,8 @@ async def find(
         query = query.where(tasks.c.agency == agency)
     if directive_id:
         query = query.where(tasks.c.directive_id == directive_id)
+    if violation_id:
+        query = query.where(tasks.c.violation_id == violation_id)
     if unit:
         query = query.where((tasks.c.lead_code == unit) | (tasks.c.lead_name == unit))
     if status:

@@ -33,8 +33,9 @@ tasks = Table(
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("agency", Text, nullable=False),
-    Column("directive_id", Uuid, nullable=False, index=True),
-    Column("directive_reference", Text, nullable=False),
+    Column("directive_id", Uuid, index=True),
+    Column("directive_reference", Text),
+    Column("violation_id", Uuid, unique=True),
     Column("assignment_index", Integer, nullable=False),
     Column("occurrence", Integer),
     Column("lead_code", Text),
@@ -57,6 +58,8 @@ tasks = Table(
         name="status",
     ),
     CheckConstraint("percent BETWEEN 0 AND 100", name="percent"),
+    # A task comes from a directive or remedies a violation, never neither.
+    CheckConstraint("(directive_id IS NULL) <> (violation_id IS NULL)", name="origin"),
     CheckConstraint("(status = 'completed') = (completed_at IS NOT NULL)", name="completed"),
     Index("ix_tasks_unit", "agency", "lead_code"),
     Index(

@@ -12,8 +12,8 @@ import uuid
 
 from services.tasks.domain import schedule
 from services.tasks.domain.model import Task
-from shared.contracts.events import DirectiveIssued
-from shared.contracts.values import Assignment
+from shared.contracts.events import DirectiveIssued, ViolationRecorded
+from shared.contracts.values import Assignment, Deadline, DeadlineKind
 
 TASK_NAMESPACE = uuid.UUID("4f5d3c1e-9b7a-4e57-8a51-6f0c2b1d9e42")
 
@@ -52,9 +52,32 @@ def tasks_for_directive(event: DirectiveIssued) -> list[Task]:
     return tasks
 
 
+def remediation_task(event: ViolationRecorded) -> Task:
+    """The unit's duty to remedy an inspection finding, due on the remediation date."""
+    return Task(
+        id=uuid.uuid5(TASK_NAMESPACE, f"violation/{event.violation_id}"),
+        agency=event.agency,
+        directive_id=None,
+        directive_reference=None,
+        assignment_index=0,
+        lead_unit=event.unit,
+        coordinating_units=(),
+        action=f"Khắc phục vi phạm ({event.criterion_title}): {event.description}",
+        deadline=Deadline(
+            kind=DeadlineKind.DATE,
+            date=event.remediation_due,
+            text=f"trước ngày {event.remediation_due:%d/%m/%Y}",
+        ),
+        due_date=event.remediation_due,
+        violation_id=event.violation_id,
+    )
+
+
 def next_occurrence(task: Task) -> Task | None:
     """The task for the following occurrence of a recurring duty, or None."""
-    if task.occurrence is None or not schedule.is_recurring(task.deadline):
+    if task.occurrence is None or task.directive_id is None:
+        return None
+    if not schedule.is_recurring(task.deadline):
         return None
     occurrence = task.occurrence + 1
     lead_key = task.lead_unit.code or task.lead_unit.name

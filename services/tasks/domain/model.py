@@ -55,8 +55,8 @@ class PendingExtension:
 class Task:
     id: uuid.UUID
     agency: str
-    directive_id: uuid.UUID
-    directive_reference: str
+    directive_id: uuid.UUID | None  # None for a remediation task
+    directive_reference: str | None
     assignment_index: int
     lead_unit: UnitRef
     coordinating_units: tuple[UnitRef, ...]
@@ -64,6 +64,7 @@ class Task:
     deadline: Deadline
     due_date: dt.date | None
     occurrence: int | None = None
+    violation_id: uuid.UUID | None = None  # set on a remediation task
     status: Status = Status.ASSIGNED
     percent: int = 0
     overdue_notified: bool = False

@@ -27,8 +27,9 @@ class HistoryView(BaseModel):
 class TaskView(BaseModel):
     id: uuid.UUID
     agency: str
-    directive_id: uuid.UUID
-    directive_reference: str
+    directive_id: uuid.UUID | None
+    directive_reference: str | None
+    violation_id: uuid.UUID | None
     assignment_index: int
     occurrence: int | None
     lead_unit: UnitRef
@@ -54,6 +55,7 @@ class TaskView(BaseModel):
             agency=t.agency,
             directive_id=t.directive_id,
             directive_reference=t.directive_reference,
+            violation_id=t.violation_id,
             assignment_index=t.assignment_index,
             occurrence=t.occurrence,
             lead_unit=t.lead_unit,

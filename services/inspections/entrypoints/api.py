@@ -1,0 +1,168 @@
+"""HTTP API of the inspections service (JSON; field names English, texts Vietnamese)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Awaitable
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, Depends, Request, status
+from pydantic import BaseModel, Field
+
+from services.inspections.adapters import repository as repo
+from services.inspections.domain.errors import Invalid, InvalidTransition
+from services.inspections.domain.model import Status
+from services.inspections.domain.planning import Plan
+from services.inspections.domain.values import DecidingDocument, Finding, Result, Role, TeamMember
+from services.inspections.entrypoints.views import CriterionView, InspectionView, ViolationView
+from services.inspections.handlers import InspectionService
+from shared.contracts.events import Severity
+from shared.http import Conflict, NotFound, Unprocessable
+
+router = APIRouter(prefix="/v1", tags=["inspections"])
+T = TypeVar("T")
+
+
+class DecisionRequest(BaseModel):
+    number: str = Field(min_length=1, max_length=20, pattern=r"^\d+$", examples=["45"])
+    symbol: str = Field(min_length=1, max_length=40, examples=["QĐ-SXD"])
+    date: dt.date
+    issuer: str = Field(min_length=1, max_length=300, examples=["Giám đốc Sở Xây dựng"])
+
+
+class MemberRequest(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    role: Role
+    unit: str = Field(min_length=1, max_length=40, description="Unit code, e.g. 'TTr'.")
+
+
+class PlanRequest(BaseModel):
+    agency: str = Field(min_length=1, max_length=100, examples=["sxd-thanhhoa"])
+    title: str = Field(min_length=1, max_length=500)
+    decision: DecisionRequest
+    team: list[MemberRequest] = Field(min_length=1)
+    targets: list[str] = Field(min_length=1, description="Codes of the units inspected.")
+    period_start: dt.date
+    period_end: dt.date
+    scope: list[str] | None = Field(default=None, description="Criteria codes; default all.")
+
+
+class FindingRequest(BaseModel):
+    severity: Severity
+    description: str = Field(min_length=1, max_length=4000)
+    evidence: str = Field(default="", max_length=4000)
+    person: str | None = Field(default=None, max_length=200)
+    remediation_due: dt.date
+
+
+class ResultRequest(BaseModel):
+    unit: str = Field(min_length=1, max_length=40, description="Target unit code.")
+    criterion: str = Field(min_length=1, max_length=40, examples=["CONDUCT-4X"])
+    inspected_on: dt.date | None = Field(default=None, description="Default: today.")
+    finding: FindingRequest | None = Field(default=None, description="None: compliant.")
+
+
+class VerifyRequest(BaseModel):
+    note: str = Field(min_length=1, max_length=4000)
+
+
+def service(request: Request) -> InspectionService:
+    return request.app.state.inspections  # type: ignore[no-any-return]
+
+
+Service = Annotated[InspectionService, Depends(service)]
+
+
+async def _run(action: Awaitable[T]) -> T:
+    try:
+        return await action
+    except Invalid as exc:
+        raise Unprocessable(str(exc), f"body.{exc.field}" if exc.field else "body") from exc
+    except InvalidTransition as exc:
+        raise Conflict(str(exc)) from exc
+
+
+@router.get("/criteria")
+async def list_criteria(svc: Service) -> list[CriterionView]:
+    return [CriterionView.of(c) for c in svc.criteria.all]
+
+
+@router.post("/inspections", status_code=status.HTTP_201_CREATED)
+async def plan(body: PlanRequest, svc: Service) -> InspectionView:
+    d = body.decision
+    # Decree 30: numbers below 10 are written with a leading zero ("05/QĐ-SXD").
+    decision = DecidingDocument(d.number.zfill(2), d.symbol, d.date, d.issuer)
+    team = [TeamMember(m.name, m.role, m.unit) for m in body.team]
+    command = Plan(
+        body.agency,
+        body.title,
+        decision,
+        team,
+        body.targets,
+        body.period_start,
+        body.period_end,
+        body.scope,
+    )
+    return InspectionView.of(await _run(svc.plan(command)))
+
+
+@router.get("/inspections")
+async def list_inspections(
+    svc: Service, agency: str | None = None, status: Status | None = None
+) -> list[InspectionView]:
+    async with svc.db.sessions() as session:
+        found = await repo.find(session, agency=agency, status=status)
+    return [InspectionView.of(i) for i in found]
+
+
+@router.get("/inspections/{inspection_id}")
+async def get_inspection(inspection_id: uuid.UUID, svc: Service) -> InspectionView:
+    async with svc.db.sessions() as session:
+        found = await repo.get(session, inspection_id)
+    if found is None:
+        raise NotFound(f"inspection {inspection_id} not found")
+    return InspectionView.of(found)
+
+
+@router.post("/inspections/{inspection_id}/results")
+async def record_results(
+    inspection_id: uuid.UUID, body: list[ResultRequest], svc: Service
+) -> InspectionView:
+    today, now = svc.clock.today(), svc.clock.now()
+    found = [
+        Result(
+            unit=r.unit,
+            criterion=r.criterion,
+            inspected_on=r.inspected_on or today,
+            recorded_at=now,
+            finding=Finding(**r.finding.model_dump()) if r.finding else None,
+        )
+        for r in body
+    ]
+    return InspectionView.of(await _run(svc.record_results(inspection_id, found)))
+
+
+@router.post("/inspections/{inspection_id}/complete")
+async def complete(inspection_id: uuid.UUID, svc: Service) -> InspectionView:
+    return InspectionView.of(await _run(svc.complete(inspection_id)))
+
+
+@router.get("/violations")
+async def list_violations(
+    svc: Service,
+    agency: str | None = None,
+    unit: str | None = None,
+    resolved: bool | None = None,
+    inspection_id: uuid.UUID | None = None,
+) -> list[ViolationView]:
+    async with svc.db.sessions() as session:
+        found = await repo.find_violations(
+            session, agency=agency, unit=unit, resolved=resolved, inspection_id=inspection_id
+        )
+    return [ViolationView.of(v) for v in found]
+
+
+@router.post("/violations/{violation_id}/verify")
+async def verify(violation_id: uuid.UUID, body: VerifyRequest, svc: Service) -> ViolationView:
+    return ViolationView.of(await _run(svc.verify(violation_id, body.note)))

@@ -1,0 +1,127 @@
+"""The annual report printed as a Decree 30 administrative document (DOCX).
+
+Layout, top to bottom: header table (issuing body and number left; national name,
+motto, place and date right), type "BÁO CÁO" and summary, the five narrative sections
+with the figure tables under section II, then "Nơi nhận" left and the signer right.
+Everything is printed from the report's JSON form fields, so the DOCX and the JSON
+can never disagree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO
+
+import docx
+from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from services.reporting.domain.docx_style import borderless, para, rule, setup, widths
+from services.reporting.domain.docx_tables import (
+    dissemination_table,
+    inspection_table,
+    task_table,
+    unit_table,
+)
+from services.reporting.domain.labels import SUMMARY
+from services.reporting.domain.model import AnnualReport, SignerOut
+from services.reporting.domain.periods import local_date
+
+JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
+LEFT = WD_ALIGN_PARAGRAPH.LEFT
+
+
+def decree30_date(place: str, report: AnnualReport) -> str:
+    """Place and date line, e.g. "Thanh Hóa, ngày 05 tháng 01 năm 2021": Decree 30 pads
+    days below 10 and the months January and February with a zero, no other month."""
+    day = local_date(report.generated_at)
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def _header(doc: Document, report: AnnualReport) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    borderless(table)
+    widths(table, 65, 100)
+    left, right = table.rows[0].cells
+    para(left, f"UBND TỈNH {report.province.upper()}", size=13)
+    para(left, report.agency_name.upper(), size=13, bold=True)
+    rule(left, 20, 65)
+    para(left, f"Số:      /BC-{report.short_name}", size=13)
+    para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=13, bold=True)
+    para(right, "Độc lập - Tự do - Hạnh phúc", size=14, bold=True)
+    rule(right, 55, 100)
+    para(right, decree30_date(report.province, report), size=14, italic=True)
+
+
+def _title(doc: Document, report: AnnualReport) -> None:
+    doc.add_paragraph()
+    para(doc, "BÁO CÁO", bold=True)
+    para(doc, SUMMARY.format(year=report.year), bold=True)
+    rule(doc, 30, 165)
+
+
+def _body(doc: Document, report: AnnualReport) -> None:
+    for key, section in report.narrative.items():
+        para(doc, section.title, bold=True, align=JUSTIFY, indent=True)
+        for line in filter(None, (s.strip() for s in section.text.splitlines())):
+            para(doc, line, align=JUSTIFY, indent=True)
+        if key == "results":
+            _figures(doc, report)
+
+
+def _figures(doc: Document, report: AnnualReport) -> None:
+    blocks = (
+        ("1. Kết quả thực hiện nhiệm vụ được giao", task_table),
+        ("2. Kết quả thực hiện theo phòng, đơn vị", unit_table),
+        ("3. Kết quả kiểm tra việc thực hiện văn hóa công vụ", inspection_table),
+        ("4. Quán triệt, tuyên truyền, phổ biến", dissemination_table),
+    )
+    for heading, table in blocks:
+        para(doc, heading, bold=True, italic=True, align=JUSTIFY, indent=True)
+        table(doc, report)
+        doc.add_paragraph()
+
+
+def signer_lines(signer: SignerOut | None, agency_name: str) -> list[str]:
+    """Authority and title lines: "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC" for a deputy signing
+    for the head; the head's title is the deputy's without "Phó" (a Department's
+    head is its Giám đốc when the title does not say)."""
+    if signer is None:
+        return []
+    title = signer.title.upper()
+    if signer.authority is None:
+        return [title]
+    if signer.authority == "TM.":
+        return [f"TM. {agency_name.upper()}", title]
+    if signer.authority == "Q.":
+        return [f"Q. {title}"]
+    head = title[4:] if title.startswith("PHÓ ") else "GIÁM ĐỐC"
+    return [f"{signer.authority} {head}", title]
+
+
+def _closing(doc: Document, report: AnnualReport) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    borderless(table)
+    widths(table, 75, 90)
+    left, right = table.rows[0].cells
+    para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=LEFT)
+    for i, name in enumerate(report.recipients):
+        end = "." if i == len(report.recipients) - 1 else ";"
+        para(left, f"- {name}{end}", size=11, align=LEFT)
+    for line in signer_lines(report.signer, report.agency_name):
+        para(right, line, bold=True)
+    for _ in range(4):  # room for the signature and the seal
+        para(right)
+    if report.signer is not None:
+        para(right, report.signer.name, bold=True)
+
+
+def write_docx(report: AnnualReport, path_or_stream: str | Path | IO[bytes]) -> None:
+    doc = docx.Document()
+    setup(doc)
+    _header(doc, report)
+    _title(doc, report)
+    _body(doc, report)
+    _closing(doc, report)
+    doc.save(path_or_stream if not isinstance(path_or_stream, Path) else str(path_or_stream))

@@ -1,0 +1,87 @@
+"""HTTP API of the reporting service."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from services.reporting.domain.model import AnnualReport
+from services.reporting.domain.narrative import SECTION_KEYS
+from services.reporting.reports import Reports
+from shared.http import Unprocessable
+
+router = APIRouter(prefix="/v1", tags=["reports"])
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+Year = Annotated[int, Path(ge=2000, le=2100)]
+
+
+def reports(request: Request) -> Reports:
+    return request.app.state.reports  # type: ignore[no-any-return]
+
+
+Service = Annotated[Reports, Depends(reports)]
+
+
+class NarrativeEdit(BaseModel):
+    sections: dict[str, str] = Field(
+        description=f"Texts by section key: {', '.join(SECTION_KEYS)}.", min_length=1
+    )
+
+
+@router.get("/reports/{agency}/{year}")
+async def annual_report(agency: str, year: Year, svc: Service) -> AnnualReport:
+    return await svc.annual(agency, year)
+
+
+@router.get("/reports/{agency}/{year}/docx", response_class=Response)
+async def annual_report_docx(agency: str, year: Year, svc: Service) -> Response:
+    name = f"bao-cao-van-hoa-cong-vu-{agency}-{year}.docx"
+    return Response(
+        await svc.docx(agency, year),
+        media_type=DOCX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.put("/reports/{agency}/{year}/narrative")
+async def edit_narrative(
+    agency: str, year: Year, body: NarrativeEdit, svc: Service
+) -> AnnualReport:
+    unknown = sorted(set(body.sections) - set(SECTION_KEYS))
+    if unknown:
+        raise Unprocessable(
+            f"unknown section(s) {', '.join(unknown)}; use {', '.join(SECTION_KEYS)}",
+            "body.sections",
+        )
+    await svc.store.agency(agency)  # 404 for an agency never seen
+    await svc.store.edit_narrative(agency, year, body.sections)
+    return await svc.annual(agency, year)
+
+
+@router.post("/reports/{agency}/{year}/submit")
+async def submit(agency: str, year: Year, svc: Service) -> dict[str, Any]:
+    event = await svc.submit(agency, year)
+    return {
+        "report_id": event.report_id,
+        "submitted_at": event.submitted_at,
+        "on_time": event.on_time,
+    }
+
+
+@router.get("/reminders")
+async def reminders(svc: Service, agency: str | None = None) -> list[dict[str, Any]]:
+    return await svc.reminders(agency)
+
+
+@router.get("/provinces/{province}/reports/{year}")
+async def province_view(province: str, year: Year, svc: Service) -> dict[str, Any]:
+    return await svc.province(province, year)
+
+
+@router.post("/admin/rebuild", tags=["operations"])
+async def rebuild(svc: Service) -> dict[str, int]:
+    return await svc.store.rebuild()

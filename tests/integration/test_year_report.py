@@ -1,0 +1,178 @@
+"""A year of the seed letter played on the real stack, and its annual report: exact
+figures, replay equality, a second separate year, the DOCX, the reminders."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import docx
+import httpx
+import jsonschema
+
+from chidao.contracts import CONTRACTS_DIR
+from chidao.scenario import PlayedYear, YearScenario
+from shared.contracts.events import TOPIC_REPORTS
+from tests.integration.conftest import Platform
+from tests.integration.kafka_tools import read_topic
+
+# Years no other test touches, so the figures are this story's alone.
+YEAR = 2027
+
+
+def play(platform: Platform, year: int, out: Path) -> PlayedYear:
+    urls = {s: platform.url(s) for s in ("directives", "tasks", "inspections", "reporting")}
+    with httpx.Client(timeout=60) as client:
+        return YearScenario(client, urls, year, out, agency=platform.scenario_agency).play()
+
+
+def value(figure: dict[str, Any]) -> Any:
+    return figure["value"]
+
+
+async def test_the_year_played_gives_exact_figures(platform: Platform, tmp_path: Path) -> None:
+    played = await asyncio.to_thread(play, platform, YEAR, tmp_path)
+    report = played.report
+    assert (report["agency"], report["year"]) == (platform.scenario_agency, YEAR)
+    assert report["period"]["start"] == f"{YEAR - 1}-12-15"
+    assert report["period"]["end"] == f"{YEAR}-12-14"
+    assert [d["reference"] for d in report["directives"]["items"]] == [
+        played.directive["reference"]
+    ]
+
+    # 6 divisions + 2 affiliated units were asked to disseminate; one never answered.
+    dissemination = report["dissemination"]
+    assert value(dissemination["units_total"]) == 8
+    assert value(dissemination["units_confirmed"]) == 7
+    assert [u["code"] for u in value(dissemination["units_not_confirmed"])] == ["VQHKT"]
+    directory = httpx.get(f"{platform.url('directives')}/v1/org/{platform.scenario_agency}").json()
+    staff = {u["code"]: u["staff"] for u in directory["units"]}
+    confirmed = {
+        t["lead_unit"]["code"] for t in played.tasks if t["action"].startswith("Quán triệt")
+    } - {"VQHKT"}
+    assert value(dissemination["staff_reached"]) == sum(staff[c] for c in confirmed)
+
+    # 11 duties of the letter + 2 remediation tasks, as of 14/12:
+    # on time: 7 disseminations, the inspection duty, the remedied violation;
+    # late: the rules review (due 30/06, done 15/07);
+    # open within deadline: the silent unit's dissemination, the yearly report (15/12);
+    # open overdue: the violation never remedied (due 15/11).
+    tasks = report["tasks"]
+    assert value(tasks["total"]) == 13
+    assert value(tasks["done_on_time"]) == 9
+    assert value(tasks["done_late"]) == 1
+    assert value(tasks["open_in_deadline"]) == 2
+    assert value(tasks["open_overdue"]) == 1
+    assert len(tasks["done_late"]["event_ids"]) >= 1
+
+    inspections = report["inspections"]
+    assert value(inspections["inspections"]) == 1
+    assert value(inspections["units_inspected"]) == 3
+    assert value(inspections["findings"]) == 2
+    assert value(inspections["findings_by_area"]["attitude"]) == 1
+    assert value(inspections["findings_by_area"]["dress"]) == 1
+    assert value(inspections["findings_by_area"]["ethics"]) == 0
+    assert value(inspections["findings_by_severity"]["moderate"]) == 1
+    assert value(inspections["findings_by_severity"]["minor"]) == 1
+    assert value(inspections["resolved"]) == 1
+    assert value(inspections["resolved_on_time"]) == 1
+
+    rows = {u["code"]: u for u in report["units"]}
+    assert value(rows["VQHKT"]["dissemination_confirmed"]) is False
+    assert value(rows["KHTC"]["inspected"]) is True and value(rows["KHTC"]["findings"]) == 1
+    assert report["offsets"] and report["event_count"] > 0
+
+    # The files: JSON as served, DOCX in the Decree 30 layout.
+    json_path, docx_path = played.paths
+    saved = json.loads(json_path.read_text(encoding="utf-8"))
+    assert saved["tasks"]["done_late"] == tasks["done_late"]
+    document = docx.Document(str(docx_path))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text + cells
+    assert "Độc lập - Tự do - Hạnh phúc" in text + cells
+    assert f"Kết quả thực hiện Đề án Văn hóa công vụ năm {YEAR}" in text + cells
+    assert "Đào Vũ Việt" in text + cells
+    assert "Hoàn thành quá hạn" in cells
+    assert len(document.tables) >= 4
+
+    await _reminders_and_submission_are_public(platform, played)
+    await _rebuild_gives_the_same_report(platform, report)
+    await _a_second_year_is_a_separate_report(platform, tmp_path, report)
+
+
+async def _reminders_and_submission_are_public(platform: Platform, played: PlayedYear) -> None:
+    def ours(records: list[Any]) -> list[Any]:
+        return [
+            r
+            for r in records
+            if (r.value and json.loads(r.value).get("directive_id") == played.directive["id"])
+            or (r.headers.get("ce_subject") == f"{platform.scenario_agency}/{YEAR}")
+        ]
+
+    records = ours(
+        await read_topic(platform.bootstrap, TOPIC_REPORTS, lambda rs: len(ours(rs)) >= 5)
+    )
+    kinds = sorted(
+        (json.loads(r.value).get("kind"), json.loads(r.value).get("days_before"))
+        for r in records
+        if r.headers["ce_type"] == "chidao.report.due.v1"
+    )
+    assert kinds == [("overdue", None), ("reminder", 1), ("reminder", 7), ("reminder", 30)]
+    submitted = [r for r in records if r.headers["ce_type"] == "chidao.report.submitted.v1"]
+    assert len(submitted) == 1
+    for record in records:
+        schema = json.loads(
+            (CONTRACTS_DIR / f"{record.headers['ce_type']}.schema.json").read_text(encoding="utf-8")
+        )
+        jsonschema.validate(json.loads(record.value), schema)
+    body = json.loads(submitted[0].value)
+    assert body["on_time"] is False and body["report"]["year"] == YEAR
+
+
+def _figures(report: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in report.items() if k not in ("generated_at", "offsets")}
+
+
+async def _rebuild_gives_the_same_report(platform: Platform, played: dict[str, Any]) -> None:
+    url = platform.url("reporting")
+    report_url = f"{url}/v1/reports/{platform.scenario_agency}/{YEAR}"
+    async with platform.client() as http:
+        # The submission and the report task's completion are still flowing: settle first.
+        before, previous = None, None
+        for _ in range(40):
+            before = (await http.get(report_url)).json()
+            if previous is not None and before["event_count"] == previous["event_count"]:
+                break
+            previous = before
+            await asyncio.sleep(0.5)
+        assert before is not None and before["tasks"] == played["tasks"]
+        rebuilt = (await http.post(f"{url}/v1/admin/rebuild", timeout=300)).json()
+        assert rebuilt["facts"] > 0
+        after = (await http.get(report_url)).json()
+    # Offsets cover every topic, which the other tests keep writing to; compare the rest.
+    assert _figures(after) == _figures(before)
+    for topic, partitions in before["offsets"].items():
+        for partition, offset in partitions.items():
+            assert after["offsets"][topic][partition] >= offset
+
+
+async def _a_second_year_is_a_separate_report(
+    platform: Platform, tmp_path: Path, first: dict[str, Any]
+) -> None:
+    played = await asyncio.to_thread(play, platform, YEAR + 1, tmp_path / "second")
+    second = played.report
+    assert second["year"] == YEAR + 1
+    assert [d["reference"] for d in second["directives"]["items"]] == [
+        played.directive["reference"]
+    ]
+    # The first year's yearly report duty recurs: its next occurrence is in this year.
+    assert second["tasks"]["total"]["value"] == 14
+    assert second["tasks"]["open_in_deadline"]["value"] == 3
+    assert not set(second["tasks"]["total"]["event_ids"]) & set(
+        first["tasks"]["total"]["event_ids"]
+    )
+    assert dt.date.fromisoformat(second["period"]["start"]) == dt.date(YEAR, 12, 15)
