@@ -1,9 +1,11 @@
-"""`make demo`: the seed letter end to end on the embedded local stack.
+"""`make demo`: the seed letter's year, end to end, on the embedded local stack.
 
-Starts what is not running, sets the services' clock to the letter's month (April
-2020), imports the letter, issues it, waits until the tasks service has assigned every
-task, prints who must do what by when, and the trace id of the issuing call. Stops
-only what it started.
+Starts what is not running and plays the year of `chidao.scenario` on the real
+services: the letter is imported and issued, every unit sees its tasks (a table per
+unit), units report, an inspection finds violations, the reminders go out, and the
+annual report is generated (JSON + DOCX under `out/`) and submitted. Prints the key
+figures in Vietnamese, the file paths and the trace ids. Stops only what it started.
+A stack that already played 2020 plays the next year instead: each run is a new year.
 """
 
 from __future__ import annotations
@@ -15,91 +17,144 @@ from typing import Any
 
 import httpx
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
-from chidao.present import unit_tables, vn_date
+from chidao.present import unit_tables
+from chidao.scenario import AGENCY, STEPS, PlayedYear, ScenarioError, YearScenario, check
 from chidao.stack.stack import LocalStack
 from chidao.traces import load_spans, services_in
-from shared.clock import VN_TZ
+from shared.settings import REPO_ROOT
 
-SEED = Path(__file__).parent / "samples" / "tb-sxd-thanhhoa-2020.txt"
-DEMO_CLOCK = dt.datetime(2020, 4, 20, 8, 0, tzinfo=VN_TZ)
-SERVICES = ("directives", "tasks")
-
-
-class DemoError(Exception):
-    pass
+DemoError = ScenarioError
+SERVICES = ("directives", "tasks", "inspections", "reporting")
+FIRST_YEAR = 2020
+OUT = REPO_ROOT / "out"
 
 
-def _check(response: httpx.Response) -> Any:
-    if response.status_code >= 400:
-        raise DemoError(
-            f"{response.request.method} {response.request.url}: "
-            f"{response.status_code} {response.text[:300]}"
-        )
-    return response.json()
+def free_year(client: httpx.Client, directives_url: str) -> int:
+    """The first year from 2020 in which the agency has issued nothing yet."""
+    issued = check(
+        client.get(f"{directives_url}/v1/directives", params={"agency": AGENCY, "status": "issued"})
+    )
+    used = {d["date"][:4] for d in issued if d.get("date")}
+    year = FIRST_YEAR
+    while str(year) in used:
+        year += 1
+    return year
 
 
-def wait_for_tasks(
-    client: httpx.Client, tasks_url: str, directive_id: str, expected: int, timeout: float = 60.0
-) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + timeout
-    while True:
-        tasks = _check(client.get(f"{tasks_url}/v1/tasks", params={"directive_id": directive_id}))
-        if len(tasks) >= expected:
-            return list(tasks)
-        if time.monotonic() > deadline:
-            raise DemoError(f"only {len(tasks)} of {expected} tasks after {timeout:.0f} s")
-        time.sleep(0.3)
-
-
-def run(console: Console, stack: LocalStack | None = None) -> None:
+def run(console: Console, stack: LocalStack | None = None, out: Path = OUT) -> PlayedYear:
     stack = stack or LocalStack(extra_env={"CHIDAO_CLOCK_CONTROL": "true"})
-    with console.status("Khởi động hệ thống (Kafka, PostgreSQL, các dịch vụ)..."):
+    with console.status("Khởi động hệ thống (Kafka, PostgreSQL, 4 dịch vụ)..."):
         info = stack.up(SERVICES)
     try:
-        urls = info.services
-        with httpx.Client(timeout=30.0) as client:
-            for name in SERVICES:
-                _check(
-                    client.put(
-                        f"{urls[name]}/v1/clock",
-                        json={"now": DEMO_CLOCK.isoformat(), "frozen": False},
-                    )
-                )
-            draft = _check(
-                client.post(
-                    f"{urls['directives']}/v1/directives/import",
-                    json={"text": SEED.read_text(encoding="utf-8")},
-                )
-            )
-            console.print(f"\n[bold]Đã nhập văn bản:[/bold] {draft['subject']}")
-            for warning in draft["warnings"]:
+        with httpx.Client(timeout=60.0) as client:
+            year = free_year(client, info.services["directives"])
+            if year != FIRST_YEAR:
                 console.print(
-                    f"  [yellow]Lưu ý[/yellow] ({warning['field']}): {warning['message']}"
+                    f"[dim]Các năm trước đã được chạy trên hệ thống này; chạy năm {year}.[/dim]"
                 )
-            response = client.post(f"{urls['directives']}/v1/directives/{draft['id']}/issue")
-            issued = _check(response)
-            trace_id = response.headers.get("X-Trace-Id", "")
-            console.print(
-                f"[bold]Đã ban hành:[/bold] Số {issued['reference']}, "
-                f"{issued['place'] or ''} ngày {vn_date(issued['date'])}"
+            progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+                console=console,
             )
-            with console.status("Chờ dịch vụ nhiệm vụ giao việc cho các đơn vị..."):
-                tasks = wait_for_tasks(
-                    client, urls["tasks"], issued["id"], len(issued["assignments"])
-                )
-        console.print(
-            f"\n[bold]{len(tasks)} nhiệm vụ đã giao[/bold] theo văn bản {issued['reference']}:\n"
-        )
-        for table in unit_tables(tasks):
-            console.print(table)
-        time.sleep(1.0)  # the span exporters flush every 0.5 s
-        spans = load_spans(stack.state_dir, trace_id)
-        console.print(
-            f"\nMã vết (trace id) của lệnh ban hành: [bold]{trace_id}[/bold] "
-            f"({len(spans)} span, dịch vụ: {', '.join(sorted(services_in(spans)))}); "
-            f"xem: [cyan]chidao trace {trace_id}[/cyan]"
-        )
+            with progress:
+                bar = progress.add_task("Bắt đầu", total=STEPS)
+
+                def step(label: str) -> None:
+                    progress.update(bar, description=label, advance=1)
+
+                played = YearScenario(client, info.services, year, out, step).play()
+                progress.update(bar, description="Hoàn thành", completed=STEPS)
+        _show(console, played, stack.state_dir)
+        return played
     finally:
         with console.status("Dừng các thành phần do demo khởi động..."):
             stack.stop_started(info)
+
+
+def _spans(state_dir: Path, trace_id: str) -> list[dict[str, Any]]:
+    """The services export spans every half second: give the last ones a moment."""
+    for _ in range(10):
+        spans = load_spans(state_dir, trace_id)
+        if spans:
+            return spans
+        time.sleep(0.3)
+    return []
+
+
+def _value(figure: dict[str, Any]) -> Any:
+    return figure["value"]
+
+
+def _show(console: Console, played: PlayedYear, state_dir: Path) -> None:
+    d = played.directive
+    console.print("\n[bold]Nhập văn bản[/bold] (tb-sxd-thanhhoa-2020.txt), các điểm cần lưu ý:")
+    for warning in played.import_warnings:
+        console.print(f"  [yellow]•[/yellow] ({warning['field']}) {warning['message']}")
+    console.print(
+        f"[bold]Đã ban hành văn bản số {d['reference']}[/bold] ngày "
+        f"{dt.date.fromisoformat(d['date']):%d/%m/%Y}: {d['subject']}"
+    )
+    console.print(
+        f"[bold]{len(played.tasks)} nhiệm vụ đã giao[/bold] (ai làm gì, hạn nào); "
+        f"tình hình đến cuối năm {played.year}, theo từng đơn vị:\n"
+    )
+    for table in unit_tables(played.final_tasks):
+        console.print(table)
+    r = played.report
+    tasks, dis, ins = r["tasks"], r["dissemination"], r["inspections"]
+    figures = Table(
+        title=f"[bold]{r['title']}[/bold] (kỳ báo cáo "
+        f"{dt.date.fromisoformat(r['period']['start']):%d/%m/%Y} – "
+        f"{dt.date.fromisoformat(r['period']['end']):%d/%m/%Y})",
+        title_justify="left",
+        show_header=False,
+    )
+    figures.add_column("Chỉ tiêu")
+    figures.add_column("Kết quả", justify="right")
+    rows = [
+        ("Văn bản triển khai Đề án", _value(r["directives"]["count"])),
+        (
+            "Đơn vị đã xác nhận quán triệt",
+            f"{_value(dis['units_confirmed'])}/{_value(dis['units_total'])}",
+        ),
+        (
+            "Số người được quán triệt",
+            f"{_value(dis['staff_reached'])}/{_value(dis['staff_total'])}",
+        ),
+        ("Tổng số nhiệm vụ", _value(tasks["total"])),
+        ("Hoàn thành đúng hạn", _value(tasks["done_on_time"])),
+        ("Hoàn thành quá hạn", _value(tasks["done_late"])),
+        ("Chưa hoàn thành, còn trong hạn", _value(tasks["open_in_deadline"])),
+        ("Chưa hoàn thành, quá hạn", _value(tasks["open_overdue"])),
+        (
+            "Cuộc kiểm tra / đơn vị được kiểm tra",
+            f"{_value(ins['inspections'])} / {_value(ins['units_inspected'])}",
+        ),
+        (
+            "Vi phạm phát hiện / đã khắc phục",
+            f"{_value(ins['findings'])} / {_value(ins['resolved'])}",
+        ),
+    ]
+    for label, value in rows:
+        figures.add_row(label, str(value))
+    console.print(figures)
+    for path in played.paths:
+        console.print(f"Đã ghi: [cyan]{path}[/cyan]")
+    console.print(f"Đã gửi báo cáo năm {played.year} (report.submitted trên chidao.reports.v1).")
+    issue_spans = _spans(state_dir, played.issue_trace_id)
+    console.print(
+        f"Mã vết (trace id) của lệnh ban hành: [bold]{played.issue_trace_id}[/bold] "
+        f"({len(issue_spans)} span, {', '.join(sorted(services_in(issue_spans))) or '—'})"
+    )
+    spans = _spans(state_dir, played.generation_trace_id)
+    console.print(
+        f"Mã vết (trace id) của lệnh lập báo cáo: [bold]{played.generation_trace_id}[/bold] "
+        f"({len(spans)} span, {', '.join(sorted(services_in(spans))) or '—'}); "
+        f"xem: [cyan]chidao trace {played.generation_trace_id}[/cyan]"
+    )

@@ -68,6 +68,9 @@ class PlayedYear:
     inspected: list[str]
     violations: list[dict[str, Any]]
     report: dict[str, Any] = field(default_factory=dict)
+    import_warnings: list[dict[str, Any]] = field(default_factory=list)
+    final_tasks: list[dict[str, Any]] = field(default_factory=list)
+    issue_trace_id: str = ""
     generation_trace_id: str = ""
     paths: list[Path] = field(default_factory=list)
 
@@ -86,6 +89,8 @@ class YearScenario:
         self.http = client
         self.urls = urls
         self.year = year
+        self.issue_trace_id = ""
+        self.import_warnings: list[dict[str, Any]] = []
         self.out_dir = out_dir
         self.step = step
 
@@ -204,6 +209,8 @@ class YearScenario:
         played = PlayedYear(
             self.year, directive, tasks, silent["lead_unit"]["code"], inspected, violations
         )
+        played.issue_trace_id = self.issue_trace_id
+        played.import_warnings = self.import_warnings
         self._wait_caught_up(directive, violations)
         response = self.http.get(self._url("reporting", f"/v1/reports/{self.agency}/{self.year}"))
         played.report = check(response)
@@ -216,6 +223,7 @@ class YearScenario:
         )
         report_task = next(t for t in office if t["deadline"]["kind"] == "yearly")
         self.task_action(report_task, "complete", {"result": "Đã gửi báo cáo năm"})
+        played.final_tasks = self.tasks(directive_id=directive["id"])
         return played
 
     def reminders(self, directive_id: str) -> list[dict[str, Any]]:
@@ -238,6 +246,7 @@ class YearScenario:
                 json={"text": SEED.read_text(encoding="utf-8"), "agency": self.agency},
             )
         )
+        self.import_warnings = list(draft["warnings"])
         content = {
             k: draft[k]
             for k in (
@@ -264,9 +273,9 @@ class YearScenario:
                     "text": f"trước ngày 30/6/{self.year}",
                 }
         check(self.http.put(self._url("directives", f"/v1/directives/{draft['id']}"), json=content))
-        issued: dict[str, Any] = check(
-            self.http.post(self._url("directives", f"/v1/directives/{draft['id']}/issue"))
-        )
+        response = self.http.post(self._url("directives", f"/v1/directives/{draft['id']}/issue"))
+        issued: dict[str, Any] = check(response)
+        self.issue_trace_id = response.headers.get("X-Trace-Id", "")
         return issued
 
     def _inspect(self, units: list[str]) -> list[dict[str, Any]]:
