@@ -134,7 +134,7 @@ async def _one_trace_spans_both_services(platform: Platform, trace_id: str) -> N
             break
         await asyncio.sleep(0.5)
     services = {s["service"] for s in spans}
-    assert services == {"chidao-directives", "chidao-tasks"}, services
+    assert {"chidao-directives", "chidao-tasks"} <= services, services
     assert "publish chidao.directive.issued.v1" in names
     assert "consume chidao.directive.issued.v1" in names
     assert "publish chidao.task.assigned.v1" in names

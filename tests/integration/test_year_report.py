@@ -15,8 +15,8 @@ import jsonschema
 
 from chidao.contracts import CONTRACTS_DIR
 from chidao.scenario import PlayedYear, YearScenario
-from shared.contracts.events import TOPIC_REPORTS
-from tests.integration.conftest import Platform
+from shared.contracts.events import PUBLIC_TOPICS, TOPIC_REPORTS
+from tests.integration.conftest import TEST_SOURCE, Platform
 from tests.integration.kafka_tools import read_topic
 
 # Years no other test touches, so the figures are this story's alone.
@@ -133,6 +133,14 @@ async def _reminders_and_submission_are_public(platform: Platform, played: Playe
     assert body["on_time"] is False and body["report"]["year"] == YEAR
 
 
+def _agency_of(value: bytes) -> str | None:
+    try:
+        body = json.loads(value)
+    except ValueError:
+        return None
+    return body.get("agency") if isinstance(body, dict) else None
+
+
 def _figures(report: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in report.items() if k not in ("generated_at", "offsets")}
 
@@ -141,15 +149,26 @@ async def _rebuild_gives_the_same_report(platform: Platform, played: dict[str, A
     url = platform.url("reporting")
     report_url = f"{url}/v1/reports/{platform.scenario_agency}/{YEAR}"
     async with platform.client() as http:
-        # The submission and the report task's completion are still flowing: settle first.
-        before, previous = None, None
-        for _ in range(40):
+        # Wait until the live read model holds every event of the agency on the topics.
+        agency = platform.scenario_agency
+        on_topics = 0
+        for topic in PUBLIC_TOPICS:
+            records = await read_topic(platform.bootstrap, topic)
+            on_topics += sum(
+                1
+                for r in records
+                if r.value
+                and r.headers.get("ce_source") != TEST_SOURCE
+                and _agency_of(r.value) == agency
+            )
+        before: dict[str, Any] = {}
+        for _ in range(240):
             before = (await http.get(report_url)).json()
-            if previous is not None and before["event_count"] == previous["event_count"]:
+            if before["event_count"] == on_topics:
                 break
-            previous = before
             await asyncio.sleep(0.5)
-        assert before is not None and before["tasks"] == played["tasks"]
+        assert before["event_count"] == on_topics
+        assert before["tasks"] == played["tasks"]
         rebuilt = (await http.post(f"{url}/v1/admin/rebuild", timeout=300)).json()
         assert rebuilt["facts"] > 0
         after = (await http.get(report_url)).json()
