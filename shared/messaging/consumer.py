@@ -1,11 +1,15 @@
 """Consuming public events: envelope check, inbox, retries, dead-letter topic.
 
 Design note
-- FastStream subscriber with `AckPolicy.MANUAL` and a raw decoder: we see the bytes
-  before anything parses them, and we commit the offset ourselves, only after the
-  handler's transaction (effect + inbox row) committed, or after the message was
+- FastStream batch subscriber with `AckPolicy.MANUAL` and a raw decoder: we see the
+  bytes before anything parses them, and we commit the offsets ourselves, only after
+  the handlers' transaction (effects + inbox rows) committed, or after a message was
   safely written to the dead-letter topic. A crash in between means redelivery,
   which the inbox turns into a no-op.
+- A batch is one transaction (throughput: one commit per batch, not per event). If it
+  fails, its records are handled one by one, each with its own retries, so a bad
+  message never takes good ones down with it. Each event keeps its own span, child
+  of the trace that caused it.
 - A message that cannot be read (headers, JSON, schema) is poison: straight to
   `chidao.dlq.<service>`. A handler that fails is retried `max_attempts` times with
   exponential backoff, then dead-lettered. Either way the partition moves on.
@@ -19,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -47,6 +51,7 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer("chidao.consumer")
 
 Handler = Callable[[AsyncSession, Any], Awaitable[None]]
+Work = tuple["ConsumerRecord[bytes, bytes]", Envelope, Handler]
 
 
 class DeadLetters:
@@ -103,7 +108,7 @@ class EventConsumer:
     def topics(self) -> list[str]:
         return sorted({event_type.topic for event_type in self.handlers})
 
-    def subscribe(self, broker: KafkaBroker) -> None:
+    def subscribe(self, broker: KafkaBroker, max_records: int = 200) -> None:
         async def keep_bytes(message: Any) -> Any:
             return message.body
 
@@ -113,16 +118,47 @@ class EventConsumer:
             ack_policy=AckPolicy.MANUAL,
             decoder=keep_bytes,
             auto_offset_reset="earliest",
+            batch=True,
+            max_records=max_records,
         )
-        async def on_message(body: bytes, message: KafkaMessage) -> None:
-            await self.handle(message.raw_message)
+        async def on_batch(body: Any, message: KafkaMessage) -> None:
+            raw = message.raw_message
+            await self.handle_batch(raw if isinstance(raw, tuple) else (raw,))
             try:
                 await message.ack()
             except Exception as exc:
-                log.warning("offset commit failed, the message will be redelivered: %s", exc)
+                log.warning("offset commit failed, the messages will be redelivered: %s", exc)
+
+    async def handle_batch(self, records: Sequence[ConsumerRecord[bytes, bytes]]) -> None:
+        """Handle a batch in one transaction; if that fails, record by record (with
+        retries and the dead-letter topic), so one bad message costs only itself."""
+        work: list[Work] = []
+        for record in records:
+            item = await self._read(record)
+            if item is not None:
+                work.append(item)
+        if not work:
+            return
+        try:
+            async with self.db.transaction() as session:
+                for record, envelope, handler in work:
+                    with self._span(record, envelope):
+                        await self._apply(session, record, envelope, handler)
+            self.handled += len(work)
+        except Exception as exc:
+            if len(work) > 1:
+                log.info("batch of %d failed (%s); handling one by one", len(work), exc)
+            for item in work:
+                await self._handle_with_retries(*item)
 
     async def handle(self, record: ConsumerRecord[bytes, bytes]) -> None:
         """Handle one record; returns once it is safely handled or dead-lettered."""
+        item = await self._read(record)
+        if item is not None:
+            await self._handle_with_retries(*item)
+
+    async def _read(self, record: ConsumerRecord[bytes, bytes]) -> Work | None:
+        """The record's envelope and handler; poison is dead-lettered here."""
         try:
             envelope = replace(
                 read_envelope(decode_headers(record.headers or ()), record.value),
@@ -132,11 +168,14 @@ class EventConsumer:
             )
         except (PoisonMessage, UnknownEventType) as exc:
             await self._dead_letter(record, f"{type(exc).__name__}: {exc}")
-            return
+            return None
         handler = self.handlers.get(type(envelope.event))
         if handler is None:
-            return  # another event on a topic we read; not ours to handle
-        with tracer.start_as_current_span(
+            return None  # another event on a topic we read; not ours to handle
+        return record, envelope, handler
+
+    def _span(self, record: ConsumerRecord[bytes, bytes], envelope: Envelope) -> Any:
+        return tracer.start_as_current_span(
             f"consume {envelope.type}",
             context=context_from_traceparent(envelope.traceparent),
             kind=trace.SpanKind.CONSUMER,
@@ -146,10 +185,16 @@ class EventConsumer:
                 "messaging.kafka.offset": record.offset,
                 "cloudevents.event_id": envelope.id,
             },
-        ) as span:
+        )
+
+    async def _handle_with_retries(
+        self, record: ConsumerRecord[bytes, bytes], envelope: Envelope, handler: Handler
+    ) -> None:
+        with self._span(record, envelope) as span:
             for attempt in range(1, self.max_attempts + 1):
                 try:
-                    await self._handle_once(record, envelope, handler)
+                    async with self.db.transaction() as session:
+                        await self._apply(session, record, envelope, handler)
                     self.handled += 1
                     return
                 except Exception as exc:
@@ -165,22 +210,26 @@ class EventConsumer:
                     )
                     await asyncio.sleep(delay)
 
-    async def _handle_once(
-        self, record: ConsumerRecord[bytes, bytes], envelope: Envelope, handler: Handler
+    async def _apply(
+        self,
+        session: AsyncSession,
+        record: ConsumerRecord[bytes, bytes],
+        envelope: Envelope,
+        handler: Handler,
     ) -> None:
-        async with self.db.transaction() as session:
-            fresh = await first_delivery(
-                session,
-                self.inbox,
-                consumer=self.service,
-                event_id=envelope.id,
-                event_type=envelope.type,
-                topic=record.topic,
-                partition=record.partition,
-                offset=record.offset,
-            )
-            if fresh:
-                await handler(session, envelope)
+        """The effect and the inbox row, in the caller's transaction."""
+        fresh = await first_delivery(
+            session,
+            self.inbox,
+            consumer=self.service,
+            event_id=envelope.id,
+            event_type=envelope.type,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+        )
+        if fresh:
+            await handler(session, envelope)
 
     async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], error: str) -> None:
         # Keep trying: committing the offset without the dead letter would lose it.
