@@ -1,0 +1,100 @@
+"""The consumer on real PostgreSQL and Kafka: a batch with a failing handler keeps its
+good events (once each) and dead-letters the bad one after its retries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+
+from aiokafka import AIOKafkaProducer, ConsumerRecord
+from sqlalchemy import Column, Integer, Table, Text, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.contracts.envelope import Envelope, kafka_headers
+from shared.contracts.events import TaskOverdue, dlq_topic
+from shared.contracts.values import UnitRef
+from shared.db import Database, new_metadata
+from shared.messaging.consumer import DeadLetters, EventConsumer
+from shared.messaging.tables import inbox_table
+from tests.integration.conftest import Platform
+from tests.integration.kafka_tools import read_topic
+
+BAD = 666
+
+
+def record(n: int, offset: int) -> ConsumerRecord[bytes, bytes]:
+    event = TaskOverdue(
+        agency="sxd-thanhhoa",
+        task_id=uuid.uuid4(),
+        directive_id=uuid.uuid4(),
+        lead_unit=UnitRef(code="VP", name="Văn phòng Sở"),
+        at=dt.datetime(2020, 12, 16, tzinfo=dt.UTC),
+        due_date=dt.date(2020, 12, 15),
+        occurrence=n,
+    )
+    env = Envelope(event=event, source="chidao-tests")
+    return ConsumerRecord(
+        topic="chidao.tasks.v1",
+        partition=0,
+        offset=offset,
+        timestamp=0,
+        timestamp_type=0,
+        key=env.subject.encode(),
+        value=env.value(),
+        checksum=None,
+        serialized_key_size=0,
+        serialized_value_size=0,
+        headers=tuple(kafka_headers(env.headers())),
+    )
+
+
+async def test_a_failing_handler_costs_only_its_own_message(platform: Platform) -> None:
+    schema = f"consumer_{uuid.uuid4().hex[:8]}"
+    service = f"consumertest-{uuid.uuid4().hex[:8]}"
+    db = Database(platform.stack.database_url("tasks"))
+    metadata = new_metadata()
+    metadata.schema = schema
+    inbox = inbox_table(metadata)
+    effects = Table("effects", metadata, Column("occurrence", Integer), Column("note", Text))
+    async with db.engine.begin() as conn:
+        await conn.execute(text(f"CREATE SCHEMA {schema}"))
+        await conn.run_sync(metadata.create_all)
+    producer = AIOKafkaProducer(bootstrap_servers=platform.bootstrap, acks="all")
+    await producer.start()
+
+    async def handler(session: AsyncSession, envelope: Envelope) -> None:
+        event = envelope.event
+        assert isinstance(event, TaskOverdue)
+        await session.execute(effects.insert().values(occurrence=event.occurrence, note="done"))
+        if event.occurrence == BAD:
+            raise RuntimeError("cannot handle this one")
+
+    consumer = EventConsumer(
+        service=service,
+        db=db,
+        inbox=inbox,
+        handlers={TaskOverdue: handler},
+        dead_letters=DeadLetters(service, lambda: producer),
+        max_attempts=3,
+        backoff_s=0.01,
+    )
+    try:
+        batch = [record(1, 10), record(BAD, 11), record(3, 12)]
+        await consumer.handle_batch(batch)
+        await consumer.handle_batch(batch[::2])  # redelivery of the good ones
+        async with db.sessions() as session:
+            done = sorted((await session.execute(select(effects.c.occurrence))).scalars())
+            handled = (await session.execute(select(inbox.c.offset))).scalars().all()
+        assert done == [1, 3]  # once each; the failed batch and the bad event left nothing
+        assert sorted(handled) == [10, 12]
+        dead = await read_topic(platform.bootstrap, dlq_topic(service), lambda rs: len(rs) >= 1)
+        assert len(dead) == 1
+        assert json.loads(dead[0].value or b"{}")["occurrence"] == BAD
+        assert dead[0].headers["dlq_error"].startswith("handler failed 3 times: RuntimeError")
+        assert dead[0].headers["dlq_source_offset"] == "11"
+    finally:
+        await producer.stop()
+        async with db.engine.begin() as conn:
+            await conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        await db.dispose()
