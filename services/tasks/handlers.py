@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.tasks.adapters import repository as repo
+from services.tasks.adapters.tables import units
 from services.tasks.domain import expansion
 from services.tasks.domain.model import Task
 from shared.clock import VN_TZ, Clock
@@ -32,6 +33,7 @@ from shared.contracts.events import (
     ViolationResolved,
 )
 from shared.db import Database
+from shared.directory_copy import replace_units
 from shared.http import NotFound
 from shared.messaging.outbox import Outbox
 
@@ -93,7 +95,7 @@ class TaskService:
     async def on_directory(self, session: AsyncSession, envelope: Envelope) -> None:
         event = envelope.event
         assert isinstance(event, OrgDirectoryPublished)
-        await repo.replace_directory(session, event.agency, event.units)
+        await replace_units(session, units, event.agency, event.units)
 
     async def on_violation_recorded(self, session: AsyncSession, envelope: Envelope) -> None:
         event = envelope.event

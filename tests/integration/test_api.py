@@ -188,3 +188,43 @@ async def test_overdue_and_revocation_flow_to_tasks(platform: Platform) -> None:
 
             await asyncio.sleep(0.2)
         assert {t["status"] for t in tasks} == {"cancelled"}
+
+
+async def test_malformed_inspection_requests_are_refused(platform: Platform) -> None:
+    url = platform.url("inspections")
+    plan = {
+        "agency": "sxd-thanhhoa",
+        "title": "Kiểm tra văn hóa công vụ",
+        "decision": {
+            "number": "45",
+            "symbol": "QĐ-SXD",
+            "date": "2024-10-01",
+            "issuer": "Giám đốc Sở Xây dựng",
+        },
+        "team": [{"name": "Lê Thị Hương", "role": "head", "unit": "VP"}],
+        "targets": ["KHTC"],
+        "period_start": "2024-10-05",
+        "period_end": "2024-10-12",
+    }
+    async with platform.client() as http:
+        r = await http.post(
+            f"{url}/v1/inspections", json={k: v for k, v in plan.items() if k != "targets"}
+        )
+        assert r.status_code == 422 and r.json()["detail"][0]["field"] == "body.targets"
+        r = await http.post(f"{url}/v1/inspections", json={**plan, "targets": ["NOPE"]})
+        assert r.status_code == 422 and "NOPE" in r.json()["detail"][0]["message"]
+        r = await http.post(
+            f"{url}/v1/inspections",
+            json={**plan, "team": [{"name": "A", "role": "boss", "unit": "VP"}]},
+        )
+        assert r.status_code == 422 and r.json()["detail"][0]["field"] == "body.team.0.role"
+        created = ok(await http.post(f"{url}/v1/inspections", json=plan), 201)
+        r = await http.post(
+            f"{url}/v1/inspections/{created['id']}/results",
+            json=[{"unit": "KHTC", "criterion": "NOT-A-CRITERION"}],
+        )
+        assert r.status_code == 422 and "NOT-A-CRITERION" in r.text
+        r = await http.post(f"{url}/v1/inspections/{created['id']}/complete")
+        assert r.status_code == 409 and "KHTC" in r.text  # no results for the target yet
+        r = await http.post(f"{url}/v1/inspections/{uuid.uuid4()}/complete")
+        assert r.status_code == 404

@@ -15,9 +15,11 @@ import jsonschema
 
 from chidao.contracts import CONTRACTS_DIR
 from chidao.scenario import PlayedYear, YearScenario
-from shared.contracts.events import PUBLIC_TOPICS, TOPIC_REPORTS
+from shared.clock import VN_TZ
+from shared.contracts.envelope import Envelope
+from shared.contracts.events import PUBLIC_TOPICS, TOPIC_REPORTS, TOPIC_TASKS, TaskProgressReported
 from tests.integration.conftest import TEST_SOURCE, Platform
-from tests.integration.kafka_tools import read_topic
+from tests.integration.kafka_tools import produce, read_topic
 
 # Years no other test touches, so the figures are this story's alone.
 YEAR = 2027
@@ -101,6 +103,7 @@ async def test_the_year_played_gives_exact_figures(platform: Platform, tmp_path:
 
     await _reminders_and_submission_are_public(platform, played)
     await _rebuild_gives_the_same_report(platform, report)
+    await _duplicates_and_late_arrivals_change_nothing(platform)
     await _a_second_year_is_a_separate_report(platform, tmp_path, report)
 
 
@@ -177,6 +180,59 @@ async def _rebuild_gives_the_same_report(platform: Platform, played: dict[str, A
     for topic, partitions in before["offsets"].items():
         for partition, offset in partitions.items():
             assert after["offsets"][topic][partition] >= offset
+
+
+async def _duplicates_and_late_arrivals_change_nothing(platform: Platform) -> None:
+    """An event delivered twice, and an older event arriving after newer ones."""
+    url = f"{platform.url('reporting')}/v1/reports/{platform.scenario_agency}/{YEAR}"
+    async with platform.client() as http:
+        before = (await http.get(url)).json()
+    behind = set(before["tasks"]["done_late"]["event_ids"])
+    records = await read_topic(
+        platform.bootstrap,
+        TOPIC_TASKS,
+        lambda rs: any(r.headers.get("ce_id") in behind for r in rs),
+    )
+    (completed,) = [
+        r
+        for r in records
+        if r.headers.get("ce_id") in behind and r.headers["ce_type"] == "chidao.task.completed.v1"
+    ]
+    assert completed.value is not None and completed.key is not None
+    # 1. The same event again (a redelivery, a redrive): same ce_id.
+    await produce(
+        platform.bootstrap, TOPIC_TASKS, completed.value, completed.key, completed.headers
+    )
+    # 2. A progress report from before the completion, arriving only now (new ce_id).
+    body = json.loads(completed.value)
+    earlier = TaskProgressReported(
+        agency=body["agency"],
+        task_id=body["task_id"],
+        directive_id=body["directive_id"],
+        lead_unit=body["lead_unit"],
+        at=dt.datetime(YEAR, 7, 1, 9, tzinfo=VN_TZ),
+        percent=60,
+        note="Đang dự thảo",
+    )
+    envelope = Envelope(
+        event=earlier, source="chidao/tasks", time=dt.datetime(YEAR, 7, 1, 2, tzinfo=dt.UTC)
+    )
+    await produce(
+        platform.bootstrap,
+        TOPIC_TASKS,
+        envelope.value(),
+        envelope.subject.encode(),
+        envelope.headers(),
+    )
+    async with platform.client() as http:
+        for _ in range(120):
+            after = (await http.get(url)).json()
+            if after["event_count"] == before["event_count"] + 1:
+                break
+            await asyncio.sleep(0.5)
+    assert after["event_count"] == before["event_count"] + 1  # the duplicate added nothing
+    for section in ("tasks", "dissemination", "inspections", "units", "directives"):
+        assert after[section] == before[section], section
 
 
 async def _a_second_year_is_a_separate_report(

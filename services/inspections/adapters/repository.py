@@ -20,6 +20,8 @@ from services.inspections.domain.model import Inspection, Status
 from services.inspections.domain.values import Result
 from services.inspections.domain.violation import Violation
 from shared.contracts.values import Unit
+from shared.directory_copy import agencies as known_agencies
+from shared.directory_copy import replace_units, unit_names
 
 
 async def add(session: AsyncSession, inspection: Inspection) -> None:
@@ -119,28 +121,13 @@ async def find_violations(
 
 
 async def replace_directory(session: AsyncSession, agency: str, new_units: Sequence[Unit]) -> None:
-    await session.execute(delete(units).where(units.c.agency == agency))
-    if new_units:
-        await session.execute(
-            insert(units),
-            [
-                {
-                    "agency": agency,
-                    "code": u.code,
-                    "name": u.name,
-                    "kind": u.kind.value,
-                    "staff": u.staff,
-                }
-                for u in new_units
-            ],
-        )
+    await replace_units(session, units, agency, new_units)
 
 
 async def directory(session: AsyncSession, agency: str) -> dict[str, str]:
     """Unit code → name of the agency's local copy; empty until its directory arrives."""
-    rows = await session.execute(select(units.c.code, units.c.name).where(units.c.agency == agency))
-    return {code: name for code, name in rows.tuples()}
+    return await unit_names(session, units, agency)
 
 
 async def agencies(session: AsyncSession) -> set[str]:
-    return set((await session.execute(select(units.c.agency).distinct())).scalars())
+    return await known_agencies(session, units)

@@ -14,7 +14,6 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Index,
-    Integer,
     PrimaryKeyConstraint,
     Table,
     Text,
@@ -24,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from shared.db import new_metadata
+from shared.directory_copy import units_table
 from shared.messaging.tables import inbox_table, outbox_table
 
 metadata = new_metadata()
@@ -119,13 +119,4 @@ violations = Table(
 )
 
 # Local copy of each agency's unit directory, from chidao.org.v1.
-units = Table(
-    "units",
-    metadata,
-    Column("agency", Text, nullable=False),
-    Column("code", Text, nullable=False),
-    Column("name", Text, nullable=False),
-    Column("kind", Text, nullable=False),
-    Column("staff", Integer),
-    PrimaryKeyConstraint("agency", "code"),
-)
+units = units_table(metadata)

@@ -8,13 +8,13 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.tasks.adapters.tables import task_history, tasks, units
+from services.tasks.adapters.tables import task_history, tasks
 from services.tasks.domain.model import OPEN, HistoryEntry, PendingExtension, Status, Task
-from shared.contracts.values import Deadline, Unit, UnitRef
+from shared.contracts.values import Deadline, UnitRef
 
 
 def _row(t: Task) -> dict[str, Any]:
@@ -179,27 +179,3 @@ async def find(
     if lock:
         query = query.with_for_update(skip_locked=True)
     return await _with_history(session, (await session.execute(query)).mappings().all())
-
-
-async def replace_directory(session: AsyncSession, agency: str, new_units: Sequence[Unit]) -> None:
-    await session.execute(delete(units).where(units.c.agency == agency))
-    if new_units:
-        await session.execute(
-            insert(units).values(
-                [
-                    {
-                        "agency": agency,
-                        "code": u.code,
-                        "name": u.name,
-                        "kind": u.kind.value,
-                        "staff": u.staff,
-                    }
-                    for u in new_units
-                ]
-            )
-        )
-
-
-async def directory(session: AsyncSession, agency: str) -> list[dict[str, Any]]:
-    rows = await session.execute(select(units).where(units.c.agency == agency))
-    return [dict(r) for r in rows.mappings()]

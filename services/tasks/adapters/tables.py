@@ -12,7 +12,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    PrimaryKeyConstraint,
     Table,
     Text,
     Uuid,
@@ -22,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from shared.db import new_metadata
+from shared.directory_copy import units_table
 from shared.messaging.tables import inbox_table, outbox_table
 
 metadata = new_metadata()
@@ -80,13 +80,4 @@ task_history = Table(
 )
 
 # Local copy of each agency's unit directory, from chidao.org.v1.
-units = Table(
-    "units",
-    metadata,
-    Column("agency", Text, nullable=False),
-    Column("code", Text, nullable=False),
-    Column("name", Text, nullable=False),
-    Column("kind", Text, nullable=False),
-    Column("staff", Integer),
-    PrimaryKeyConstraint("agency", "code"),
-)
+units = units_table(metadata)
