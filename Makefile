@@ -42,6 +42,9 @@ down: $(STAMP)
 status: $(STAMP)
 	$(BIN)/chidao status
 
+bench: $(STAMP)
+	$(BIN)/python bench/consumer_throughput.py
+
 contracts: $(STAMP)
 	$(BIN)/chidao contracts
 

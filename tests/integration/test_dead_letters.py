@@ -78,3 +78,34 @@ async def test_malformed_and_schema_invalid_messages_are_dead_lettered(
     assert "does not match its schema" in dead[invalid_id].headers["dlq_error"]
     assert "directive_id" in dead[invalid_id].headers["dlq_error"]
     assert dead[malformed_id].value == b"{not json at all"
+
+
+async def test_redrive_sends_dead_letters_back_once(platform: Platform) -> None:
+    from chidao.dlq import read_all, redrive
+
+    key = str(uuid.uuid4()).encode()
+    poison_id = str(uuid.uuid4())
+    headers = {
+        **Envelope(event=_issued(uuid.uuid4()), source=TEST_SOURCE).headers(),
+        "ce_id": poison_id,
+    }
+    await produce(platform.bootstrap, TOPIC_DIRECTIVES, b"still not json", key, headers)
+
+    def copies(records: list[Record]) -> list[Record]:
+        return [r for r in records if r.headers.get("ce_id") == poison_id]
+
+    await read_topic(platform.bootstrap, dlq_topic("tasks"), lambda rs: len(copies(rs)) == 1)
+    listed = await read_all(platform.bootstrap, "tasks")
+    assert any(letter.headers.get("ce_id") == poison_id for letter in listed)
+    assert await redrive(platform.bootstrap, "tasks") >= 1
+    # Back on its source topic without the dlq_* headers; still poison, so it returns.
+    source = copies(
+        await read_topic(platform.bootstrap, TOPIC_DIRECTIVES, lambda rs: len(copies(rs)) == 2)
+    )
+    assert not any(k.startswith("dlq_") for k in source[1].headers)
+    await read_topic(platform.bootstrap, dlq_topic("tasks"), lambda rs: len(copies(rs)) == 2)
+    assert await redrive(platform.bootstrap, "tasks") >= 1  # only the new dead letter
+    source = copies(
+        await read_topic(platform.bootstrap, TOPIC_DIRECTIVES, lambda rs: len(copies(rs)) == 3)
+    )
+    assert len(source) == 3
