@@ -30,7 +30,7 @@ ReportingUrl = Annotated[str, typer.Option(envvar="REPORTING_URL")]
 register_stack(app)
 # Wide enough for the task tables when the output is not a terminal (logs, CI).
 console = Console(width=None if sys.stdout.isatty() else 140)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def state_dir() -> Path:

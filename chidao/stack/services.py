@@ -76,6 +76,9 @@ class ServiceManager:
                 "PYTHONUNBUFFERED": "1",  # the log file shows output as it happens
             }
         )
+        # The local stack is the demo and test platform: its clock can be set (PUT
+        # /v1/clock) unless the operator's environment says otherwise.
+        env.setdefault("CHIDAO_CLOCK_CONTROL", "true")
         env.update(self.extra_env)
         return env
 

@@ -42,9 +42,11 @@ class Reports:
             info, year, facts, await self.store.narrative(agency, year), self.store.now()
         )
         # The offsets of everything the read model holds: what this report covers.
+        # Sorted, so the JSON is byte-for-byte the same after a rebuild.
+        offsets = await self.store.offsets()
         covered = {
-            t: {str(p): o for p, o in parts.items()}
-            for t, parts in (await self.store.offsets()).items()
+            topic: {str(p): offsets[topic][p] for p in sorted(offsets[topic])}
+            for topic in sorted(offsets)
         }
         return report.model_copy(update={"offsets": covered})
 

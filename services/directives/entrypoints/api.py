@@ -80,7 +80,7 @@ async def import_letter(body: ImportRequest, cmd: Commands) -> DirectiveView:
     try:
         directive = await cmd.import_letter(body.text, body.agency)
     except NotADirective as exc:
-        raise Unprocessable(f"not a directive: {exc}", "text") from exc
+        raise Unprocessable(str(exc), "text") from exc
     return DirectiveView.of(directive)
 
 
