@@ -32,7 +32,6 @@ from shared.http import install_error_handlers
 from shared.messaging.consumer import DeadLetters, EventConsumer, Handler
 from shared.messaging.outbox import Outbox
 from shared.messaging.relay import Relay, new_producer
-from shared.messaging.tables import inbox_table, outbox_table
 from shared.settings import ServiceSettings
 from shared.telemetry import current_trace_id, setup_logging, setup_tracing
 
@@ -56,14 +55,9 @@ class ServiceRuntime:
         self.migrations_dir = migrations_dir
         self.clock: Clock = parse_clock_setting(settings.clock)
         self.db = Database(settings.database_url)
-        self.outbox_table = (
-            outbox_table(metadata)
-            if "outbox" not in metadata.tables
-            else (metadata.tables["outbox"])
-        )
-        self.inbox_table = (
-            inbox_table(metadata) if "inbox" not in metadata.tables else (metadata.tables["inbox"])
-        )
+        # Every service's metadata has the shared outbox and inbox tables.
+        self.outbox_table = metadata.tables["outbox"]
+        self.inbox_table = metadata.tables["inbox"]
         self.outbox = Outbox(self.outbox_table, name, self.clock)
         self.broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id=f"chidao-{name}")
         self._producer: AIOKafkaProducer | None = None

@@ -211,7 +211,9 @@ class TaskService:
         today, now = self.clock.today(), self.clock.now()
         flagged = 0
         async with self.db.transaction() as session:
-            for task in await repo.find(session, overdue_on=today, open_only=True, lock=True):
+            for task in await repo.find(
+                session, not_yet_overdue_on=today, open_only=True, lock=True
+            ):
                 marked = task.mark_overdue(now, today)
                 if marked is None:
                     continue

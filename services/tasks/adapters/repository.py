@@ -154,7 +154,7 @@ async def find(
     unit: str | None = None,
     status: Status | None = None,
     violation_id: uuid.UUID | None = None,
-    overdue_on: dt.date | None = None,
+    not_yet_overdue_on: dt.date | None = None,
     open_only: bool = False,
     lock: bool = False,
 ) -> list[Task]:
@@ -173,9 +173,12 @@ async def find(
         query = query.where(tasks.c.status == status.value)
     if open_only:
         query = query.where(tasks.c.status.in_([s.value for s in OPEN]))
-    if overdue_on:
-        # Coarse filter in SQL; the exact working-day rule is applied by the caller.
-        query = query.where(tasks.c.due_date < overdue_on)
+    if not_yet_overdue_on:
+        # Due before that day and not flagged yet: a coarse filter in SQL, the exact
+        # working-day rule is applied by the domain.
+        query = query.where(tasks.c.due_date < not_yet_overdue_on).where(
+            tasks.c.overdue_notified.is_(False)
+        )
     if lock:
         query = query.with_for_update(skip_locked=True)
     return await _with_history(session, (await session.execute(query)).mappings().all())
