@@ -32,6 +32,7 @@ from shared.http import install_error_handlers
 from shared.messaging.consumer import DeadLetters, EventConsumer, Handler
 from shared.messaging.outbox import Outbox
 from shared.messaging.relay import Relay, new_producer
+from shared.metrics import Gauges, consumer_lag, setup_metrics
 from shared.settings import ServiceSettings
 from shared.telemetry import current_trace_id, setup_logging, setup_tracing
 
@@ -71,6 +72,8 @@ class ServiceRuntime:
         self.consumer: EventConsumer | None = None
         self.jobs: list[Job] = []
         self.startup: list[Job] = []
+        self.gauges = Gauges(name)
+        self.every(10.0, self.sample, traced=False)
         self.clock_listeners: list[Job] = []
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -90,20 +93,31 @@ class ServiceRuntime:
         )
         self.consumer.subscribe(self.broker)
 
-    def every(self, seconds: float, job: Job) -> None:
-        """Run `job` periodically in the background (e.g. the overdue scan). Each run is
-        a trace root, so the events it causes are traceable too."""
+    def every(self, seconds: float, job: Job, *, traced: bool = True) -> None:
+        """Run `job` periodically in the background (e.g. the overdue scan). A traced
+        run is a trace root, so the events it causes are traceable too."""
 
         async def loop() -> None:
             while True:
                 try:
-                    with tracer.start_as_current_span(f"job {job.__name__}"):
+                    if traced:
+                        with tracer.start_as_current_span(f"job {job.__name__}"):
+                            await job()
+                    else:
                         await job()
                 except Exception:
                     log.exception("background job failed")
                 await asyncio.sleep(seconds)
 
         self.jobs.append(loop)
+
+    async def sample(self) -> None:
+        """Outbox backlog and consumer lag, for the metrics and /health."""
+        self.gauges.backlog = await self.relay.backlog()
+        if self.consumer is not None:
+            self.gauges.lag = await consumer_lag(
+                self.settings.kafka_bootstrap_servers, self.name, self.consumer.topics
+            )
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -140,6 +154,7 @@ class ServiceRuntime:
         )
         checks["published"] = self.relay.published
         checks["handled"] = self.consumer.handled if self.consumer else 0
+        checks["consumer_lag"] = self.gauges.lag
         checks["dead_lettered"] = self.dead_letters.count
         return checks
 
@@ -152,6 +167,7 @@ class ClockSetting(BaseModel):
 def create_app(runtime: ServiceRuntime, routers: list[APIRouter], title: str) -> FastAPI:
     setup_logging(runtime.name, runtime.settings.log_level)
     setup_tracing(runtime.name, runtime.settings.state_dir, runtime.settings.otlp_endpoint)
+    setup_metrics(runtime.name, runtime.settings.state_dir, runtime.settings.otlp_endpoint)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -35,6 +35,7 @@ from opentelemetry import trace
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared import metrics
 from shared.contracts.envelope import (
     Envelope,
     PoisonMessage,
@@ -76,6 +77,7 @@ class DeadLetters:
         )
         await future
         self.count += 1
+        metrics.dead_lettered.add(1, {"service": self.service})
         log.error(
             "dead-lettered %s[%d]@%d: %s", record.topic, record.partition, record.offset, error
         )
@@ -145,6 +147,7 @@ class EventConsumer:
                     with self._span(record, envelope):
                         await self._apply(session, record, envelope, handler)
             self.handled += len(work)
+            metrics.handled.add(len(work), {"service": self.service})
         except Exception as exc:
             if len(work) > 1:
                 log.info("batch of %d failed (%s); handling one by one", len(work), exc)
@@ -196,6 +199,7 @@ class EventConsumer:
                     async with self.db.transaction() as session:
                         await self._apply(session, record, envelope, handler)
                     self.handled += 1
+                    metrics.handled.add(1, {"service": self.service})
                     return
                 except Exception as exc:
                     span.record_exception(exc)

@@ -33,6 +33,7 @@ from opentelemetry import trace
 from sqlalchemy import Table, select, update
 from sqlalchemy.sql import func
 
+from shared import metrics
 from shared.db import Database, asyncpg_dsn
 from shared.messaging.outbox import notify_channel
 from shared.telemetry import context_from_traceparent, current_traceparent
@@ -173,6 +174,7 @@ class Relay:
                 .values(published_at=func.now(), attempts=t.c.attempts + 1)
             )
         self.published += len(rows)
+        metrics.published.add(len(rows))
         return len(rows)
 
     async def reconcile(self) -> int:
