@@ -2,13 +2,36 @@
 
 `{"detail": [{"field": "body.deadline.date", "message": "..."}]}` for validation
 errors; domain errors map to 404/409/422 with a one-line message.
+
+It also holds the input types the request models share, so that every service refuses
+the same unstorable input at its boundary, with the field, instead of failing deeper:
+
+- `Text`: a string PostgreSQL can store and the DOCX report can print (no NUL, no
+  other control character but tab, line and page breaks, no lone surrogate);
+- `Day`: a date inside the years the platform works with;
+- `Storable`: the same two checks over a whole nested model the service does not own
+  (the contract types of `shared.contracts.values`, e.g. `DirectiveContent`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Annotated, Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import AfterValidator, BaseModel, ValidationError, WrapValidator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+# The years a date given to the platform may fall in: none of its documents predates
+# the state (1945), and every later computation (the next occurrence of a yearly duty,
+# the next working day, next year's plan in the report) must stay far from date.max,
+# which a date such as 9999-12-31 would overflow. The reports' years lie inside too.
+MIN_YEAR = 1945
+MAX_YEAR = 2100
 
 
 class NotFound(Exception):
@@ -27,24 +50,128 @@ class Unprocessable(Exception):
         self.field = field
 
 
+# Characters XML 1.0 does not allow: texts end up in the annual report's DOCX, whose
+# writer refuses them. Tab, line and page breaks (\t \n \v \f \r) stay allowed: the
+# writer turns them into layout, and letters pasted from a PDF carry form feeds.
+_NOT_XML = re.compile("[\x01-\x08\x0e-\x1f\ufffe\uffff]")
+
+
+def text_problem(value: str) -> str | None:
+    """Why `value` cannot be taken as text, or None when it can.
+
+    NUL is refused by PostgreSQL in both text and JSONB; a lone surrogate (JSON allows
+    the escape "\\ud800", Python keeps it in a str) is not Unicode and cannot be encoded
+    as UTF-8 at all, neither for the database nor for a response echoing it; most other
+    control characters cannot be written to the report's DOCX."""
+    if "\x00" in value:
+        return "must not contain NUL characters (\\u0000)"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "must be valid Unicode text (no lone surrogate \\ud800-\\udfff)"
+    bad = _NOT_XML.search(value)
+    if bad:
+        return (
+            f"must not contain the character U+{ord(bad.group()):04X} "
+            "(no control characters but tab, line and page breaks)"
+        )
+    return None
+
+
+def day_problem(value: dt.date) -> str | None:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        return f"must be a date between {MIN_YEAR} and {MAX_YEAR}"
+    return None
+
+
+def _text(value: str) -> str:
+    problem = text_problem(value)
+    if problem:
+        raise PydanticCustomError("unstorable_text", problem)
+    return value
+
+
+def _day(value: dt.date) -> dt.date:
+    problem = day_problem(value)
+    if problem:
+        raise PydanticCustomError("date_out_of_range", problem)
+    return value
+
+
+Text = Annotated[str, AfterValidator(_text)]
+Day = Annotated[dt.date, AfterValidator(_day)]
+
+
+def _problems(value: object, loc: tuple[str | int, ...]) -> Iterator[InitErrorDetails]:
+    """Every `text_problem`/`day_problem` inside a validated value, with its location."""
+    if isinstance(value, str):
+        problem = text_problem(value)
+        if problem:
+            yield InitErrorDetails(
+                type=PydanticCustomError("unstorable_text", problem), loc=loc, input=None
+            )
+    elif isinstance(value, dt.date):  # a datetime is a date too: same range
+        problem = day_problem(value)
+        if problem:
+            yield InitErrorDetails(
+                type=PydanticCustomError("date_out_of_range", problem), loc=loc, input=None
+            )
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _problems(getattr(value, name), (*loc, name))
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _problems(item, (*loc, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _problems(key, (*loc, str(key)))
+            yield from _problems(item, (*loc, str(key)))
+
+
+def _storable(value: Any, handler: Any) -> Any:
+    # Validate first, then check only what was kept: unknown fields, which the
+    # contract types ignore, are never stored, so they cannot be a reason to refuse.
+    validated = handler(value)
+    errors = list(_problems(validated, ()))
+    if errors:
+        # Raised here, the locations are relative to this value: pydantic prefixes
+        # them with the field's own, so the client sees e.g. body.content.subject.
+        raise ValidationError.from_exception_data("Storable", errors)
+    return validated
+
+
+# Usage: `content: Annotated[DirectiveContent, Storable]`.
+Storable = WrapValidator(_storable)
+
+
+def _printable(value: object) -> str:
+    """`value` as text a JSON response can carry: an error may echo the input, and a
+    lone surrogate in it would make the error response itself fail with a 500."""
+    return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         detail = [
-            {"field": ".".join(str(p) for p in err["loc"]), "message": err["msg"]}
+            {
+                "field": _printable(".".join(str(p) for p in err["loc"])),
+                "message": _printable(err["msg"]),
+            }
             for err in exc.errors()
         ]
         return JSONResponse(status_code=422, content={"detail": detail})
 
     @app.exception_handler(NotFound)
     async def not_found(_: Request, exc: NotFound) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"detail": str(exc)})
+        return JSONResponse(status_code=404, content={"detail": _printable(exc)})
 
     @app.exception_handler(Conflict)
     async def conflict(_: Request, exc: Conflict) -> JSONResponse:
-        return JSONResponse(status_code=409, content={"detail": str(exc)})
+        return JSONResponse(status_code=409, content={"detail": _printable(exc)})
 
     @app.exception_handler(Unprocessable)
     async def unprocessable(_: Request, exc: Unprocessable) -> JSONResponse:
-        body: dict[str, object] = {"detail": [{"field": exc.field, "message": str(exc)}]}
+        field = _printable(exc.field) if exc.field is not None else None
+        body: dict[str, object] = {"detail": [{"field": field, "message": _printable(exc)}]}
         return JSONResponse(status_code=422, content=body)

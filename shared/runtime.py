@@ -21,14 +21,14 @@ from fastapi import APIRouter, FastAPI, HTTPException
 from faststream.kafka import KafkaBroker
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 from sqlalchemy import MetaData, text
 
 from shared import migrations
 from shared.clock import Clock, parse_clock_setting
 from shared.contracts.events import Event
 from shared.db import Database
-from shared.http import install_error_handlers
+from shared.http import MAX_YEAR, MIN_YEAR, install_error_handlers
 from shared.messaging.consumer import DeadLetters, EventConsumer, Handler
 from shared.messaging.outbox import Outbox
 from shared.messaging.relay import Relay, new_producer
@@ -162,6 +162,14 @@ class ServiceRuntime:
 class ClockSetting(BaseModel):
     now: dt.datetime
     frozen: bool = False
+
+    @field_validator("now")
+    @classmethod
+    def within_supported_years(cls, value: dt.datetime) -> dt.datetime:
+        # Deadlines and periods are computed from it: far dates would overflow them.
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise ValueError(f"the clock must stay within {MIN_YEAR}-{MAX_YEAR}")
+        return value
 
 
 def create_app(runtime: ServiceRuntime, routers: list[APIRouter], title: str) -> FastAPI:

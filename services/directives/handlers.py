@@ -18,7 +18,7 @@ from services.directives.domain.importer import import_letter
 from services.directives.domain.model import Directive, InvalidTransition, Status
 from shared.clock import Clock
 from shared.contracts.events import DirectiveIssued, DirectiveRevoked, OrgDirectoryPublished
-from shared.contracts.values import DirectiveContent, ImportWarning
+from shared.contracts.values import DeadlineKind, DirectiveContent, ImportWarning
 from shared.db import Database
 from shared.http import NotFound, Unprocessable
 from shared.messaging.outbox import Outbox
@@ -47,6 +47,23 @@ class Directories:
         except KeyError:
             known = ", ".join(sorted(self.by_code))
             raise Unprocessable(f"unknown agency {code!r} (known: {known})", "agency") from None
+
+
+def check_deadlines(content: DirectiveContent, at: str = "content.") -> None:
+    """Refuse a deadline the services downstream cannot schedule (422 naming it).
+
+    A yearly duty falls due on a day and month of each year; without both, the tasks
+    service cannot date its occurrences nor the reporting service its reminders, and
+    each would fail on the issued event instead of the clerk hearing about it here.
+    `at` is where the content sits in the request, for the field named in the error."""
+    for i, a in enumerate(content.assignments):
+        d = a.deadline
+        if d.kind is DeadlineKind.YEARLY and (d.day is None or d.month is None):
+            missing = "day" if d.day is None else "month"
+            raise Unprocessable(
+                "a yearly deadline needs a day and a month",
+                f"{at}assignments.{i}.deadline.{missing}",
+            )
 
 
 @dataclass
@@ -97,6 +114,9 @@ class DirectiveCommands:
             directive = await self._get(session, directive_id, lock=True)
             if directive.status is not Status.DRAFT:
                 raise InvalidTransition(f"directive is already {directive.status}")
+            # Checked here too, not only on the API's drafts: an imported draft may
+            # carry what the letter left out.
+            check_deadlines(directive.content)
             directory = self.directories.get(directive.agency)
             today = self.clock.today()
             serial = await repo.take_next_serial(session, directive.agency, today.year)

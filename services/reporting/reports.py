@@ -25,7 +25,7 @@ from shared.contracts.events import (
     ReportDue,
     ReportSubmitted,
 )
-from shared.http import Conflict
+from shared.http import MAX_YEAR, MIN_YEAR, Conflict
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,12 @@ class Reports:
     async def scan_reminders(self) -> int:
         """Send the `report.due` reminders that have come due; each key once."""
         today = self.store.clock.today()
+        if not MIN_YEAR <= today.year <= MAX_YEAR:
+            # Reports exist for the platform's years only; a clock moved far outside
+            # them (the demo's PUT /v1/clock) has nothing to remind of, and the date
+            # arithmetic below would overflow date.min/date.max.
+            log.warning("clock at %s, outside %d-%d: no reminders", today, MIN_YEAR, MAX_YEAR)
+            return 0
         horizon = today + dt.timedelta(days=max(self.reminder_days, default=0))
         submitted = {
             (f.event.agency, f.event.year)

@@ -6,19 +6,25 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from services.directives.adapters import repository as repo
 from services.directives.domain.errors import NotADirective
 from services.directives.domain.model import Directive, InvalidTransition, Status
-from services.directives.handlers import DirectiveCommands
+from services.directives.handlers import DirectiveCommands, check_deadlines
 from shared.contracts.values import DirectiveContent, ImportWarning, Unit
-from shared.http import Conflict, NotFound, Unprocessable
+from shared.http import MAX_YEAR, MIN_YEAR, Conflict, NotFound, Storable, Text, Unprocessable
 
 router = APIRouter(prefix="/v1", tags=["directives"])
 
 MAX_LETTER_CHARS = 200_000
+MAX_AGENCY_CHARS = 100
+
+# A directive's content as the API takes it: the contract type, plus the storability
+# checks (text PostgreSQL can keep, dates inside the platform's years) on every field.
+Content = Annotated[DirectiveContent, Storable]
+Agency = Annotated[Text, Field(max_length=MAX_AGENCY_CHARS)]
 
 
 class DirectiveView(DirectiveContent):
@@ -49,19 +55,19 @@ class DirectiveView(DirectiveContent):
 
 
 class ImportRequest(BaseModel):
-    text: str = Field(
+    text: Text = Field(
         min_length=1, max_length=MAX_LETTER_CHARS, description="The letter, plain text."
     )
-    agency: str | None = Field(default=None, description="Whose unit directory applies.")
+    agency: Agency | None = Field(default=None, description="Whose unit directory applies.")
 
 
 class DraftRequest(BaseModel):
-    agency: str | None = None
-    content: DirectiveContent
+    agency: Agency | None = None
+    content: Content
 
 
 class RevokeRequest(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
 
 
 def commands(request: Request) -> DirectiveCommands:
@@ -87,13 +93,17 @@ async def import_letter(body: ImportRequest, cmd: Commands) -> DirectiveView:
 @router.post("/directives", status_code=201)
 async def create_draft(body: DraftRequest, cmd: Commands) -> DirectiveView:
     agency = cmd.directories.get(body.agency).code
+    # Refused already when the clerk writes the draft; the same check guards the
+    # issue of any draft, imported ones included.
+    check_deadlines(body.content, "body.content.")
     return DirectiveView.of(await cmd.create_draft(agency, body.content))
 
 
 @router.put("/directives/{directive_id}")
 async def edit_draft(
-    directive_id: uuid.UUID, content: Annotated[DirectiveContent, Body()], cmd: Commands
+    directive_id: uuid.UUID, content: Annotated[Content, Body()], cmd: Commands
 ) -> DirectiveView:
+    check_deadlines(content, "body.")
     try:
         return DirectiveView.of(await cmd.edit_draft(directive_id, content))
     except InvalidTransition as exc:
@@ -129,9 +139,9 @@ async def get_directive(directive_id: uuid.UUID, cmd: Commands) -> DirectiveView
 @router.get("/directives")
 async def list_directives(
     cmd: Commands,
-    agency: str | None = None,
+    agency: Annotated[Agency | None, Query()] = None,
     status: Status | None = None,
-    year: Annotated[int | None, Query(ge=1945, le=2100)] = None,
+    year: Annotated[int | None, Query(ge=MIN_YEAR, le=MAX_YEAR)] = None,
 ) -> list[DirectiveView]:
     async with cmd.db.sessions() as session:
         found = await repo.list_(
@@ -149,7 +159,10 @@ class DirectoryView(BaseModel):
 
 
 @router.get("/org/{agency}")
-async def get_directory(agency: str, cmd: Commands) -> DirectoryView:
+async def get_directory(agency: Annotated[Agency, Path()], cmd: Commands) -> DirectoryView:
+    # The directory is the resource named by the path: unknown is 404, not bad input.
+    if agency not in cmd.directories.by_code:
+        raise NotFound(f"no unit directory for agency {agency!r}")
     d = cmd.directories.get(agency)
     return DirectoryView(
         agency=d.code,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Awaitable
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, Field
 
 from services.inspections.adapters import repository as repo
@@ -18,7 +17,7 @@ from services.inspections.domain.values import DecidingDocument, Finding, Result
 from services.inspections.entrypoints.views import CriterionView, InspectionView, ViolationView
 from services.inspections.handlers import InspectionService
 from shared.contracts.events import Severity
-from shared.http import Conflict, NotFound, Unprocessable
+from shared.http import Conflict, Day, NotFound, Text, Unprocessable
 
 router = APIRouter(prefix="/v1", tags=["inspections"])
 T = TypeVar("T")
@@ -26,45 +25,49 @@ T = TypeVar("T")
 
 class DecisionRequest(BaseModel):
     number: str = Field(min_length=1, max_length=20, pattern=r"^\d+$", examples=["45"])
-    symbol: str = Field(min_length=1, max_length=40, examples=["QĐ-SXD"])
-    date: dt.date
-    issuer: str = Field(min_length=1, max_length=300, examples=["Giám đốc Sở Xây dựng"])
+    symbol: Text = Field(min_length=1, max_length=40, examples=["QĐ-SXD"])
+    date: Day
+    issuer: Text = Field(min_length=1, max_length=300, examples=["Giám đốc Sở Xây dựng"])
 
 
 class MemberRequest(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
     role: Role
-    unit: str = Field(min_length=1, max_length=40, description="Unit code, e.g. 'TTr'.")
+    unit: Text = Field(min_length=1, max_length=40, description="Unit code, e.g. 'TTr'.")
 
 
 class PlanRequest(BaseModel):
-    agency: str = Field(min_length=1, max_length=100, examples=["sxd-thanhhoa"])
-    title: str = Field(min_length=1, max_length=500)
+    agency: Text = Field(min_length=1, max_length=100, examples=["sxd-thanhhoa"])
+    title: Text = Field(min_length=1, max_length=500)
     decision: DecisionRequest
     team: list[MemberRequest] = Field(min_length=1)
-    targets: list[str] = Field(min_length=1, description="Codes of the units inspected.")
-    period_start: dt.date
-    period_end: dt.date
-    scope: list[str] | None = Field(default=None, description="Criteria codes; default all.")
+    targets: list[Annotated[Text, Field(max_length=40)]] = Field(
+        min_length=1, description="Codes of the units inspected."
+    )
+    period_start: Day
+    period_end: Day
+    scope: list[Annotated[Text, Field(max_length=40)]] | None = Field(
+        default=None, description="Criteria codes; default all."
+    )
 
 
 class FindingRequest(BaseModel):
     severity: Severity
-    description: str = Field(min_length=1, max_length=4000)
-    evidence: str = Field(default="", max_length=4000)
-    person: str | None = Field(default=None, max_length=200)
-    remediation_due: dt.date
+    description: Text = Field(min_length=1, max_length=4000)
+    evidence: Text = Field(default="", max_length=4000)
+    person: Text | None = Field(default=None, max_length=200)
+    remediation_due: Day
 
 
 class ResultRequest(BaseModel):
-    unit: str = Field(min_length=1, max_length=40, description="Target unit code.")
-    criterion: str = Field(min_length=1, max_length=40, examples=["CONDUCT-4X"])
-    inspected_on: dt.date | None = Field(default=None, description="Default: today.")
+    unit: Text = Field(min_length=1, max_length=40, description="Target unit code.")
+    criterion: Text = Field(min_length=1, max_length=40, examples=["CONDUCT-4X"])
+    inspected_on: Day | None = Field(default=None, description="Default: today.")
     finding: FindingRequest | None = Field(default=None, description="None: compliant.")
 
 
 class VerifyRequest(BaseModel):
-    note: str = Field(min_length=1, max_length=4000)
+    note: Text = Field(min_length=1, max_length=4000)
 
 
 def service(request: Request) -> InspectionService:
@@ -109,7 +112,9 @@ async def plan(body: PlanRequest, svc: Service) -> InspectionView:
 
 @router.get("/inspections")
 async def list_inspections(
-    svc: Service, agency: str | None = None, status: Status | None = None
+    svc: Service,
+    agency: Annotated[Text | None, Query(max_length=100)] = None,
+    status: Status | None = None,
 ) -> list[InspectionView]:
     async with svc.db.sessions() as session:
         found = await repo.find(session, agency=agency, status=status)
@@ -151,8 +156,8 @@ async def complete(inspection_id: uuid.UUID, svc: Service) -> InspectionView:
 @router.get("/violations")
 async def list_violations(
     svc: Service,
-    agency: str | None = None,
-    unit: str | None = None,
+    agency: Annotated[Text | None, Query(max_length=100)] = None,
+    unit: Annotated[Text | None, Query(max_length=40)] = None,
     resolved: bool | None = None,
     inspection_id: uuid.UUID | None = None,
 ) -> list[ViolationView]:

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from services.reporting.domain.model import AnnualReport
 from services.reporting.domain.narrative import SECTION_KEYS
 from services.reporting.reports import Reports
-from shared.http import Unprocessable
+from shared.http import MAX_YEAR, Text, Unprocessable
 
 router = APIRouter(prefix="/v1", tags=["reports"])
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-Year = Annotated[int, Path(ge=2000, le=2100)]
+Year = Annotated[int, Path(ge=2000, le=MAX_YEAR)]
+Agency = Annotated[Text, Path(max_length=100)]
+# A report section is a few paragraphs; the bound keeps one request from storing, and
+# every later report from printing, megabytes of text.
+MAX_SECTION_CHARS = 20_000
 
 
 def reports(request: Request) -> Reports:
@@ -27,18 +31,18 @@ Service = Annotated[Reports, Depends(reports)]
 
 
 class NarrativeEdit(BaseModel):
-    sections: dict[str, str] = Field(
+    sections: dict[Text, Annotated[Text, Field(max_length=MAX_SECTION_CHARS)]] = Field(
         description=f"Texts by section key: {', '.join(SECTION_KEYS)}.", min_length=1
     )
 
 
 @router.get("/reports/{agency}/{year}")
-async def annual_report(agency: str, year: Year, svc: Service) -> AnnualReport:
+async def annual_report(agency: Agency, year: Year, svc: Service) -> AnnualReport:
     return await svc.annual(agency, year)
 
 
 @router.get("/reports/{agency}/{year}/docx", response_class=Response)
-async def annual_report_docx(agency: str, year: Year, svc: Service) -> Response:
+async def annual_report_docx(agency: Agency, year: Year, svc: Service) -> Response:
     name = f"bao-cao-van-hoa-cong-vu-{agency}-{year}.docx"
     return Response(
         await svc.docx(agency, year),
@@ -49,7 +53,7 @@ async def annual_report_docx(agency: str, year: Year, svc: Service) -> Response:
 
 @router.put("/reports/{agency}/{year}/narrative")
 async def edit_narrative(
-    agency: str, year: Year, body: NarrativeEdit, svc: Service
+    agency: Agency, year: Year, body: NarrativeEdit, svc: Service
 ) -> AnnualReport:
     unknown = sorted(set(body.sections) - set(SECTION_KEYS))
     if unknown:
@@ -63,7 +67,7 @@ async def edit_narrative(
 
 
 @router.post("/reports/{agency}/{year}/submit")
-async def submit(agency: str, year: Year, svc: Service) -> dict[str, Any]:
+async def submit(agency: Agency, year: Year, svc: Service) -> dict[str, Any]:
     event = await svc.submit(agency, year)
     return {
         "report_id": event.report_id,
@@ -73,12 +77,16 @@ async def submit(agency: str, year: Year, svc: Service) -> dict[str, Any]:
 
 
 @router.get("/reminders")
-async def reminders(svc: Service, agency: str | None = None) -> list[dict[str, Any]]:
+async def reminders(
+    svc: Service, agency: Annotated[Text | None, Query(max_length=100)] = None
+) -> list[dict[str, Any]]:
     return await svc.reminders(agency)
 
 
 @router.get("/provinces/{province}/reports/{year}")
-async def province_view(province: str, year: Year, svc: Service) -> dict[str, Any]:
+async def province_view(
+    province: Annotated[Text, Path(max_length=200)], year: Year, svc: Service
+) -> dict[str, Any]:
     return await svc.province(province, year)
 
 

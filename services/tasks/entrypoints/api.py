@@ -13,9 +13,12 @@ from services.tasks.adapters import repository as repo
 from services.tasks.domain.model import InvalidTransition, Status, Task
 from services.tasks.handlers import TaskService
 from shared.contracts.values import Deadline, UnitRef
-from shared.http import Conflict, NotFound
+from shared.http import Conflict, Day, NotFound, Text
 
 router = APIRouter(prefix="/v1", tags=["tasks"])
+
+# Far above the head count of any agency, and inside PostgreSQL's integer column.
+MAX_STAFF = 1_000_000
 
 
 class HistoryView(BaseModel):
@@ -80,27 +83,27 @@ class TaskView(BaseModel):
 
 
 class AcknowledgeRequest(BaseModel):
-    by: str | None = Field(default=None, max_length=200)
+    by: Text | None = Field(default=None, max_length=200)
 
 
 class ProgressRequest(BaseModel):
     percent: int = Field(ge=0, le=100)
-    note: str = Field(default="", max_length=4000)
+    note: Text = Field(default="", max_length=4000)
 
 
 class CompleteRequest(BaseModel):
-    result: str = Field(min_length=1, max_length=4000)
-    staff_reached: int | None = Field(default=None, ge=0)
+    result: Text = Field(min_length=1, max_length=4000)
+    staff_reached: int | None = Field(default=None, ge=0, le=MAX_STAFF)
 
 
 class ExtensionRequest(BaseModel):
-    requested_due_date: dt.date
-    reason: str = Field(min_length=1, max_length=2000)
+    requested_due_date: Day
+    reason: Text = Field(min_length=1, max_length=2000)
 
 
 class GrantRequest(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
-    new_due_date: dt.date | None = None
+    reason: Text = Field(min_length=1, max_length=2000)
+    new_due_date: Day | None = None
 
 
 def service(request: Request) -> TaskService:
@@ -113,9 +116,11 @@ Service = Annotated[TaskService, Depends(service)]
 @router.get("/tasks")
 async def list_tasks(
     svc: Service,
-    agency: str | None = None,
+    agency: Annotated[Text | None, Query(max_length=100)] = None,
     directive_id: uuid.UUID | None = None,
-    unit: Annotated[str | None, Query(description="Lead unit code or name")] = None,
+    unit: Annotated[
+        Text | None, Query(max_length=300, description="Lead unit code or name")
+    ] = None,
     status: Status | None = None,
     overdue: bool | None = None,
 ) -> list[TaskView]:
