@@ -124,3 +124,9 @@ def test_load_directory_validates(tmp_path: Path) -> None:
     )
     with pytest.raises(ValidationError):
         load_directory(bad)
+
+
+@pytest.mark.parametrize(("written", "code"), [("P.KHTC", "KHTC"), ("P. QLHĐXD", "QLHDXD")])
+def test_phong_abbreviated_as_p(directory: UnitDirectory, written: str, code: str) -> None:
+    unit = directory.match(written)
+    assert unit is not None and unit.code == code

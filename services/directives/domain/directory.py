@@ -117,7 +117,7 @@ class UnitDirectory:
 
     def __post_init__(self) -> None:
         for unit in self.units:
-            for written in (unit.code, unit.name, *unit.aliases):
+            for written in _spellings(unit):
                 key = canon(written)
                 if key:
                     self._keys.setdefault(key, unit)
@@ -185,6 +185,14 @@ class UnitDirectory:
             if folded.startswith(alias, pos) and _END.match(folded, end):
                 return unit, end
         return None
+
+
+def _spellings(unit: Unit) -> list[str]:
+    """Code, name, aliases, and "P.KHTC" / "P. KHTC" for every "Phòng KHTC": letters
+    abbreviate "Phòng" that way, so the directory need not list each variant."""
+    written = [unit.code, unit.name, *unit.aliases]
+    short = [re.sub(r"^(?i:phòng)\s+", prefix, w) for w in written for prefix in ("P.", "P. ")]
+    return written + [w for w in short if w not in written]
 
 
 def _strip_suffix(key: str, agency: str, province: str) -> str:

@@ -20,6 +20,7 @@ from shared.contracts.values import (
 
 from ..directory import UnitDirectory
 from ..errors import NotADirective
+from .annex import annex_body, annex_start
 from .assignments import Duty, read_assignments
 from .closing import closing_start, read_closing
 from .header import TYPE_NAMES, Header, read_header
@@ -43,7 +44,8 @@ def import_letter(text: str, directory: UnitDirectory) -> ImportResult:
     notes = Notes()
     notes.extend(head.notes)
     foot_at = closing_start(lines, head.body_start)
-    body = lines[head.body_start : foot_at]
+    annex_at = annex_start(lines, foot_at)
+    body = lines[head.body_start : foot_at] + annex_body(lines[annex_at:])
     body_text = " ".join(line for line in body if line)
     references = read_references(f"{head.subject or ''} {body_text}", head.symbol)
     years = [r.date.year for r in references if r.date]
@@ -61,7 +63,7 @@ def import_letter(text: str, directory: UnitDirectory) -> ImportResult:
         raise NotADirective(["assignment", "number/symbol line", "type title"])
 
     recipients = _recipients(head, directory, notes)
-    closing = read_closing(lines[foot_at:], directory, recipients)
+    closing = read_closing(lines[foot_at:annex_at], directory, recipients)
     notes.extend(closing.notes)
     assignments = [_assignment(duty, i, notes) for i, duty in enumerate(duties)]
     if not assignments:

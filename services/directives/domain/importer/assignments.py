@@ -19,19 +19,19 @@ from dataclasses import dataclass, field
 from shared.contracts.values import Deadline, DeadlineKind
 
 from ..directory import UnitDirectory
-from .deadlines import Found, find_deadline
+from .attributes import Attrs, Parsed, attributes, is_attr, unresolved
+from .clauses import clauses
+from .deadlines import find_deadline
+from .inverted import lead_after
 from .outline import ATTR_RE, Node, outline
-from .text import Notes, clean_action, first_sentence, fold, split_top
+from .table import rewrite_tables
+from .text import Notes, fold
 from .units import VERB_RE, Named, Scanner
 
 _ASK_RE = re.compile(r"(?:giao|yeu cau|de nghi|phan cong|chi dao)(?: cho)? ")
 _COORD_RE = re.compile(r"(?:va |dong thoi )?(?:phoi hop|cung)(?: chat che)?(?: voi) ")
+_PERFORM_RE = re.compile(r"(?:trien khai )?thuc hien ")
 _SENTENCE_RE = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
-_NOT_ADDRESSEE_RE = re.compile(r"(?:nhu sau|cac noi dung|mot so|noi dung|thuc hien|sau)\b|\W*$")
-_CONNECTOR_RE = re.compile(
-    r"[\s,;:]*(?:(?:va |de )?(?:hoan thanh|xong|thoi han(?: hoan thanh)?"
-    r"|thoi gian(?: hoan thanh| thuc hien)?))?[\s,;:]*$"
-)
 
 
 @dataclass
@@ -44,16 +44,9 @@ class Duty:
     notes: Notes = field(default_factory=Notes)
 
 
-@dataclass
-class _Attrs:
-    lead: str | None = None
-    coordinating: str | None = None
-    time: str | None = None
-
-
 def read_assignments(lines: list[str], directory: UnitDirectory, year: int | None) -> list[Duty]:
     duties: list[Duty] = []
-    _walk(outline(lines), None, directory, year, duties)
+    _walk(outline(rewrite_tables(lines)), None, directory, year, duties)
     return duties
 
 
@@ -65,11 +58,11 @@ def _walk(
     out: list[Duty],
 ) -> None:
     for node in nodes:
-        if _is_attr(node):
+        if is_attr(node):
             continue
-        attrs = _attributes(node)
+        attrs = attributes(node)
         leads, action = _parse(node, context, directory, attrs)
-        children = [c for c in node.children if not _is_attr(c)]
+        children = [c for c in node.children if not is_attr(c)]
         if leads is not None and children and not action[1].strip(" :"):
             _walk(children, leads, directory, year, out)
             continue
@@ -82,34 +75,11 @@ def _walk(
         _walk(children, None if made else context, directory, year, out)
 
 
-def _is_attr(node: Node) -> bool:
-    return node.kind == "attr" or ATTR_RE.match(node.text) is not None
-
-
-def _attributes(node: Node) -> _Attrs:
-    attrs = _Attrs()
-    texts = [node.text] + [c.text for c in node.children if _is_attr(c)]
-    for text in texts:
-        spans = list(ATTR_RE.finditer(text))
-        for i, m in enumerate(spans):
-            end = spans[i + 1].start() if i + 1 < len(spans) else len(text)
-            value = text[m.end() : end].strip(" ;.-–")
-            label = fold(m.group("label"))
-            if "phoi hop" in label:
-                attrs.coordinating = attrs.coordinating or value
-            elif "chu tri" in label or label.startswith(("don vi", "co quan", "bo phan")):
-                attrs.lead = attrs.lead or value
-            else:
-                attrs.time = attrs.time or value
-    return attrs
-
-
-# (leads or None when the node assigns nothing, (coordinating, action text))
-_Parsed = tuple[list[Named] | None, tuple[list[Named], str]]
+_Parsed = Parsed
 
 
 def _parse(
-    node: Node, context: list[Named] | None, directory: UnitDirectory, attrs: _Attrs
+    node: Node, context: list[Named] | None, directory: UnitDirectory, attrs: Attrs
 ) -> _Parsed:
     text = node.text
     scan = Scanner(text, directory)
@@ -127,6 +97,16 @@ def _parse(
         found = _assigned_at(scan, start)
         if found is not None:
             return found
+    # "Đối với đề xuất của ...: giao Phòng X nghiên cứu": the topic is part of the action.
+    for colon in re.finditer(r":\s*", text):
+        found = _assigned_at(scan, colon.end()) if _ASK_RE.match(folded, colon.end()) else None
+        if found is not None and found[0] is not None:
+            coords, rest = found[1]
+            rest = rest[m.end() :] if (m := _PERFORM_RE.match(fold(rest))) else rest
+            return found[0], (coords, f"{text[: colon.start()].rstrip()}: {rest}")
+    inverted = lead_after(scan)
+    if inverted is not None:
+        return inverted[0], (inverted[1], inverted[2])
     if context and (VERB_RE.match(folded) or len(folded) > 15):
         return context, _rest(scan, 0)
     return None, ([], "")
@@ -142,8 +122,8 @@ def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
         leads, end = scan.units(ask.end())
         if leads:
             return leads, _rest(scan, end)
-        unresolved = _unresolved(scan.text, folded, ask.end())
-        return unresolved if unresolved[0] is not None else None
+        kept = unresolved(scan.text, folded, ask.end())
+        return kept if kept[0] is not None else None
     if subject:
         after = _skip(folded, end)
         if folded[end : end + 1] == ":" or VERB_RE.match(folded, after) or after >= len(folded):
@@ -173,64 +153,30 @@ def _rest(scan: Scanner, pos: int) -> tuple[list[Named], str]:
     return coords, scan.text[pos:]
 
 
-def _unresolved(text: str, folded: str, pos: int) -> _Parsed:
-    """ "Đề nghị <someone we do not know>: <action>": keep the addressee as written."""
-    colon = text.find(":", pos)
-    verb = next((m for m in VERB_RE.finditer(folded, pos) if m.start() > pos), None)
-    cut = colon if colon != -1 else (verb.start() if verb else -1)
-    if verb is not None and (colon == -1 or verb.start() < colon):
-        cut = verb.start()
-    written = text[pos:cut].strip(" ,:") if cut != -1 else ""
-    if not written or len(written) > 80 or _NOT_ADDRESSEE_RE.match(fold(written)):
-        return None, ([], "")
-    return [Named(written, unresolved=True)], ([], text[cut:].lstrip(" :"))
-
-
 def _duties(
     leads: list[Named],
     parsed: tuple[list[Named], str],
     directory: UnitDirectory,
     year: int | None,
-    attrs: _Attrs,
+    attrs: Attrs,
 ) -> list[Duty]:
     coords, action = parsed
-    clauses = _clauses(action, year)
-    if not clauses or not any(text for text, _ in clauses):
+    found_clauses = clauses(action, year)
+    if not found_clauses or not any(text for text, _ in found_clauses):
         return []
     attr_deadline = find_deadline(attrs.time, year, bare=True) if attrs.time else None
     duties: list[Duty] = []
     for lead in leads:
-        for i, (text, found) in enumerate(clauses):
+        for i, (text, found) in enumerate(found_clauses):
             if not text:
                 continue
             if found.deadline.kind is DeadlineKind.NONE and attr_deadline is not None:
                 found = attr_deadline
             written = lead.written if lead.unit is None else lead.unit.name
-            duty = Duty(lead, written, coords if i == 0 else [], text, found.deadline)
-            for code, message in found.warnings:
-                duty.notes.add(code, "deadline", message)
-            duties.append(duty)
+            # A half-yearly report is one duty per yearly date (see half_year).
+            for deadline in (found.deadline, *found.more):
+                duty = Duty(lead, written, coords if i == 0 else [], text, deadline)
+                for code, message in found.warnings:
+                    duty.notes.add(code, "deadline", message)
+                duties.append(duty)
     return duties
-
-
-def _clauses(action: str, year: int | None) -> list[tuple[str, Found]]:
-    groups: list[list[int]] = []
-    for start, end in split_top(action):
-        segment = action[start:end]
-        opens = VERB_RE.match(fold(segment).lstrip(" ,"))
-        if groups and opens and find_deadline(segment, year).deadline.kind is not DeadlineKind.NONE:
-            groups.append([start, end])
-        elif groups:
-            groups[-1][1] = end
-        else:
-            groups.append([start, end])
-    out: list[tuple[str, Found]] = []
-    for start, end in groups:
-        text = action[start:end]
-        found = find_deadline(text, year)
-        if found.span is not None and not text[found.span[1] :].strip(" ;.,/"):
-            head = text[: found.span[0]]
-            connector = _CONNECTOR_RE.search(fold(head))
-            text = head[: connector.start()] if connector else head
-        out.append((clean_action(first_sentence(clean_action(text))), found))
-    return out

@@ -11,11 +11,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 
 from shared.contracts.values import Deadline, DeadlineKind
 
+from .half_year import Found, half_yearly, unparsed
 from .text import fold, make_date
+
+__all__ = ["Found", "find_deadline"]
 
 _KW = (
     r"(?:truoc|cham nhat(?: la)?|muon nhat(?: la)?|han chot(?: la)?|khong muon hon|khong qua"
@@ -35,7 +37,9 @@ _DAY_RE = re.compile(
 _MONTH_RE = re.compile(
     r"\b(?P<kw>truoc |trong |hoan thanh trong )?thang (?P<m>\d{1,2}) ?(?:/|nam) ?(?P<y>\d{4})"
 )
-_QUARTER_RE = re.compile(r"\b(?P<kw>truoc )?quy (?P<q>iv|i{1,3}|[1-4]) ?(?:/|nam) ?(?P<y>\d{4})")
+_QUARTER_RE = re.compile(
+    r"\b(?P<kw>truoc |trong |hoan thanh trong )?quy (?P<q>iv|i{1,3}|[1-4]) ?(?:/|nam) ?(?P<y>\d{4})"
+)
 _YEAR_RE = re.compile(r"^(?:trong )?nam (?P<y>\d{4})$")
 _RECUR = (
     (re.compile(r"\b(?:hang|moi|dinh ky hang) nam\b"), DeadlineKind.YEARLY),
@@ -43,22 +47,29 @@ _RECUR = (
     (re.compile(r"\b(?:hang|moi|dinh ky hang) thang\b"), DeadlineKind.MONTHLY),
 )
 _ONGOING_RE = re.compile(r"\bthuong xuyen(?:, lien tuc)?\b")
+# "thời hạn" is a label only before its value: "bảo đảm đúng thời hạn" states no deadline.
 _STRONG_RE = re.compile(
-    r"\b(?:cham nhat|han chot|thoi han|truoc ngay|hoan thanh truoc|khong muon hon|muon nhat)\b"
+    r"\b(?:cham nhat|han chot|thoi han(?= ?:| la | hoan thanh)|truoc ngay|hoan thanh truoc"
+    r"|khong muon hon|muon nhat)\b"
+)
+# Counted from an event the document does not date ("05 ngày làm việc kể từ ngày nhận được
+# văn bản", "trong vòng 03 ngày sau khi kết thúc"): no date can be computed.
+_RELATIVE_RE = re.compile(
+    r"\b(?:(?:cham nhat|muon nhat|khong qua|trong vong|trong thoi han|trong|sau|truoc) )?"
+    r"\d{1,3} ngay(?: lam viec)?(?: ke tu| sau| truoc| tinh tu)\b"
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-
-
-@dataclass
-class Found:
-    deadline: Deadline = field(default_factory=Deadline.none)
-    span: tuple[int, int] | None = None
-    warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
 def find_deadline(text: str, year: int | None, *, bare: bool = False) -> Found:
     """The deadline a duty's text states; `bare` when the text is only a deadline value."""
     folded = fold(text)
+    half = half_yearly(text, folded)
+    if half is not None:
+        return half
+    relative = _RELATIVE_RE.search(folded)
+    if relative is not None:
+        return unparsed(text, folded, relative.start())
     recur = next(((m, kind) for rx, kind in _RECUR if (m := rx.search(folded))), None)
     date_m = _DATE_RE.search(folded) or (_BARE_DATE_RE.search(folded) if bare else None)
     day_m = _DAY_RE.search(folded)
@@ -69,7 +80,7 @@ def find_deadline(text: str, year: int | None, *, bare: bool = False) -> Found:
         yearly = date_m is not None and kind is DeadlineKind.YEARLY
         month = int(date_m.group("m")) if date_m is not None and yearly else None
         if (day is not None and not 1 <= day <= 31) or (month is not None and not 1 <= month <= 12):
-            return _unparsed(text, folded, m_rec.start())
+            return unparsed(text, folded, m_rec.start())
         found = _span(text, src, m_rec)
         start, end = found.span or (0, 0)
         found.deadline = Deadline(
@@ -94,7 +105,7 @@ def find_deadline(text: str, year: int | None, *, bare: bool = False) -> Found:
         return Found(Deadline(kind=DeadlineKind.DATE, date=last_day, text=text.strip(" .;")))
     strong = _STRONG_RE.search(folded)
     if strong is not None or (bare and folded.strip(" .;")):
-        return _unparsed(text, folded, strong.start() if strong else 0)
+        return unparsed(text, folded, strong.start() if strong else 0)
     return Found()
 
 
@@ -120,13 +131,13 @@ def _dated(text: str, m: re.Match[str], year: int | None) -> Found:
     day, month = int(m.group("d")), int(m.group("m"))
     if m.group("y") is None:
         if year is None:
-            return _unparsed(text, fold(text), m.start())
+            return unparsed(text, fold(text), m.start())
         found.warnings.append(
             ("year_assumed", f"Thời hạn {day}/{month} không ghi năm; đã lấy năm {year}.")
         )
     the_date = make_date(day, month, int(m.group("y") or year or 0))
     if the_date is None:
-        return _unparsed(text, fold(text), m.start())
+        return unparsed(text, fold(text), m.start())
     found.deadline = Deadline(
         kind=DeadlineKind.DATE, date=the_date, time=_time(m), text=text[slice(*span)]
     )
@@ -143,7 +154,7 @@ def _period(text: str, m: re.Match[str], year: int | None) -> Found:
         first_month = int(m.group("m"))
         quarter = 0
     if not 1 <= first_month <= 12 or not 1900 < y < 2200:
-        return _unparsed(text, fold(text), m.start())
+        return unparsed(text, fold(text), m.start())
     last_month = first_month + 2 if quarter else first_month
     if m.group("kw") == "truoc ":
         end = dt.date(y, first_month, 1) - dt.timedelta(days=1)
@@ -151,16 +162,3 @@ def _period(text: str, m: re.Match[str], year: int | None) -> Found:
         end = dt.date(y, last_month, calendar.monthrange(y, last_month)[1])
     span = (m.start(), m.end())
     return Found(Deadline(kind=DeadlineKind.DATE, date=end, text=text[slice(*span)]), span)
-
-
-def _unparsed(text: str, folded: str, start: int) -> Found:
-    end = len(text)
-    stop = re.search(r"[;.](?:\s|$)", folded[start:])
-    if stop is not None:
-        end = start + stop.start()
-    phrase = text[start:end].strip(" ,;.")[:120]
-    return Found(
-        Deadline(kind=DeadlineKind.NONE, text=phrase),
-        None,
-        [("unparsed_deadline", f"Không đọc được thời hạn “{phrase}”; cần nhập tay.")],
-    )

@@ -32,6 +32,10 @@ ATTR_RE = re.compile(
 )
 
 
+_PAGE_NUMBER_RE = re.compile(r"(?:-\s*)?\d{1,3}(?:\s*-)?|(?i:trang)\s+\d{1,3}(?:/\d{1,3})?")
+_HYPHEN_RE = re.compile(r"[^\W\d_]-$")
+
+
 @dataclass
 class Node:
     kind: str
@@ -54,12 +58,17 @@ def paragraphs(lines: list[str]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     joinable = False
     for line in lines:
+        if _PAGE_NUMBER_RE.fullmatch(line):
+            continue  # a page foot copied from a PDF, possibly mid-sentence
         if not line or re.fullmatch(r"[-_=*.…\s]{3,}", line):
             joinable = False
             continue
         kind, text = _marker(line)
         if kind == "para" and joinable and out and not is_caps(line):
-            out[-1] = (out[-1][0], f"{out[-1][1]} {text}")
+            last = out[-1][1]
+            # "kỹ thu-" + "ật": a word hyphenated at the line end is one word again.
+            hyphen = _HYPHEN_RE.search(last) and text[:1].islower()
+            out[-1] = (out[-1][0], f"{last[:-1]}{text}" if hyphen else f"{last} {text}")
         else:
             out.append((kind, text))
         joinable = not is_caps(line) and not re.search(r"[.;:!?]$", line)

@@ -28,7 +28,14 @@ def normalise(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
     text = _EMPHASIS.sub(r"\2", text)
-    return [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return [_SPACES.sub(" ", _cells(line)).strip() for line in text.split("\n")]
+
+
+def _cells(line: str) -> str:
+    """A tab-separated table row (three cells or more) as a "|"-separated one; two cells
+    are a flattened header ("Số: 08/SXD-TTr<tab>Thanh Hóa, ngày ..."), kept as text."""
+    cells = line.strip(" \r\n").lstrip("\t").split("\t")
+    return " | ".join(cells) if len(cells) >= 3 else line
 
 
 def is_caps(line: str) -> bool:

@@ -34,7 +34,8 @@ VERB_RE = _words(
     "dang ky", "nop", "sua doi", "lua chon", "quan ly", "chi dao", "yeu cau", "de nghi", "giao",
     "tiep tuc", "nang cao", "van dong", "thanh tra", "kiem soat", "phan cong", "chu dong",
     "tap huan", "boi duong", "xac minh", "thu thap", "dua", "dinh ky", "thuong xuyen", "kip thoi",
-    "nghiem tuc", "tich cuc", "phe duyet", "quy dinh",
+    "nghiem tuc", "tich cuc", "phe duyet", "quy dinh", "du thao", "du tru", "chan chinh",
+    "so hoa", "bien soan", "la dau moi", "lam dau moi", "la co quan dau moi", "la don vi dau moi",
 )  # fmt: skip
 # Compared with diacritics: folded, "cán bộ" would read as "cần".
 _FUNCTION_WORDS = frozenset(
@@ -54,6 +55,14 @@ _ORGS = r"(?:co quan|to chuc|don vi|phong|ban|dia phuong)"
 _BOILERPLATE_RE = re.compile(rf"(?:cac )?(?:{_ORGS}(?:, | va ))*ca nhan(?: co)? lien quan(?![\w])")
 _VAGUE_RE = re.compile(rf"(?:cac )?(?:{_ORGS}(?:, | va ))*{_ORGS}(?: co)? lien quan(?![\w])")
 _SEP_RE = re.compile(r" ?(?:,|;| va| cung| &) ?")
+# Local governments: "UBND các huyện, thị xã, thành phố" is one addressee (all of them),
+# and "UBND huyện X" is not the provincial "UBND" the directory knows.
+_LEVEL = r"(?:huyen|quan|thi xa|thanh pho|xa|phuong|thi tran)"
+_LOCAL_RE = re.compile(
+    rf"(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan) cac {_LEVEL}(?:(?:, | va ){_LEVEL})*(?![\w])"
+)
+_NOT_THIS_UNIT_RE = re.compile(rf" (?:cac|nhung|{_LEVEL})(?![\w])")
+_REMAINING_RE = re.compile(r" con lai(?![\w])")
 _PAREN_RE = re.compile(r" ?\([^()]{0,24}\)")
 
 
@@ -92,7 +101,9 @@ class Scanner:
         pos = self._skip(pos)
         item = self._one(pos)
         while item is not None:
-            found += item[0]
+            # "Trưởng các phòng, Thủ trưởng các đơn vị thuộc Sở": the office is named twice.
+            known = {n.unit.code for n in found if n.unit is not None}
+            found += [n for n in item[0] if n.unit is None or n.unit.code not in known]
             pos = item[1]
             sep = _SEP_RE.match(self.folded, pos)
             if sep is None:
@@ -121,10 +132,17 @@ class Scanner:
         return self._unit(pos, after_title=False)
 
     def _unit(self, pos: int, *, after_title: bool) -> tuple[list[Named], int] | None:
+        local = _LOCAL_RE.match(self.folded, pos)
+        if local is not None:
+            return [Named(self.text[pos : local.end()])], local.end()
         generic = self.directory.generic_at(self.folded, pos)
         if generic is not None:
             units, end, vague = generic
             end = self._tail(end)
+            remaining = _REMAINING_RE.match(self.folded, end)
+            if remaining is not None:
+                # "các phòng còn lại": which ones depends on the rest of the letter.
+                return [Named(self.text[pos : remaining.end()], vague=True)], remaining.end()
             written = self.text[pos:end]
             return [Named(written, u, generic=True, vague=vague) for u in units], end
         vague_m = _VAGUE_RE.match(self.folded, pos)
@@ -133,6 +151,10 @@ class Scanner:
         known = self.directory.unit_at(self.folded, pos)
         if known is not None:
             alias = self.folded[pos : known[1]]
+            # "Giám đốc các sở", "UBND huyện Nga Sơn": a short name that goes on is another body.
+            other = alias.count(" ") <= 1 and _NOT_THIS_UNIT_RE.match(self.folded, known[1])
+            if other:
+                return self._unknown(pos, after_title=after_title)
             if after_title or self.text[pos].isupper() or alias.count(" ") >= 2:
                 end = self._tail(known[1])
                 return [Named(self.text[pos:end], known[0])], end

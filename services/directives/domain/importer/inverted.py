@@ -1,0 +1,47 @@
+"""Duties whose lead is named after the task, not before it.
+
+Reads "Việc số hóa hồ sơ ... do Văn phòng Sở chủ trì, phối hợp với ... thực hiện, hoàn
+thành trước ..." and the bracketed form of plans: "Tổ chức tập huấn ... (Phòng QLHĐXD
+chủ trì, phối hợp với Văn phòng Sở; thời gian: Quý III/2021)". Only a unit list followed
+by its role ("chủ trì", "thực hiện", "phụ trách") counts: "do" alone also means "because".
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import fold
+from .units import Named, Scanner
+
+_OPEN_RE = re.compile(r"(?:\bdo |\( ?)")
+_ROLE_RE = re.compile(r"(?:chu tri|thuc hien|phu trach)(?![\w])")
+_COORD_RE = re.compile(r"[\s,]*(?:va |dong thoi )?phoi hop(?: chat che)? voi ")
+_PERFORM_RE = re.compile(r"[\s,]*(?:trien khai )?thuc hien(?![\w])")
+_TOPIC_RE = re.compile(r"^(?:viec|cong viec) ")
+
+
+def lead_after(scan: Scanner) -> tuple[list[Named], list[Named], str] | None:
+    """(leads, coordinators, action) when the text names its lead after the task."""
+    folded, text = scan.folded, scan.text
+    for m in _OPEN_RE.finditer(folded):
+        if m.start() == 0:
+            continue
+        leads, end = scan.units(m.end())
+        role = _ROLE_RE.match(folded, end + 1) if leads else None
+        if role is None or folded[end : end + 1] != " ":
+            continue
+        bracket = m.group().startswith("(")
+        close = text.find(")", role.end()) if bracket else -1
+        close = close if close != -1 else len(text)
+        pos = role.end()
+        coords: list[Named] = []
+        coord = _COORD_RE.match(folded, pos)
+        if coord is not None:
+            coords, pos = scan.units(coord.end())
+        perform = _PERFORM_RE.match(folded, pos)
+        pos = perform.end() if perform else pos
+        before = text[: m.start()].rstrip(" ,")
+        topic = _TOPIC_RE.match(fold(before))
+        before = before[topic.end() :] if topic else before
+        return leads, coords, before + text[pos:close]
+    return None

@@ -1,0 +1,73 @@
+"""Task tables of plans, as plain text: "STT | Nội dung | Đơn vị chủ trì | Đơn vị phối hợp |
+Thời gian hoàn thành", one row a line, cells split by "|" (tab-separated tables arrive so
+from `normalise`).
+
+Rows are rewritten into the item-and-attributes form the outline already reads ("1.
+<content>" then "- Đơn vị chủ trì: X", ...), so a table and a list assign alike. A row
+with content but an empty lead cell keeps an empty lead, which comes back as
+`no_lead_unit`; a row with nothing but content ("A | Công tác kiểm tra") heads a group.
+Rows wrapped over several lines (PDF copies) are not rejoined.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import fold
+
+_COLUMNS = (
+    ("coordinating", re.compile(r"phoi hop")),
+    ("lead", re.compile(r"chu tri|(?:don vi|co quan|bo phan) thuc hien")),
+    ("time", re.compile(r"thoi gian|thoi han|tien do|hoan thanh")),
+    ("number", re.compile(r"^(?:stt|tt|so tt)$")),
+    ("content", re.compile(r"noi dung|nhiem vu|cong viec|ten|hoat dong")),
+)
+_LABELS = {
+    "lead": "Đơn vị chủ trì",
+    "coordinating": "Đơn vị phối hợp",
+    "time": "Thời gian hoàn thành",
+}
+
+
+def rewrite_tables(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    columns: dict[str, int] | None = None
+    for line in lines:
+        cells = [c.strip() for c in line.split("|")] if "|" in line else []
+        if columns is not None and (cells or not line):
+            out += _row(cells, columns) if cells else []
+            continue
+        columns = _header(cells) if len(cells) >= 3 else None
+        if columns is None:
+            out.append(line)
+    return out
+
+
+def _header(cells: list[str]) -> dict[str, int] | None:
+    found: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        key = fold(cell)
+        name = next((n for n, rx in _COLUMNS if rx.search(key) and n not in found), None)
+        if name is not None:
+            found[name] = i
+    return found if "lead" in found and "content" in found else None
+
+
+def _row(cells: list[str], columns: dict[str, int]) -> list[str]:
+    def cell(name: str) -> str:
+        i = columns.get(name)
+        return cells[i].strip(" ;") if i is not None and i < len(cells) else ""
+
+    content = cell("content")
+    if not content:
+        return []
+    if not any(cell(name) for name in _LABELS):
+        return [content if content.endswith(":") else f"{content}:"]
+    number = cell("number")
+    marker = f"{number}." if re.fullmatch(r"\d{1,3}(?:\.\d{1,2})*", number) else "-"
+    out = [f"{marker} {content.rstrip('.')}."]
+    for name, label in _LABELS.items():
+        value = cell(name)
+        if value or name == "lead":
+            out.append(f"- {label}: {value}")
+    return out
