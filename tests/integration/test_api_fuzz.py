@@ -206,13 +206,17 @@ async def test_reporting_refuses_unstorable_input(platform: Platform) -> None:
         assert r.json()["detail"][0]["field"].startswith("body.sections.")
 
 
-async def test_absurd_clock_does_not_break_the_reminder_scan(platform: Platform) -> None:
-    """Moving the reporting clock near date.max ran the reminder scan into an overflow."""
-    url = platform.url("reporting")
+async def test_absurd_clocks_are_refused_by_every_service(platform: Platform) -> None:
+    """A clock near date.min/max overflowed deadline and reminder arithmetic (500)."""
     async with platform.client() as http:
-        before = ok(await http.get(f"{url}/v1/clock"))
-        try:
-            moved = {"now": "9999-12-30T00:00:00+07:00", "frozen": True}
-            ok(await http.put(f"{url}/v1/clock", json=moved))
-        finally:
-            ok(await http.put(f"{url}/v1/clock", json=before))
+        for service in ("directives", "tasks", "inspections", "reporting"):
+            url = platform.url(service)
+            for when in (
+                "9999-12-31T23:59:59-12:00",
+                "0001-01-01T00:00:00+14:00",
+                "2101-01-01T00:00:00+07:00",
+            ):
+                r = await http.put(f"{url}/v1/clock", json={"now": when, "frozen": True})
+                assert r.status_code == 422, (service, when, r.text)
+                assert r.json()["detail"][0]["field"] == "body.now"
+            assert (await http.get(f"{url}/health")).status_code == 200
