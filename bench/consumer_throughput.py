@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from chidao.stack.stack import LocalStack
 from shared.clock import Clock
-from shared.contracts.envelope import Envelope, kafka_headers
+from shared.contracts.envelope import Envelope
 from shared.contracts.events import TaskOverdue
 from shared.contracts.values import UnitRef
 from shared.db import Database, new_metadata
@@ -33,6 +33,7 @@ from shared.messaging.consumer import DeadLetters, EventConsumer
 from shared.messaging.outbox import Outbox
 from shared.messaging.relay import Relay, new_producer
 from shared.messaging.tables import inbox_table, outbox_table
+from shared.messaging.testing import as_record
 from shared.settings import REPO_ROOT
 
 BATCH = 200
@@ -51,25 +52,7 @@ def event(n: int) -> TaskOverdue:
 
 
 def records(n: int) -> list[ConsumerRecord[bytes, bytes]]:
-    out = []
-    for i in range(n):
-        env = Envelope(event=event(i), source="chidao-bench")
-        out.append(
-            ConsumerRecord(
-                topic="chidao.tasks.v1",
-                partition=0,
-                offset=i,
-                timestamp=0,
-                timestamp_type=0,
-                key=env.subject.encode(),
-                value=env.value(),
-                checksum=None,
-                serialized_key_size=0,
-                serialized_value_size=0,
-                headers=tuple(kafka_headers(env.headers())),
-            )
-        )
-    return out
+    return [as_record(Envelope(event=event(i), source="chidao-bench"), i) for i in range(n)]
 
 
 async def run(n: int, stack: LocalStack) -> None:

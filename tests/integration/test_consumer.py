@@ -11,12 +11,13 @@ from aiokafka import AIOKafkaProducer, ConsumerRecord
 from sqlalchemy import Column, Integer, Table, Text, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.contracts.envelope import Envelope, kafka_headers
+from shared.contracts.envelope import Envelope
 from shared.contracts.events import TaskOverdue, dlq_topic
 from shared.contracts.values import UnitRef
 from shared.db import Database, new_metadata
 from shared.messaging.consumer import DeadLetters, EventConsumer
 from shared.messaging.tables import inbox_table
+from shared.messaging.testing import as_record
 from tests.integration.conftest import Platform
 from tests.integration.kafka_tools import read_topic
 
@@ -33,20 +34,7 @@ def record(n: int, offset: int) -> ConsumerRecord[bytes, bytes]:
         due_date=dt.date(2020, 12, 15),
         occurrence=n,
     )
-    env = Envelope(event=event, source="chidao-tests")
-    return ConsumerRecord(
-        topic="chidao.tasks.v1",
-        partition=0,
-        offset=offset,
-        timestamp=0,
-        timestamp_type=0,
-        key=env.subject.encode(),
-        value=env.value(),
-        checksum=None,
-        serialized_key_size=0,
-        serialized_value_size=0,
-        headers=tuple(kafka_headers(env.headers())),
-    )
+    return as_record(Envelope(event=event, source="chidao-tests"), offset)
 
 
 async def test_a_failing_handler_costs_only_its_own_message(platform: Platform) -> None:
