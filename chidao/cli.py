@@ -180,7 +180,7 @@ def report_export(
     url: ReportingUrl = "http://127.0.0.1:8004",
 ) -> None:
     """Write the annual report as JSON and DOCX into a folder."""
-    from chidao.scenario import export_report
+    from chidao.client import export_report
 
     try:
         paths = export_report(url, agency, year, out)

@@ -20,8 +20,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from chidao.client import ScenarioError, check
 from chidao.present import unit_tables
-from chidao.scenario import AGENCY, STEPS, PlayedYear, ScenarioError, YearScenario, check
+from chidao.scenario import AGENCY, STEPS, PlayedYear, YearScenario
 from chidao.stack.stack import LocalStack
 from chidao.traces import load_spans, services_in
 from shared.settings import REPO_ROOT

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from shared.contracts.events import dlq_topic
-from shared.messaging.relay import behind
+from shared.messaging.kafka_reads import behind
 
 
 @dataclass

@@ -17,7 +17,6 @@ Each step waits until its events have flowed through Kafka to the next service.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 
 import httpx
 
+from chidao.client import check, export_report, wait_until
 from shared.clock import VN_TZ
 
 SEED = Path(__file__).parent / "samples" / "tb-sxd-thanhhoa-2020.txt"
@@ -33,30 +33,6 @@ SERVICES = ("directives", "tasks", "inspections", "reporting")
 STEPS = 11
 
 Step = Callable[[str], None]
-
-
-class ScenarioError(Exception):
-    pass
-
-
-def check(response: httpx.Response) -> Any:
-    if response.status_code >= 400:
-        raise ScenarioError(
-            f"{response.request.method} {response.request.url}: "
-            f"{response.status_code} {response.text[:400]}"
-        )
-    return response.json()
-
-
-def wait_until(what: str, probe: Callable[[], Any], timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise ScenarioError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.25)
 
 
 @dataclass
@@ -345,23 +321,3 @@ class YearScenario:
             return bool(report["inspections"]["resolved"]["value"] >= 1)
 
         wait_until("the reporting read model", caught_up)
-
-
-def export_report(
-    url: str, agency: str, year: int, out_dir: Path, client: httpx.Client | None = None
-) -> list[Path]:
-    """Save the JSON and DOCX forms of a report under `out_dir`."""
-    import json
-
-    http = client or httpx.Client(timeout=60)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stem = out_dir / f"bao-cao-van-hoa-cong-vu-{agency}-{year}"
-    report = check(http.get(f"{url}/v1/reports/{agency}/{year}"))
-    json_path = stem.with_suffix(".json")
-    json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    docx = http.get(f"{url}/v1/reports/{agency}/{year}/docx")
-    if docx.status_code >= 400:
-        raise ScenarioError(f"DOCX: {docx.status_code} {docx.text[:200]}")
-    docx_path = stem.with_suffix(".docx")
-    docx_path.write_bytes(docx.content)
-    return [json_path, docx_path]

@@ -28,13 +28,14 @@ import logging
 import zlib
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
 from sqlalchemy import Table, select, update
 from sqlalchemy.sql import func
 
 from shared import metrics
 from shared.db import Database, asyncpg_dsn
+from shared.messaging.kafka_reads import tail_event_ids
 from shared.messaging.outbox import notify_channel
 from shared.telemetry import context_from_traceparent, current_traceparent
 
@@ -239,41 +240,3 @@ async def _close_quietly(conn: asyncpg.Connection) -> None:
         await conn.close()
     except Exception:
         log.debug("connection close failed", exc_info=True)
-
-
-async def tail_event_ids(bootstrap_servers: str, topics: set[str], per_partition: int) -> set[str]:
-    """The `ce_id` headers of the last `per_partition` records of each partition."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        await consumer._client.force_metadata_update()
-        tps = [
-            TopicPartition(topic, p)
-            for topic in topics
-            for p in consumer.partitions_for_topic(topic) or ()
-        ]
-        if not tps:
-            return set()
-        consumer.assign(tps)
-        ends = await consumer.end_offsets(tps)
-        for tp in tps:
-            consumer.seek(tp, max(0, ends[tp] - per_partition))
-        seen: set[str] = set()
-        while await behind(consumer, ends):
-            batch = await consumer.getmany(timeout_ms=1000)
-            for records in batch.values():
-                for record in records:
-                    for key, value in record.headers or ():
-                        if key == "ce_id":
-                            seen.add(value.decode())
-        return seen
-    finally:
-        await consumer.stop()
-
-
-async def behind(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
-    """True while the consumer has not reached `ends` on some partition."""
-    for tp, end in ends.items():
-        if await consumer.position(tp) < end:
-            return True
-    return False

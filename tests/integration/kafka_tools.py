@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from shared.messaging.relay import behind
+from shared.messaging.kafka_reads import behind
 
 
 @dataclass

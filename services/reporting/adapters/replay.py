@@ -22,7 +22,7 @@ from shared.contracts.envelope import (
     decode_headers,
     read_envelope,
 )
-from shared.messaging.relay import behind
+from shared.messaging.kafka_reads import behind
 
 log = logging.getLogger(__name__)
 
