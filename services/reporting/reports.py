@@ -15,7 +15,7 @@ from services.reporting.domain import obligations as ob
 from services.reporting.domain.annual import build_annual_report
 from services.reporting.domain.docx_report import write_docx
 from services.reporting.domain.model import AnnualReport
-from services.reporting.domain.periods import local_date
+from services.reporting.domain.periods import local_date, year_period
 from services.reporting.domain.rollup import province_rollup
 from services.reporting.domain.text import fold
 from services.reporting.handlers import ReportingStore
@@ -38,8 +38,11 @@ class Reports:
     async def annual(self, agency: str, year: int) -> AnnualReport:
         info = await self.store.agency(agency)
         facts = await self.store.facts(agency)
+        # Dated by the clock, but never later than the data cut-off: a finished year's
+        # report is then the same JSON whenever (and after whatever rebuild) it is made.
+        dated = min(self.store.now(), year_period(year).cutoff)
         report = build_annual_report(
-            info, year, facts, await self.store.narrative(agency, year), self.store.now()
+            info, year, facts, await self.store.narrative(agency, year), dated
         )
         # The offsets of everything the read model holds: what this report covers.
         # Sorted, so the JSON is byte-for-byte the same after a rebuild.

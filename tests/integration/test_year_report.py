@@ -145,7 +145,7 @@ def _agency_of(value: bytes) -> str | None:
 
 
 def _figures(report: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in report.items() if k not in ("generated_at", "offsets")}
+    return {k: v for k, v in report.items() if k != "offsets"}
 
 
 async def _rebuild_gives_the_same_report(platform: Platform, played: dict[str, Any]) -> None:
