@@ -14,6 +14,7 @@ from typing import IO
 
 import docx
 from docx.document import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from services.reporting.domain.docx_style import borderless, para, rule, setup, widths
@@ -78,9 +79,27 @@ def _figures(doc: Document, report: AnnualReport) -> None:
         ("4. Quán triệt, tuyên truyền, phổ biến", dissemination_table),
     )
     for heading, table in blocks:
+        wide = table is unit_table
+        if wide:
+            _orient(doc, landscape=True)
         para(doc, heading, bold=True, italic=True, align=JUSTIFY, indent=True)
         table(doc, report)
         doc.add_paragraph()
+        if wide:
+            _orient(doc, landscape=False)
+
+
+def _orient(doc: Document, *, landscape: bool) -> None:
+    """A new section, landscape for the per-unit table (twelve columns do not fit a
+    portrait A4 page legibly), portrait again after it; margins carry over."""
+    previous = doc.sections[-1]
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    assert previous.page_width is not None and previous.page_height is not None
+    short, long_ = sorted((previous.page_width, previous.page_height))
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (long_, short) if landscape else (short, long_)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, getattr(doc.sections[0], side))
 
 
 def signer_lines(signer: SignerOut | None, agency_name: str) -> list[str]:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Length
 
 from services.reporting.domain.docx_style import para, widths
 from services.reporting.domain.labels import AREA_LABELS, CATEGORY_LABELS, SEVERITY_LABELS
@@ -68,8 +69,13 @@ def unit_table(doc: Document, report: AnnualReport) -> None:
             + [_yes(u.inspected.value, "Không"), str(u.findings.value)]
             + [str(u.findings_resolved.value)]
         )
-    col_mm = (8, 35, 12, 12, 12, 12, 12, 12, 14, 12, 12, 12)
-    grid(doc, header, rows, col_mm, size=10)
+    # Proportions of the columns, spread over the text width of the (landscape) page.
+    shares = (8, 45, 16, 18, 18, 18, 18, 18, 20, 16, 16, 16)
+    section = doc.sections[-1]
+    width, left, right = section.page_width, section.left_margin, section.right_margin
+    assert width is not None and left is not None and right is not None  # set by setup()
+    scale = Length(width - left - right).mm / sum(shares)
+    grid(doc, header, rows, [w * scale for w in shares], size=10)
 
 
 def inspection_table(doc: Document, report: AnnualReport) -> None:
