@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 from services.reporting.adapters.tables import reminders_sent, submissions
 from services.reporting.domain import obligations as ob
 from services.reporting.domain.annual import build_annual_report
-from services.reporting.domain.docx_report import write_docx
+from services.reporting.adapters.docx.report import write_docx
 from services.reporting.domain.model import AnnualReport
 from services.reporting.domain.periods import local_date, year_period
 from services.reporting.domain.rollup import province_rollup

@@ -14,7 +14,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from services.reporting.domain.annual import build_annual_report
-from services.reporting.domain.docx_report import decree30_date, signer_lines, write_docx
+from services.reporting.adapters.docx.report import decree30_date, signer_lines, write_docx
 from services.reporting.domain.model import AnnualReport, SignerOut
 from tests.unit.test_reporting_fixtures import AGENCY_INFO, at, year_2020
 

@@ -8,7 +8,7 @@ from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Length
 
-from services.reporting.domain.docx_style import para, widths
+from services.reporting.adapters.docx.style import para, widths
 from services.reporting.domain.labels import AREA_LABELS, CATEGORY_LABELS, SEVERITY_LABELS
 from services.reporting.domain.model import AnnualReport
 from services.reporting.domain.text import number

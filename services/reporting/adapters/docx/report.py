@@ -17,8 +17,8 @@ from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from services.reporting.domain.docx_style import borderless, para, rule, setup, widths
-from services.reporting.domain.docx_tables import (
+from services.reporting.adapters.docx.style import borderless, para, rule, setup, widths
+from services.reporting.adapters.docx.tables import (
     dissemination_table,
     inspection_table,
     task_table,
