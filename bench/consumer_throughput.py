@@ -30,6 +30,7 @@ from shared.contracts.events import TaskOverdue
 from shared.contracts.values import UnitRef
 from shared.db import Database, new_metadata
 from shared.messaging.consumer import DeadLetters, EventConsumer
+from shared.messaging.handlers import EventHandlers
 from shared.messaging.outbox import Outbox
 from shared.messaging.relay import Relay, new_producer
 from shared.messaging.tables import inbox_table, outbox_table
@@ -78,7 +79,7 @@ async def run(n: int, stack: LocalStack) -> None:
             service=name,
             db=db,
             inbox=inbox,
-            handlers={TaskOverdue: handler},
+            handlers=EventHandlers().on_envelope(TaskOverdue, handler),
             dead_letters=DeadLetters(name, lambda: producer),
         )
 

@@ -1,7 +1,8 @@
 """HTTP error shape shared by the services: 4xx with the field and a message.
 
 `{"detail": [{"field": "body.deadline.date", "message": "..."}]}` for validation
-errors; domain errors map to 404/409/422 with a one-line message.
+errors; the domain error family (`shared.errors`) maps to 404/409/422/403 here, once,
+with a one-line message (422 with the field, like validation errors).
 
 It also holds the input types the request models share, so that every service refuses
 the same unstorable input at its boundary, with the field, instead of failing deeper:
@@ -26,28 +27,14 @@ from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ValidationError, WrapValidator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from shared.errors import Conflict, DomainError, Forbidden, InvalidField, NotFound
+
 # The years a date given to the platform may fall in: none of its documents predates
 # the state (1945), and every later computation (the next occurrence of a yearly duty,
 # the next working day, next year's plan in the report) must stay far from date.max,
 # which a date such as 9999-12-31 would overflow. The reports' years lie inside too.
 MIN_YEAR = 1945
 MAX_YEAR = 2100
-
-
-class NotFound(Exception):
-    """The requested resource does not exist (404)."""
-
-
-class Conflict(Exception):
-    """The request is valid but not in the current state (409)."""
-
-
-class Unprocessable(Exception):
-    """The input is well-formed but not acceptable (422)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 # Characters XML 1.0 does not allow: texts end up in the annual report's DOCX, whose
@@ -162,16 +149,25 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         return JSONResponse(status_code=422, content={"detail": detail})
 
-    @app.exception_handler(NotFound)
-    async def not_found(_: Request, exc: NotFound) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"detail": _printable(exc)})
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
+        return domain_error_response(exc)
 
-    @app.exception_handler(Conflict)
-    async def conflict(_: Request, exc: Conflict) -> JSONResponse:
-        return JSONResponse(status_code=409, content={"detail": _printable(exc)})
 
-    @app.exception_handler(Unprocessable)
-    async def unprocessable(_: Request, exc: Unprocessable) -> JSONResponse:
-        field = _printable(exc.field) if exc.field is not None else None
-        body: dict[str, object] = {"detail": [{"field": field, "message": _printable(exc)}]}
-        return JSONResponse(status_code=422, content=body)
+# Where a field named by the domain sits in the request: every command's input is the
+# body of its request, unless the field already says otherwise.
+_LOCATIONS = ("body", "path", "query", "header")
+
+
+def domain_error_response(exc: DomainError) -> JSONResponse:
+    """The one mapping of the domain error family to HTTP."""
+    message = _printable(exc)
+    if isinstance(exc, InvalidField):
+        field = exc.field or "body"
+        if field.split(".", 1)[0] not in _LOCATIONS:
+            field = f"body.{field}"
+        detail = [{"field": _printable(field), "message": message}]
+        return JSONResponse(status_code=422, content={"detail": detail})
+    status = {NotFound: 404, Conflict: 409, Forbidden: 403}
+    code = next((c for cls, c in status.items() if isinstance(exc, cls)), 500)
+    return JSONResponse(status_code=code, content={"detail": message})

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +26,10 @@ from sqlalchemy import MetaData, text
 
 from shared import migrations
 from shared.clock import Clock, parse_clock_setting
-from shared.contracts.events import Event
 from shared.db import Database
 from shared.http import MAX_YEAR, MIN_YEAR, install_error_handlers
-from shared.messaging.consumer import DeadLetters, EventConsumer, Handler
+from shared.messaging.consumer import DeadLetters, EventConsumer
+from shared.messaging.handlers import EventHandlers
 from shared.messaging.outbox import Outbox
 from shared.messaging.relay import Relay, new_producer
 from shared.metrics import Gauges, consumer_lag, setup_metrics
@@ -81,7 +81,7 @@ class ServiceRuntime:
         assert self._producer is not None, "producer used before start"
         return self._producer
 
-    def consume(self, handlers: Mapping[type[Event], Handler]) -> None:
+    def consume(self, handlers: EventHandlers) -> None:
         self.consumer = EventConsumer(
             service=self.name,
             db=self.db,

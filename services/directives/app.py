@@ -1,4 +1,4 @@
-"""Wiring of the directives service: runtime, commands, routes, start-up steps."""
+"""Wiring of the directives service: runtime, the service, routes, start-up steps."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from services.directives.adapters.tables import metadata
 from services.directives.entrypoints.api import router
-from services.directives.handlers import DirectiveCommands, Directories
+from services.directives.handlers import DirectiveService, Directories
 from services.directives.settings import DirectivesSettings
 from shared.runtime import ServiceRuntime, create_app
 
@@ -18,8 +18,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def build_app(settings: DirectivesSettings) -> FastAPI:
     runtime = ServiceRuntime("directives", settings, metadata, MIGRATIONS)
     directories = Directories.load(settings.directories_dir, settings.default_agency)
-    commands = DirectiveCommands(runtime.db, runtime.outbox, runtime.clock, directories)
-    runtime.startup.append(commands.publish_directories)
+    directives = DirectiveService(runtime.db, runtime.outbox, runtime.clock, directories)
+    runtime.startup.append(directives.publish_directories)
     app = create_app(runtime, [router], title="chidao directives")
-    app.state.commands = commands
+    app.state.directives = directives
     return app

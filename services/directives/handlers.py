@@ -1,4 +1,6 @@
-"""Commands of the directives service: each one transaction, effects via the outbox."""
+"""Handlers of the directives service: commands in (from HTTP), state plus outbox
+events out, one transaction each. The directive aggregate decides both the new state
+and the events (`Changed`); a handler loads, applies, saves and stages them."""
 
 from __future__ import annotations
 
@@ -6,7 +8,6 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,12 +16,13 @@ from services.directives.adapters import repository as repo
 from services.directives.domain import numbering
 from services.directives.domain.directory import UnitDirectory, load_directory
 from services.directives.domain.importer import import_letter
-from services.directives.domain.model import Directive, InvalidTransition, Status
+from services.directives.domain.model import Directive, Status
 from shared.clock import Clock
-from shared.contracts.events import DirectiveIssued, DirectiveRevoked, OrgDirectoryPublished
+from shared.contracts.events import OrgDirectoryPublished
 from shared.contracts.values import DeadlineKind, DirectiveContent, ImportWarning
 from shared.db import Database
-from shared.http import NotFound, Unprocessable
+from shared.domain import Changed
+from shared.errors import InvalidField, InvalidTransition, NotFound
 from shared.messaging.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -46,51 +48,78 @@ class Directories:
             return self.by_code[code]
         except KeyError:
             known = ", ".join(sorted(self.by_code))
-            raise Unprocessable(f"unknown agency {code!r} (known: {known})", "agency") from None
+            raise InvalidField(f"unknown agency {code!r} (known: {known})", "agency") from None
 
 
-def check_deadlines(content: DirectiveContent, at: str = "content.") -> None:
-    """Refuse a deadline the services downstream cannot schedule (422 naming it).
+def check_deadlines(content: DirectiveContent) -> None:
+    """Refuse a deadline the services downstream cannot schedule (naming it).
 
     A yearly duty falls due on a day and month of each year; without both, the tasks
     service cannot date its occurrences nor the reporting service its reminders, and
     each would fail on the issued event instead of the clerk hearing about it here.
-    `at` is where the content sits in the request, for the field named in the error."""
+    The field is relative to the content (`InvalidField.within` places it)."""
     for i, a in enumerate(content.assignments):
         d = a.deadline
         if d.kind is DeadlineKind.YEARLY and (d.day is None or d.month is None):
             missing = "day" if d.day is None else "month"
-            raise Unprocessable(
+            raise InvalidField(
                 "a yearly deadline needs a day and a month",
-                f"{at}assignments.{i}.deadline.{missing}",
+                f"assignments.{i}.deadline.{missing}",
             )
 
 
-@dataclass
-class IssueResult:
-    directive: Directive
-    duplicate_of: uuid.UUID | None
+def _checked_content(content: DirectiveContent, at: str | None) -> DirectiveContent:
+    try:
+        check_deadlines(content)
+    except InvalidField as exc:
+        raise exc.within(at) if at else exc from None
+    return content
 
 
-class DirectiveCommands:
+class DirectiveService:
     def __init__(self, db: Database, outbox: Outbox, clock: Clock, directories: Directories):
         self.db = db
         self.outbox = outbox
         self.clock = clock
         self.directories = directories
 
+    # --- queries ---------------------------------------------------------------------
+
+    async def get(self, directive_id: uuid.UUID) -> Directive:
+        async with self.db.sessions() as session:
+            return await self._get(session, directive_id, lock=False)
+
+    async def find(
+        self, *, agency: str | None = None, status: Status | None = None, year: int | None = None
+    ) -> list[Directive]:
+        async with self.db.sessions() as session:
+            found = await repo.list_(
+                session, agency=agency, status=status.value if status else None, year=year
+            )
+        return list(found)
+
+    def directory(self, agency: str) -> UnitDirectory:
+        # The directory is the resource named: unknown is 404, not bad input.
+        if agency not in self.directories.by_code:
+            raise NotFound(f"no unit directory for agency {agency!r}")
+        return self.directories.get(agency)
+
+    # --- commands --------------------------------------------------------------------
+
     async def import_letter(self, text: str, agency: str | None) -> Directive:
         directory = self.directories.get(agency)
         result = import_letter(text, directory)
-        return await self.create_draft(directory.code, result.content, tuple(result.warnings))
+        return await self._add_draft(directory.code, result.content, tuple(result.warnings))
 
-    async def create_draft(
-        self,
-        agency: str,
-        content: DirectiveContent,
-        warnings: tuple[ImportWarning, ...] = (),
+    async def create_draft(self, agency: str | None, content: DirectiveContent) -> Directive:
+        """A draft written by the clerk; deadlines are checked already here, and again
+        on issue (an imported draft may carry what the letter left out)."""
+        code = self.directories.get(agency).code
+        return await self._add_draft(code, _checked_content(content, "content"))
+
+    async def _add_draft(
+        self, agency: str, content: DirectiveContent, warnings: tuple[ImportWarning, ...] = ()
     ) -> Directive:
-        self.directories.get(agency)
         directive = Directive(
             id=uuid.uuid4(),
             agency=agency,
@@ -103,76 +132,39 @@ class DirectiveCommands:
         return directive
 
     async def edit_draft(self, directive_id: uuid.UUID, content: DirectiveContent) -> Directive:
+        _checked_content(content, None)  # the content is the whole request here
         async with self.db.transaction() as session:
             directive = await self._get(session, directive_id, lock=True)
-            directive = directive.edit(content)
-            await repo.save(session, directive)
-        return directive
+            return await self._save(session, directive.edit(content))
 
-    async def issue(self, directive_id: uuid.UUID) -> IssueResult:
+    async def issue(self, directive_id: uuid.UUID) -> Directive:
         async with self.db.transaction() as session:
             directive = await self._get(session, directive_id, lock=True)
             if directive.status is not Status.DRAFT:
                 raise InvalidTransition(f"directive is already {directive.status}")
-            # Checked here too, not only on the API's drafts: an imported draft may
-            # carry what the letter left out.
-            check_deadlines(directive.content)
+            _checked_content(directive.content, "content")
             directory = self.directories.get(directive.agency)
             today = self.clock.today()
-            serial = await repo.take_next_serial(session, directive.agency, today.year)
             content = directive.content
+            serial = await repo.take_next_serial(session, directive.agency, today.year)
             symbol = content.symbol or numbering.make_symbol(content.doc_type, directory.short_name)
             duplicate_of = await repo.same_subject_issued(
                 session, directive.agency, today.year, content.subject
             )
-            directive = directive.issue(
+            changed = directive.issue(
                 serial=serial,
                 number=numbering.format_number(serial),
                 symbol=symbol,
                 date=today,
                 at=self.clock.now(),
+                duplicate_of=duplicate_of,
             )
-            if duplicate_of:
-                directive = _with_warning(
-                    directive,
-                    ImportWarning(
-                        code="duplicate_subject",
-                        field="subject",
-                        message=f"Đã có văn bản cùng trích yếu ban hành năm {today.year}.",
-                    ),
-                )
-            await repo.save(session, directive)
-            assert directive.issued_at is not None and directive.reference is not None
-            await self.outbox.add(
-                session,
-                DirectiveIssued(
-                    agency=directive.agency,
-                    directive_id=directive.id,
-                    reference=directive.reference,
-                    content=directive.content,
-                    issued_at=directive.issued_at,
-                    duplicate_of=duplicate_of,
-                ),
-            )
-        return IssueResult(directive, duplicate_of)
+            return await self._save(session, changed)
 
     async def revoke(self, directive_id: uuid.UUID, reason: str) -> Directive:
         async with self.db.transaction() as session:
             directive = await self._get(session, directive_id, lock=True)
-            directive = directive.revoke(reason=reason, at=self.clock.now())
-            await repo.save(session, directive)
-            assert directive.reference is not None and directive.revoked_at is not None
-            await self.outbox.add(
-                session,
-                DirectiveRevoked(
-                    agency=directive.agency,
-                    directive_id=directive.id,
-                    reference=directive.reference,
-                    reason=reason,
-                    revoked_at=directive.revoked_at,
-                ),
-            )
-        return directive
+            return await self._save(session, directive.revoke(reason=reason, at=self.clock.now()))
 
     async def publish_directories(self) -> None:
         """Publish each directory on chidao.org.v1 when it changed since last time."""
@@ -192,6 +184,11 @@ class DirectiveCommands:
                 await self.outbox.add(session, event)
                 log.info("published the unit directory of %s", directory.code)
 
+    async def _save(self, session: AsyncSession, changed: Changed[Directive]) -> Directive:
+        await repo.save(session, changed.state)
+        await self.outbox.add(session, *changed.events)
+        return changed.state
+
     async def _get(
         self, session: AsyncSession, directive_id: uuid.UUID, *, lock: bool
     ) -> Directive:
@@ -199,7 +196,3 @@ class DirectiveCommands:
         if directive is None:
             raise NotFound(f"directive {directive_id} not found")
         return directive
-
-
-def _with_warning(directive: Directive, warning: ImportWarning) -> Directive:
-    return replace(directive, warnings=(*directive.warnings, warning))

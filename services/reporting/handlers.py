@@ -1,105 +1,248 @@
-"""Handlers of the reporting service: every public event becomes a fact; reports,
-reminders, submissions and the province view are computed from the facts."""
+"""Handlers of the reporting service: every public event in (from Kafka) becomes a fact;
+commands in (from HTTP and the reminder scan), state plus outbox events out, one
+transaction each. The report itself is a pure function of the facts
+(`domain.annual.build_annual_report`); this module fetches the facts and stores what is
+kept beside them (narratives, reminders sent, submissions)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.reporting.adapters import facts_repo, replay
-from services.reporting.adapters.tables import narratives
+from services.reporting.adapters import repository as repo
+from services.reporting.adapters.docx import write_docx
+from services.reporting.domain import obligations as ob
+from services.reporting.domain.annual import build_annual_report
 from services.reporting.domain.facts import AgencyInfo, Fact
+from services.reporting.domain.model import AnnualReport
+from services.reporting.domain.narrative import SECTION_KEYS
+from services.reporting.domain.periods import local_date, year_period
+from services.reporting.domain.rollup import province_rollup
+from services.reporting.domain.text import fold
 from shared.clock import Clock
 from shared.contracts.envelope import Envelope
-from shared.contracts.events import ALL_EVENTS, PUBLIC_TOPICS, Event, OrgDirectoryPublished
+from shared.contracts.events import (
+    ALL_EVENTS,
+    PUBLIC_TOPICS,
+    DirectiveIssued,
+    DirectiveRevoked,
+    OrgDirectoryPublished,
+    ReportDue,
+    ReportSubmitted,
+)
 from shared.db import Database
-from shared.http import NotFound
+from shared.errors import Conflict, InvalidField, NotFound
+from shared.http import MAX_YEAR, MIN_YEAR
+from shared.messaging.handlers import EventHandlers
 from shared.messaging.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
 CONSUMER = "reporting"
 
+# Reads every public topic from its start and feeds the envelopes, in batches, to the
+# sink; returns how many (Kafka in the service: `adapters.replay.replay`).
+Replay = Callable[[Sequence[str], Callable[[list[Envelope]], Awaitable[None]]], Awaitable[int]]
 
-class ReportingStore:
-    """The read model and what is kept beside it."""
 
-    def __init__(self, db: Database, outbox: Outbox, clock: Clock, bootstrap: str) -> None:
+class ReportingService:
+    def __init__(
+        self,
+        db: Database,
+        outbox: Outbox,
+        clock: Clock,
+        replay: Replay,
+        reminder_days: Sequence[int] = (30, 7, 1),
+    ) -> None:
         self.db = db
         self.outbox = outbox
         self.clock = clock
-        self.bootstrap = bootstrap
+        self.replay = replay
+        self.reminder_days = tuple(sorted(set(reminder_days), reverse=True))
+
+    # --- events ----------------------------------------------------------------------
+
+    def event_handlers(self) -> EventHandlers:
+        # A fact keeps the event's id, topic, partition and offset: the whole envelope.
+        return EventHandlers().on_envelope(ALL_EVENTS, self.on_event)
 
     async def on_event(self, session: AsyncSession, envelope: Envelope) -> None:
-        await facts_repo.add(session, [facts_repo.fact_row(envelope)])
+        await repo.add(session, [repo.fact_row(envelope)])
 
-    def event_handlers(
-        self,
-    ) -> dict[type[Event], Callable[[AsyncSession, Envelope], Awaitable[None]]]:
-        return dict.fromkeys(ALL_EVENTS, self.on_event)
+    # --- queries ---------------------------------------------------------------------
+
+    async def agency(self, code: str) -> AgencyInfo:
+        async with self.db.sessions() as session:
+            found = await repo.load(session, agency=code, types=[OrgDirectoryPublished.ce_type])
+        events = [f.event for f in found if isinstance(f.event, OrgDirectoryPublished)]
+        if not events:
+            raise NotFound(f"no unit directory of agency {code!r} has been published")
+        e = events[-1]
+        return AgencyInfo(e.agency, e.agency_name, e.short_name, e.province, e.units)
+
+    async def facts(self, agency: str | None = None, types: tuple[str, ...] = ()) -> list[Fact]:
+        async with self.db.sessions() as session:
+            return await repo.load(session, agency=agency, types=types)
+
+    async def annual(self, agency: str, year: int) -> AnnualReport:
+        info = await self.agency(agency)
+        async with self.db.sessions() as session:
+            facts = await repo.load(session, agency=agency)
+            narrative = await repo.narrative(session, agency, year)
+            offsets = await repo.offsets(session)
+        # Dated by the clock, but never later than the data cut-off: a finished year's
+        # report is then the same JSON whenever (and after whatever rebuild) it is made.
+        dated = min(self.clock.now(), year_period(year).cutoff)
+        report = build_annual_report(info, year, facts, narrative, dated)
+        # The offsets of everything the read model holds: what this report covers.
+        # Sorted, so the JSON is byte-for-byte the same after a rebuild.
+        covered = {
+            topic: {str(p): offsets[topic][p] for p in sorted(offsets[topic])}
+            for topic in sorted(offsets)
+        }
+        return report.model_copy(update={"offsets": covered})
+
+    async def docx(self, agency: str, year: int) -> bytes:
+        buffer = io.BytesIO()
+        write_docx(await self.annual(agency, year), buffer)
+        return buffer.getvalue()
+
+    async def reminders(self, agency: str | None) -> list[dict[str, Any]]:
+        found = await self.facts(agency, (ReportDue.ce_type,))
+        return [{"event_id": f.event_id, **f.event.model_dump(mode="json")} for f in found]
+
+    async def province(self, province: str, year: int) -> dict[str, Any]:
+        found = await self.facts(types=(ReportSubmitted.ce_type,))
+        mine = [
+            f.event.model_dump(mode="json")
+            for f in found
+            if isinstance(f.event, ReportSubmitted)
+            and f.event.year == year
+            and fold(f.event.province) == fold(province)
+        ]
+        return province_rollup(province, year, mine)
+
+    # --- commands --------------------------------------------------------------------
+
+    async def edit_narrative(
+        self, agency: str, year: int, sections: Mapping[str, str]
+    ) -> AnnualReport:
+        unknown = sorted(set(sections) - set(SECTION_KEYS))
+        if unknown:
+            raise InvalidField(
+                f"unknown section(s) {', '.join(unknown)}; use {', '.join(SECTION_KEYS)}",
+                "sections",
+            )
+        await self.agency(agency)  # 404 for an agency never seen
+        async with self.db.transaction() as session:
+            await repo.merge_narrative(session, agency, year, sections, self.clock.now())
+        return await self.annual(agency, year)
+
+    async def submit(self, agency: str, year: int) -> ReportSubmitted:
+        report = await self.annual(agency, year)
+        now = self.clock.now()
+        due = await self._deadline(agency, year)
+        event = ReportSubmitted(
+            agency=agency,
+            report_id=f"{agency}/{year}",
+            year=year,
+            province=report.province,
+            submitted_at=now,
+            on_time=local_date(now) <= due,
+            report=report.model_dump(mode="json"),
+        )
+        async with self.db.transaction() as session:
+            if not await repo.record_submission(session, agency, year, now):
+                raise Conflict(f"the {year} report of {agency} was already submitted")
+            await self.outbox.add(session, event)
+        return event
 
     async def rebuild(self) -> dict[str, int]:
         """Drop the read model and replay every public topic into it."""
         async with self.db.transaction() as session:
-            await facts_repo.drop_read_model(session, CONSUMER)
+            await repo.drop_read_model(session, CONSUMER)
 
-        async def sink(rows: list[dict[str, Any]]) -> None:
+        async def sink(envelopes: list[Envelope]) -> None:
             async with self.db.transaction() as session:
-                await facts_repo.add(session, rows)
+                await repo.add(session, [repo.fact_row(e) for e in envelopes])
 
-        replayed = await replay.replay(self.bootstrap, PUBLIC_TOPICS, facts_repo.fact_row, sink)
+        replayed = await self.replay(PUBLIC_TOPICS, sink)
         async with self.db.sessions() as session:
-            stored = await facts_repo.count(session)
+            stored = await repo.count(session)
         log.info("read model rebuilt: %d events replayed, %d facts", replayed, stored)
         return {"replayed": replayed, "facts": stored}
 
-    async def agency(self, code: str) -> AgencyInfo:
+    async def scan_reminders(self) -> int:
+        """Send the `report.due` reminders that have come due; each key once."""
+        today = self.clock.today()
+        if not MIN_YEAR <= today.year <= MAX_YEAR:
+            # Reports exist for the platform's years only; a clock moved far outside
+            # them (the demo's PUT /v1/clock) has nothing to remind of, and the date
+            # arithmetic below would overflow date.min/date.max.
+            log.warning("clock at %s, outside %d-%d: no reminders", today, MIN_YEAR, MAX_YEAR)
+            return 0
+        horizon = today + dt.timedelta(days=max(self.reminder_days, default=0))
+        submitted = {
+            (f.event.agency, f.event.year)
+            for f in await self.facts(types=(ReportSubmitted.ce_type,))
+            if isinstance(f.event, ReportSubmitted)
+        }
         async with self.db.sessions() as session:
-            found = await facts_repo.load(
-                session, agency=code, types=[OrgDirectoryPublished.ce_type]
-            )
-        if not found:
-            raise NotFound(f"no unit directory of agency {code!r} has been published")
-        event = found[-1].event
-        assert isinstance(event, OrgDirectoryPublished)
-        return AgencyInfo(
-            event.agency, event.agency_name, event.short_name, event.province, event.units
-        )
+            sent = await repo.reminders_sent_by_due(session)
+        published = 0
+        for obligation, issued_on in await self._obligations():
+            start = max(issued_on, today - dt.timedelta(days=400))
+            occurrence = ob.next_occurrence(obligation, start)
+            while (due := ob.occurrence_due(obligation, occurrence)) <= horizon:
+                year = ob.reporting_year(due)
+                for reminder in ob.reminders_to_send(
+                    due,
+                    today,
+                    sent.get((obligation.obligation_id, due), set()),
+                    (obligation.agency, year) in submitted,
+                    self.reminder_days,
+                ):
+                    published += await self._send(obligation, due, year, reminder)
+                occurrence += 1
+        return published
 
-    async def facts(self, agency: str | None = None, types: tuple[str, ...] = ()) -> list[Fact]:
-        async with self.db.sessions() as session:
-            return await facts_repo.load(session, agency=agency, types=types)
+    # --- helpers -----------------------------------------------------------------------
 
-    async def offsets(self) -> dict[str, dict[int, int]]:
-        async with self.db.sessions() as session:
-            return await facts_repo.offsets(session)
-
-    async def narrative(self, agency: str, year: int) -> dict[str, str]:
-        async with self.db.sessions() as session:
-            sections = await session.scalar(
-                select(narratives.c.sections)
-                .where(narratives.c.agency == agency)
-                .where(narratives.c.year == year)
-            )
-        return dict(sections or {})
-
-    async def edit_narrative(self, agency: str, year: int, sections: Mapping[str, str]) -> None:
-        merged = {**await self.narrative(agency, year), **sections}
+    async def _send(
+        self, obligation: ob.Obligation, due: dt.date, year: int, reminder: ob.Reminder
+    ) -> int:
+        now = self.clock.now()
         async with self.db.transaction() as session:
-            await session.execute(
-                insert(narratives)
-                .values(agency=agency, year=year, sections=merged, updated_at=self.clock.now())
-                .on_conflict_do_update(
-                    index_elements=["agency", "year"],
-                    set_={"sections": merged, "updated_at": self.clock.now()},
-                )
+            fresh = await repo.mark_reminder_sent(
+                session, obligation.obligation_id, due, reminder.key, now
             )
+            if not fresh or reminder.kind == "skipped":
+                return 0
+            await self.outbox.add(session, ob.report_due(obligation, due, year, reminder, now))
+        log.info("report.due %s for %s (due %s)", reminder.key, obligation.agency, due)
+        return 1
 
-    def now(self) -> dt.datetime:
-        return self.clock.now()
+    async def _deadline(self, agency: str, year: int) -> dt.date:
+        """The agency's obligation falling due for this reporting year, else 15/12."""
+        for obligation, _ in await self._obligations(agency):
+            occurrence = ob.next_occurrence(obligation, dt.date(year, 1, 1))
+            due = ob.occurrence_due(obligation, occurrence)
+            if ob.reporting_year(due) == year:
+                return due
+        return dt.date(year, 12, 15)
+
+    async def _obligations(self, agency: str | None = None) -> list[tuple[ob.Obligation, dt.date]]:
+        found = await self.facts(agency, (DirectiveIssued.ce_type, DirectiveRevoked.ce_type))
+        revoked = {f.event.directive_id for f in found if isinstance(f.event, DirectiveRevoked)}
+        out = []
+        for fact in found:
+            event = fact.event
+            if isinstance(event, DirectiveIssued) and event.directive_id not in revoked:
+                issued_on = event.content.date or local_date(event.issued_at)
+                out += [(o, issued_on) for o in ob.obligations_of(event)]
+        return out

@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -43,16 +43,16 @@ from shared.contracts.envelope import (
     decode_headers,
     read_envelope,
 )
-from shared.contracts.events import Event, dlq_topic
+from shared.contracts.events import dlq_topic
 from shared.db import Database
+from shared.messaging.handlers import EnvelopeHandler, EventHandlers
 from shared.messaging.inbox import first_delivery
 from shared.telemetry import context_from_traceparent
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("chidao.consumer")
 
-Handler = Callable[[AsyncSession, Any], Awaitable[None]]
-Work = tuple["ConsumerRecord[bytes, bytes]", Envelope, Handler]
+Work = tuple["ConsumerRecord[bytes, bytes]", Envelope, EnvelopeHandler]
 
 
 class DeadLetters:
@@ -92,7 +92,7 @@ class EventConsumer:
         service: str,
         db: Database,
         inbox: Table,
-        handlers: Mapping[type[Event], Handler],
+        handlers: EventHandlers,
         dead_letters: DeadLetters,
         max_attempts: int = 4,
         backoff_s: float = 0.2,
@@ -100,7 +100,7 @@ class EventConsumer:
         self.service = service
         self.db = db
         self.inbox = inbox
-        self.handlers = dict(handlers)
+        self.handlers = handlers
         self.dead_letters = dead_letters
         self.max_attempts = max_attempts
         self.backoff_s = backoff_s
@@ -108,7 +108,7 @@ class EventConsumer:
 
     @property
     def topics(self) -> list[str]:
-        return sorted({event_type.topic for event_type in self.handlers})
+        return self.handlers.topics
 
     def subscribe(self, broker: KafkaBroker, max_records: int = 200) -> None:
         async def keep_bytes(message: Any) -> Any:
@@ -191,7 +191,7 @@ class EventConsumer:
         )
 
     async def _handle_with_retries(
-        self, record: ConsumerRecord[bytes, bytes], envelope: Envelope, handler: Handler
+        self, record: ConsumerRecord[bytes, bytes], envelope: Envelope, handler: EnvelopeHandler
     ) -> None:
         with self._span(record, envelope) as span:
             for attempt in range(1, self.max_attempts + 1):
@@ -219,7 +219,7 @@ class EventConsumer:
         session: AsyncSession,
         record: ConsumerRecord[bytes, bytes],
         envelope: Envelope,
-        handler: Handler,
+        handler: EnvelopeHandler,
     ) -> None:
         """The effect and the inbox row, in the caller's transaction."""
         fresh = await first_delivery(

@@ -19,10 +19,10 @@ async def test_bad_directive_input_is_refused_with_the_field(platform: Platform)
             json={"text": "Giá vàng hôm nay tăng mạnh, thị trường sôi động."},
         )
         assert r.status_code == 422
-        assert r.json()["detail"][0]["field"] == "text"
+        assert r.json()["detail"][0]["field"] == "body.text"
         assert "not a directive" in r.json()["detail"][0]["message"]
         r = await http.post(f"{url}/v1/directives/import", json={"text": "x", "agency": "nope"})
-        assert r.status_code == 422 and r.json()["detail"][0]["field"] == "agency"
+        assert r.status_code == 422 and r.json()["detail"][0]["field"] == "body.agency"
         r = await http.post(f"{url}/v1/directives", json={"content": {"subject": "thiếu loại"}})
         assert r.status_code == 422
         assert r.json()["detail"][0]["field"] == "body.content.doc_type"

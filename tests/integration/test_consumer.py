@@ -16,6 +16,7 @@ from shared.contracts.events import TaskOverdue, dlq_topic
 from shared.contracts.values import UnitRef
 from shared.db import Database, new_metadata
 from shared.messaging.consumer import DeadLetters, EventConsumer
+from shared.messaging.handlers import EventHandlers
 from shared.messaging.tables import inbox_table
 from shared.messaging.testing import as_record
 from tests.integration.conftest import Platform
@@ -62,7 +63,7 @@ async def test_a_failing_handler_costs_only_its_own_message(platform: Platform) 
         service=service,
         db=db,
         inbox=inbox,
-        handlers={TaskOverdue: handler},
+        handlers=EventHandlers().on_envelope(TaskOverdue, handler),
         dead_letters=DeadLetters(service, lambda: producer),
         max_attempts=3,
         backoff_s=0.01,

@@ -10,7 +10,6 @@ from dataclasses import replace
 import pytest
 
 from services.inspections.domain.criteria import Criteria, CriteriaError, Criterion, load_criteria
-from services.inspections.domain.errors import Invalid, InvalidTransition
 from services.inspections.domain.labels import AREA_TITLES
 from services.inspections.domain.model import Inspection, Status
 from services.inspections.domain.planning import Plan, plan_inspection
@@ -18,7 +17,15 @@ from services.inspections.domain.summary import summarize
 from services.inspections.domain.values import DecidingDocument, Finding, Result, Role, TeamMember
 from services.inspections.settings import CRITERIA
 from shared.clock import VN_TZ
-from shared.contracts.events import InspectionArea, Severity
+from shared.contracts.events import (
+    InspectionArea,
+    InspectionCompleted,
+    Severity,
+    ViolationRecorded,
+    ViolationResolved,
+)
+from shared.domain import Changed
+from shared.errors import InvalidField, InvalidTransition, NotFound
 
 CRITERIA_LIST = load_criteria(CRITERIA)
 DIRECTORY = {"VP": "Văn phòng Sở", "TTr": "Thanh tra Sở", "CDCQ": "Công đoàn cơ quan"}
@@ -115,7 +122,7 @@ def test_a_plan_keeps_the_team_the_units_by_name_and_a_copy_of_the_criteria() ->
 def test_a_plan_that_breaks_a_rule_is_refused_naming_the_field(
     change: dict[str, object], field: str, message: str
 ) -> None:
-    with pytest.raises(Invalid, match=message) as caught:
+    with pytest.raises(InvalidField, match=message) as caught:
         planned(replace(PLAN, **change))  # type: ignore[arg-type]
     assert caught.value.field == field
 
@@ -131,8 +138,10 @@ def test_without_a_local_directory_unit_codes_are_taken_as_given() -> None:
 
 
 def test_results_are_kept_per_unit_and_criterion_and_re_recording_replaces() -> None:
-    inspection = planned().record([ok("KHTC", "ATT-HOURS"), ok("QHKT", "DRESS-BADGE")], DAY)
-    inspection = inspection.record([finding("KHTC", "ATT-HOURS")], DAY)
+    changed = planned().record([ok("KHTC", "ATT-HOURS"), ok("QHKT", "DRESS-BADGE")], DAY)
+    changed = changed.then(lambda i: i.record([finding("KHTC", "ATT-HOURS")], DAY))
+    assert changed.events == ()  # results are the team's notes until completion
+    inspection = changed.state
     assert [(r.unit, r.criterion, r.compliant) for r in inspection.results] == [
         ("KHTC", "ATT-HOURS", False),
         ("QHKT", "DRESS-BADGE", True),
@@ -151,19 +160,19 @@ def test_results_are_kept_per_unit_and_criterion_and_re_recording_replaces() -> 
 def test_a_result_outside_the_plan_is_refused_naming_which(
     result: Result, field: str, message: str
 ) -> None:
-    with pytest.raises(Invalid, match=message) as caught:
+    with pytest.raises(InvalidField, match=message) as caught:
         planned().record([result], dt.date(2020, 10, 20))
     assert caught.value.field == field
 
 
 def test_a_batch_is_all_or_nothing_and_may_not_repeat_a_result() -> None:
-    with pytest.raises(Invalid, match="two results for unit 'KHTC'") as caught:
+    with pytest.raises(InvalidField, match="two results for unit 'KHTC'") as caught:
         planned().record([ok("KHTC", "ATT-HOURS"), finding("KHTC", "ATT-HOURS")], DAY)
     assert caught.value.field == "1"
 
 
 def test_no_result_for_a_day_that_has_not_come() -> None:
-    with pytest.raises(Invalid, match="future"):
+    with pytest.raises(InvalidField, match="future"):
         planned().record([ok("KHTC", "ATT-HOURS")], today=dt.date(2020, 10, 5))
 
 
@@ -171,6 +180,10 @@ def test_no_result_for_a_day_that_has_not_come() -> None:
 
 
 def completed() -> Inspection:
+    return completion().state
+
+
+def completion() -> Changed[Inspection]:
     return (
         planned()
         .record(
@@ -183,7 +196,7 @@ def completed() -> Inspection:
             ],
             DAY,
         )
-        .complete(AT + dt.timedelta(days=10))
+        .then(lambda i: i.complete(AT + dt.timedelta(days=10)))
     )
 
 
@@ -191,7 +204,7 @@ def test_completing_needs_a_result_for_every_target_unit() -> None:
     with pytest.raises(InvalidTransition, match=r"no results yet for unit\(s\): KHTC, QHKT"):
         planned().complete(AT)
     with pytest.raises(InvalidTransition, match=r": QHKT$"):
-        planned().record([ok("KHTC", "ATT-HOURS")], DAY).complete(AT)
+        planned().record([ok("KHTC", "ATT-HOURS")], DAY).state.complete(AT)
 
 
 def test_completion_turns_each_finding_into_a_violation_and_happens_once() -> None:
@@ -210,6 +223,22 @@ def test_completion_turns_each_finding_into_a_violation_and_happens_once() -> No
         done.complete(AT)
     with pytest.raises(InvalidTransition, match="results are final"):
         done.record([ok("QHKT", "CONDUCT-4X")], DAY)
+
+
+def test_completion_announces_the_summary_then_each_violation() -> None:
+    done, events = completion().state, completion().events
+    completed_event, *recorded = events
+    assert isinstance(completed_event, InspectionCompleted)
+    assert (
+        completed_event.inspection_id == done.id
+        and completed_event.completed_at == done.completed_at
+    )
+    assert completed_event.units == summarize(done)
+    assert completed_event.violation_ids == tuple(v.id for v in done.violations)
+    assert all(isinstance(e, ViolationRecorded) for e in recorded)
+    assert [(e.violation_id, e.severity) for e in recorded if isinstance(e, ViolationRecorded)] == [
+        (v.id, v.severity) for v in done.violations
+    ]
 
 
 def test_summary_counts_compliant_and_findings_per_unit_and_area_with_zeros() -> None:
@@ -235,8 +264,13 @@ def test_a_remedy_verified_on_the_deadline_day_is_on_time_by_vietnam_date() -> N
     vid = done.violations[0].id
     # 23:30 in Hà Nội on the deadline is 16:30 UTC the same day: on time.
     late_evening = at_local(dt.date(2020, 11, 6), 23).replace(minute=30).astimezone(dt.UTC)
-    verified = done.verify(vid, late_evening, "Đã kiểm tra lại, không tái phạm").violation(vid)
+    changed = done.verify(vid, late_evening, "Đã kiểm tra lại, không tái phạm")
+    verified = changed.state.violation(vid)
     assert verified.on_time is True and verified.resolved
+    (event,) = changed.events
+    assert isinstance(event, ViolationResolved)
+    assert event.violation_id == vid and event.on_time is True
+    assert event.note == "Đã kiểm tra lại, không tái phạm"
     assert verified.resolution_note == "Đã kiểm tra lại, không tái phạm"
     assert not done.violation(vid).resolved  # the original is unchanged
 
@@ -244,7 +278,7 @@ def test_a_remedy_verified_on_the_deadline_day_is_on_time_by_vietnam_date() -> N
 def test_a_remedy_verified_after_the_deadline_is_late_and_verified_only_once() -> None:
     done = completed()
     vid = done.violations[1].id
-    once = done.verify(vid, at_local(dt.date(2020, 11, 7), 0), "Đã đeo thẻ")
+    once = done.verify(vid, at_local(dt.date(2020, 11, 7), 0), "Đã đeo thẻ").state
     assert once.violation(vid).on_time is False
     with pytest.raises(InvalidTransition, match="already verified on 07/11/2020"):
         once.verify(vid, at_local(dt.date(2020, 11, 8), 9), "Lần hai")
@@ -254,5 +288,7 @@ def test_verification_needs_a_completed_inspection_and_a_note() -> None:
     with pytest.raises(InvalidTransition, match="only after the inspection"):
         planned().verify(uuid.uuid4(), AT, "Đã khắc phục")
     done = completed()
-    with pytest.raises(Invalid, match="needs a note"):
+    with pytest.raises(InvalidField, match="needs a note"):
         done.verify(done.violations[0].id, AT, " ")
+    with pytest.raises(NotFound):
+        done.verify(uuid.uuid4(), AT, "Đã khắc phục")

@@ -8,9 +8,19 @@ import uuid
 import pytest
 
 from services.tasks.domain import expansion
-from services.tasks.domain.model import InvalidTransition, Status, Task
+from services.tasks.domain.model import Status, Task
 from shared.clock import VN_TZ
-from shared.contracts.events import DirectiveIssued
+from shared.contracts.events import (
+    DirectiveIssued,
+    TaskAcknowledged,
+    TaskCancelled,
+    TaskCompleted,
+    TaskEvent,
+    TaskExtensionGranted,
+    TaskExtensionRequested,
+    TaskOverdue,
+    TaskProgressReported,
+)
 from shared.contracts.values import (
     Assignment,
     Deadline,
@@ -19,6 +29,7 @@ from shared.contracts.values import (
     DocType,
     UnitRef,
 )
+from shared.errors import InvalidField, InvalidTransition
 
 AT = dt.datetime(2020, 4, 20, 9, 0, tzinfo=VN_TZ)
 VP = UnitRef(code="VP", name="Văn phòng Sở")
@@ -83,34 +94,60 @@ def task(due: dt.date | None = dt.date(2020, 12, 15)) -> Task:
 
 
 def test_lifecycle_and_history() -> None:
-    t = task().acknowledge(AT, "Chánh Văn phòng")
-    t = t.report_progress(AT, 40, "Đã dự thảo")
-    t = t.complete(AT, dt.date(2020, 12, 14), "Đã gửi báo cáo", None)
+    changed = (
+        task()
+        .acknowledge(AT, "Chánh Văn phòng")
+        .then(lambda t: t.report_progress(AT, 40, "Đã dự thảo"))
+        .then(lambda t: t.complete(AT, dt.date(2020, 12, 14), "Đã gửi báo cáo", 12))
+    )
+    t = changed.state
     assert t.status is Status.COMPLETED and t.on_time is True and t.percent == 100
     assert [h.kind for h in t.history] == ["acknowledged", "progress_reported", "completed"]
+    # Each step says what happened, about this task, at that time.
+    assert [type(e) for e in changed.events] == [
+        TaskAcknowledged,
+        TaskProgressReported,
+        TaskCompleted,
+    ]
+    assert all(isinstance(e, TaskEvent) and (e.task_id, e.at) == (t.id, AT) for e in changed.events)
+    done = changed.events[-1]
+    assert isinstance(done, TaskCompleted)
+    assert done.on_time and done.staff_reached == 12 and done.due_date == t.due_date
     with pytest.raises(InvalidTransition):
         t.complete(AT, dt.date(2020, 12, 14), "again", None)
 
 
 def test_completion_after_the_deadline_is_late() -> None:
-    t = task().complete(AT, dt.date(2020, 12, 16), "Muộn", None)
-    assert t.on_time is False
+    changed = task().complete(AT, dt.date(2020, 12, 16), "Muộn", None)
+    assert changed.state.on_time is False
+    (event,) = changed.events
+    assert isinstance(event, TaskCompleted) and event.on_time is False
 
 
 def test_progress_cannot_go_back() -> None:
-    t = task().report_progress(AT, 50, "")
+    t = task().report_progress(AT, 50, "").state
     with pytest.raises(InvalidTransition):
         t.report_progress(AT, 30, "")
 
 
 def test_extension_needs_a_reason_and_a_later_date_and_is_kept_in_history() -> None:
     t = task()
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidField) as caught:
         t.request_extension(AT, dt.date(2020, 12, 1), "sớm hơn")
-    with pytest.raises(InvalidTransition):
+    assert caught.value.field == "requested_due_date"
+    with pytest.raises(InvalidField) as caught:
         t.request_extension(AT, dt.date(2020, 12, 30), " ")
-    t = t.request_extension(AT, dt.date(2020, 12, 30), "Chờ số liệu của các phòng")
-    t = t.grant_extension(AT, "Đồng ý")
+    assert caught.value.field == "reason"
+    changed = t.request_extension(AT, dt.date(2020, 12, 30), "Chờ số liệu của các phòng").then(
+        lambda t: t.grant_extension(AT, "Đồng ý")
+    )
+    t = changed.state
+    requested, granted = changed.events
+    assert isinstance(requested, TaskExtensionRequested)
+    assert requested.requested_due_date == dt.date(2020, 12, 30)
+    assert isinstance(granted, TaskExtensionGranted)
+    assert granted.previous_due_date == dt.date(2020, 12, 15)
+    assert granted.new_due_date == dt.date(2020, 12, 30) and granted.reason == "Đồng ý"
     assert t.due_date == dt.date(2020, 12, 30)
     assert t.pending_extension is None
     assert [h.kind for h in t.history] == ["extension_requested", "extension_granted"]
@@ -122,14 +159,20 @@ def test_extension_needs_a_reason_and_a_later_date_and_is_kept_in_history() -> N
 def test_overdue_is_flagged_once() -> None:
     t = task()
     assert t.mark_overdue(AT, dt.date(2020, 12, 15)) is None
-    flagged = t.mark_overdue(AT, dt.date(2020, 12, 16))
-    assert flagged is not None and flagged.overdue_notified
-    assert flagged.mark_overdue(AT, dt.date(2020, 12, 17)) is None
+    changed = t.mark_overdue(AT, dt.date(2020, 12, 16))
+    assert changed is not None and changed.state.overdue_notified
+    (event,) = changed.events
+    assert isinstance(event, TaskOverdue) and event.due_date == dt.date(2020, 12, 15)
+    assert changed.state.mark_overdue(AT, dt.date(2020, 12, 17)) is None
     assert task(due=None).mark_overdue(AT, dt.date(2030, 1, 1)) is None
 
 
 def test_cancelled_task_accepts_no_more_work() -> None:
-    t = task().cancel(AT, "Văn bản bị thu hồi")
+    changed = task().cancel(AT, "thu hồi", because="Văn bản 05/TB-SXD bị thu hồi: thu hồi")
+    t = changed.state
     assert t.status is Status.CANCELLED
+    assert t.history[-1].data["reason"] == "Văn bản 05/TB-SXD bị thu hồi: thu hồi"
+    (event,) = changed.events
+    assert isinstance(event, TaskCancelled) and event.reason == "thu hồi"
     with pytest.raises(InvalidTransition):
         t.acknowledge(AT, None)

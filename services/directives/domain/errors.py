@@ -1,14 +1,12 @@
-"""Errors of the directives domain; the HTTP layer maps each to a status code."""
+"""Errors of the directives domain beyond the shared family (`shared.errors`)."""
 
 from __future__ import annotations
 
-
-class DomainError(Exception):
-    """Base of every error the directives domain raises on purpose."""
+from shared.errors import InvalidField
 
 
-class NotADirective(DomainError):
-    """The text is not a directive at all (422): `missing` names what was looked for."""
+class NotADirective(InvalidField):
+    """The text is not a directive at all: `missing` names what was looked for."""
 
     def __init__(self, missing: list[str]) -> None:
         self.missing = list(missing)
@@ -18,4 +16,4 @@ class NotADirective(DomainError):
             what = f"no {self.missing[0]}"
         else:
             what = "no " + ", no ".join(self.missing[:-1]) + f" and no {self.missing[-1]}"
-        super().__init__(f"not a directive: {what} found")
+        super().__init__(f"not a directive: {what} found", "text")

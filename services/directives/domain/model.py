@@ -11,17 +11,16 @@ import uuid
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from shared.contracts.events import DirectiveIssued, DirectiveRevoked
 from shared.contracts.values import DirectiveContent, ImportWarning
+from shared.domain import Changed
+from shared.errors import InvalidField, InvalidTransition
 
 
 class Status(StrEnum):
     DRAFT = "draft"
     ISSUED = "issued"
     REVOKED = "revoked"
-
-
-class InvalidTransition(Exception):
-    """The command does not apply to the directive in its current status."""
 
 
 @dataclass(frozen=True)
@@ -43,28 +42,72 @@ class Directive:
         c = self.content
         return f"{c.number}/{c.symbol}" if c.number and c.symbol else None
 
-    def edit(self, content: DirectiveContent) -> Directive:
+    def edit(self, content: DirectiveContent) -> Changed[Directive]:
+        """A draft is the office's own until issued: editing it tells no one."""
         if self.status is not Status.DRAFT:
             raise InvalidTransition(f"directive is {self.status}: an issued directive is immutable")
-        return replace(self, content=content)
+        return Changed(replace(self, content=content))
 
     def issue(
-        self, *, serial: int, number: str, symbol: str, date: dt.date, at: dt.datetime
-    ) -> Directive:
+        self,
+        *,
+        serial: int,
+        number: str,
+        symbol: str,
+        date: dt.date,
+        at: dt.datetime,
+        duplicate_of: uuid.UUID | None = None,
+    ) -> Changed[Directive]:
+        """Number, date and sign the draft. `duplicate_of` is an issued directive of the
+        same year with the same subject: allowed (a follow-up letter), but warned of."""
         if self.status is not Status.DRAFT:
             raise InvalidTransition(f"directive is already {self.status}")
         if not self.content.subject.strip():
             raise InvalidTransition("a directive needs a subject (trích yếu) before issuing")
         content = self.content.model_copy(update={"number": number, "symbol": symbol, "date": date})
-        return replace(
-            self, content=content, status=Status.ISSUED, year=date.year, serial=serial, issued_at=at
+        warnings = self.warnings
+        if duplicate_of is not None:
+            warnings = (
+                *warnings,
+                ImportWarning(
+                    code="duplicate_subject",
+                    field="subject",
+                    message=f"Đã có văn bản cùng trích yếu ban hành năm {date.year}.",
+                ),
+            )
+        issued = replace(
+            self,
+            content=content,
+            status=Status.ISSUED,
+            year=date.year,
+            serial=serial,
+            issued_at=at,
+            warnings=warnings,
         )
+        event = DirectiveIssued(
+            agency=self.agency,
+            directive_id=self.id,
+            reference=f"{number}/{symbol}",
+            content=content,
+            issued_at=at,
+            duplicate_of=duplicate_of,
+        )
+        return Changed(issued, (event,))
 
-    def revoke(self, *, reason: str, at: dt.datetime) -> Directive:
+    def revoke(self, *, reason: str, at: dt.datetime) -> Changed[Directive]:
         if self.status is not Status.ISSUED:
             raise InvalidTransition(
                 f"only an issued directive can be revoked (it is {self.status})"
             )
         if not reason.strip():
-            raise InvalidTransition("revoking needs a reason")
-        return replace(self, status=Status.REVOKED, revoked_at=at, revoke_reason=reason)
+            raise InvalidField("revoking needs a reason", "reason")
+        assert self.reference is not None  # an issued directive has its number and symbol
+        revoked = replace(self, status=Status.REVOKED, revoked_at=at, revoke_reason=reason)
+        event = DirectiveRevoked(
+            agency=self.agency,
+            directive_id=self.id,
+            reference=self.reference,
+            reason=reason,
+            revoked_at=at,
+        )
+        return Changed(revoked, (event,))

@@ -9,12 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from services.directives.adapters import repository as repo
-from services.directives.domain.errors import NotADirective
-from services.directives.domain.model import Directive, InvalidTransition, Status
-from services.directives.handlers import DirectiveCommands, check_deadlines
+from services.directives.domain.model import Directive, Status
+from services.directives.handlers import DirectiveService
 from shared.contracts.values import DirectiveContent, ImportWarning, Unit
-from shared.http import MAX_YEAR, MIN_YEAR, Conflict, NotFound, Storable, Text, Unprocessable
+from shared.http import MAX_YEAR, MIN_YEAR, Storable, Text
 
 router = APIRouter(prefix="/v1", tags=["directives"])
 
@@ -70,84 +68,53 @@ class RevokeRequest(BaseModel):
     reason: Text = Field(min_length=1, max_length=2000)
 
 
-def commands(request: Request) -> DirectiveCommands:
-    return request.app.state.commands  # type: ignore[no-any-return]
+def service(request: Request) -> DirectiveService:
+    return request.app.state.directives  # type: ignore[no-any-return]
 
 
-Commands = Annotated[DirectiveCommands, Depends(commands)]
-
-
-def _transition(exc: InvalidTransition) -> Conflict:
-    return Conflict(str(exc))
+Service = Annotated[DirectiveService, Depends(service)]
 
 
 @router.post("/directives/import", status_code=201)
-async def import_letter(body: ImportRequest, cmd: Commands) -> DirectiveView:
-    try:
-        directive = await cmd.import_letter(body.text, body.agency)
-    except NotADirective as exc:
-        raise Unprocessable(str(exc), "text") from exc
-    return DirectiveView.of(directive)
+async def import_letter(body: ImportRequest, svc: Service) -> DirectiveView:
+    return DirectiveView.of(await svc.import_letter(body.text, body.agency))
 
 
 @router.post("/directives", status_code=201)
-async def create_draft(body: DraftRequest, cmd: Commands) -> DirectiveView:
-    agency = cmd.directories.get(body.agency).code
-    # Refused already when the clerk writes the draft; the same check guards the
-    # issue of any draft, imported ones included.
-    check_deadlines(body.content, "body.content.")
-    return DirectiveView.of(await cmd.create_draft(agency, body.content))
+async def create_draft(body: DraftRequest, svc: Service) -> DirectiveView:
+    return DirectiveView.of(await svc.create_draft(body.agency, body.content))
 
 
 @router.put("/directives/{directive_id}")
 async def edit_draft(
-    directive_id: uuid.UUID, content: Annotated[Content, Body()], cmd: Commands
+    directive_id: uuid.UUID, content: Annotated[Content, Body()], svc: Service
 ) -> DirectiveView:
-    check_deadlines(content, "body.")
-    try:
-        return DirectiveView.of(await cmd.edit_draft(directive_id, content))
-    except InvalidTransition as exc:
-        raise _transition(exc) from exc
+    return DirectiveView.of(await svc.edit_draft(directive_id, content))
 
 
 @router.post("/directives/{directive_id}/issue")
-async def issue(directive_id: uuid.UUID, cmd: Commands) -> DirectiveView:
-    try:
-        result = await cmd.issue(directive_id)
-    except InvalidTransition as exc:
-        raise _transition(exc) from exc
-    return DirectiveView.of(result.directive)
+async def issue(directive_id: uuid.UUID, svc: Service) -> DirectiveView:
+    return DirectiveView.of(await svc.issue(directive_id))
 
 
 @router.post("/directives/{directive_id}/revoke")
-async def revoke(directive_id: uuid.UUID, body: RevokeRequest, cmd: Commands) -> DirectiveView:
-    try:
-        return DirectiveView.of(await cmd.revoke(directive_id, body.reason))
-    except InvalidTransition as exc:
-        raise _transition(exc) from exc
+async def revoke(directive_id: uuid.UUID, body: RevokeRequest, svc: Service) -> DirectiveView:
+    return DirectiveView.of(await svc.revoke(directive_id, body.reason))
 
 
 @router.get("/directives/{directive_id}")
-async def get_directive(directive_id: uuid.UUID, cmd: Commands) -> DirectiveView:
-    async with cmd.db.sessions() as session:
-        directive = await repo.get(session, directive_id)
-    if directive is None:
-        raise NotFound(f"directive {directive_id} not found")
-    return DirectiveView.of(directive)
+async def get_directive(directive_id: uuid.UUID, svc: Service) -> DirectiveView:
+    return DirectiveView.of(await svc.get(directive_id))
 
 
 @router.get("/directives")
 async def list_directives(
-    cmd: Commands,
+    svc: Service,
     agency: Annotated[Agency | None, Query()] = None,
     status: Status | None = None,
     year: Annotated[int | None, Query(ge=MIN_YEAR, le=MAX_YEAR)] = None,
 ) -> list[DirectiveView]:
-    async with cmd.db.sessions() as session:
-        found = await repo.list_(
-            session, agency=agency, status=status.value if status else None, year=year
-        )
-    return [DirectiveView.of(d) for d in found]
+    return [DirectiveView.of(d) for d in await svc.find(agency=agency, status=status, year=year)]
 
 
 class DirectoryView(BaseModel):
@@ -159,11 +126,8 @@ class DirectoryView(BaseModel):
 
 
 @router.get("/org/{agency}")
-async def get_directory(agency: Annotated[Agency, Path()], cmd: Commands) -> DirectoryView:
-    # The directory is the resource named by the path: unknown is 404, not bad input.
-    if agency not in cmd.directories.by_code:
-        raise NotFound(f"no unit directory for agency {agency!r}")
-    d = cmd.directories.get(agency)
+async def get_directory(agency: Annotated[Agency, Path()], svc: Service) -> DirectoryView:
+    d = svc.directory(agency)
     return DirectoryView(
         agency=d.code,
         name=d.name,

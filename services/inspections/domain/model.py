@@ -18,10 +18,13 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from services.inspections.domain.criteria import Criterion
-from services.inspections.domain.errors import Invalid, InvalidTransition
+from services.inspections.domain.summary import summarize
 from services.inspections.domain.values import DecidingDocument, Result, TeamMember
 from services.inspections.domain.violation import Violation
+from shared.contracts.events import InspectionCompleted
 from shared.contracts.values import UnitRef
+from shared.domain import Changed
+from shared.errors import InvalidField, InvalidTransition, NotFound
 
 
 class Status(StrEnum):
@@ -52,14 +55,18 @@ class Inspection:
     def target(self, code: str) -> UnitRef | None:
         return next((u for u in self.targets if u.code == code), None)
 
-    def record(self, results: Sequence[Result], today: dt.date) -> Inspection:
+    def record(self, results: Sequence[Result], today: dt.date) -> Changed[Inspection]:
+        """Record (or replace) results while planned; the platform hears of them only
+        when the inspection is completed."""
         if self.status is not Status.PLANNED:
             raise InvalidTransition("the inspection is completed: its results are final")
         seen: set[tuple[str, str]] = set()
         for i, r in enumerate(results):
             self._check(i, r, today)
             if (r.unit, r.criterion) in seen:
-                raise Invalid(f"two results for unit '{r.unit}', criterion '{r.criterion}'", f"{i}")
+                raise InvalidField(
+                    f"two results for unit '{r.unit}', criterion '{r.criterion}'", f"{i}"
+                )
             seen.add((r.unit, r.criterion))
         kept = [r for r in self.results if (r.unit, r.criterion) not in seen]
         units = [u.code for u in self.targets]
@@ -67,39 +74,41 @@ class Inspection:
         ordered = sorted(
             [*kept, *results], key=lambda r: (units.index(r.unit), codes.index(r.criterion))
         )
-        return replace(self, results=tuple(ordered))
+        return Changed(replace(self, results=tuple(ordered)))
 
     def _check(self, i: int, r: Result, today: dt.date) -> None:
         if self.target(r.unit) is None:
             targets = ", ".join(str(u.code) for u in self.targets)
-            raise Invalid(
+            raise InvalidField(
                 f"unit '{r.unit}' is not a target of this inspection (targets: {targets})",
                 f"{i}.unit",
             )
         if self.criterion(r.criterion) is None:
-            raise Invalid(
+            raise InvalidField(
                 f"criterion '{r.criterion}' is not in the scope of this inspection",
                 f"{i}.criterion",
             )
         if not self.period_start <= r.inspected_on <= self.period_end:
-            raise Invalid(
+            raise InvalidField(
                 f"inspection day {r.inspected_on:%d/%m/%Y} is outside the period "
                 f"{self.period_start:%d/%m/%Y}-{self.period_end:%d/%m/%Y}",
                 f"{i}.inspected_on",
             )
         if r.inspected_on > today:
-            raise Invalid("a result cannot be recorded for a future day", f"{i}.inspected_on")
+            raise InvalidField("a result cannot be recorded for a future day", f"{i}.inspected_on")
         f = r.finding
         if f is not None and not f.description.strip():
-            raise Invalid("a finding needs a description", f"{i}.finding.description")
+            raise InvalidField("a finding needs a description", f"{i}.finding.description")
         if f is not None and f.remediation_due <= r.inspected_on:
-            raise Invalid(
+            raise InvalidField(
                 f"the remediation deadline {f.remediation_due:%d/%m/%Y} must be after the "
                 f"inspection day {r.inspected_on:%d/%m/%Y}",
                 f"{i}.finding.remediation_due",
             )
 
-    def complete(self, at: dt.datetime) -> Inspection:
+    def complete(self, at: dt.datetime) -> Changed[Inspection]:
+        """Freeze the results; each finding becomes a violation. Publishes the
+        completion with its summary, then one `violation.recorded` per violation."""
         if self.status is not Status.PLANNED:
             raise InvalidTransition("the inspection is already completed")
         inspected = {r.unit for r in self.results}
@@ -107,7 +116,19 @@ class Inspection:
         if missing:
             raise InvalidTransition(f"no results yet for unit(s): {', '.join(missing)}")
         violations = tuple(self._violation(r, at) for r in self.results if r.finding)
-        return replace(self, status=Status.COMPLETED, completed_at=at, violations=violations)
+        done = replace(self, status=Status.COMPLETED, completed_at=at, violations=violations)
+        completed = InspectionCompleted(
+            agency=self.agency,
+            inspection_id=self.id,
+            title=self.title,
+            decision=self.decision.reference,
+            period_start=self.period_start,
+            period_end=self.period_end,
+            completed_at=at,
+            units=summarize(done),
+            violation_ids=tuple(v.id for v in violations),
+        )
+        return Changed(done, (completed, *(v.recorded() for v in violations)))
 
     def _violation(self, r: Result, at: dt.datetime) -> Violation:
         assert r.finding is not None
@@ -131,16 +152,16 @@ class Inspection:
             recorded_at=at,
         )
 
-    def verify(self, violation_id: uuid.UUID, at: dt.datetime, note: str) -> Inspection:
+    def verify(self, violation_id: uuid.UUID, at: dt.datetime, note: str) -> Changed[Inspection]:
+        """The team checked a violation's remedy: `violation.resolved`."""
         if self.status is not Status.COMPLETED:
             raise InvalidTransition("violations are verified only after the inspection")
         found = [v for v in self.violations if v.id == violation_id]
         if not found:
-            raise KeyError(violation_id)
+            raise NotFound(f"violation {violation_id} not found")
         verified = found[0].verify(at, note)
-        return replace(
-            self, violations=tuple(verified if v.id == violation_id else v for v in self.violations)
-        )
+        violations = tuple(verified if v.id == violation_id else v for v in self.violations)
+        return Changed(replace(self, violations=violations), (verified.resolved_event(),))
 
     def violation(self, violation_id: uuid.UUID) -> Violation:
         return next(v for v in self.violations if v.id == violation_id)

@@ -4,8 +4,12 @@ included, so a reader never has to guess whether a missing area means "none"."""
 
 from __future__ import annotations
 
-from services.inspections.domain.model import Inspection
+from typing import TYPE_CHECKING
+
 from shared.contracts.events import AreaSummary, InspectionArea, UnitSummary
+
+if TYPE_CHECKING:  # the aggregate summarises itself on completion: no import cycle
+    from services.inspections.domain.model import Inspection
 
 
 def summarize(inspection: Inspection) -> tuple[UnitSummary, ...]:

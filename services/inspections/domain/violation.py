@@ -12,10 +12,10 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, replace
 
-from services.inspections.domain.errors import Invalid, InvalidTransition
 from shared.clock import VN_TZ
-from shared.contracts.events import InspectionArea, Severity
+from shared.contracts.events import InspectionArea, Severity, ViolationRecorded, ViolationResolved
 from shared.contracts.values import UnitRef
+from shared.errors import InvalidField, InvalidTransition
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,39 @@ class Violation:
                 f"{self.resolved_at.astimezone(VN_TZ):%d/%m/%Y}"
             )
         if not note.strip():
-            raise Invalid("verifying a remedy needs a note of what was checked", "note")
+            raise InvalidField("verifying a remedy needs a note of what was checked", "note")
         on_time = at.astimezone(VN_TZ).date() <= self.remediation_due
         return replace(self, resolved_at=at, resolution_note=note.strip(), on_time=on_time)
+
+    def recorded(self) -> ViolationRecorded:
+        """The event that announces this violation (and opens its remediation task)."""
+        return ViolationRecorded(
+            agency=self.agency,
+            violation_id=self.id,
+            inspection_id=self.inspection_id,
+            unit=self.unit,
+            criterion=self.criterion,
+            criterion_title=self.criterion_title,
+            area=self.area,
+            severity=self.severity,
+            description=self.description,
+            evidence=self.evidence,
+            person=self.person,
+            remediation_due=self.remediation_due,
+            recorded_at=self.recorded_at,
+        )
+
+    def resolved_event(self) -> ViolationResolved:
+        """The event of the team's verification; only for a verified violation."""
+        assert self.resolved_at is not None and self.on_time is not None
+        return ViolationResolved(
+            agency=self.agency,
+            violation_id=self.id,
+            inspection_id=self.inspection_id,
+            unit=self.unit,
+            area=self.area,
+            severity=self.severity,
+            resolved_at=self.resolved_at,
+            on_time=self.on_time,
+            note=self.resolution_note or "",
+        )

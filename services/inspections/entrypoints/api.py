@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, Field
 
-from services.inspections.adapters import repository as repo
-from services.inspections.domain.errors import Invalid, InvalidTransition
 from services.inspections.domain.model import Status
 from services.inspections.domain.planning import Plan
 from services.inspections.domain.values import DecidingDocument, Finding, Result, Role, TeamMember
 from services.inspections.entrypoints.views import CriterionView, InspectionView, ViolationView
 from services.inspections.handlers import InspectionService
 from shared.contracts.events import Severity
-from shared.http import Conflict, Day, NotFound, Text, Unprocessable
+from shared.http import Day, Text
 
 router = APIRouter(prefix="/v1", tags=["inspections"])
-T = TypeVar("T")
 
 
 class DecisionRequest(BaseModel):
@@ -77,15 +73,6 @@ def service(request: Request) -> InspectionService:
 Service = Annotated[InspectionService, Depends(service)]
 
 
-async def _run(action: Awaitable[T]) -> T:
-    try:
-        return await action
-    except Invalid as exc:
-        raise Unprocessable(str(exc), f"body.{exc.field}" if exc.field else "body") from exc
-    except InvalidTransition as exc:
-        raise Conflict(str(exc)) from exc
-
-
 @router.get("/criteria")
 async def list_criteria(svc: Service) -> list[CriterionView]:
     return [CriterionView.of(c) for c in svc.criteria.all]
@@ -107,7 +94,7 @@ async def plan(body: PlanRequest, svc: Service) -> InspectionView:
         body.period_end,
         body.scope,
     )
-    return InspectionView.of(await _run(svc.plan(command)))
+    return InspectionView.of(await svc.plan(command))
 
 
 @router.get("/inspections")
@@ -116,18 +103,12 @@ async def list_inspections(
     agency: Annotated[Text | None, Query(max_length=100)] = None,
     status: Status | None = None,
 ) -> list[InspectionView]:
-    async with svc.db.sessions() as session:
-        found = await repo.find(session, agency=agency, status=status)
-    return [InspectionView.of(i) for i in found]
+    return [InspectionView.of(i) for i in await svc.find(agency=agency, status=status)]
 
 
 @router.get("/inspections/{inspection_id}")
 async def get_inspection(inspection_id: uuid.UUID, svc: Service) -> InspectionView:
-    async with svc.db.sessions() as session:
-        found = await repo.get(session, inspection_id)
-    if found is None:
-        raise NotFound(f"inspection {inspection_id} not found")
-    return InspectionView.of(found)
+    return InspectionView.of(await svc.get(inspection_id))
 
 
 @router.post("/inspections/{inspection_id}/results")
@@ -145,12 +126,12 @@ async def record_results(
         )
         for r in body
     ]
-    return InspectionView.of(await _run(svc.record_results(inspection_id, found)))
+    return InspectionView.of(await svc.record_results(inspection_id, found))
 
 
 @router.post("/inspections/{inspection_id}/complete")
 async def complete(inspection_id: uuid.UUID, svc: Service) -> InspectionView:
-    return InspectionView.of(await _run(svc.complete(inspection_id)))
+    return InspectionView.of(await svc.complete(inspection_id))
 
 
 @router.get("/violations")
@@ -161,13 +142,12 @@ async def list_violations(
     resolved: bool | None = None,
     inspection_id: uuid.UUID | None = None,
 ) -> list[ViolationView]:
-    async with svc.db.sessions() as session:
-        found = await repo.find_violations(
-            session, agency=agency, unit=unit, resolved=resolved, inspection_id=inspection_id
-        )
+    found = await svc.find_violations(
+        agency=agency, unit=unit, resolved=resolved, inspection_id=inspection_id
+    )
     return [ViolationView.of(v) for v in found]
 
 
 @router.post("/violations/{violation_id}/verify")
 async def verify(violation_id: uuid.UUID, body: VerifyRequest, svc: Service) -> ViolationView:
-    return ViolationView.of(await _run(svc.verify(violation_id, body.note)))
+    return ViolationView.of(await svc.verify(violation_id, body.note))

@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from shared.contracts.envelope import (
+    Envelope,
     PoisonMessage,
     UnknownEventType,
     decode_headers,
@@ -26,17 +26,16 @@ from shared.messaging.kafka_reads import behind
 
 log = logging.getLogger(__name__)
 
-Sink = Callable[[list[Any]], Awaitable[None]]
+Sink = Callable[[list[Envelope]], Awaitable[None]]
 
 
 async def replay(
     bootstrap: str,
     topics: Sequence[str],
-    to_row: Callable[[Any], dict[str, Any]],
     sink: Sink,
     batch: int = 1000,
 ) -> int:
-    """Feed every readable event of `topics`, as rows, to `sink`; return how many."""
+    """Feed every readable event of `topics`, in batches, to `sink`; return how many."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
@@ -47,7 +46,7 @@ async def replay(
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         ends = await consumer.end_offsets(tps)
-        total, rows = 0, []
+        total, rows = 0, list[Envelope]()
         while await behind(consumer, ends):
             for records in (await consumer.getmany(timeout_ms=1000, max_records=batch)).values():
                 for r in records:
@@ -58,9 +57,7 @@ async def replay(
                     except (PoisonMessage, UnknownEventType):
                         continue  # already dead-lettered by the live consumer
                     rows.append(
-                        to_row(
-                            replace(envelope, topic=r.topic, partition=r.partition, offset=r.offset)
-                        )
+                        replace(envelope, topic=r.topic, partition=r.partition, offset=r.offset)
                     )
             if len(rows) >= batch:
                 await sink(rows)

@@ -22,7 +22,7 @@ from typing import Literal
 
 from services.reporting.domain.periods import period_year
 from services.reporting.domain.text import mentions
-from shared.contracts.events import DirectiveIssued
+from shared.contracts.events import DirectiveIssued, ReportDue
 from shared.contracts.values import Deadline, DeadlineKind, UnitRef
 
 OBLIGATION_NAMESPACE = uuid.UUID("8d0f6c43-2a7e-4b55-9c1e-5f3b7a90d214")
@@ -147,3 +147,22 @@ def reminders_to_send(
     return [Reminder("reminder", send, f"before-{send}")] + [
         Reminder("skipped", n, f"before-{n}") for n in skip
     ]
+
+
+def report_due(
+    obligation: Obligation, due: dt.date, year: int, reminder: Reminder, at: dt.datetime
+) -> ReportDue:
+    """The `report.due` event of a reminder (not of a skipped one: nothing is sent)."""
+    return ReportDue(
+        agency=obligation.agency,
+        obligation_id=obligation.obligation_id,
+        directive_id=obligation.directive_id,
+        directive_reference=obligation.directive_reference,
+        responsible_unit=obligation.responsible_unit,
+        title=obligation.title,
+        year=year,
+        due_date=due,
+        kind="overdue" if reminder.kind == "overdue" else "reminder",
+        days_before=reminder.days_before,
+        at=at,
+    )

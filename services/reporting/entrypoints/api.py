@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 
 from services.reporting.domain.model import AnnualReport
 from services.reporting.domain.narrative import SECTION_KEYS
-from services.reporting.reports import Reports
-from shared.http import MAX_YEAR, Text, Unprocessable
+from services.reporting.handlers import ReportingService
+from shared.http import MAX_YEAR, Text
 
 router = APIRouter(prefix="/v1", tags=["reports"])
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -23,11 +23,11 @@ Agency = Annotated[Text, Path(max_length=100)]
 MAX_SECTION_CHARS = 20_000
 
 
-def reports(request: Request) -> Reports:
-    return request.app.state.reports  # type: ignore[no-any-return]
+def service(request: Request) -> ReportingService:
+    return request.app.state.reporting  # type: ignore[no-any-return]
 
 
-Service = Annotated[Reports, Depends(reports)]
+Service = Annotated[ReportingService, Depends(service)]
 
 
 class NarrativeEdit(BaseModel):
@@ -55,15 +55,7 @@ async def annual_report_docx(agency: Agency, year: Year, svc: Service) -> Respon
 async def edit_narrative(
     agency: Agency, year: Year, body: NarrativeEdit, svc: Service
 ) -> AnnualReport:
-    unknown = sorted(set(body.sections) - set(SECTION_KEYS))
-    if unknown:
-        raise Unprocessable(
-            f"unknown section(s) {', '.join(unknown)}; use {', '.join(SECTION_KEYS)}",
-            "body.sections",
-        )
-    await svc.store.agency(agency)  # 404 for an agency never seen
-    await svc.store.edit_narrative(agency, year, body.sections)
-    return await svc.annual(agency, year)
+    return await svc.edit_narrative(agency, year, body.sections)
 
 
 @router.post("/reports/{agency}/{year}/submit")
@@ -92,4 +84,4 @@ async def province_view(
 
 @router.post("/admin/rebuild", tags=["operations"])
 async def rebuild(svc: Service) -> dict[str, int]:
-    return await svc.store.rebuild()
+    return await svc.rebuild()

@@ -17,10 +17,22 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict
 
 from services.tasks.domain.calendar import effective_due_date, is_overdue
+from shared.contracts.events import (
+    TaskAcknowledged,
+    TaskAssigned,
+    TaskCancelled,
+    TaskCompleted,
+    TaskExtensionGranted,
+    TaskExtensionRequested,
+    TaskOverdue,
+    TaskProgressReported,
+)
 from shared.contracts.values import Deadline, UnitRef
+from shared.domain import Changed
+from shared.errors import InvalidField, InvalidTransition
 
 
 class Status(StrEnum):
@@ -34,8 +46,15 @@ class Status(StrEnum):
 OPEN = (Status.ASSIGNED, Status.ACKNOWLEDGED, Status.IN_PROGRESS)
 
 
-class InvalidTransition(Exception):
-    """The command does not apply to the task in its current state."""
+class TaskIds(TypedDict):
+    """The fields of `TaskEvent` every event of a task repeats (typed, for `**`)."""
+
+    agency: str
+    task_id: uuid.UUID
+    directive_id: uuid.UUID | None
+    violation_id: uuid.UUID | None
+    lead_unit: UnitRef
+    at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -89,34 +108,62 @@ class Task:
     def _log(self, at: dt.datetime, kind: str, **data: Any) -> tuple[HistoryEntry, ...]:
         return (*self.history, HistoryEntry(at, kind, data))
 
-    def acknowledge(self, at: dt.datetime, by: str | None) -> Task:
-        if self.status is not Status.ASSIGNED:
-            raise InvalidTransition(f"cannot acknowledge: the task is {self.status}")
-        return replace(
-            self, status=Status.ACKNOWLEDGED, history=self._log(at, "acknowledged", by=by)
+    def _ids(self, at: dt.datetime) -> TaskIds:
+        """What every event of this task says about which task it is, and when."""
+        return TaskIds(
+            agency=self.agency,
+            task_id=self.id,
+            directive_id=self.directive_id,
+            violation_id=self.violation_id,
+            lead_unit=self.lead_unit,
+            at=at,
         )
 
-    def report_progress(self, at: dt.datetime, percent: int, note: str) -> Task:
+    def assigned(self, at: dt.datetime) -> TaskAssigned:
+        """The event that announces this task to its lead unit."""
+        return TaskAssigned(
+            **self._ids(at),
+            directive_reference=self.directive_reference,
+            assignment_index=self.assignment_index,
+            occurrence=self.occurrence,
+            coordinating_units=self.coordinating_units,
+            action=self.action,
+            deadline=self.deadline,
+            due_date=self.due_date,
+        )
+
+    def acknowledge(self, at: dt.datetime, by: str | None) -> Changed[Task]:
+        if self.status is not Status.ASSIGNED:
+            raise InvalidTransition(f"cannot acknowledge: the task is {self.status}")
+        return Changed(
+            replace(self, status=Status.ACKNOWLEDGED, history=self._log(at, "acknowledged", by=by)),
+            (TaskAcknowledged(**self._ids(at), by=by),),
+        )
+
+    def report_progress(self, at: dt.datetime, percent: int, note: str) -> Changed[Task]:
         self._require_open("report progress")
         if not 0 <= percent <= 100:
-            raise InvalidTransition("percent must be between 0 and 100")
+            raise InvalidField("percent must be between 0 and 100", "percent")
         if percent < self.percent:
             raise InvalidTransition(f"progress cannot go back from {self.percent}% to {percent}%")
-        return replace(
-            self,
-            status=Status.IN_PROGRESS,
-            percent=percent,
-            history=self._log(at, "progress_reported", percent=percent, note=note),
+        return Changed(
+            replace(
+                self,
+                status=Status.IN_PROGRESS,
+                percent=percent,
+                history=self._log(at, "progress_reported", percent=percent, note=note),
+            ),
+            (TaskProgressReported(**self._ids(at), percent=percent, note=note),),
         )
 
     def complete(
         self, at: dt.datetime, today: dt.date, result: str, staff_reached: int | None
-    ) -> Task:
+    ) -> Changed[Task]:
         self._require_open("complete")
         if not result.strip():
-            raise InvalidTransition("completing needs a result")
+            raise InvalidField("completing needs a result", "result")
         on_time = self.due_date is None or today <= effective_due_date(self.due_date)
-        return replace(
+        done = replace(
             self,
             status=Status.COMPLETED,
             percent=100,
@@ -128,36 +175,49 @@ class Task:
                 at, "completed", result=result, on_time=on_time, staff_reached=staff_reached
             ),
         )
+        event = TaskCompleted(
+            **self._ids(at),
+            result=result,
+            on_time=on_time,
+            due_date=self.due_date,
+            staff_reached=staff_reached,
+        )
+        return Changed(done, (event,))
 
-    def request_extension(self, at: dt.datetime, new_due: dt.date, reason: str) -> Task:
+    def request_extension(self, at: dt.datetime, new_due: dt.date, reason: str) -> Changed[Task]:
         self._require_open("request an extension")
         if self.due_date is None:
             raise InvalidTransition("the task has no deadline to extend")
         if new_due <= self.due_date:
-            raise InvalidTransition(
+            raise InvalidField(
                 f"the requested date {new_due:%d/%m/%Y} is not after the deadline "
-                f"{self.due_date:%d/%m/%Y}"
+                f"{self.due_date:%d/%m/%Y}",
+                "requested_due_date",
             )
         if not reason.strip():
-            raise InvalidTransition("an extension request needs a reason")
-        return replace(
+            raise InvalidField("an extension request needs a reason", "reason")
+        requested = replace(
             self,
             pending_extension=PendingExtension(new_due, reason),
             history=self._log(
                 at, "extension_requested", requested_due_date=new_due.isoformat(), reason=reason
             ),
         )
+        event = TaskExtensionRequested(**self._ids(at), requested_due_date=new_due, reason=reason)
+        return Changed(requested, (event,))
 
-    def grant_extension(self, at: dt.datetime, reason: str, new_due: dt.date | None = None) -> Task:
+    def grant_extension(
+        self, at: dt.datetime, reason: str, new_due: dt.date | None = None
+    ) -> Changed[Task]:
         self._require_open("grant an extension")
         if self.pending_extension is None:
             raise InvalidTransition("there is no pending extension request")
         if not reason.strip():
-            raise InvalidTransition("granting an extension needs a reason")
+            raise InvalidField("granting an extension needs a reason", "reason")
         granted = new_due or self.pending_extension.requested_due_date
         if self.due_date is not None and granted <= self.due_date:
-            raise InvalidTransition("the new deadline must be after the current one")
-        return replace(
+            raise InvalidField("the new deadline must be after the current one", "new_due_date")
+        extended = replace(
             self,
             due_date=granted,
             pending_extension=None,
@@ -169,22 +229,35 @@ class Task:
                 reason=reason,
             ),
         )
-
-    def cancel(self, at: dt.datetime, reason: str) -> Task:
-        self._require_open("cancel")
-        return replace(
-            self, status=Status.CANCELLED, history=self._log(at, "cancelled", reason=reason)
+        event = TaskExtensionGranted(
+            **self._ids(at), previous_due_date=self.due_date, new_due_date=granted, reason=reason
         )
+        return Changed(extended, (event,))
 
-    def mark_overdue(self, at: dt.datetime, today: dt.date) -> Task | None:
-        """The task with its overdue flag set, or None when nothing changes."""
+    def cancel(self, at: dt.datetime, reason: str, because: str | None = None) -> Changed[Task]:
+        """`reason` is the one the event carries; `because` the fuller one the history
+        keeps (which document was revoked, and why)."""
+        self._require_open("cancel")
+        cancelled = replace(
+            self,
+            status=Status.CANCELLED,
+            history=self._log(at, "cancelled", reason=because or reason),
+        )
+        return Changed(cancelled, (TaskCancelled(**self._ids(at), reason=reason),))
+
+    def mark_overdue(self, at: dt.datetime, today: dt.date) -> Changed[Task] | None:
+        """The task with its overdue flag set and `task.overdue`, or None when nothing
+        changes (not open, not yet overdue, or already flagged once)."""
         if not self.is_open or self.overdue_notified or not self.is_overdue(today):
             return None
-        return replace(
+        assert self.due_date is not None  # is_overdue needs one
+        flagged = replace(
             self,
             overdue_notified=True,
             history=self._log(at, "overdue", due_date=_iso(self.due_date)),
         )
+        event = TaskOverdue(**self._ids(at), due_date=self.due_date, occurrence=self.occurrence)
+        return Changed(flagged, (event,))
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -9,11 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from services.tasks.adapters import repository as repo
-from services.tasks.domain.model import InvalidTransition, Status, Task
+from services.tasks.domain.model import Status, Task
 from services.tasks.handlers import TaskService
 from shared.contracts.values import Deadline, UnitRef
-from shared.http import Conflict, Day, NotFound, Text
+from shared.http import Day, Text
 
 router = APIRouter(prefix="/v1", tags=["tasks"])
 
@@ -125,10 +124,7 @@ async def list_tasks(
     overdue: bool | None = None,
 ) -> list[TaskView]:
     today = svc.clock.today()
-    async with svc.db.sessions() as session:
-        found = await repo.find(
-            session, agency=agency, directive_id=directive_id, unit=unit, status=status
-        )
+    found = await svc.find(agency=agency, directive_id=directive_id, unit=unit, status=status)
     views = [TaskView.of(t, today) for t in found]
     if overdue is not None:
         views = [v for v in views if v.overdue is overdue]
@@ -137,44 +133,36 @@ async def list_tasks(
 
 @router.get("/tasks/{task_id}")
 async def get_task(task_id: uuid.UUID, svc: Service) -> TaskView:
-    async with svc.db.sessions() as session:
-        task = await repo.get(session, task_id)
-    if task is None:
-        raise NotFound(f"task {task_id} not found")
-    return TaskView.of(task, svc.clock.today())
+    return _view(svc, await svc.get(task_id))
 
 
-async def _run(svc: TaskService, action: Any) -> TaskView:
-    try:
-        task = await action
-    except InvalidTransition as exc:
-        raise Conflict(str(exc)) from exc
+def _view(svc: TaskService, task: Task) -> TaskView:
     return TaskView.of(task, svc.clock.today())
 
 
 @router.post("/tasks/{task_id}/acknowledge")
 async def acknowledge(task_id: uuid.UUID, body: AcknowledgeRequest, svc: Service) -> TaskView:
-    return await _run(svc, svc.acknowledge(task_id, body.by))
+    return _view(svc, await svc.acknowledge(task_id, body.by))
 
 
 @router.post("/tasks/{task_id}/progress")
 async def progress(task_id: uuid.UUID, body: ProgressRequest, svc: Service) -> TaskView:
-    return await _run(svc, svc.report_progress(task_id, body.percent, body.note))
+    return _view(svc, await svc.report_progress(task_id, body.percent, body.note))
 
 
 @router.post("/tasks/{task_id}/complete")
 async def complete(task_id: uuid.UUID, body: CompleteRequest, svc: Service) -> TaskView:
-    return await _run(svc, svc.complete(task_id, body.result, body.staff_reached))
+    return _view(svc, await svc.complete(task_id, body.result, body.staff_reached))
 
 
 @router.post("/tasks/{task_id}/extension-request")
 async def request_extension(task_id: uuid.UUID, body: ExtensionRequest, svc: Service) -> TaskView:
-    return await _run(svc, svc.request_extension(task_id, body.requested_due_date, body.reason))
+    return _view(svc, await svc.request_extension(task_id, body.requested_due_date, body.reason))
 
 
 @router.post("/tasks/{task_id}/extension-grant")
 async def grant_extension(task_id: uuid.UUID, body: GrantRequest, svc: Service) -> TaskView:
-    return await _run(svc, svc.grant_extension(task_id, body.reason, body.new_due_date))
+    return _view(svc, await svc.grant_extension(task_id, body.reason, body.new_due_date))
 
 
 @router.post("/tasks/overdue-scan", tags=["operations"])
