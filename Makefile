@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck unit integration up down status contracts bench clean
+.PHONY: demo test lint typecheck unit service integration up down status contracts bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,10 +14,32 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
+# System packages for the printed-report tests (tests/unit/test_reporting_docx_pages.py):
+# LibreOffice renders the DOCX to PDF, poppler's pdftoppm the pages to PNG, and Liberation
+# Serif stands in for Times New Roman (same metrics). Debian's fonts-liberation (1.07) has
+# no Vietnamese letters (LibreOffice would fall back to DejaVu for "ệ", "ố"...):
+# fonts-liberation2 has them. apt-get runs only when something is missing.
+SYSTEM_PACKAGES := libreoffice-writer poppler-utils fonts-liberation fonts-liberation2
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: system-deps
+system-deps:
+	@if command -v soffice >/dev/null && command -v pdftoppm >/dev/null \
+	    && fc-list ':charset=1ec7' family 2>/dev/null | grep -q 'Liberation Serif'; then :; \
+	elif command -v apt-get >/dev/null; then \
+	    echo "Installing $(SYSTEM_PACKAGES) (apt-get)"; \
+	    $(SUDO) apt-get update -qq \
+	    && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	        --no-install-recommends $(SYSTEM_PACKAGES); \
+	else \
+	    echo "Install LibreOffice (soffice), poppler-utils (pdftoppm) and Liberation" \
+	        "Serif 2 (fonts-liberation2) for the printed-report tests" >&2; exit 1; \
+	fi
+
 demo: $(STAMP)
 	$(BIN)/chidao demo
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) system-deps lint typecheck
 	$(BIN)/pytest -q tests
 
 lint: $(STAMP)
@@ -27,8 +49,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) system-deps
 	$(BIN)/pytest -q tests/unit
+
+service: $(STAMP)
+	$(BIN)/pytest -q tests/service
 
 integration: $(STAMP)
 	$(BIN)/pytest -q tests/integration

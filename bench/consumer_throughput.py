@@ -35,6 +35,7 @@ from shared.messaging.outbox import Outbox
 from shared.messaging.relay import Relay, new_producer
 from shared.messaging.tables import inbox_table, outbox_table
 from shared.messaging.testing import as_record
+from shared.messaging.topics import ensure_topics, platform_topics
 from shared.settings import REPO_ROOT
 
 BATCH = 200
@@ -67,6 +68,8 @@ async def run(n: int, stack: LocalStack) -> None:
     async with db.engine.begin() as conn:
         await conn.execute(text(f"CREATE SCHEMA {schema}"))
         await conn.run_sync(metadata.create_all)
+    # A stack of its own has no topics yet, and brokers do not create them on use.
+    await ensure_topics(stack.bootstrap_servers, platform_topics(["bench"]))
     producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap_servers)
     await producer.start()
 

@@ -26,6 +26,21 @@ def check(response: httpx.Response) -> Any:
     return response.json()
 
 
+def get_all(
+    http: httpx.Client, url: str, params: dict[str, Any] | None = None, limit: int = 1000
+) -> list[Any]:
+    """Every item of a paginated list: follows X-Next-Cursor until the last page."""
+    items: list[Any] = []
+    query: dict[str, Any] = {**(params or {}), "limit": limit}
+    while True:
+        response = http.get(url, params=query)
+        items += check(response)
+        cursor = response.headers.get("X-Next-Cursor")
+        if not cursor:
+            return items
+        query = {**query, "cursor": cursor}
+
+
 def wait_until(what: str, probe: Callable[[], Any], timeout: float = 60.0) -> Any:
     deadline = time.monotonic() + timeout
     while True:

@@ -1,5 +1,5 @@
 """JSON Schemas of the public events, generated from the models in
-`shared/contracts/events.py` into `contracts/<ce_type>.schema.json`."""
+`shared/contracts/events/` (one module per topic) into `contracts/<ce_type>.schema.json`."""
 
 from __future__ import annotations
 

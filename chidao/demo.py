@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from chidao.client import ScenarioError, check
+from chidao.client import ScenarioError, get_all
 from chidao.present import unit_tables
 from chidao.scenario import AGENCY, STEPS, PlayedYear, YearScenario
 from chidao.stack.stack import LocalStack
@@ -35,8 +35,8 @@ OUT = REPO_ROOT / "out"
 
 def free_year(client: httpx.Client, directives_url: str) -> int:
     """The first year from 2020 in which the agency has issued nothing yet."""
-    issued = check(
-        client.get(f"{directives_url}/v1/directives", params={"agency": AGENCY, "status": "issued"})
+    issued = get_all(
+        client, f"{directives_url}/v1/directives", {"agency": AGENCY, "status": "issued"}
     )
     used = {d["date"][:4] for d in issued if d.get("date")}
     year = FIRST_YEAR

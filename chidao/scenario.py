@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from chidao.client import check, export_report, wait_until
+from chidao.client import check, export_report, get_all, wait_until
 from shared.clock import VN_TZ
 
 SEED = Path(__file__).parent / "samples" / "tb-sxd-thanhhoa-2020.txt"
@@ -84,10 +84,7 @@ class YearScenario:
             )
 
     def tasks(self, **params: Any) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = check(
-            self.http.get(self._url("tasks", "/v1/tasks"), params=params)
-        )
-        return result
+        return get_all(self.http, self._url("tasks", "/v1/tasks"), params)
 
     def task_action(self, task: dict[str, Any], action: str, body: dict[str, Any]) -> None:
         check(self.http.post(self._url("tasks", f"/v1/tasks/{task['id']}/{action}"), json=body))
@@ -203,9 +200,7 @@ class YearScenario:
         return played
 
     def reminders(self, directive_id: str) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = check(
-            self.http.get(self._url("reporting", "/v1/reminders"), params={"agency": self.agency})
-        )
+        found = get_all(self.http, self._url("reporting", "/v1/reminders"), {"agency": self.agency})
         return [r for r in found if r["directive_id"] == directive_id]
 
     def _wait_reminders(self, directive_id: str, count: int, label: str) -> None:
@@ -304,12 +299,9 @@ class YearScenario:
         )
         self.at(10, 12)
         check(self.http.post(self._url("inspections", f"/v1/inspections/{plan['id']}/complete")))
-        violations: list[dict[str, Any]] = check(
-            self.http.get(
-                self._url("inspections", "/v1/violations"), params={"inspection_id": plan["id"]}
-            )
+        return get_all(
+            self.http, self._url("inspections", "/v1/violations"), {"inspection_id": plan["id"]}
         )
-        return violations
 
     def _wait_caught_up(self, directive: dict[str, Any], violations: list[dict[str, Any]]) -> None:
         """The report reads the reporting service's read model: wait for the last events."""

@@ -17,6 +17,8 @@ the same unstorable input at its boundary, with the field, instead of failing de
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import re
 from collections.abc import Iterator
 from typing import Annotated, Any
@@ -26,8 +28,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ValidationError, WrapValidator
 from pydantic_core import InitErrorDetails, PydanticCustomError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.errors import Conflict, DomainError, Forbidden, InvalidField, NotFound
+from shared.messaging.failures import is_infrastructure
+
+log = logging.getLogger(__name__)
+
+# What a 503 tells the client to wait before trying again, in seconds.
+RETRY_AFTER_S = 5
 
 # The years a date given to the platform may fall in: none of its documents predates
 # the state (1945), and every later computation (the next occurrence of a yearly duty,
@@ -153,6 +162,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
         return domain_error_response(exc)
 
+    app.add_exception_handler(Exception, _unexpected)
+
 
 # Where a field named by the domain sits in the request: every command's input is the
 # body of its request, unless the field already says otherwise.
@@ -171,3 +182,94 @@ def domain_error_response(exc: DomainError) -> JSONResponse:
     status = {NotFound: 404, Conflict: 409, Forbidden: 403}
     code = next((c for cls, c in status.items() if isinstance(exc, cls)), 500)
     return JSONResponse(status_code=code, content={"detail": message})
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _json_response_bytes(status: int, body: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    payload = json.dumps(body).encode()
+    start = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"content-length", b"%d" % len(payload)),
+        ],
+    }
+    return start, payload
+
+
+class BodyLimit:
+    """Refuses request bodies over `max_bytes` with 413 before they are read into
+    memory: by Content-Length when the client sends one, else by counting the chunks
+    as they arrive (a chunked upload cannot slip past). Pure ASGI, so it works the
+    same under any route."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        limit = (
+            f"{self.max_bytes / 1048576:g} MiB"
+            if self.max_bytes >= 1048576
+            else f"{self.max_bytes} bytes"
+        )
+        start, payload = _json_response_bytes(
+            413,
+            {
+                "detail": [
+                    {"field": "body", "message": f"the request body is over the limit of {limit}"}
+                ]
+            },
+        )
+        await send(start)
+        await send({"type": "http.response.body", "body": payload})
+
+
+async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    """Anything not raised on purpose: 503 with Retry-After when a dependency is down
+    (the client should simply try again), else 500 without internals."""
+    if is_infrastructure(exc):
+        log.warning("dependency unavailable: %s: %s", type(exc).__name__, exc)
+        return JSONResponse(
+            status_code=503,
+            content={"detail": "a dependency (database or broker) is unavailable; retry later"},
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+    log.error("unhandled error", exc_info=exc)
+    return JSONResponse(status_code=500, content={"detail": "internal error"})

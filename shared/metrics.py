@@ -1,7 +1,8 @@
 """Service metrics: throughput, consumer lag, outbox backlog, dead letters.
 
 OpenTelemetry metrics, exported by OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set,
-otherwise appended every 15 s to `<state>/metrics/<service>.jsonl`. The same numbers
+otherwise appended every 15 s to `<state>/metrics/<service>.jsonl` (size-rotated, see
+`shared/rotating_file.py`). The same numbers
 are in `GET /health`, for a person or a probe. Lag and backlog are sampled by a
 background job (`Gauges.sample`), because they need I/O and the SDK's observable
 callbacks are synchronous.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from opentelemetry import metrics
@@ -24,6 +25,8 @@ from opentelemetry.sdk.metrics.export import (
     PeriodicExportingMetricReader,
 )
 from opentelemetry.sdk.resources import Resource
+
+from shared.rotating_file import RotatingTextFile
 
 log = logging.getLogger(__name__)
 meter = metrics.get_meter("chidao")
@@ -42,11 +45,9 @@ def setup_metrics(service: str, state_dir: Path, otlp_endpoint: str | None) -> M
 
         exporter = OTLPMetricExporter(endpoint=otlp_endpoint.rstrip("/") + "/v1/metrics")
     else:
-        path = state_dir / "metrics" / f"{service}.jsonl"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        out: IO[str] = path.open("a", encoding="utf-8")
+        out = RotatingTextFile(state_dir / "metrics" / f"{service}.jsonl")
         exporter = ConsoleMetricExporter(
-            out=out, formatter=lambda data: data.to_json(indent=None) + "\n"
+            out=cast(IO[str], out), formatter=lambda data: data.to_json(indent=None) + "\n"
         )
     provider = MeterProvider(
         resource=Resource.create({"service.name": f"chidao-{service}"}),

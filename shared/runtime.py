@@ -18,6 +18,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI, HTTPException
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
@@ -27,13 +29,15 @@ from sqlalchemy import MetaData, text
 from shared import migrations
 from shared.clock import Clock, parse_clock_setting
 from shared.db import Database
-from shared.http import MAX_YEAR, MIN_YEAR, install_error_handlers
+from shared.http import MAX_YEAR, MIN_YEAR, BodyLimit, install_error_handlers
 from shared.messaging.consumer import DeadLetters, EventConsumer
 from shared.messaging.handlers import EventHandlers
 from shared.messaging.outbox import Outbox
 from shared.messaging.relay import Relay, new_producer
+from shared.messaging.topics import ensure_topics, platform_topics
 from shared.metrics import Gauges, consumer_lag, setup_metrics
 from shared.settings import ServiceSettings
+from shared.supervision import Supervisor
 from shared.telemetry import current_trace_id, setup_logging, setup_tracing
 
 log = logging.getLogger(__name__)
@@ -70,12 +74,14 @@ class ServiceRuntime:
             settings.kafka_bootstrap_servers,
         )
         self.consumer: EventConsumer | None = None
-        self.jobs: list[Job] = []
+        # Every background loop runs supervised: restarted with backoff when it fails,
+        # and reported by readiness while it is down.
+        self.supervisor = Supervisor()
+        self.supervisor.add("relay", self.relay.run)
         self.startup: list[Job] = []
         self.gauges = Gauges(name)
         self.every(10.0, self.sample, traced=False)
         self.clock_listeners: list[Job] = []
-        self._tasks: list[asyncio.Task[None]] = []
 
     def producer(self) -> AIOKafkaProducer:
         assert self._producer is not None, "producer used before start"
@@ -94,22 +100,20 @@ class ServiceRuntime:
         self.consumer.subscribe(self.broker)
 
     def every(self, seconds: float, job: Job, *, traced: bool = True) -> None:
-        """Run `job` periodically in the background (e.g. the overdue scan). A traced
-        run is a trace root, so the events it causes are traceable too."""
+        """Run `job` periodically in the background (e.g. the overdue scan), supervised:
+        a failing run is retried with backoff and shows in readiness until one succeeds.
+        A traced run is a trace root, so the events it causes are traceable too."""
 
         async def loop() -> None:
             while True:
-                try:
-                    if traced:
-                        with tracer.start_as_current_span(f"job {job.__name__}"):
-                            await job()
-                    else:
+                if traced:
+                    with tracer.start_as_current_span(f"job {job.__name__}"):
                         await job()
-                except Exception:
-                    log.exception("background job failed")
+                else:
+                    await job()
                 await asyncio.sleep(seconds)
 
-        self.jobs.append(loop)
+        self.supervisor.add(job.__name__, loop)
 
     async def sample(self) -> None:
         """Outbox backlog and consumer lag, for the metrics and /health."""
@@ -122,20 +126,25 @@ class ServiceRuntime:
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
         await asyncio.to_thread(migrations.upgrade, self.migrations_dir, self.settings.database_url)
+        # Topics exist as declared before the consumer joins (auto-creation is off).
+        await ensure_topics(
+            self.settings.kafka_bootstrap_servers,
+            platform_topics([self.name], self.settings.topic_partitions),
+            replication=self.settings.kafka_replication_factor,
+            min_insync=self.settings.kafka_min_insync_replicas,
+            client_id=f"chidao-{self.name}",
+        )
         self._producer = new_producer(self.settings.kafka_bootstrap_servers)
         await self._producer.start()
         await self.broker.start()
         for step in self.startup:
             await step()
-        self._tasks = [asyncio.create_task(self.relay.run())]
-        self._tasks += [asyncio.create_task(job()) for job in self.jobs]
+        self.supervisor.start()
         log.info("%s started", self.name)
         try:
             yield
         finally:
-            for task in self._tasks:
-                task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self.supervisor.stop()
             await self.broker.stop()
             await self._producer.stop()
             await self.db.dispose()
@@ -149,6 +158,9 @@ class ServiceRuntime:
         except Exception as exc:
             checks["database"] = f"error: {exc}"
         checks["relay"] = "active" if self.relay.active else "standby"
+        checks["loops_down"] = self.supervisor.not_running()
+        waiting = self.consumer.infrastructure_down if self.consumer else None
+        checks["consumer_waiting_on"] = waiting
         checks["outbox_backlog"] = (
             await self.relay.backlog() if checks["database"] == "ok" else None
         )
@@ -184,13 +196,40 @@ def create_app(runtime: ServiceRuntime, routers: list[APIRouter], title: str) ->
 
     app = FastAPI(title=title, lifespan=lifespan)
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)
     app.state.runtime = runtime
 
+    @app.get("/health/live", tags=["operations"])
+    async def live() -> dict[str, str]:
+        """Liveness: the process answers. Restart it only when this fails."""
+        return {"status": "ok", "service": runtime.name}
+
     @app.get("/health", tags=["operations"])
-    async def health() -> Any:
+    @app.get("/health/ready", tags=["operations"])
+    async def ready() -> Any:
+        """Readiness: the database answers, every background loop runs and the
+        consumer is not waiting for a dependency; else 503 saying which and why."""
         checks = await runtime.health()
+        problems = []
         if checks["database"] != "ok":
-            raise HTTPException(503, detail=checks)
+            problems.append(f"database: {checks['database']}")
+        problems += [
+            f"loop {name} not running: {state['last_error']}"
+            for name, state in checks["loops_down"].items()
+        ]
+        if checks["consumer_waiting_on"]:
+            problems.append(f"consumer waiting: {checks['consumer_waiting_on']}")
+        if problems:
+            return JSONResponse(
+                status_code=503,
+                content={
+                    "status": "unavailable",
+                    "service": runtime.name,
+                    "problems": problems,
+                    **jsonable_encoder(checks),
+                },
+                headers={"Retry-After": "5"},
+            )
         return {"status": "ok", "service": runtime.name, **checks}
 
     @app.get("/v1/clock", tags=["operations"])

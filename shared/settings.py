@@ -30,6 +30,17 @@ class ServiceSettings(BaseSettings):
         validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS"),
         json_schema_extra=DEPLOY,
     )
+    # Topics (shared.messaging.topics): partitions of each public topic, and the
+    # replication a deployment's cluster gives them (3 and 2 on a three-broker one).
+    topic_partitions: int = Field(
+        default=6, ge=1, validation_alias=AliasChoices("CHIDAO_TOPIC_PARTITIONS")
+    )
+    kafka_replication_factor: int = Field(
+        default=1, ge=1, validation_alias=AliasChoices("KAFKA_REPLICATION_FACTOR")
+    )
+    kafka_min_insync_replicas: int = Field(
+        default=1, ge=1, validation_alias=AliasChoices("KAFKA_MIN_INSYNC_REPLICAS")
+    )
     state_dir: Path = Field(
         default=REPO_ROOT / ".state", validation_alias=AliasChoices("CHIDAO_STATE_DIR")
     )
@@ -44,6 +55,11 @@ class ServiceSettings(BaseSettings):
     max_attempts: int = Field(default=4, validation_alias=AliasChoices("CHIDAO_MAX_ATTEMPTS"))
     retry_backoff_s: float = Field(
         default=0.2, validation_alias=AliasChoices("CHIDAO_RETRY_BACKOFF_S")
+    )
+    # The largest request body a service reads (413 above it): a letter of 200,000
+    # characters is well under 1 MiB, ten 50 MB bodies should not reach memory at all.
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, validation_alias=AliasChoices("CHIDAO_MAX_BODY_BYTES")
     )
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("CHIDAO_LOG_LEVEL"))
 

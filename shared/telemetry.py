@@ -1,7 +1,8 @@
 """OpenTelemetry set-up, the same in every service.
 
 Traces go to OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (Jaeger in the
-compose file), otherwise to `<state>/traces/<service>.jsonl`, one span per line, which
+compose file), otherwise to `<state>/traces/<service>.jsonl` (size-rotated, a few files kept), one
+span per line, which
 `chidao trace TRACE_ID` reads back as a tree. The W3C `traceparent` is what crosses
 process boundaries: stored with each outbox row, sent as a Kafka header, read by the
 consumer to parent its span.
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,25 +21,24 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
+from shared.rotating_file import RotatingTextFile
+
 _propagator = TraceContextTextMapPropagator()
 
 
 class JsonLinesExporter(SpanExporter):
-    """Appends finished spans to a file; one writer per process, one file per service."""
+    """Appends finished spans to a size-rotated file, one per service."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._path = path
-        self._lock = threading.Lock()
+        self._out = RotatingTextFile(path)
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         lines = [json.dumps(_span_record(s), ensure_ascii=False) for s in spans]
-        with self._lock, self._path.open("a", encoding="utf-8") as f:
-            f.write("\n".join(lines) + "\n")
+        self._out.write("\n".join(lines) + "\n")
         return SpanExportResult.SUCCESS
 
     def shutdown(self) -> None:
-        return None
+        self._out.close()
 
 
 def _span_record(span: ReadableSpan) -> dict[str, object]:

@@ -110,8 +110,9 @@ def _server_properties(paths: StatePaths, cfg: KafkaSettings) -> str:
         "inter.broker.listener.name": "PLAINTEXT",
         "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
         "log.dirs": str(paths.kafka_data),
-        "num.partitions": "3",
-        "auto.create.topics.enable": "true",
+        # Topics are created as declared (shared.messaging.topics), never by accident.
+        "num.partitions": "6",
+        "auto.create.topics.enable": "false",
         # One node: every internal topic must fit on it.
         "offsets.topic.replication.factor": "1",
         "transaction.state.log.replication.factor": "1",

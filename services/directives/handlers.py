@@ -24,6 +24,7 @@ from shared.db import Database
 from shared.domain import Changed
 from shared.errors import InvalidField, InvalidTransition, NotFound
 from shared.messaging.outbox import Outbox
+from shared.pagination import FIRST_PAGE, Page, PageRequest
 
 log = logging.getLogger(__name__)
 
@@ -90,13 +91,21 @@ class DirectiveService:
             return await self._get(session, directive_id, lock=False)
 
     async def find(
-        self, *, agency: str | None = None, status: Status | None = None, year: int | None = None
-    ) -> list[Directive]:
+        self,
+        *,
+        agency: str | None = None,
+        status: Status | None = None,
+        year: int | None = None,
+        page: PageRequest = FIRST_PAGE,
+    ) -> Page[Directive]:
         async with self.db.sessions() as session:
-            found = await repo.list_(
-                session, agency=agency, status=status.value if status else None, year=year
+            return await repo.list_(
+                session,
+                agency=agency,
+                status=status.value if status else None,
+                year=year,
+                page=page,
             )
-        return list(found)
 
     def directory(self, agency: str) -> UnitDirectory:
         # The directory is the resource named: unknown is 404, not bad input.

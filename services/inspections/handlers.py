@@ -25,6 +25,7 @@ from shared.domain import Changed
 from shared.errors import InvalidField, NotFound
 from shared.messaging.handlers import EventHandlers
 from shared.messaging.outbox import Outbox
+from shared.pagination import FIRST_PAGE, Page, PageRequest
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +55,14 @@ class InspectionService:
         return found
 
     async def find(
-        self, *, agency: str | None = None, status: Status | None = None
-    ) -> list[Inspection]:
+        self,
+        *,
+        agency: str | None = None,
+        status: Status | None = None,
+        page: PageRequest = FIRST_PAGE,
+    ) -> Page[Inspection]:
         async with self.db.sessions() as session:
-            return await repo.find(session, agency=agency, status=status)
+            return await repo.find(session, page, agency=agency, status=status)
 
     async def find_violations(
         self,
@@ -66,10 +71,16 @@ class InspectionService:
         unit: str | None = None,
         resolved: bool | None = None,
         inspection_id: uuid.UUID | None = None,
-    ) -> list[Violation]:
+        page: PageRequest = FIRST_PAGE,
+    ) -> Page[Violation]:
         async with self.db.sessions() as session:
             return await repo.find_violations(
-                session, agency=agency, unit=unit, resolved=resolved, inspection_id=inspection_id
+                session,
+                page,
+                agency=agency,
+                unit=unit,
+                resolved=resolved,
+                inspection_id=inspection_id,
             )
 
     # --- commands --------------------------------------------------------------------

@@ -40,6 +40,7 @@ from shared.errors import Conflict, InvalidField, NotFound
 from shared.http import MAX_YEAR, MIN_YEAR
 from shared.messaging.handlers import EventHandlers
 from shared.messaging.outbox import Outbox
+from shared.pagination import FIRST_PAGE, Page, PageRequest
 
 log = logging.getLogger(__name__)
 
@@ -112,9 +113,13 @@ class ReportingService:
         write_docx(await self.annual(agency, year), buffer)
         return buffer.getvalue()
 
-    async def reminders(self, agency: str | None) -> list[dict[str, Any]]:
-        found = await self.facts(agency, (ReportDue.ce_type,))
-        return [{"event_id": f.event_id, **f.event.model_dump(mode="json")} for f in found]
+    async def reminders(
+        self, agency: str | None, page: PageRequest = FIRST_PAGE
+    ) -> Page[dict[str, Any]]:
+        async with self.db.sessions() as session:
+            found = await repo.load_page(session, page, agency=agency, types=[ReportDue.ce_type])
+        items = [{"event_id": f.event_id, **f.event.model_dump(mode="json")} for f in found.items]
+        return Page(items, found.next_key)
 
     async def province(self, province: str, year: int) -> dict[str, Any]:
         found = await self.facts(types=(ReportSubmitted.ce_type,))
@@ -187,12 +192,16 @@ class ReportingService:
             log.warning("clock at %s, outside %d-%d: no reminders", today, MIN_YEAR, MAX_YEAR)
             return 0
         horizon = today + dt.timedelta(days=max(self.reminder_days, default=0))
+        # Submitted: as its event came back (any instance, any time) or as recorded
+        # here by `submit` in the same transaction as that event, before it returns:
+        # a report submitted a second ago is not reminded of, let alone called late.
         submitted = {
             (f.event.agency, f.event.year)
             for f in await self.facts(types=(ReportSubmitted.ce_type,))
             if isinstance(f.event, ReportSubmitted)
         }
         async with self.db.sessions() as session:
+            submitted |= await repo.submitted(session)
             sent = await repo.reminders_sent_by_due(session)
         published = 0
         for obligation, issued_on in await self._obligations():

@@ -31,6 +31,7 @@ from shared.domain import Changed
 from shared.errors import NotFound
 from shared.messaging.handlers import EventHandlers
 from shared.messaging.outbox import Outbox
+from shared.pagination import FIRST_PAGE, Page, PageRequest
 
 log = logging.getLogger(__name__)
 
@@ -94,10 +95,11 @@ class TaskService:
         directive_id: uuid.UUID | None = None,
         unit: str | None = None,
         status: Status | None = None,
-    ) -> list[Task]:
+        page: PageRequest = FIRST_PAGE,
+    ) -> Page[Task]:
         async with self.db.sessions() as session:
-            return await repo.find(
-                session, agency=agency, directive_id=directive_id, unit=unit, status=status
+            return await repo.page(
+                session, page, agency=agency, directive_id=directive_id, unit=unit, status=status
             )
 
     # --- commands --------------------------------------------------------------------

@@ -11,8 +11,12 @@ Design note
   message never takes good ones down with it. Each event keeps its own span, child
   of the trace that caused it.
 - A message that cannot be read (headers, JSON, schema) is poison: straight to
-  `chidao.dlq.<service>`. A handler that fails is retried `max_attempts` times with
-  exponential backoff, then dead-lettered. Either way the partition moves on.
+  `chidao.dlq.<service>`. A handler that fails on the event's own merits is retried
+  `max_attempts` times with exponential backoff, then dead-lettered; either way the
+  partition moves on. A failure of the infrastructure (database or broker unreachable,
+  timeouts, serialization conflicts: `failures.is_infrastructure`) is never a reason
+  to dead-letter: the consumer holds its place and retries with capped backoff until
+  the dependency is back, and readiness says so meanwhile.
 - Dead letters keep the original key, value and headers, and add `dlq_error`,
   `dlq_source_topic`, `dlq_source_partition`, `dlq_source_offset`, `dlq_consumer`,
   `dlq_failed_at`, so `chidao dlq redrive` can send them back unchanged.
@@ -23,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -45,14 +49,44 @@ from shared.contracts.envelope import (
 )
 from shared.contracts.events import dlq_topic
 from shared.db import Database
+from shared.messaging.failures import is_infrastructure
 from shared.messaging.handlers import EnvelopeHandler, EventHandlers
 from shared.messaging.inbox import first_delivery
 from shared.telemetry import context_from_traceparent
 
 log = logging.getLogger(__name__)
+
+# The longest wait between two tries while the database or the broker is down.
+MAX_OUTAGE_BACKOFF_S = 10.0
 tracer = trace.get_tracer("chidao.consumer")
 
 Work = tuple["ConsumerRecord[bytes, bytes]", Envelope, EnvelopeHandler]
+
+
+def _decodable(record: ConsumerRecord[bytes, bytes]) -> ConsumerRecord[bytes, bytes]:
+    """The record with header values FastStream can decode (others emptied)."""
+    headers = []
+    for key, value in record.headers or ():
+        try:
+            (value or b"").decode()
+        except UnicodeDecodeError:
+            value = b""
+        headers.append((key, value or b""))
+    return replace(record, headers=tuple(headers))
+
+
+async def keep_raw_records(
+    records: tuple[ConsumerRecord[bytes, bytes], ...], original: Callable[..., Awaitable[Any]]
+) -> Any:
+    """FastStream's batch parser, made unable to drop a batch: it decodes every header
+    as UTF-8 before any code of ours runs, and one undecodable value made it raise and
+    skip the whole batch (whose offsets the next commit then moved past). It parses a
+    copy whose undecodable values are emptied, and the message keeps the untouched
+    records as `raw_message`: the envelope check reads the real bytes and dead-letters
+    the bad record alone."""
+    message = await original(tuple(_decodable(r) for r in records))
+    message.raw_message = records
+    return message
 
 
 class DeadLetters:
@@ -105,6 +139,8 @@ class EventConsumer:
         self.max_attempts = max_attempts
         self.backoff_s = backoff_s
         self.handled = 0
+        # Why the consumer is waiting for the database or broker, while it is.
+        self.infrastructure_down: str | None = None
 
     @property
     def topics(self) -> list[str]:
@@ -118,6 +154,7 @@ class EventConsumer:
             *self.topics,
             group_id=self.service,
             ack_policy=AckPolicy.MANUAL,
+            parser=keep_raw_records,
             decoder=keep_bytes,
             auto_offset_reset="earliest",
             batch=True,
@@ -193,17 +230,35 @@ class EventConsumer:
     async def _handle_with_retries(
         self, record: ConsumerRecord[bytes, bytes], envelope: Envelope, handler: EnvelopeHandler
     ) -> None:
+        """Handle one event: a failure of the infrastructure is waited out, however
+        long; a failure of the event itself is retried `max_attempts` times, then
+        dead-lettered (`failures.is_infrastructure` tells the two apart)."""
         with self._span(record, envelope) as span:
-            for attempt in range(1, self.max_attempts + 1):
+            attempt, outage_delay = 0, self.backoff_s
+            while True:
                 try:
                     async with self.db.transaction() as session:
                         await self._apply(session, record, envelope, handler)
                     self.handled += 1
                     metrics.handled.add(1, {"service": self.service})
+                    self.infrastructure_down = None
                     return
                 except Exception as exc:
+                    if is_infrastructure(exc):
+                        # Not this event's fault: keep the partition where it is and wait.
+                        self.infrastructure_down = f"{type(exc).__name__}: {exc}"
+                        log.warning(
+                            "infrastructure unavailable, retrying %s in %.1fs: %s",
+                            envelope.type,
+                            outage_delay,
+                            exc,
+                        )
+                        await asyncio.sleep(outage_delay)
+                        outage_delay = min(outage_delay * 2, MAX_OUTAGE_BACKOFF_S)
+                        continue
+                    attempt += 1
                     span.record_exception(exc)
-                    if attempt == self.max_attempts:
+                    if attempt >= self.max_attempts:
                         await self._dead_letter(
                             record, f"handler failed {attempt} times: {type(exc).__name__}: {exc}"
                         )

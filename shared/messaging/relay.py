@@ -73,24 +73,42 @@ class Relay:
         self.active = False
 
     async def run(self) -> None:
-        """Run until cancelled: wait for the lock, then publish whenever woken."""
+        """Wait for the lock, then publish whenever woken, until cancelled or until the
+        database or the broker fails in a way this loop cannot ride out; then it raises,
+        and its supervisor (`shared.supervision`) backs off and runs it again, which
+        reconnects, takes the lock again and reconciles. Nothing here swallows an
+        error it cannot recover from: a relay that stopped is seen, never silent."""
         lock_key = zlib.crc32(f"chidao-relay-{self.service}".encode())
-        while True:
-            conn = await asyncpg.connect(asyncpg_dsn(self.db.url))
-            try:
-                while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", lock_key):
-                    await asyncio.sleep(1.0)
-                await conn.add_listener(notify_channel(self.service), self._on_notify)
-                await self.reconcile()
-                self.active = True
-                log.info("outbox relay active")
-                await self._publish_loop()
-            except (OSError, asyncpg.PostgresError) as exc:
-                log.warning("outbox relay lost its database connection: %s", exc)
+        conn = await asyncpg.connect(asyncpg_dsn(self.db.url), timeout=10)
+        try:
+            while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", lock_key):
                 await asyncio.sleep(1.0)
+            await conn.add_listener(notify_channel(self.service), self._on_notify)
+            # The lock lives on this connection: if it dies, another instance may take
+            # over, so this one must stop publishing at once.
+            lost: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+            def on_terminated(_: object) -> None:
+                if not lost.done():
+                    lost.set_exception(ConnectionError("the relay's lock connection closed"))
+
+            conn.add_termination_listener(on_terminated)
+            await self.reconcile()
+            self.active = True
+            log.info("outbox relay active")
+            publishing = asyncio.ensure_future(self._publish_loop())
+            try:
+                await asyncio.wait({publishing, lost}, return_when=asyncio.FIRST_COMPLETED)
             finally:
-                self.active = False
-                await _close_quietly(conn)
+                publishing.cancel()
+                await asyncio.gather(publishing, return_exceptions=True)
+            # Whichever ended first says why (a lost lock, or the loop's own error).
+            if lost.done():
+                lost.result()
+            publishing.result()
+        finally:
+            self.active = False
+            await _close_quietly(conn)
 
     def _on_notify(self, *_: object) -> None:
         self._wake.set()

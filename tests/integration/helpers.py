@@ -31,13 +31,26 @@ async def wait_for_tasks(
 ) -> list[dict[str, Any]]:
     deadline = time.monotonic() + timeout
     while True:
-        tasks: list[dict[str, Any]] = ok(
-            await http.get(f"{tasks_url}/v1/tasks", params={"directive_id": directive_id})
-        )
+        tasks = await get_all(http, f"{tasks_url}/v1/tasks", {"directive_id": directive_id})
         if len(tasks) >= expected:
             return tasks
         assert time.monotonic() < deadline, f"{len(tasks)} of {expected} tasks after {timeout}s"
         await asyncio.sleep(0.3)
+
+
+async def get_all(
+    http: httpx.AsyncClient, url: str, params: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Every item of a paginated list, following X-Next-Cursor as a client does."""
+    items: list[dict[str, Any]] = []
+    query: dict[str, Any] = {**(params or {}), "limit": 1000}
+    while True:
+        response = await http.get(url, params=query)
+        items += ok(response)
+        cursor = response.headers.get("X-Next-Cursor")
+        if not cursor:
+            return items
+        query = {**query, "cursor": cursor}
 
 
 def content(subject: str, *assignments: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -64,7 +64,10 @@ async def _read_once(bootstrap: str, topic: str) -> list[Record]:
                             r.offset,
                             r.key,
                             r.value,
-                            {k: v.decode() for k, v in (r.headers or ())},
+                            {
+                                k: (v or b"").decode(errors="backslashreplace")
+                                for k, v in (r.headers or ())
+                            },
                         )
                     )
         return out
@@ -93,3 +96,8 @@ async def produce(
         )
     finally:
         await producer.stop()
+
+
+def _text_headers(headers: Sequence[tuple[str, bytes]] | None) -> dict[str, str]:
+    # Poison may carry bytes that are not UTF-8: shown escaped, never a failed read.
+    return {k: (v or b"").decode(errors="backslashreplace") for k, v in (headers or ())}

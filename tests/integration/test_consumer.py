@@ -19,6 +19,7 @@ from shared.messaging.consumer import DeadLetters, EventConsumer
 from shared.messaging.handlers import EventHandlers
 from shared.messaging.tables import inbox_table
 from shared.messaging.testing import as_record
+from shared.messaging.topics import ensure_topics, platform_topics
 from tests.integration.conftest import Platform
 from tests.integration.kafka_tools import read_topic
 
@@ -49,6 +50,7 @@ async def test_a_failing_handler_costs_only_its_own_message(platform: Platform) 
     async with db.engine.begin() as conn:
         await conn.execute(text(f"CREATE SCHEMA {schema}"))
         await conn.run_sync(metadata.create_all)
+    await ensure_topics(platform.bootstrap, platform_topics([service]))
     producer = AIOKafkaProducer(bootstrap_servers=platform.bootstrap, acks="all")
     await producer.start()
 

@@ -14,7 +14,7 @@ import httpx
 from shared.clock import VN_TZ
 from shared.contracts.events import TOPIC_TASKS
 from tests.integration.conftest import Platform
-from tests.integration.helpers import assignment, content, ok, set_clock
+from tests.integration.helpers import assignment, content, get_all, ok, set_clock
 from tests.integration.kafka_tools import Record, read_topic
 
 DIRECTIVES = 500
@@ -43,7 +43,7 @@ async def _issue(http: httpx.AsyncClient, url: str, n: int) -> str:
 
 
 async def _count_tasks(http: httpx.AsyncClient, url: str, ids: set[str]) -> int:
-    tasks = ok(await http.get(f"{url}/v1/tasks", params={"agency": "sxd-thanhhoa"}))
+    tasks = await get_all(http, f"{url}/v1/tasks", {"agency": "sxd-thanhhoa"})
     return sum(t["directive_id"] in ids for t in tasks)
 
 
@@ -77,7 +77,7 @@ async def test_sigkill_mid_stream_loses_and_doubles_nothing(platform: Platform) 
             await asyncio.sleep(0.5)
         await asyncio.sleep(2)  # anything extra would show up now
         assert await _count_tasks(http, tasks_url, ids) == expected
-        tasks = ok(await http.get(f"{tasks_url}/v1/tasks", params={"agency": "sxd-thanhhoa"}))
+        tasks = await get_all(http, f"{tasks_url}/v1/tasks", {"agency": "sxd-thanhhoa"})
     task_ids = {t["id"] for t in tasks if t["directive_id"] in ids}
     assert len(task_ids) == expected
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import uuid
 
+from aiokafka import AIOKafkaProducer
+
 from shared.clock import VN_TZ
-from shared.contracts.envelope import Envelope
+from shared.contracts.envelope import Envelope, kafka_headers
 from shared.contracts.events import TOPIC_DIRECTIVES, DirectiveIssued, dlq_topic
 from shared.contracts.values import Assignment, DirectiveContent, DocType, UnitRef
 from tests.integration.conftest import TEST_SOURCE, Platform
@@ -109,3 +112,47 @@ async def test_redrive_sends_dead_letters_back_once(platform: Platform) -> None:
         await read_topic(platform.bootstrap, TOPIC_DIRECTIVES, lambda rs: len(copies(rs)) == 3)
     )
     assert len(source) == 3
+
+
+async def test_a_header_that_is_not_utf8_costs_only_its_own_record(platform: Platform) -> None:
+    """One undecodable header value used to make FastStream's batch parser drop the
+    whole batch silently (lag 0, no tasks, no dead letters). Now the bad record alone
+    is dead-lettered and the valid events sharing its batch are handled."""
+    key = str(uuid.uuid4()).encode()  # one key: one partition, so one batch
+    marker = str(uuid.uuid4())
+    good = [Envelope(event=_issued(uuid.uuid4()), source=TEST_SOURCE) for _ in range(3)]
+    producer = AIOKafkaProducer(bootstrap_servers=platform.bootstrap, linger_ms=200)
+    await producer.start()
+    try:
+        sends = [
+            await producer.send(
+                TOPIC_DIRECTIVES,
+                value=good[0].value(),
+                key=key,
+                headers=[*kafka_headers(good[0].headers()), ("x-note", b"\xff\xfe bad")],
+            )
+        ]
+        for envelope in good[1:]:
+            headers = [*kafka_headers(envelope.headers()), ("test_marker", marker.encode())]
+            sends.append(
+                await producer.send(
+                    TOPIC_DIRECTIVES, value=envelope.value(), key=key, headers=headers
+                )
+            )
+        await asyncio.gather(*sends)
+    finally:
+        await producer.stop()
+
+    async with platform.client() as http:
+        for envelope in good[1:]:
+            assert isinstance(envelope.event, DirectiveIssued)
+            await wait_for_tasks(http, platform.url("tasks"), str(envelope.event.directive_id), 1)
+
+    def ours(records: list[Record]) -> list[Record]:
+        return [r for r in records if r.headers.get("ce_id") == good[0].id]
+
+    (dead,) = ours(
+        await read_topic(platform.bootstrap, dlq_topic("tasks"), lambda rs: len(ours(rs)) == 1)
+    )
+    assert "not UTF-8" in dead.headers["dlq_error"]
+    assert dead.value == good[0].value()

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 import pytest
 
 from services.directives.adapters.tables import metadata
+from services.directives.domain.directory import UnitDirectory, load_directory
+from services.directives.domain.model import Directive, Status
 from services.directives.handlers import DirectiveService, Directories
 from services.directives.settings import DirectivesSettings
+from shared.clock import VN_TZ
 from shared.contracts.events import DirectiveIssued, DirectiveRevoked, OrgDirectoryPublished
+from shared.contracts.values import (
+    Assignment,
+    Deadline,
+    DeadlineKind,
+    DirectiveContent,
+    DocType,
+    ImportWarning,
+    Unit,
+    UnitKind,
+    UnitRef,
+)
 from shared.errors import InvalidField, InvalidTransition, NotFound
 from shared.settings import REPO_ROOT
 from tests.service.conftest import ServiceDb
@@ -48,7 +65,7 @@ async def test_revoking_needs_a_reason_and_stages_directive_revoked(
         await svc.revoke(draft.id, "  ")
     assert caught.value.field == "reason"
     await svc.revoke(draft.id, "Ban hành nhầm")
-    issued, revoked = await service_db.staged()
+    _, revoked = await service_db.staged()
     assert isinstance(revoked, DirectiveRevoked) and revoked.reason == "Ban hành nhầm"
     with pytest.raises(NotFound):
         await svc.revoke(draft.id.__class__(int=0), "x")
@@ -62,3 +79,259 @@ async def test_directories_are_published_once_until_they_change(
     published = await service_db.staged()
     assert published and all(isinstance(e, OrgDirectoryPublished) for e in published)
     assert len(published) == len(svc.directories.by_code)
+
+
+# --- drafts, numbering, duplicates, lookups --------------------------------------------
+
+SXD = "sxd-thanhhoa"
+SGTVT = "sgtvt-thanhhoa"
+VP = UnitRef(code="VP", name="Văn phòng Sở")
+BY_15_12 = Deadline(kind=DeadlineKind.YEARLY, day=15, month=12, text="trước ngày 15/12 hằng năm")
+SUBJECT = "Về việc tăng cường thực hiện văn hóa công vụ"
+
+
+@pytest.fixture
+def two(service_db: ServiceDb) -> DirectiveService:
+    """Two agencies: the deployment's Sở Xây dựng and a Sở Giao thông vận tải."""
+    settings = DirectivesSettings()
+    sxd = load_directory(settings.directories_dir / f"{SXD}.yaml")
+    sgtvt = UnitDirectory(
+        code=SGTVT,
+        name="Sở Giao thông vận tải",
+        short_name="SGTVT",
+        province="Thanh Hóa",
+        units=(Unit(code="VP", name="Văn phòng Sở", kind=UnitKind.OFFICE, staff=20),),
+    )
+    directories = Directories([sxd, sgtvt], SXD)
+    return DirectiveService(service_db.db, service_db.outbox, service_db.clock, directories)
+
+
+def content(subject: str = SUBJECT, *assignments: Assignment) -> DirectiveContent:
+    return DirectiveContent(doc_type=DocType.NOTICE, subject=subject, assignments=assignments)
+
+
+def report_duty(deadline: Deadline = BY_15_12) -> Assignment:
+    return Assignment(lead_unit=VP, action="Tổng hợp, báo cáo kết quả", deadline=deadline)
+
+
+def at_local(y: int, m: int, d: int, hour: int = 9, minute: int = 0) -> dt.datetime:
+    return dt.datetime(y, m, d, hour, minute, tzinfo=VN_TZ)
+
+
+async def test_create_draft_refuses_a_yearly_deadline_without_day_or_month(
+    svc: DirectiveService, service_db: ServiceDb
+) -> None:
+    no_day = Deadline(kind=DeadlineKind.YEARLY, month=12, text="hằng năm")
+    with pytest.raises(InvalidField) as caught:
+        await svc.create_draft(SXD, content(SUBJECT, report_duty(no_day)))
+    assert caught.value.field == "content.assignments.0.deadline.day"
+
+    no_month = Deadline(kind=DeadlineKind.YEARLY, day=15, text="ngày 15 hằng năm")
+    with pytest.raises(InvalidField) as caught:
+        await svc.create_draft(SXD, content(SUBJECT, report_duty(), report_duty(no_month)))
+    assert caught.value.field == "content.assignments.1.deadline.month"
+    assert (await svc.find()).items == []
+    assert await service_db.staged() == []
+
+
+async def test_a_draft_is_created_and_edited_without_telling_anyone(
+    svc: DirectiveService, service_db: ServiceDb
+) -> None:
+    draft = await svc.create_draft(None, content(SUBJECT, report_duty()))  # default agency
+    read = await svc.get(draft.id)
+    assert (read.agency, read.status, read.reference, read.year) == (SXD, Status.DRAFT, None, None)
+    assert read.content == content(SUBJECT, report_duty())
+
+    edited = content("Về việc thực hiện nếp sống văn minh công sở", report_duty())
+    await svc.edit_draft(draft.id, edited)
+    assert (await svc.get(draft.id)).content == edited
+
+    # The content is the whole request of an edit: the field is relative to it.
+    no_day = Deadline(kind=DeadlineKind.YEARLY, month=12)
+    with pytest.raises(InvalidField) as caught:
+        await svc.edit_draft(draft.id, content(SUBJECT, report_duty(no_day)))
+    assert caught.value.field == "assignments.0.deadline.day"
+    assert (await svc.get(draft.id)).content == edited
+    with pytest.raises(NotFound):
+        await svc.edit_draft(uuid.UUID(int=0), edited)
+    with pytest.raises(NotFound):
+        await svc.get(uuid.UUID(int=0))
+    assert await service_db.staged() == []
+
+
+async def test_an_issued_directive_cannot_be_edited(
+    svc: DirectiveService, service_db: ServiceDb
+) -> None:
+    draft = await svc.create_draft(SXD, content(SUBJECT, report_duty()))
+    await svc.issue(draft.id)
+    staged = await service_db.staged()
+    assert [type(e) for e in staged] == [DirectiveIssued]
+
+    with pytest.raises(InvalidTransition):
+        await svc.edit_draft(draft.id, content("Trích yếu khác"))
+    assert await service_db.staged() == staged
+    read = await svc.get(draft.id)
+    assert (read.status, read.reference, read.content.subject) == (
+        Status.ISSUED,
+        "01/TB-SXD",
+        SUBJECT,
+    )
+
+
+async def test_a_refused_issue_uses_no_number(svc: DirectiveService, service_db: ServiceDb) -> None:
+    blank = await svc.create_draft(SXD, content("   "))
+    with pytest.raises(InvalidTransition):
+        await svc.issue(blank.id)
+    assert (await svc.get(blank.id)).status is Status.DRAFT
+    assert await service_db.staged() == []
+    good = await svc.create_draft(SXD, content(SUBJECT))
+    assert (await svc.issue(good.id)).reference == "01/TB-SXD"
+
+
+async def test_numbering_is_per_agency_and_restarts_at_01_each_local_year(
+    two: DirectiveService, service_db: ServiceDb
+) -> None:
+    clock = service_db.clock
+
+    async def issue(agency: str, subject: str) -> Directive:
+        draft = await two.create_draft(agency, content(subject))
+        await two.issue(draft.id)
+        return await two.get(draft.id)
+
+    a = await issue(SXD, "Văn bản thứ nhất")
+    b = await issue(SXD, "Văn bản thứ hai")
+    c = await issue(SGTVT, "Văn bản của Sở Giao thông vận tải")
+    clock.set(at_local(2020, 12, 31, 23, 30), frozen=True)
+    d = await issue(SXD, "Văn bản cuối năm")
+    # 00:30 on 01/01/2021 in Hà Nội: still 31/12/2020 in UTC, but a new year's series.
+    clock.set(at_local(2021, 1, 1, 0, 30), frozen=True)
+    e = await issue(SXD, "Văn bản đầu năm")
+    f = await issue(SGTVT, "Văn bản đầu năm của Sở Giao thông vận tải")
+
+    assert [(x.reference, x.year, x.serial) for x in (a, b, c, d, e, f)] == [
+        ("01/TB-SXD", 2020, 1),
+        ("02/TB-SXD", 2020, 2),
+        ("01/TB-SGTVT", 2020, 1),
+        ("03/TB-SXD", 2020, 3),
+        ("01/TB-SXD", 2021, 1),
+        ("01/TB-SGTVT", 2021, 1),
+    ]
+    assert [x.content.date for x in (a, d, e)] == [
+        dt.date(2020, 4, 20),
+        dt.date(2020, 12, 31),
+        dt.date(2021, 1, 1),
+    ]
+    staged = await service_db.staged()
+    assert [(type(x), x.agency) for x in staged] == [
+        (DirectiveIssued, SXD),
+        (DirectiveIssued, SXD),
+        (DirectiveIssued, SGTVT),
+        (DirectiveIssued, SXD),
+        (DirectiveIssued, SXD),
+        (DirectiveIssued, SGTVT),
+    ]
+    assert [(x.directive_id, x.reference) for x in staged if isinstance(x, DirectiveIssued)] == [
+        (a.id, "01/TB-SXD"),
+        (b.id, "02/TB-SXD"),
+        (c.id, "01/TB-SGTVT"),
+        (d.id, "03/TB-SXD"),
+        (e.id, "01/TB-SXD"),
+        (f.id, "01/TB-SGTVT"),
+    ]
+    first = staged[0]
+    assert isinstance(first, DirectiveIssued)
+    assert (first.content.number, first.content.symbol, first.content.date) == (
+        "01",
+        "TB-SXD",
+        dt.date(2020, 4, 20),
+    )
+    assert first.issued_at == at_local(2020, 4, 20)
+
+
+async def test_a_second_issue_of_a_subject_in_a_year_is_warned_and_names_the_first(
+    two: DirectiveService, service_db: ServiceDb
+) -> None:
+    first = await two.create_draft(SXD, content(SUBJECT))
+    second = await two.create_draft(SXD, content(SUBJECT.replace("Về việc", "về Việc")))
+    elsewhere = await two.create_draft(SGTVT, content(SUBJECT))
+    await two.issue(first.id)  # the other draft of the subject is no issued directive
+    await two.issue(second.id)
+    await two.issue(elsewhere.id)  # another agency's subject
+    service_db.clock.set(at_local(2021, 2, 1), frozen=True)
+    next_year = await two.create_draft(SXD, content(SUBJECT))
+    await two.issue(next_year.id)
+
+    duplicate = ImportWarning(
+        code="duplicate_subject",
+        field="subject",
+        message="Đã có văn bản cùng trích yếu ban hành năm 2020.",
+    )
+    assert (await two.get(second.id)).warnings == (duplicate,)
+    for clean in (first, elsewhere, next_year):
+        assert (await two.get(clean.id)).warnings == ()
+    events = await service_db.staged()
+    assert [(e.directive_id, e.duplicate_of) for e in events if isinstance(e, DirectiveIssued)] == [
+        (first.id, None),
+        (second.id, first.id),
+        (elsewhere.id, None),
+        (next_year.id, None),
+    ]
+    assert len(events) == 4
+
+
+async def test_an_unknown_agency_is_an_invalid_field_and_its_directory_not_found(
+    svc: DirectiveService, service_db: ServiceDb
+) -> None:
+    with pytest.raises(InvalidField) as caught:
+        await svc.create_draft("sxd-nghean", content(SUBJECT))
+    assert caught.value.field == "agency"
+    with pytest.raises(InvalidField) as caught:
+        await svc.import_letter(SEED, "sxd-nghean")
+    assert caught.value.field == "agency"
+    assert (await svc.find()).items == []
+    assert await service_db.staged() == []
+
+    with pytest.raises(NotFound):
+        svc.directory("sxd-nghean")
+    directory = svc.directory(SXD)
+    assert (directory.name, directory.short_name, directory.province) == (
+        "Sở Xây dựng",
+        "SXD",
+        "Thanh Hóa",
+    )
+    vp = directory.by_code("VP")
+    assert vp is not None and (vp.name, vp.staff) == ("Văn phòng Sở", 14)
+
+
+async def test_find_by_agency_status_and_year(two: DirectiveService, service_db: ServiceDb) -> None:
+    async def issued(agency: str, subject: str) -> uuid.UUID:
+        draft = await two.create_draft(agency, content(subject))
+        await two.issue(draft.id)
+        return draft.id
+
+    a = await issued(SXD, "Văn bản A")
+    b = await issued(SXD, "Văn bản B")
+    await two.revoke(b, "Ban hành nhầm")
+    c = (await two.create_draft(SXD, content("Dự thảo C"))).id
+    d = await issued(SGTVT, "Văn bản D")
+    service_db.clock.set(at_local(2021, 3, 1), frozen=True)
+    e = await issued(SXD, "Văn bản E")
+
+    async def ids(
+        agency: str | None = None, status: Status | None = None, year: int | None = None
+    ) -> set[uuid.UUID]:
+        found = await two.find(agency=agency, status=status, year=year)
+        assert found.next_key is None  # a few rows: one page
+        return {x.id for x in found.items}
+
+    assert await ids() == {a, b, c, d, e}
+    assert await ids(status=Status.ISSUED) == {a, d, e}
+    assert await ids(status=Status.REVOKED) == {b}
+    assert await ids(status=Status.DRAFT) == {c}
+    assert await ids(year=2020) == {a, b, d}
+    assert await ids(year=2021) == {e}
+    assert await ids(agency=SGTVT) == {d}
+    assert await ids(agency=SXD, status=Status.ISSUED, year=2020) == {a}
+    assert await ids(agency=SXD, year=2019) == set()
+    revoked = await two.get(b)
+    assert (revoked.status, revoked.revoke_reason) == (Status.REVOKED, "Ban hành nhầm")

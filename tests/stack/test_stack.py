@@ -24,6 +24,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from chidao.stack import SERVICES, LocalStack, StackError
 from chidao.stack.paths import repo_root
+from shared.messaging.topics import TopicSpec, ensure_topics
 
 pytestmark = pytest.mark.integration
 
@@ -92,6 +93,8 @@ def stack() -> Iterator[LocalStack]:
 
 
 async def _produce(bootstrap: str, value: bytes) -> None:
+    # The broker creates no topic on use (auto-creation is off): declared first.
+    await ensure_topics(bootstrap, [TopicSpec(TOPIC, 1)])
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
     try:

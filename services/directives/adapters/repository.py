@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 
 from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
@@ -12,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.directives.adapters.tables import directives, number_series, published_directories
 from services.directives.domain.model import Directive, Status
 from shared.contracts.values import DirectiveContent, ImportWarning
+from shared.pagination import Page, PageRequest, cut, keyset
 
 
 def _to_row(d: Directive) -> dict[str, object]:
@@ -67,17 +67,31 @@ async def get(
     return _from_row(row) if row else None
 
 
+# Newest last, as they were written; the id makes the order total (for the cursor).
+LIST_KEY = (directives.c.created_at, directives.c.id)
+
+
+def list_key(d: Directive) -> tuple[object, ...]:
+    return (d.created_at, d.id)
+
+
 async def list_(
-    session: AsyncSession, *, agency: str | None, status: str | None, year: int | None
-) -> Sequence[Directive]:
-    query = select(directives).order_by(directives.c.created_at)
+    session: AsyncSession,
+    *,
+    agency: str | None,
+    status: str | None,
+    year: int | None,
+    page: PageRequest,
+) -> Page[Directive]:
+    query = select(directives)
     if agency:
         query = query.where(directives.c.agency == agency)
     if status:
         query = query.where(directives.c.status == status)
     if year:
         query = query.where(directives.c.year == year)
-    return [_from_row(r) for r in (await session.execute(query)).all()]
+    rows = (await session.execute(keyset(query, LIST_KEY, page))).all()
+    return cut([_from_row(r) for r in rows], page, list_key)
 
 
 async def take_next_serial(session: AsyncSession, agency: str, year: int) -> int:

@@ -6,13 +6,14 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from services.directives.domain.model import Directive, Status
 from services.directives.handlers import DirectiveService
 from shared.contracts.values import DirectiveContent, ImportWarning, Unit
 from shared.http import MAX_YEAR, MIN_YEAR, Storable, Text
+from shared.pagination import DEFAULT_LIMIT, Cursor, Limit, PageRequest, link_next
 
 router = APIRouter(prefix="/v1", tags=["directives"])
 
@@ -110,11 +111,17 @@ async def get_directive(directive_id: uuid.UUID, svc: Service) -> DirectiveView:
 @router.get("/directives")
 async def list_directives(
     svc: Service,
+    request: Request,
+    response: Response,
     agency: Annotated[Agency | None, Query()] = None,
     status: Status | None = None,
     year: Annotated[int | None, Query(ge=MIN_YEAR, le=MAX_YEAR)] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> list[DirectiveView]:
-    return [DirectiveView.of(d) for d in await svc.find(agency=agency, status=status, year=year)]
+    page = await svc.find(agency=agency, status=status, year=year, page=PageRequest(limit, cursor))
+    link_next(request, response, page)
+    return [DirectiveView.of(d) for d in page.items]
 
 
 class DirectoryView(BaseModel):

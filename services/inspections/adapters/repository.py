@@ -22,6 +22,7 @@ from services.inspections.domain.violation import Violation
 from shared.contracts.values import Unit
 from shared.directory_copy import agencies as known_agencies
 from shared.directory_copy import replace_units, unit_names
+from shared.pagination import Page, PageRequest, cut, keyset
 
 
 async def add(session: AsyncSession, inspection: Inspection) -> None:
@@ -82,15 +83,30 @@ async def get(
     return found[0] if found else None
 
 
+# By the period inspected, then as planned; the id makes the order total.
+LIST_KEY = (inspections.c.period_start, inspections.c.created_at, inspections.c.id)
+VIOLATIONS_KEY = (
+    violations.c.recorded_at,
+    violations.c.unit_code,
+    violations.c.criterion,
+    violations.c.id,
+)
+
+
 async def find(
-    session: AsyncSession, *, agency: str | None = None, status: Status | None = None
-) -> list[Inspection]:
-    query = select(inspections).order_by(inspections.c.period_start, inspections.c.created_at)
+    session: AsyncSession,
+    page: PageRequest,
+    *,
+    agency: str | None = None,
+    status: Status | None = None,
+) -> Page[Inspection]:
+    query = select(inspections)
     if agency:
         query = query.where(inspections.c.agency == agency)
     if status:
         query = query.where(inspections.c.status == status.value)
-    return await _load(session, (await session.execute(query)).mappings().all())
+    rows = (await session.execute(keyset(query, LIST_KEY, page))).mappings().all()
+    return cut(await _load(session, rows), page, lambda i: (i.period_start, i.created_at, i.id))
 
 
 async def inspection_of(session: AsyncSession, violation_id: uuid.UUID) -> uuid.UUID | None:
@@ -101,14 +117,15 @@ async def inspection_of(session: AsyncSession, violation_id: uuid.UUID) -> uuid.
 
 async def find_violations(
     session: AsyncSession,
+    page: PageRequest,
     *,
     agency: str | None = None,
     unit: str | None = None,
     resolved: bool | None = None,
     inspection_id: uuid.UUID | None = None,
-) -> list[Violation]:
+) -> Page[Violation]:
     v = violations.c
-    query = select(violations).order_by(v.recorded_at, v.unit_code, v.criterion)
+    query = select(violations)
     if agency:
         query = query.where(v.agency == agency)
     if unit:
@@ -117,7 +134,12 @@ async def find_violations(
         query = query.where(v.resolved_at.is_not(None) if resolved else v.resolved_at.is_(None))
     if inspection_id:
         query = query.where(v.inspection_id == inspection_id)
-    return [rows.violation(r) for r in (await session.execute(query)).mappings()]
+    found = (await session.execute(keyset(query, VIOLATIONS_KEY, page))).mappings()
+    return cut(
+        [rows.violation(r) for r in found],
+        page,
+        lambda x: (x.recorded_at, x.unit.code, x.criterion, x.id),
+    )
 
 
 async def replace_directory(session: AsyncSession, agency: str, new_units: Sequence[Unit]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from services.inspections.domain.model import Status
@@ -15,6 +15,7 @@ from services.inspections.entrypoints.views import CriterionView, InspectionView
 from services.inspections.handlers import InspectionService
 from shared.contracts.events import Severity
 from shared.http import Day, Text
+from shared.pagination import DEFAULT_LIMIT, Cursor, Limit, PageRequest, link_next
 
 router = APIRouter(prefix="/v1", tags=["inspections"])
 
@@ -100,10 +101,16 @@ async def plan(body: PlanRequest, svc: Service) -> InspectionView:
 @router.get("/inspections")
 async def list_inspections(
     svc: Service,
+    request: Request,
+    response: Response,
     agency: Annotated[Text | None, Query(max_length=100)] = None,
     status: Status | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> list[InspectionView]:
-    return [InspectionView.of(i) for i in await svc.find(agency=agency, status=status)]
+    page = await svc.find(agency=agency, status=status, page=PageRequest(limit, cursor))
+    link_next(request, response, page)
+    return [InspectionView.of(i) for i in page.items]
 
 
 @router.get("/inspections/{inspection_id}")
@@ -137,15 +144,24 @@ async def complete(inspection_id: uuid.UUID, svc: Service) -> InspectionView:
 @router.get("/violations")
 async def list_violations(
     svc: Service,
+    request: Request,
+    response: Response,
     agency: Annotated[Text | None, Query(max_length=100)] = None,
     unit: Annotated[Text | None, Query(max_length=40)] = None,
     resolved: bool | None = None,
     inspection_id: uuid.UUID | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> list[ViolationView]:
-    found = await svc.find_violations(
-        agency=agency, unit=unit, resolved=resolved, inspection_id=inspection_id
+    page = await svc.find_violations(
+        agency=agency,
+        unit=unit,
+        resolved=resolved,
+        inspection_id=inspection_id,
+        page=PageRequest(limit, cursor),
     )
-    return [ViolationView.of(v) for v in found]
+    link_next(request, response, page)
+    return [ViolationView.of(v) for v in page.items]
 
 
 @router.post("/violations/{violation_id}/verify")

@@ -22,6 +22,7 @@ from services.reporting.adapters.tables import (
 from services.reporting.domain.facts import Fact
 from shared.contracts.envelope import Envelope
 from shared.contracts.events import EVENTS_BY_TYPE
+from shared.pagination import Page, PageRequest, cut, keyset
 
 
 def fact_row(envelope: Envelope) -> dict[str, Any]:
@@ -61,6 +62,22 @@ async def load(
     if types:
         query = query.where(facts.c.ce_type.in_(types))
     return [_fact(r) for r in (await session.execute(query)).mappings()]
+
+
+FACTS_KEY = (facts.c.time, facts.c.event_id)
+
+
+async def load_page(
+    session: AsyncSession, page: PageRequest, *, agency: str | None, types: Sequence[str]
+) -> Page[Fact]:
+    """One page of facts in time order (the reminders list)."""
+    query = select(facts)
+    if agency:
+        query = query.where(facts.c.agency == agency)
+    if types:
+        query = query.where(facts.c.ce_type.in_(types))
+    rows = (await session.execute(keyset(query, FACTS_KEY, page))).mappings()
+    return cut([_fact(r) for r in rows], page, lambda f: (f.time, f.event_id))
 
 
 async def offsets(session: AsyncSession) -> dict[str, dict[int, int]]:
@@ -140,6 +157,12 @@ async def mark_reminder_sent(
         .returning(reminders_sent.c.key)
     )
     return inserted.first() is not None
+
+
+async def submitted(session: AsyncSession) -> set[tuple[str, int]]:
+    """(agency, year) of every report submitted here, known before its event returns."""
+    rows = await session.execute(select(submissions.c.agency, submissions.c.year))
+    return {(agency, year) for agency, year in rows}
 
 
 async def record_submission(session: AsyncSession, agency: str, year: int, at: dt.datetime) -> bool:

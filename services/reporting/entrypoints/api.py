@@ -12,6 +12,7 @@ from services.reporting.domain.model import AnnualReport
 from services.reporting.domain.narrative import SECTION_KEYS
 from services.reporting.handlers import ReportingService
 from shared.http import MAX_YEAR, Text
+from shared.pagination import DEFAULT_LIMIT, Cursor, Limit, PageRequest, link_next
 
 router = APIRouter(prefix="/v1", tags=["reports"])
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -70,9 +71,16 @@ async def submit(agency: Agency, year: Year, svc: Service) -> dict[str, Any]:
 
 @router.get("/reminders")
 async def reminders(
-    svc: Service, agency: Annotated[Text | None, Query(max_length=100)] = None
+    svc: Service,
+    request: Request,
+    response: Response,
+    agency: Annotated[Text | None, Query(max_length=100)] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> list[dict[str, Any]]:
-    return await svc.reminders(agency)
+    page = await svc.reminders(agency, PageRequest(limit, cursor))
+    link_next(request, response, page)
+    return page.items
 
 
 @router.get("/provinces/{province}/reports/{year}")

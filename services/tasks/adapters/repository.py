@@ -8,13 +8,14 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.tasks.adapters.tables import task_history, tasks
 from services.tasks.domain.model import OPEN, HistoryEntry, PendingExtension, Status, Task
 from shared.contracts.values import Deadline, UnitRef
+from shared.pagination import Page, PageRequest, cut, keyset
 
 
 def _row(t: Task) -> dict[str, Any]:
@@ -146,6 +147,54 @@ async def get(session: AsyncSession, task_id: uuid.UUID, *, lock: bool = False) 
     return found[0] if found else None
 
 
+# By directive, then the letter's order of duties; remediation tasks (no directive)
+# last. Ending with the id makes the order total, as the cursor needs.
+_NO_DIRECTIVE = uuid.UUID(int=2**128 - 1)
+LIST_KEY = (
+    func.coalesce(tasks.c.directive_id, _NO_DIRECTIVE),
+    tasks.c.assignment_index,
+    tasks.c.lead_name,
+    tasks.c.id,
+)
+
+
+def list_key(t: Task) -> tuple[object, ...]:
+    return (t.directive_id or _NO_DIRECTIVE, t.assignment_index, t.lead_unit.name, t.id)
+
+
+async def page(
+    session: AsyncSession,
+    page: PageRequest,
+    *,
+    agency: str | None = None,
+    directive_id: uuid.UUID | None = None,
+    unit: str | None = None,
+    status: Status | None = None,
+) -> Page[Task]:
+    """One page of tasks in list order."""
+    query = _filtered(select(tasks), agency, directive_id, unit, status)
+    rows = (await session.execute(keyset(query, LIST_KEY, page))).mappings().all()
+    return cut(await _with_history(session, rows), page, list_key)
+
+
+def _filtered(
+    query: Select[Any],
+    agency: str | None,
+    directive_id: uuid.UUID | None,
+    unit: str | None,
+    status: Status | None,
+) -> Select[Any]:
+    if agency:
+        query = query.where(tasks.c.agency == agency)
+    if directive_id:
+        query = query.where(tasks.c.directive_id == directive_id)
+    if unit:
+        query = query.where((tasks.c.lead_code == unit) | (tasks.c.lead_name == unit))
+    if status:
+        query = query.where(tasks.c.status == status.value)
+    return query
+
+
 async def find(
     session: AsyncSession,
     *,
@@ -158,19 +207,9 @@ async def find(
     open_only: bool = False,
     lock: bool = False,
 ) -> list[Task]:
-    query = select(tasks).order_by(
-        tasks.c.directive_id, tasks.c.assignment_index, tasks.c.lead_name
-    )
-    if agency:
-        query = query.where(tasks.c.agency == agency)
-    if directive_id:
-        query = query.where(tasks.c.directive_id == directive_id)
+    query = _filtered(select(tasks), agency, directive_id, unit, status).order_by(*LIST_KEY)
     if violation_id:
         query = query.where(tasks.c.violation_id == violation_id)
-    if unit:
-        query = query.where((tasks.c.lead_code == unit) | (tasks.c.lead_name == unit))
-    if status:
-        query = query.where(tasks.c.status == status.value)
     if open_only:
         query = query.where(tasks.c.status.in_([s.value for s in OPEN]))
     if not_yet_overdue_on:

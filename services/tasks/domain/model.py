@@ -189,10 +189,10 @@ class Task:
         if self.due_date is None:
             raise InvalidTransition("the task has no deadline to extend")
         if new_due <= self.due_date:
-            raise InvalidField(
+            # A conflict with the task's current deadline, not a malformed date (409).
+            raise InvalidTransition(
                 f"the requested date {new_due:%d/%m/%Y} is not after the deadline "
-                f"{self.due_date:%d/%m/%Y}",
-                "requested_due_date",
+                f"{self.due_date:%d/%m/%Y}"
             )
         if not reason.strip():
             raise InvalidField("an extension request needs a reason", "reason")
@@ -216,7 +216,7 @@ class Task:
             raise InvalidField("granting an extension needs a reason", "reason")
         granted = new_due or self.pending_extension.requested_due_date
         if self.due_date is not None and granted <= self.due_date:
-            raise InvalidField("the new deadline must be after the current one", "new_due_date")
+            raise InvalidTransition("the new deadline must be after the current one")
         extended = replace(
             self,
             due_date=granted,

@@ -6,13 +6,14 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from services.tasks.domain.model import Status, Task
 from services.tasks.handlers import TaskService
 from shared.contracts.values import Deadline, UnitRef
 from shared.http import Day, Text
+from shared.pagination import DEFAULT_LIMIT, Cursor, Limit, PageRequest, link_next
 
 router = APIRouter(prefix="/v1", tags=["tasks"])
 
@@ -115,6 +116,8 @@ Service = Annotated[TaskService, Depends(service)]
 @router.get("/tasks")
 async def list_tasks(
     svc: Service,
+    request: Request,
+    response: Response,
     agency: Annotated[Text | None, Query(max_length=100)] = None,
     directive_id: uuid.UUID | None = None,
     unit: Annotated[
@@ -122,11 +125,22 @@ async def list_tasks(
     ] = None,
     status: Status | None = None,
     overdue: bool | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
 ) -> list[TaskView]:
     today = svc.clock.today()
-    found = await svc.find(agency=agency, directive_id=directive_id, unit=unit, status=status)
-    views = [TaskView.of(t, today) for t in found]
+    page = await svc.find(
+        agency=agency,
+        directive_id=directive_id,
+        unit=unit,
+        status=status,
+        page=PageRequest(limit, cursor),
+    )
+    link_next(request, response, page)
+    views = [TaskView.of(t, today) for t in page.items]
     if overdue is not None:
+        # The working-day rule is the domain's: applied to the page, which may then
+        # hold fewer than `limit` tasks (the link still says whether more follow).
         views = [v for v in views if v.overdue is overdue]
     return views
 
