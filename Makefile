@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck unit service integration up down status contracts bench clean
+.PHONY: demo test lint typecheck unit service chaos integration up down status contracts bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ unit: $(STAMP) system-deps
 
 service: $(STAMP)
 	$(BIN)/pytest -q tests/service
+
+# Fault injection on a stack of its own (.state/chaos): prints what went in and out.
+chaos: $(STAMP)
+	$(BIN)/pytest -q -s tests/chaos
 
 integration: $(STAMP)
 	$(BIN)/pytest -q tests/integration

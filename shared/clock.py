@@ -8,7 +8,9 @@ it. Services expose it through `PUT /v1/clock` only when `CHIDAO_CLOCK_CONTROL` 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
+from pathlib import Path
 
 # Vietnam keeps UTC+7 all year (no daylight saving), so a fixed offset is exact.
 VN_TZ = dt.timezone(dt.timedelta(hours=7), name="ICT")
@@ -53,3 +55,39 @@ def parse_clock_setting(value: str | None) -> Clock:
     if not value:
         return Clock()
     return Clock(dt.datetime.fromisoformat(value))
+
+
+class PersistedClock:
+    """Where a service under clock control keeps its clock across restarts.
+
+    Moved by `PUT /v1/clock`, a clock used to be lost with the process: restarted, the
+    service jumped back to real time and, seeing every deadline of the years between
+    passed, sent thousands of `report.due` reminders at once. The setting is saved as
+    the moment it was set plus the real time it was set at, so a running clock
+    resumes where it would be now and a frozen one where it stood."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def save(self, clock: Clock) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        record = {
+            "now": clock.now().isoformat(),
+            "frozen": clock.frozen,
+            "saved_at": dt.datetime.now(dt.UTC).isoformat(),
+        }
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(record), encoding="utf-8")
+        tmp.replace(self.path)  # atomic: a crash leaves the old setting or the new one
+
+    def load(self) -> Clock | None:
+        try:
+            record = json.loads(self.path.read_text(encoding="utf-8"))
+            now = dt.datetime.fromisoformat(record["now"])
+            saved_at = dt.datetime.fromisoformat(record["saved_at"])
+            frozen = bool(record["frozen"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if frozen:
+            return Clock(now, frozen=True)
+        return Clock(now + (dt.datetime.now(dt.UTC) - saved_at))

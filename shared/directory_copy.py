@@ -51,7 +51,7 @@ async def replace_units(
 async def unit_names(session: AsyncSession, table: Table, agency: str) -> dict[str, str]:
     """Unit code → name; empty until the agency's directory has arrived."""
     rows = await session.execute(select(table.c.code, table.c.name).where(table.c.agency == agency))
-    return {code: name for code, name in rows.tuples()}
+    return {code: name for code, name in rows}
 
 
 async def agencies(session: AsyncSession, table: Table) -> set[str]:

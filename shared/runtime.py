@@ -27,7 +27,7 @@ from pydantic import BaseModel, field_validator
 from sqlalchemy import MetaData, text
 
 from shared import migrations
-from shared.clock import Clock, parse_clock_setting
+from shared.clock import Clock, PersistedClock, parse_clock_setting
 from shared.db import Database
 from shared.http import MAX_YEAR, MIN_YEAR, BodyLimit, install_error_handlers
 from shared.messaging.consumer import DeadLetters, EventConsumer
@@ -58,7 +58,11 @@ class ServiceRuntime:
         self.settings = settings
         self.metadata = metadata
         self.migrations_dir = migrations_dir
-        self.clock: Clock = parse_clock_setting(settings.clock)
+        # Under clock control, a clock moved by PUT /v1/clock survives a restart;
+        # CHIDAO_CLOCK, when given, still decides the first instant.
+        self.clock_file = PersistedClock(settings.state_dir / "clock" / f"{name}.json")
+        restored = None if settings.clock or not settings.clock_control else self.clock_file.load()
+        self.clock: Clock = restored or parse_clock_setting(settings.clock)
         self.db = Database(settings.database_url)
         # Every service's metadata has the shared outbox and inbox tables.
         self.outbox_table = metadata.tables["outbox"]
@@ -241,6 +245,7 @@ def create_app(runtime: ServiceRuntime, routers: list[APIRouter], title: str) ->
         if not runtime.settings.clock_control:
             raise HTTPException(403, detail="clock control is off (CHIDAO_CLOCK_CONTROL)")
         runtime.clock.set(setting.now, frozen=setting.frozen)
+        runtime.clock_file.save(runtime.clock)
         for listener in runtime.clock_listeners:
             await listener()
         return ClockSetting(now=runtime.clock.now(), frozen=runtime.clock.frozen)

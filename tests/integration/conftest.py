@@ -100,6 +100,8 @@ def _docker_answers() -> bool:
 
 def _test_stack(env: dict[str, str] | None = None) -> LocalStack:
     state = REPO_ROOT / ".state" / "test"
+    # Clocks persisted by an earlier session would start this one in its years.
+    shutil.rmtree(state / "clock", ignore_errors=True)
     return LocalStack(
         state_dir=state,
         kafka_port=39092,

@@ -231,6 +231,29 @@ async def test_a_directive_issued_once_yields_one_task_per_assignment_and_lead_u
     assert await service_db.staged() == staged
 
 
+async def test_a_directive_without_a_date_starts_its_duties_on_the_vietnamese_issue_day(
+    svc: TaskService, service_db: ServiceDb
+) -> None:
+    """`content.date` may be null in the contract; then the issue day is that of
+    `issued_at`, a UTC instant, which must be read as a date in Vietnam like every
+    deadline. 00:30 on 16/12/2020 in Hà Nội is still 15/12 in UTC: this year's
+    "15/12 hằng năm" has passed, so the first occurrence is next year's."""
+    issued_at = local(dt.date(2020, 12, 16), 0, 30).astimezone(dt.UTC)  # as the clock stamps it
+    move_clock(service_db, issued_at)
+    event = DirectiveIssued(
+        agency=AGENCY,
+        directive_id=DIRECTIVE_ID,
+        reference=REFERENCE,
+        content=CONTENT.model_copy(update={"number": "01", "date": None}),
+        issued_at=issued_at,
+    )
+    await deliver(service_db, svc.event_handlers(), event, CONSUMER)
+
+    yearly = (await listed(svc, directive_id=DIRECTIVE_ID))[YEARLY]
+    assert (yearly.occurrence, yearly.due_date) == (2021, dt.date(2021, 12, 15))
+    assert await svc.scan_overdue() == 0  # a duty just given is not overdue on arrival
+
+
 async def test_revoking_a_directive_cancels_its_open_tasks_only(
     svc: TaskService, service_db: ServiceDb
 ) -> None:

@@ -13,8 +13,8 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from services.reporting.domain.annual import build_annual_report
 from services.reporting.adapters.docx.report import decree30_date, signer_lines, write_docx
+from services.reporting.domain.annual import build_annual_report
 from services.reporting.domain.model import AnnualReport, SignerOut
 from tests.unit.test_reporting_fixtures import AGENCY_INFO, at, year_2020
 
@@ -109,15 +109,39 @@ def test_task_table_has_the_four_categories_with_their_figures(document: Documen
     assert table[6][2] == "1"  # cancelled
 
 
+def row_props(table: Table) -> list[tuple[bool, bool]]:
+    """(w:tblHeader, w:cantSplit) of each row."""
+    return [
+        (row._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None,
+         row._tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None)
+        for row in table.rows
+    ]  # fmt: skip
+
+
+def test_unit_table_has_a_grouped_two_row_header(document: Document) -> None:
+    unit_table = find_table(document, "Phòng, đơn vị")
+    table = rows(unit_table)
+    # A merged cell is the same cell under every grid column (and row) it spans.
+    assert table[0] == [
+        "TT", "Phòng, đơn vị", "Tổng số nhiệm vụ",
+        "Đã hoàn thành", "Đã hoàn thành", "Chưa hoàn thành", "Chưa hoàn thành",
+        "Đã quán triệt", "Số người được phổ biến", "Được kiểm tra", "Số vi phạm",
+        "Đã khắc phục",
+    ]  # fmt: skip
+    assert table[1][3:7] == ["Đúng hạn", "Quá hạn", "Trong hạn", "Quá hạn"]
+    assert table[1][:3] == table[0][:3] and table[1][7:] == table[0][7:]
+    top, sub = unit_table.rows[0].cells, unit_table.rows[1].cells
+    assert top[3]._tc is top[4]._tc  # "Đã hoàn thành" spans two
+    assert top[0]._tc is sub[0]._tc  # "TT" spans both rows
+    # Both header rows repeat on every page; no row breaks across two pages.
+    flags = row_props(unit_table)
+    assert flags[:2] == [(True, True), (True, True)]
+    assert set(flags[2:]) == {(False, True)}
+
+
 def test_unit_table_rows(document: Document) -> None:
     table = rows(find_table(document, "Phòng, đơn vị"))
-    assert table[0][3:7] == [
-        "Hoàn thành đúng hạn",
-        "Hoàn thành quá hạn",
-        "Chưa hoàn thành, còn trong hạn",
-        "Chưa hoàn thành, quá hạn",
-    ]
-    by_name = {r[1]: r for r in table[1:]}
+    by_name = {r[1]: r for r in table[2:]}
     assert by_name["Văn phòng Sở"][2:] == ["5", "2", "0", "3", "0", "Có", "14", "Có", "1", "1"]
     assert by_name["Phòng Quản lý hoạt động xây dựng"][7] == "Chưa"
     assert "Ban Giám đốc" not in by_name and "Sở Nội vụ" not in by_name
@@ -150,6 +174,26 @@ def test_recipients_and_signer_block(document: Document) -> None:
     signed = [p for p in right if p.text]
     assert [p.text for p in signed] == ["GIÁM ĐỐC", "Đào Vũ Việt"]
     assert all(p.runs[0].bold for p in signed)
+    assert right[1:-1] and not any(p.text for p in right[1:-1])  # room to sign and seal
+
+
+def test_closing_block_is_kept_together_and_with_the_end_of_the_text(
+    document: Document,
+) -> None:
+    closing = document.tables[-1]
+    assert row_props(closing) == [(False, True)]  # one row, never split
+    kept = [p for cell in closing.rows[0].cells for p in cell.paragraphs]
+    assert all(p.paragraph_format.keep_with_next for p in kept)
+    assert all(p.paragraph_format.keep_together for p in kept)
+    body = [p for p in document.paragraphs if p.text]
+    last = body.index(next(p for p in body if p.text == "V. Đề xuất, kiến nghị"))
+    # The section title and its (only, two-line) paragraph go with the closing block.
+    assert [p.paragraph_format.keep_with_next for p in body[last - 1 : last + 2]] == [
+        None,
+        True,
+        True,
+    ]
+    assert document.styles["Normal"].paragraph_format.widow_control
 
 
 def test_a4_and_decree_30_margins(document: Document) -> None:

@@ -12,6 +12,7 @@ import uuid
 
 from services.tasks.domain import schedule
 from services.tasks.domain.model import Task
+from shared.clock import VN_TZ
 from shared.contracts.events import DirectiveIssued, ViolationRecorded
 from shared.contracts.values import Assignment, Deadline, DeadlineKind
 
@@ -40,7 +41,8 @@ def _task(event: DirectiveIssued, index: int, a: Assignment, occurrence: int | N
 
 
 def tasks_for_directive(event: DirectiveIssued) -> list[Task]:
-    issued_on = event.content.date or event.issued_at.date()
+    # A deadline is a local date: the issue day is the Vietnamese one, not UTC's.
+    issued_on = event.content.date or event.issued_at.astimezone(VN_TZ).date()
     tasks = []
     for index, assignment in enumerate(event.content.assignments):
         occurrence = (

@@ -3,6 +3,9 @@
 Layout, top to bottom: header table (issuing body and number left; national name,
 motto, place and date right), type "BÁO CÁO" and summary, the five narrative sections
 with the figure tables under section II, then "Nơi nhận" left and the signer right.
+Headings are kept with what follows them, and the closing block with the end of the
+text, so that the signature never opens a page on its own (checked on the pages
+LibreOffice renders: tests/unit/test_reporting_docx_pages.py).
 Everything is printed from the report's JSON form fields, so the DOCX and the JSON
 can never disagree.
 """
@@ -16,8 +19,18 @@ import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 
-from services.reporting.adapters.docx.style import borderless, para, rule, setup, widths
+from services.reporting.adapters.docx.style import (
+    borderless,
+    keep,
+    para,
+    row_flags,
+    rule,
+    setup,
+    widths,
+)
 from services.reporting.adapters.docx.tables import (
     dissemination_table,
     inspection_table,
@@ -30,6 +43,9 @@ from services.reporting.domain.periods import local_date
 
 JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
 LEFT = WD_ALIGN_PARAGRAPH.LEFT
+# Characters: a longer paragraph takes two lines at least (a line of 14 pt Times New
+# Roman over the 165 mm text width holds some 70 to 80).
+TWO_LINES = 85
 
 
 def decree30_date(place: str, report: AnnualReport) -> str:
@@ -63,12 +79,21 @@ def _title(doc: Document, report: AnnualReport) -> None:
 
 
 def _body(doc: Document, report: AnnualReport) -> None:
+    text: list[Paragraph] = []
     for key, section in report.narrative.items():
-        para(doc, section.title, bold=True, align=JUSTIFY, indent=True)
-        for line in filter(None, (s.strip() for s in section.text.splitlines())):
-            para(doc, line, align=JUSTIFY, indent=True)
+        keep(para(doc, section.title, bold=True, align=JUSTIFY, indent=True))
+        lines = filter(None, (s.strip() for s in section.text.splitlines()))
+        text = [para(doc, line, align=JUSTIFY, indent=True) for line in lines]
         if key == "results":
             _figures(doc, report)
+    # The end of the text goes with the closing block: the last paragraph is kept
+    # with it, and the one before too when the last may be a single line, so that
+    # two lines at least come along. No more than that: Word would break a long kept
+    # paragraph and move only its last lines, but LibreOffice moves kept paragraphs
+    # whole, leaving their height blank at the foot of the page before.
+    tail = text[-2:] if text and len(text[-1].text) < TWO_LINES else text[-1:]
+    for paragraph in tail:
+        keep(paragraph, together=False)
 
 
 def _figures(doc: Document, report: AnnualReport) -> None:
@@ -82,7 +107,7 @@ def _figures(doc: Document, report: AnnualReport) -> None:
         wide = table is unit_table
         if wide:
             _orient(doc, landscape=True)
-        para(doc, heading, bold=True, italic=True, align=JUSTIFY, indent=True)
+        keep(para(doc, heading, bold=True, italic=True, align=JUSTIFY, indent=True))
         table(doc, report)
         doc.add_paragraph()
         if wide:
@@ -120,9 +145,16 @@ def signer_lines(signer: SignerOut | None, agency_name: str) -> list[str]:
 
 
 def _closing(doc: Document, report: AnnualReport) -> None:
+    """The closing block: "Nơi nhận" left, the signer right (authority, title, room
+    for the signature and the seal, name), in one borderless row that never breaks
+    across pages. Both the row (w:cantSplit) and each of its paragraphs (keep with
+    next, keep lines together) say so: LibreOffice 7.4 keeps the row whole for
+    either, Word reads the paragraphs' keeps inside a table as "keep with the next
+    row". The block moves as one, and the end of the text (see `_body`) with it."""
     table = doc.add_table(rows=1, cols=2)
     borderless(table)
     widths(table, 75, 90)
+    row_flags(table.rows[0])
     left, right = table.rows[0].cells
     para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=LEFT)
     for i, name in enumerate(report.recipients):
@@ -134,6 +166,18 @@ def _closing(doc: Document, report: AnnualReport) -> None:
         para(right)
     if report.signer is not None:
         para(right, report.signer.name, bold=True)
+    for cell in (left, right):
+        for paragraph in cell.paragraphs:
+            keep(paragraph)
+
+
+def _end(doc: Document) -> None:
+    """A document ends with a paragraph. python-docx writes none after the closing
+    table; Word then adds one in the Normal style (14 pt, 6 pt after), which can fall
+    alone on a blank last page. This one is 1 pt high."""
+    fmt = doc.add_paragraph().paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = Pt(1)
 
 
 def write_docx(report: AnnualReport, path_or_stream: str | Path | IO[bytes]) -> None:
@@ -143,4 +187,5 @@ def write_docx(report: AnnualReport, path_or_stream: str | Path | IO[bytes]) -> 
     _title(doc, report)
     _body(doc, report)
     _closing(doc, report)
+    _end(doc)
     doc.save(path_or_stream if not isinstance(path_or_stream, Path) else str(path_or_stream))

@@ -17,7 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.text.font import CT_RPr
 from docx.shared import Mm, Pt
-from docx.table import Table, _Cell
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -34,6 +34,12 @@ _AFTER_PBDR = (
     "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
     "w:pPrChange",
 )  # fmt: skip
+# CT_TrPr: what follows w:cantSplit, and what follows w:tblHeader.
+_AFTER_CANTSPLIT = (
+    "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins",
+    "w:del", "w:trPrChange",
+)  # fmt: skip
+_AFTER_TBLHEADER = _AFTER_CANTSPLIT[2:]
 _AFTER_TBLBORDERS = (
     "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
     "w:tblDescription", "w:tblPrChange",
@@ -70,6 +76,9 @@ def setup(doc: Document) -> None:
     pin_fonts(normal.element.get_or_add_rPr())
     fmt = normal.paragraph_format
     fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(6), 1.0
+    # No single line of a paragraph alone at the foot or the head of a page (Word's
+    # default, but only when the style says so; LibreOffice honours it as 2 lines).
+    fmt.widow_control = True
 
 
 def run(
@@ -120,6 +129,25 @@ def rule(container: Document | _Cell, length_mm: float, width_mm: float) -> None
         bottom.set(qn(name), value)
     border.append(bottom)
     p._p.get_or_add_pPr().insert_element_before(border, *_AFTER_PBDR)
+
+
+def keep(paragraph: Paragraph, *, with_next: bool = True, together: bool = True) -> None:
+    """Word's "keep with next" (this paragraph on the page of the next paragraph or
+    table row) and "keep lines together" (the paragraph never split)."""
+    fmt = paragraph.paragraph_format
+    fmt.keep_with_next, fmt.keep_together = with_next, together
+
+
+def row_flags(row: _Row, *, cant_split: bool = True, header: bool = False) -> None:
+    """`w:cantSplit`: the row is never broken across two pages (the whole row moves
+    to the next page instead). `w:tblHeader`: a header row, repeated at the top of
+    every page the table spans; Word and LibreOffice repeat the run of marked rows at
+    the top of the table, so a two-row header marks both."""
+    trpr = row._tr.get_or_add_trPr()
+    if cant_split and trpr.find(qn("w:cantSplit")) is None:
+        trpr.insert_element_before(OxmlElement("w:cantSplit"), *_AFTER_CANTSPLIT)
+    if header and trpr.find(qn("w:tblHeader")) is None:
+        trpr.insert_element_before(OxmlElement("w:tblHeader"), *_AFTER_TBLHEADER)
 
 
 def borderless(table: Table) -> None:

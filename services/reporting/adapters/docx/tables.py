@@ -3,36 +3,106 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from docx.document import Document
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Length
+from docx.shared import Length, Pt
+from docx.table import _Cell
 
-from services.reporting.adapters.docx.style import para, widths
+from services.reporting.adapters.docx.style import para, row_flags, widths
 from services.reporting.domain.labels import AREA_LABELS, CATEGORY_LABELS, SEVERITY_LABELS
 from services.reporting.domain.model import AnnualReport
 from services.reporting.domain.text import number
 
 LEFT = WD_ALIGN_PARAGRAPH.LEFT
+LINE_HEIGHT = 1.15  # of Times New Roman (and Liberation Serif) at single spacing, in em
+LETTER_WIDTH = 0.55  # average of a bold letter, in em, rounded up
+CELL_MARGIN_MM = 1.9  # left and right, "Table Grid" style
 CATEGORIES = ("done_on_time", "done_late", "open_in_deadline", "open_overdue")
+
+
+@dataclass(frozen=True)
+class Group:
+    """A header cell over several columns, with a sub-header per column under it."""
+
+    title: str
+    columns: tuple[str, ...]
+
+
+# The four categories (CATEGORY_LABELS, in that order) as the Office heads the
+# per-unit table: two groups of two columns.
+UNIT_GROUPS = (
+    Group("Đã hoàn thành", ("Đúng hạn", "Quá hạn")),
+    Group("Chưa hoàn thành", ("Trong hạn", "Quá hạn")),
+)
 
 
 def grid(
     doc: Document,
-    header: Sequence[str],
+    header: Sequence[str | Group],
     rows: Sequence[Sequence[str]],
     col_mm: Sequence[float],
     size: float = 12,
 ) -> None:
-    """A bordered table: bold centred header, first text column left-aligned."""
-    table = doc.add_table(rows=1 + len(rows), cols=len(header))
+    """A bordered table: bold centred header, first text column left-aligned.
+
+    With a `Group` in the header, the header takes two rows: the group's title merged
+    across its columns above their sub-headers, every other header cell merged down
+    over both rows. The header rows repeat on every page the table spans, and no row
+    is split across two pages."""
+    depth = 2 if any(isinstance(h, Group) for h in header) else 1
+    cols = sum(len(h.columns) if isinstance(h, Group) else 1 for h in header)
+    table = doc.add_table(rows=depth + len(rows), cols=cols)
     table.style = doc.styles["Table Grid"]
-    widths(table, *col_mm)
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        para(cell, text, size=size, bold=True)
-    for row, values in zip(table.rows[1:], rows, strict=True):
+    widths(table, *col_mm)  # before merging: a merged cell adds up its columns' widths
+    top = table.rows[0].cells
+    col, tall, flat = 0, 1, 1  # lines: the longest label merged down, group title
+    for h in header:
+        if isinstance(h, Group):
+            span = len(h.columns)
+            _head(top[col].merge(top[col + span - 1]), h.title, size)
+            for i, sub in enumerate(h.columns):
+                _head(table.cell(1, col + i), sub, size)
+            flat = max(flat, _lines(h.title, sum(col_mm[col : col + span]), size))
+        else:
+            span = 1
+            _head(top[col] if depth == 1 else top[col].merge(table.cell(1, col)), h, size)
+            tall = max(tall, _lines(h, col_mm[col], size))
+        col += span
+    for row in table.rows[:depth]:
+        row_flags(row, header=True)
+    if depth == 2:
+        # LibreOffice draws a repeated header row no taller than its own height, and
+        # a cell merged down over both rows gets only what the two rows have: the
+        # second row is made tall enough for the longest merged label, or its last
+        # lines are cut off on the following pages (Word grows the rows either way).
+        second = table.rows[1]
+        second.height = Pt(max(tall - flat, 1) * LINE_HEIGHT * size)
+        second.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+    for row, values in zip(table.rows[depth:], rows, strict=True):
+        row_flags(row)
         for i, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
             para(cell, text, size=size, align=LEFT if i == 1 else WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def _lines(text: str, width_mm: float, size: float) -> int:
+    """About how many lines `text` takes in bold `size` pt in a cell `width_mm` wide:
+    a greedy word wrap at a generous letter width."""
+    room = (width_mm - 2 * CELL_MARGIN_MM) / 25.4 * 72 / (LETTER_WIDTH * size)
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines
+
+
+def _head(cell: _Cell, text: str, size: float) -> None:
+    para(cell, text, size=size, bold=True)
+    cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
 
 
 def task_table(doc: Document, report: AnnualReport) -> None:
@@ -53,8 +123,7 @@ def _yes(value: bool | None, no: str = "Chưa") -> str:
 
 
 def unit_table(doc: Document, report: AnnualReport) -> None:
-    header = ["TT", "Phòng, đơn vị", "Tổng số nhiệm vụ"]
-    header += [CATEGORY_LABELS[k] for k in CATEGORIES]
+    header: list[str | Group] = ["TT", "Phòng, đơn vị", "Tổng số nhiệm vụ", *UNIT_GROUPS]
     header += ["Đã quán triệt", "Số người được phổ biến", "Được kiểm tra", "Số vi phạm"]
     header += ["Đã khắc phục"]
     rows = []
