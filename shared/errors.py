@@ -8,7 +8,8 @@ once (`shared.http.install_error_handlers`), so no route catches them itself:
 | `NotFound`     | the thing the command names does not exist           | 404  |
 | `Conflict`     | valid input, but not in the current state            | 409  |
 | `InvalidField` | the input breaks a rule; `field` says where          | 422  |
-| `Forbidden`    | the caller may not do this                           | 403  |
+| `Forbidden`    | the caller may not do this (`code` says why)         | 403  |
+| `Unauthenticated` | no token, or one that does not verify             | 401  |
 
 `InvalidField.field` is the path of the offending input inside the command, dotted
 ("targets.1", "content.assignments.0.deadline.day"); a command's input is the body
@@ -53,4 +54,13 @@ class InvalidField(DomainError):
 
 
 class Forbidden(DomainError):
-    """The caller is known but may not do this."""
+    """The caller is known but may not do this. The message is for the person (in
+    Vietnamese); `code` is for programs (English, stable)."""
+
+    def __init__(self, message: str, code: str = "forbidden") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Unauthenticated(DomainError):
+    """No identity: the request has no bearer token, or one that does not verify."""

@@ -30,7 +30,14 @@ from pydantic import AfterValidator, BaseModel, ValidationError, WrapValidator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.errors import Conflict, DomainError, Forbidden, InvalidField, NotFound
+from shared.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidField,
+    NotFound,
+    Unauthenticated,
+)
 from shared.messaging.failures import is_infrastructure
 
 log = logging.getLogger(__name__)
@@ -179,7 +186,15 @@ def domain_error_response(exc: DomainError) -> JSONResponse:
             field = f"body.{field}"
         detail = [{"field": _printable(field), "message": message}]
         return JSONResponse(status_code=422, content={"detail": detail})
-    status = {NotFound: 404, Conflict: 409, Forbidden: 403}
+    if isinstance(exc, Forbidden):
+        return JSONResponse(status_code=403, content={"detail": message, "code": exc.code})
+    if isinstance(exc, Unauthenticated):
+        return JSONResponse(
+            status_code=401,
+            content={"detail": message, "code": "unauthenticated"},
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    status = {NotFound: 404, Conflict: 409}
     code = next((c for cls, c in status.items() if isinstance(exc, cls)), 500)
     return JSONResponse(status_code=code, content={"detail": message})
 

@@ -42,6 +42,14 @@ class Unit(Value):
     staff: int | None = Field(default=None, description="Head count, for coverage figures.")
 
 
+class Actor(Value):
+    """Who did it: the identity provider's stable subject id and the display name.
+    Nothing else about the person travels in public events."""
+
+    subject: str = Field(description="Stable subject id (the token's `sub`).")
+    name: str = Field(description="Display name, e.g. 'Nguyễn Văn A'.")
+
+
 class UnitRef(Value):
     """A unit as a document names it: `code` is None when the directory does not know it."""
 

@@ -77,6 +77,13 @@ class ChaosStack:
             cwd=REPO_ROOT,
         )
 
+    async def wait_port_free(self, port: int, timeout: float = 30) -> None:
+        """A SIGKILLed process's listening socket can outlive it for a moment."""
+        deadline = time.monotonic() + timeout
+        while procs.port_in_use(port):
+            assert time.monotonic() < deadline, f"port {port} still in use after {timeout}s"
+            await asyncio.sleep(0.2)
+
     async def wait_ready(self, urls: list[str], timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
         async with httpx.AsyncClient(timeout=5) as http:

@@ -63,6 +63,7 @@ async def test_a_service_killed_repeatedly_under_load(chaos: ChaosStack) -> None
         await asyncio.sleep(1.5)
         await asyncio.to_thread(chaos.stack.kill, "tasks")
         kills += 1
+        await chaos.wait_port_free(chaos.stack.services.ports["tasks"])
         await asyncio.to_thread(chaos.stack.start_service, "tasks")
     await stream
     outcome = await settle(chaos, ledger)

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from shared.contracts.values import Value
+from shared.contracts.values import Actor, Value
 
 TOPIC_ORG = "chidao.org.v1"
 TOPIC_DIRECTIVES = "chidao.directives.v1"
@@ -29,6 +29,11 @@ class Event(Value):
     key_field: ClassVar[str]
 
     agency: str = Field(description="Agency (department) code, e.g. 'sxd-thanhhoa'.")
+    actor: Actor | None = Field(
+        default=None,
+        description="Who acted, when a person did (a command); None when the platform "
+        "did (an event handled, a scan).",
+    )
 
     @property
     def key(self) -> str:
