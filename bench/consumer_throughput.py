@@ -134,6 +134,7 @@ def main() -> None:
         kafka_port=46092,
         kafka_controller_port=46093,
         postgres_port=46432,
+        keycloak_port=46080,
         kafka_libs=REPO_ROOT / ".state" / "kafka" / "libs",
     )
     info = stack.up([])

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from chidao import contracts
+from chidao.client import ScenarioError
 from chidao.stack.cli import register as register_stack
 from shared.settings import REPO_ROOT
 
@@ -53,6 +54,47 @@ def demo() -> None:
         raise fail(str(exc)) from exc
 
 
+@app.command()
+def login(
+    user: Annotated[str, typer.Argument(help="Your user name, e.g. vanthu.sxd.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Sign in (OIDC, the issuer in CHIDAO_OIDC_ISSUER); later commands act as you."""
+    from chidao import session
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt(f"Mật khẩu của {user}", hide_input=True)
+    if not password:
+        raise fail("no password given")
+    try:
+        signed_in = session.login(state_dir(), user, password)
+    except ScenarioError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"signed in as {signed_in.username} ({signed_in.issuer})")
+
+
+@app.command()
+def logout() -> None:
+    """Sign out: end the session at the identity provider and forget the tokens."""
+    from chidao import session
+
+    who = session.logout(state_dir())
+    console.print(f"signed out {who}" if who else "not signed in")
+
+
+def _auth() -> dict[str, str]:
+    from chidao import session
+
+    try:
+        return session.bearer(state_dir())
+    except ScenarioError as exc:
+        raise fail(str(exc)) from None
+
+
 @app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(help="Plain-text letter (UTF-8).")],
@@ -72,7 +114,10 @@ def import_(
         raise fail(f"{file}: the file is empty")
     try:
         response = httpx.post(
-            f"{url}/v1/directives/import", json={"text": text, "agency": agency}, timeout=30
+            f"{url}/v1/directives/import",
+            json={"text": text, "agency": agency},
+            headers=_auth(),
+            timeout=30,
         )
     except httpx.HTTPError:
         raise fail(f"directives service not reachable at {url} (start it: chidao up)") from None
@@ -147,7 +192,7 @@ def dlq_redrive(service: str) -> None:
 
 def _reporting_call(method: str, url: str, timeout: float = 60.0) -> httpx.Response:
     try:
-        response = httpx.request(method, url, timeout=timeout)
+        response = httpx.request(method, url, headers=_auth(), timeout=timeout)
     except httpx.HTTPError:
         raise fail(f"reporting service not reachable at {url} (start it: chidao up)") from None
     if response.status_code >= 400:
@@ -183,7 +228,9 @@ def report_export(
     from chidao.client import export_report
 
     try:
-        paths = export_report(url, agency, year, out)
+        paths = export_report(url, agency, year, out, headers=_auth())
+    except ScenarioError as exc:
+        raise fail(str(exc)) from None
     except httpx.HTTPError as exc:
         raise fail(f"reporting service at {url}: {exc}") from None
     for path in paths:

@@ -27,13 +27,17 @@ def check(response: httpx.Response) -> Any:
 
 
 def get_all(
-    http: httpx.Client, url: str, params: dict[str, Any] | None = None, limit: int = 1000
+    http: httpx.Client,
+    url: str,
+    params: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    limit: int = 1000,
 ) -> list[Any]:
     """Every item of a paginated list: follows X-Next-Cursor until the last page."""
     items: list[Any] = []
     query: dict[str, Any] = {**(params or {}), "limit": limit}
     while True:
-        response = http.get(url, params=query)
+        response = http.get(url, params=query, headers=headers)
         items += check(response)
         cursor = response.headers.get("X-Next-Cursor")
         if not cursor:
@@ -53,16 +57,21 @@ def wait_until(what: str, probe: Callable[[], Any], timeout: float = 60.0) -> An
 
 
 def export_report(
-    url: str, agency: str, year: int, out_dir: Path, client: httpx.Client | None = None
+    url: str,
+    agency: str,
+    year: int,
+    out_dir: Path,
+    client: httpx.Client | None = None,
+    headers: dict[str, str] | None = None,
 ) -> list[Path]:
     """Save the JSON and DOCX forms of a report under `out_dir`."""
     http = client or httpx.Client(timeout=60)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / f"bao-cao-van-hoa-cong-vu-{agency}-{year}"
-    report = check(http.get(f"{url}/v1/reports/{agency}/{year}"))
+    report = check(http.get(f"{url}/v1/reports/{agency}/{year}", headers=headers))
     json_path = stem.with_suffix(".json")
     json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    docx = http.get(f"{url}/v1/reports/{agency}/{year}/docx")
+    docx = http.get(f"{url}/v1/reports/{agency}/{year}/docx", headers=headers)
     if docx.status_code >= 400:
         raise ScenarioError(f"DOCX: {docx.status_code} {docx.text[:200]}")
     docx_path = stem.with_suffix(".docx")

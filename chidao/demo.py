@@ -21,22 +21,27 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from chidao.client import ScenarioError, get_all
+from chidao.people import People, people_of
 from chidao.present import unit_tables
-from chidao.scenario import AGENCY, STEPS, PlayedYear, YearScenario
+from chidao.scenario import STEPS, PlayedYear, YearScenario
 from chidao.stack.stack import LocalStack
 from chidao.traces import load_spans, services_in
 from shared.settings import REPO_ROOT
 
 DemoError = ScenarioError
+AGENCY = "sxd-thanhhoa"
 SERVICES = ("directives", "tasks", "inspections", "reporting")
 FIRST_YEAR = 2020
 OUT = REPO_ROOT / "out"
 
 
-def free_year(client: httpx.Client, directives_url: str) -> int:
+def free_year(client: httpx.Client, directives_url: str, people: People) -> int:
     """The first year from 2020 in which the agency has issued nothing yet."""
     issued = get_all(
-        client, f"{directives_url}/v1/directives", {"agency": AGENCY, "status": "issued"}
+        client,
+        f"{directives_url}/v1/directives",
+        {"status": "issued"},
+        people.headers("leader"),
     )
     used = {d["date"][:4] for d in issued if d.get("date")}
     year = FIRST_YEAR
@@ -47,11 +52,13 @@ def free_year(client: httpx.Client, directives_url: str) -> int:
 
 def run(console: Console, stack: LocalStack | None = None, out: Path = OUT) -> PlayedYear:
     stack = stack or LocalStack(extra_env={"CHIDAO_CLOCK_CONTROL": "true"})
-    with console.status("Khởi động hệ thống (Kafka, PostgreSQL, 4 dịch vụ)..."):
+    with console.status("Khởi động hệ thống (Kafka, PostgreSQL, Keycloak, 4 dịch vụ)..."):
         info = stack.up(SERVICES)
     try:
+        # Each step is done by the person whose job it is, signed in to Keycloak.
+        people = people_of(stack.oidc_issuer, AGENCY)
         with httpx.Client(timeout=60.0) as client:
-            year = free_year(client, info.services["directives"])
+            year = free_year(client, info.services["directives"], people)
             if year != FIRST_YEAR:
                 console.print(
                     f"[dim]Các năm trước đã được chạy trên hệ thống này; chạy năm {year}.[/dim]"
@@ -69,7 +76,7 @@ def run(console: Console, stack: LocalStack | None = None, out: Path = OUT) -> P
                 def step(label: str) -> None:
                     progress.update(bar, description=label, advance=1)
 
-                played = YearScenario(client, info.services, year, out, step).play()
+                played = YearScenario(client, info.services, year, out, people, step).play()
                 progress.update(bar, description="Hoàn thành", completed=STEPS)
         _show(console, played, stack.state_dir)
         return played

@@ -11,7 +11,10 @@ The story (year Y, the seed's is 2020):
   its inspection duty; one unit remedies in time (verified 12/11), the other never.
 - The clock walks through the reminders (15/11, 08/12, 14/12) and past the deadline
   (16/12); the report is generated, written as JSON and DOCX, and submitted.
-Each step waits until its events have flowed through Kafka to the next service.
+Each step waits until its events have flowed through Kafka to the next service, and
+each is done by the person whose job it is, signed in (`chidao.people`): the clerk
+imports, the leader issues and submits, each unit's head reports on its own tasks, the
+inspector inspects, the operator moves the clock.
 """
 
 from __future__ import annotations
@@ -25,10 +28,10 @@ from typing import Any
 import httpx
 
 from chidao.client import check, export_report, get_all, wait_until
+from chidao.people import People
 from shared.clock import VN_TZ
 
 SEED = Path(__file__).parent / "samples" / "tb-sxd-thanhhoa-2020.txt"
-AGENCY = "sxd-thanhhoa"
 SERVICES = ("directives", "tasks", "inspections", "reporting")
 STEPS = 11
 
@@ -58,10 +61,11 @@ class YearScenario:
         urls: dict[str, str],
         year: int,
         out_dir: Path,
+        people: People,
         step: Step = lambda _: None,
-        agency: str = AGENCY,
     ) -> None:
-        self.agency = agency
+        self.agency = people.agency
+        self.people = people
         self.http = client
         self.urls = urls
         self.year = year
@@ -79,18 +83,31 @@ class YearScenario:
         for service in SERVICES:
             check(
                 self.http.put(
-                    self._url(service, "/v1/clock"), json={"now": when.isoformat(), "frozen": True}
+                    self._url(service, "/v1/clock"),
+                    json={"now": when.isoformat(), "frozen": True},
+                    headers=self.people.headers("operator"),
                 )
             )
 
     def tasks(self, **params: Any) -> list[dict[str, Any]]:
-        return get_all(self.http, self._url("tasks", "/v1/tasks"), params)
+        """As the leader sees them: every task of the department."""
+        return get_all(
+            self.http, self._url("tasks", "/v1/tasks"), params, self.people.headers("leader")
+        )
 
     def task_action(self, task: dict[str, Any], action: str, body: dict[str, Any]) -> None:
-        check(self.http.post(self._url("tasks", f"/v1/tasks/{task['id']}/{action}"), json=body))
+        """Done by the head of the task's lead unit, as only they may."""
+        unit_head = self.people.headers("unit_head", task["lead_unit"]["code"])
+        url = self._url("tasks", f"/v1/tasks/{task['id']}/{action}")
+        check(self.http.post(url, json=body, headers=unit_head))
 
     def play(self) -> PlayedYear:
-        directory = check(self.http.get(self._url("directives", f"/v1/org/{self.agency}")))
+        directory = check(
+            self.http.get(
+                self._url("directives", f"/v1/org/{self.agency}"),
+                headers=self.people.headers("clerk"),
+            )
+        )
         staff = {u["code"]: u.get("staff") or 0 for u in directory["units"]}
         self.step(f"20/04/{self.year}: nhập và ban hành văn bản")
         directive = self._issue()
@@ -164,6 +181,7 @@ class YearScenario:
             self.http.post(
                 self._url("inspections", f"/v1/violations/{fixed['id']}/verify"),
                 json={"note": "Đã kiểm tra lại, thực hiện nghiêm"},
+                headers=self.people.headers("inspector"),
             )
         )
 
@@ -185,14 +203,25 @@ class YearScenario:
         played.issue_trace_id = self.issue_trace_id
         played.import_warnings = self.import_warnings
         self._wait_caught_up(directive, violations)
-        response = self.http.get(self._url("reporting", f"/v1/reports/{self.agency}/{self.year}"))
+        leader = self.people.headers("leader")
+        response = self.http.get(
+            self._url("reporting", f"/v1/reports/{self.agency}/{self.year}"), headers=leader
+        )
         played.report = check(response)
         played.generation_trace_id = response.headers.get("X-Trace-Id", "")
         played.paths = export_report(
-            self.urls["reporting"], self.agency, self.year, self.out_dir, client=self.http
+            self.urls["reporting"],
+            self.agency,
+            self.year,
+            self.out_dir,
+            client=self.http,
+            headers=leader,
         )
         check(
-            self.http.post(self._url("reporting", f"/v1/reports/{self.agency}/{self.year}/submit"))
+            self.http.post(
+                self._url("reporting", f"/v1/reports/{self.agency}/{self.year}/submit"),
+                headers=leader,
+            )
         )
         report_task = next(t for t in office if t["deadline"]["kind"] == "yearly")
         self.task_action(report_task, "complete", {"result": "Đã gửi báo cáo năm"})
@@ -200,7 +229,12 @@ class YearScenario:
         return played
 
     def reminders(self, directive_id: str) -> list[dict[str, Any]]:
-        found = get_all(self.http, self._url("reporting", "/v1/reminders"), {"agency": self.agency})
+        found = get_all(
+            self.http,
+            self._url("reporting", "/v1/reminders"),
+            {"agency": self.agency},
+            self.people.headers("leader"),
+        )
         return [r for r in found if r["directive_id"] == directive_id]
 
     def _wait_reminders(self, directive_id: str, count: int, label: str) -> None:
@@ -211,10 +245,12 @@ class YearScenario:
 
     def _issue(self) -> dict[str, Any]:
         self.at(4, 20)
+        clerk = self.people.headers("clerk")
         draft = check(
             self.http.post(
                 self._url("directives", "/v1/directives/import"),
                 json={"text": SEED.read_text(encoding="utf-8"), "agency": self.agency},
+                headers=clerk,
             )
         )
         self.import_warnings = list(draft["warnings"])
@@ -243,18 +279,29 @@ class YearScenario:
                     "date": f"{self.year}-06-30",
                     "text": f"trước ngày 30/6/{self.year}",
                 }
-        check(self.http.put(self._url("directives", f"/v1/directives/{draft['id']}"), json=content))
-        response = self.http.post(self._url("directives", f"/v1/directives/{draft['id']}/issue"))
+        check(
+            self.http.put(
+                self._url("directives", f"/v1/directives/{draft['id']}"),
+                json=content,
+                headers=clerk,
+            )
+        )
+        response = self.http.post(
+            self._url("directives", f"/v1/directives/{draft['id']}/issue"),
+            headers=self.people.headers("leader"),
+        )
         issued: dict[str, Any] = check(response)
         self.issue_trace_id = response.headers.get("X-Trace-Id", "")
         return issued
 
     def _inspect(self, units: list[str]) -> list[dict[str, Any]]:
         self.at(10, 5)
-        criteria = check(self.http.get(self._url("inspections", "/v1/criteria")))
+        inspector = self.people.headers("inspector")
+        criteria = check(self.http.get(self._url("inspections", "/v1/criteria"), headers=inspector))
         plan = check(
             self.http.post(
                 self._url("inspections", "/v1/inspections"),
+                headers=inspector,
                 json={
                     "agency": self.agency,
                     "title": f"Kiểm tra việc thực hiện văn hóa công vụ năm {self.year}",
@@ -294,13 +341,23 @@ class YearScenario:
                 results.append(result)
         check(
             self.http.post(
-                self._url("inspections", f"/v1/inspections/{plan['id']}/results"), json=results
+                self._url("inspections", f"/v1/inspections/{plan['id']}/results"),
+                json=results,
+                headers=inspector,
             )
         )
         self.at(10, 12)
-        check(self.http.post(self._url("inspections", f"/v1/inspections/{plan['id']}/complete")))
+        check(
+            self.http.post(
+                self._url("inspections", f"/v1/inspections/{plan['id']}/complete"),
+                headers=inspector,
+            )
+        )
         return get_all(
-            self.http, self._url("inspections", "/v1/violations"), {"inspection_id": plan["id"]}
+            self.http,
+            self._url("inspections", "/v1/violations"),
+            {"inspection_id": plan["id"]},
+            inspector,
         )
 
     def _wait_caught_up(self, directive: dict[str, Any], violations: list[dict[str, Any]]) -> None:
@@ -308,7 +365,10 @@ class YearScenario:
 
         def caught_up() -> bool:
             report = check(
-                self.http.get(self._url("reporting", f"/v1/reports/{self.agency}/{self.year}"))
+                self.http.get(
+                    self._url("reporting", f"/v1/reports/{self.agency}/{self.year}"),
+                    headers=self.people.headers("leader"),
+                )
             )
             return bool(report["inspections"]["resolved"]["value"] >= 1)
 

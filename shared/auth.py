@@ -22,10 +22,12 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.contracts.values import Actor
 from shared.errors import Forbidden, Unauthenticated
@@ -64,6 +66,7 @@ class Principal:
     agency: str | None = None
     unit: str | None = None
     roles: frozenset[Role] = field(default_factory=frozenset)
+    province: str | None = None  # a province reader's province
 
     @property
     def actor(self) -> Actor:
@@ -106,6 +109,7 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         agency=_single(claims.get("agency")),
         unit=_single(claims.get("unit")),
         roles=frozenset(Role(r) for r in roles if r in known),
+        province=_single(claims.get("province")),
     )
 
 
@@ -136,6 +140,7 @@ class TokenVerifier:
         jwks_url: str | None = None,
         leeway_s: int = 30,
         algorithms: Iterable[str] = ("RS256", "ES256", "PS256"),
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.issuer = issuer.rstrip("/")
         self.audience = audience
@@ -145,6 +150,7 @@ class TokenVerifier:
         self._keys: dict[str, Any] = {}
         self._fetched_at = 0.0
         self._lock = asyncio.Lock()
+        self._transport = transport  # tests serve the issuer's documents from memory
 
     async def verify(self, token: str) -> Principal:
         try:
@@ -181,7 +187,7 @@ class TokenVerifier:
         return self._keys[kid]
 
     async def _fetch_keys(self) -> None:
-        async with httpx.AsyncClient(timeout=10) as http:
+        async with httpx.AsyncClient(timeout=10, transport=self._transport) as http:
             url = self._jwks_url
             if url is None:
                 discovery = await http.get(f"{self.issuer}/.well-known/openid-configuration")
@@ -196,3 +202,27 @@ class TokenVerifier:
                 keys[jwk.key_id] = jwk.key
         self._keys = keys
         self._fetched_at = time.monotonic()
+
+
+# --- the HTTP side: one dependency, declared on every router ---------------------------
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="oidc",
+    description="An access token of the configured OIDC issuer (Keycloak realm `chidao` "
+    "locally): `Authorization: Bearer <token>`.",
+)
+
+
+async def authenticate(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    """The caller, verified; 401 without a valid bearer token. FastAPI caches it per
+    request, so a route that also asks for it does not verify twice."""
+    if credentials is None:
+        raise Unauthenticated("sign in: this endpoint needs a bearer token")
+    verifier: TokenVerifier = request.app.state.verifier
+    return await verifier.verify(credentials.credentials)
+
+
+CurrentUser = Annotated[Principal, Depends(authenticate)]

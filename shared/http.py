@@ -26,7 +26,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel, ValidationError, WrapValidator
+from pydantic import AfterValidator, BaseModel, Field, ValidationError, WrapValidator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -170,6 +170,36 @@ def install_error_handlers(app: FastAPI) -> None:
         return domain_error_response(exc)
 
     app.add_exception_handler(Exception, _unexpected)
+
+
+class FieldError(BaseModel):
+    field: str | None
+    message: str
+
+
+class InvalidOut(BaseModel):
+    detail: list[FieldError]
+
+
+class ErrorOut(BaseModel):
+    detail: str
+
+
+class CodedErrorOut(BaseModel):
+    detail: str = Field(description="Why, for the person (Vietnamese where it is a rule).")
+    code: str = Field(description="Why, for programs: e.g. role_required, other_agency.")
+
+
+# The error shapes every route may answer with, for the OpenAPI document.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": CodedErrorOut, "description": "No bearer token, or one that does not verify"},
+    403: {"model": CodedErrorOut, "description": "Signed in, but not allowed"},
+    404: {"model": ErrorOut, "description": "Not found (or another agency's)"},
+    409: {"model": ErrorOut, "description": "Not in the current state"},
+    413: {"model": InvalidOut, "description": "Request body over the limit"},
+    422: {"model": InvalidOut, "description": "Invalid input, with the field"},
+    503: {"model": ErrorOut, "description": "A dependency is down; retry after Retry-After"},
+}
 
 
 # Where a field named by the domain sits in the request: every command's input is the

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
-from fastapi import APIRouter, FastAPI, HTTPException
+from fastapi import APIRouter, Depends, FastAPI, HTTPException
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
@@ -27,9 +27,10 @@ from pydantic import BaseModel, field_validator
 from sqlalchemy import MetaData, text
 
 from shared import migrations
+from shared.auth import CurrentUser, Role, TokenVerifier, authenticate
 from shared.clock import Clock, PersistedClock, parse_clock_setting
 from shared.db import Database
-from shared.http import MAX_YEAR, MIN_YEAR, BodyLimit, install_error_handlers
+from shared.http import ERROR_RESPONSES, MAX_YEAR, MIN_YEAR, BodyLimit, install_error_handlers
 from shared.messaging.consumer import DeadLetters, EventConsumer
 from shared.messaging.handlers import EventHandlers
 from shared.messaging.outbox import Outbox
@@ -68,7 +69,10 @@ class ServiceRuntime:
         self.outbox_table = metadata.tables["outbox"]
         self.inbox_table = metadata.tables["inbox"]
         self.outbox = Outbox(self.outbox_table, name, self.clock)
-        self.broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id=f"chidao-{name}")
+        # FastStream takes a list of servers; a comma-separated string would be one host.
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap_servers.split(","), client_id=f"chidao-{name}"
+        )
         self._producer: AIOKafkaProducer | None = None
         self.dead_letters = DeadLetters(name, self.producer)
         self.relay = Relay(
@@ -202,6 +206,7 @@ def create_app(runtime: ServiceRuntime, routers: list[APIRouter], title: str) ->
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=runtime.settings.max_body_bytes)
     app.state.runtime = runtime
+    app.state.verifier = TokenVerifier(runtime.settings.oidc_issuer, runtime.settings.oidc_audience)
 
     @app.get("/health/live", tags=["operations"])
     async def live() -> dict[str, str]:
@@ -236,12 +241,13 @@ def create_app(runtime: ServiceRuntime, routers: list[APIRouter], title: str) ->
             )
         return {"status": "ok", "service": runtime.name, **checks}
 
-    @app.get("/v1/clock", tags=["operations"])
-    async def get_clock() -> ClockSetting:
+    @app.get("/v1/clock", tags=["operations"], responses=ERROR_RESPONSES)
+    async def get_clock(_: CurrentUser) -> ClockSetting:
         return ClockSetting(now=runtime.clock.now(), frozen=runtime.clock.frozen)
 
-    @app.put("/v1/clock", tags=["operations"])
-    async def set_clock(setting: ClockSetting) -> ClockSetting:
+    @app.put("/v1/clock", tags=["operations"], responses=ERROR_RESPONSES)
+    async def set_clock(setting: ClockSetting, user: CurrentUser) -> ClockSetting:
+        user.require(Role.OPERATOR, doing="đặt đồng hồ")
         if not runtime.settings.clock_control:
             raise HTTPException(403, detail="clock control is off (CHIDAO_CLOCK_CONTROL)")
         runtime.clock.set(setting.now, frozen=setting.frozen)
@@ -260,7 +266,9 @@ def create_app(runtime: ServiceRuntime, routers: list[APIRouter], title: str) ->
         return response
 
     for router in routers:
-        app.include_router(router)
+        # Every route of every router needs a verified caller; the error shapes are
+        # documented once for all of them.
+        app.include_router(router, dependencies=[Depends(authenticate)], responses=ERROR_RESPONSES)
     FastAPIInstrumentor.instrument_app(
         app, excluded_urls="/health", exclude_spans=["receive", "send"]
     )

@@ -30,6 +30,15 @@ class ServiceSettings(BaseSettings):
         validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS"),
         json_schema_extra=DEPLOY,
     )
+    # Who may call (shared.auth): tokens of this issuer, for this audience.
+    oidc_issuer: str = Field(
+        default="http://127.0.0.1:8080/realms/chidao",
+        validation_alias=AliasChoices("CHIDAO_OIDC_ISSUER"),
+        json_schema_extra=DEPLOY,
+    )
+    oidc_audience: str = Field(
+        default="chidao-api", validation_alias=AliasChoices("CHIDAO_OIDC_AUDIENCE")
+    )
     # Topics (shared.messaging.topics): partitions of each public topic, and the
     # replication a deployment's cluster gives them (3 and 2 on a three-broker one).
     topic_partitions: int = Field(

@@ -13,7 +13,9 @@ from chidao.stack.procs import StackError
 from chidao.stack.services import SERVICES
 from chidao.stack.stack import LocalStack, PartStatus, StackInfo
 
-app = typer.Typer(help="Local stack without Docker: Kafka, PostgreSQL and the four services.")
+app = typer.Typer(
+    help="Local stack without Docker: Kafka, PostgreSQL, Keycloak and the four services."
+)
 console = Console()
 err_console = Console(stderr=True)
 T = TypeVar("T")
@@ -62,25 +64,41 @@ def up(
         typer.Argument(help=f"Services to start (default: all of {', '.join(SERVICES)})."),
     ] = None,
     infra_only: Annotated[
-        bool, typer.Option("--infra-only", help="Start only Kafka and PostgreSQL.")
+        bool, typer.Option("--infra-only", help="Start only Kafka, PostgreSQL and Keycloak.")
     ] = False,
+    brokers: Annotated[
+        int | None,
+        typer.Option(
+            "--brokers",
+            envvar="KAFKA_BROKERS",
+            min=1,
+            help="Kafka nodes: 1, or 3 for a cluster on ports 9092/9094/9096 (replication 3, "
+            "min.insync.replicas 2). Default: what the state folder was started with, else 1.",
+        ),
+    ] = None,
 ) -> None:
-    """Start Kafka, PostgreSQL and the services; returns once all are healthy."""
+    """Start Kafka, PostgreSQL, Keycloak and the services; returns once all are healthy."""
     names = [] if infra_only else list(services or SERVICES)
     unknown = sorted(set(names) - set(SERVICES))
     if unknown:
         err_console.print(f"Unknown service(s): {', '.join(unknown)}; known: {', '.join(SERVICES)}")
         raise typer.Exit(2)
-    stack = LocalStack()
+    stack = _run(lambda: LocalStack(kafka_brokers=brokers))
     with console.status("Starting the local stack..."):
         info = _run(lambda: stack.up(names))
     console.print(_info_table(info, names))
+    console.print(
+        f"Tokens: issuer {stack.oidc_issuer} (demo users: password chidao-demo). "
+        f"Keycloak admin console: {info.keycloak}/admin, user admin, password in "
+        f"{stack.paths.keycloak_admin_password}",
+        highlight=False,
+    )
 
 
 @app.command()
 def down() -> None:
     """Stop every part of the local stack (data is kept)."""
-    stack = LocalStack()
+    stack = _run(LocalStack)
     with console.status("Stopping the local stack..."):
         _run(stack.down)
     console.print(f"Local stack stopped; data kept under {stack.state_dir}.")
@@ -89,7 +107,7 @@ def down() -> None:
 @app.command()
 def status() -> None:
     """Show each part: pid, running, address, healthy."""
-    stack = LocalStack()
+    stack = _run(LocalStack)
     console.print(_status_table(_run(stack.status), stack))
 
 
@@ -97,17 +115,19 @@ def status() -> None:
 def reset(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Delete Kafka's and PostgreSQL's data (the downloaded jars are kept)."""
-    stack = LocalStack()
+    """Delete Kafka's, PostgreSQL's and Keycloak's data (downloads are kept)."""
+    stack = _run(LocalStack)
     running = _run(stack.running)
     if running:
         names = ", ".join(running)
         err_console.print(f"Refusing to reset while running: {names}. Run 'chidao down' first.")
         raise typer.Exit(1)
     if not yes:
-        typer.confirm(f"Delete all Kafka and PostgreSQL data under {stack.state_dir}?", abort=True)
+        typer.confirm(
+            f"Delete all Kafka, PostgreSQL and Keycloak data under {stack.state_dir}?", abort=True
+        )
     _run(stack.reset)
-    console.print("Kafka and PostgreSQL data deleted.")
+    console.print("Kafka, PostgreSQL and Keycloak data deleted.")
 
 
 def register(target: typer.Typer) -> None:

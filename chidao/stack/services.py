@@ -51,6 +51,12 @@ class ServiceManager:
     # "{name}" is replaced by the service name; tests point this at a stand-in module.
     module_template: str = "services.{name}"
     python: str = sys.executable
+    # How the services create their topics (shared.messaging.topics): 1/1 on one broker,
+    # 3/2 on a cluster.
+    kafka_replication_factor: int = 1
+    kafka_min_insync_replicas: int = 1
+    # Whose tokens the services accept (Keycloak's realm in the local stack).
+    oidc_issuer: str | None = None
 
     def _check(self, name: str) -> None:
         if name not in self.ports:
@@ -70,6 +76,8 @@ class ServiceManager:
         env.update(
             {
                 "KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap,
+                "KAFKA_REPLICATION_FACTOR": str(self.kafka_replication_factor),
+                "KAFKA_MIN_INSYNC_REPLICAS": str(self.kafka_min_insync_replicas),
                 f"{name.upper()}_DATABASE_URL": self.database_url(name),
                 port_env_var(name): str(self.ports[name]),
                 "CHIDAO_STATE_DIR": str(self.paths.root),
@@ -79,6 +87,8 @@ class ServiceManager:
         # The local stack is the demo and test platform: its clock can be set (PUT
         # /v1/clock) unless the operator's environment says otherwise.
         env.setdefault("CHIDAO_CLOCK_CONTROL", "true")
+        if self.oidc_issuer:
+            env["CHIDAO_OIDC_ISSUER"] = self.oidc_issuer
         env.update(self.extra_env)
         return env
 

@@ -1,4 +1,5 @@
-"""``LocalStack``: Kafka, PostgreSQL and the services of one state folder, as one object."""
+"""``LocalStack``: Kafka, PostgreSQL, Keycloak and the services of one state folder, as one
+object."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chidao.stack import kafka, postgres
-from chidao.stack.paths import StatePaths, default_state_dir
+from chidao.stack import kafka, keycloak, postgres
+from chidao.stack.paths import StatePaths, default_keycloak_dist, default_state_dir
 from chidao.stack.procs import StackError
 from chidao.stack.services import DATABASES, SERVICES, ServiceManager, default_ports
 
@@ -31,9 +32,13 @@ class StackInfo:
     postgres: str
     services: dict[str, str]
     started: list[str] = field(default_factory=list)
+    keycloak: str = ""  # http://127.0.0.1:<port>; the issuer is <keycloak>/realms/chidao
 
     def addresses(self) -> dict[str, str]:
-        return {"kafka": self.bootstrap_servers, "postgres": self.postgres, **self.services}
+        infra = {"kafka": self.bootstrap_servers, "postgres": self.postgres}
+        if self.keycloak:
+            infra["keycloak"] = self.keycloak
+        return {**infra, **self.services}
 
 
 @dataclass(frozen=True)
@@ -57,17 +62,30 @@ class LocalStack:
         kafka_controller_port: int | None = None,
         kafka_libs: Path | None = None,
         service_module: str = "services.{name}",
+        kafka_brokers: int | None = None,
+        keycloak_port: int | None = None,
+        keycloak_dist: Path | None = None,
     ) -> None:
         self.paths = StatePaths((state_dir or default_state_dir()).resolve())
         libs_env = os.environ.get("CHIDAO_KAFKA_LIBS")
         libs = kafka_libs or (Path(libs_env) if libs_env else self.paths.kafka_libs)
+        # Not given (argument or KAFKA_BROKERS): what the state folder was started with,
+        # so `chidao status`/`down` after `chidao up --brokers 3` need no flag.
+        brokers = kafka_brokers or _env_int("KAFKA_BROKERS", 0)
         self.kafka = kafka.KafkaSettings(
             port=kafka_port or _env_int("KAFKA_PORT", 9092),
             controller_port=kafka_controller_port or _env_int("KAFKA_CONTROLLER_PORT", 9093),
             libs=libs.resolve(),
+            brokers=brokers or kafka.state_brokers(self.paths) or 1,
         )
         self.pg = postgres.PgSettings(
             port=postgres_port or _env_int("POSTGRES_PORT", 5432), databases=DATABASES
+        )
+        # The distribution is prepared once and shared (CHIDAO_KEYCLOAK_DIST, else
+        # <repo>/.state/keycloak/dist); each state folder runs its own copy and database.
+        self.keycloak = keycloak.KeycloakSettings(
+            port=keycloak_port or _env_int("KEYCLOAK_PORT", 8080),
+            dist=(keycloak_dist or default_keycloak_dist()).resolve(),
         )
         self.services = ServiceManager(
             paths=self.paths,
@@ -76,6 +94,9 @@ class LocalStack:
             postgres_port=self.pg.port,
             extra_env=dict(extra_env or {}),
             module_template=service_module,
+            kafka_replication_factor=self.kafka.replication_factor,
+            kafka_min_insync_replicas=self.kafka.min_insync_replicas,
+            oidc_issuer=self.keycloak.issuer,
         )
 
     @property
@@ -89,6 +110,23 @@ class LocalStack:
     def database_url(self, service: str) -> str:
         return self.services.database_url(service)
 
+    @property
+    def oidc_issuer(self) -> str:
+        """The services' token issuer: ``http://127.0.0.1:<keycloak port>/realms/chidao``."""
+        return self.keycloak.issuer
+
+    def token(self, username: str, password: str = "chidao-demo") -> str:
+        """An access token of a realm user (password grant, public client ``chidao-cli``).
+
+        ``chidao-demo`` is the password of every demo account in the dev realm file.
+        """
+        return keycloak.token(self.oidc_issuer, username, password)
+
+    def keycloak_admin_password(self) -> str:
+        """The master realm ``admin``'s password (made on the first start, in the state
+        folder: ``keycloak/admin-password``)."""
+        return keycloak.admin_password(self.paths)
+
     def info(self, started: Sequence[str] = ()) -> StackInfo:
         return StackInfo(
             state_dir=self.paths.root,
@@ -96,17 +134,22 @@ class LocalStack:
             postgres=f"127.0.0.1:{self.pg.port}",
             services={name: self.services.url(name) for name in self.services.ports},
             started=list(started),
+            keycloak=self.keycloak.url,
         )
 
     def start_infra(self) -> list[str]:
-        """Kafka and PostgreSQL, concurrently (each takes seconds, mostly JVM/initdb work)."""
+        """Kafka, PostgreSQL and Keycloak, concurrently (seconds each, mostly JVM/initdb work;
+        Keycloak is the slowest: ~10 s warm, 25-30 s for a new state folder)."""
         self.paths.ensure()
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="chidao-stack") as pool:
-            kafka_job = pool.submit(kafka.start, self.paths, self.kafka)
-            pg_job = pool.submit(postgres.start, self.paths, self.pg)
+        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="chidao-stack") as pool:
+            jobs = (
+                ("kafka", pool.submit(kafka.start, self.paths, self.kafka)),
+                ("postgres", pool.submit(postgres.start, self.paths, self.pg)),
+                ("keycloak", pool.submit(keycloak.start, self.paths, self.keycloak)),
+            )
             started: list[str] = []
             errors: list[BaseException] = []
-            for part, job in (("kafka", kafka_job), ("postgres", pg_job)):
+            for part, job in jobs:
                 try:
                     if job.result():
                         started.append(part)
@@ -138,20 +181,24 @@ class LocalStack:
     def kill(self, name: str, sig: int = signal.SIGKILL) -> int:
         return self.services.kill(name, sig)
 
+    def kill_kafka_node(self, node: int, sig: int = signal.SIGKILL) -> int:
+        """Crash one Kafka node (1..brokers); ``start_infra()`` starts it again."""
+        return kafka.kill_node(self.paths, node, sig)
+
+    def kafka_part(self, node: int) -> str:
+        """A node's name in ``status()``: "kafka" for a single node, "kafka-<n>" in a cluster."""
+        return "kafka" if self.kafka.brokers == 1 else f"kafka-{node}"
+
     def _stop_parts(self, parts: Sequence[str]) -> None:
         # Services first: they would otherwise log errors while Kafka/PG go away.
         for name in parts:
             if name in self.services.ports:
                 self.services.stop(name)
-        infra = [part for part in ("kafka", "postgres") if part in parts]
+        stops = {"kafka": kafka.stop, "postgres": postgres.stop, "keycloak": keycloak.stop}
+        infra = [part for part in stops if part in parts]
         if infra:
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                jobs = [
-                    pool.submit(kafka.stop, self.paths)
-                    if part == "kafka"
-                    else pool.submit(postgres.stop, self.paths)
-                    for part in infra
-                ]
+            with ThreadPoolExecutor(max_workers=len(infra)) as pool:
+                jobs = [pool.submit(stops[part], self.paths) for part in infra]
                 for job in jobs:
                     job.result()
 
@@ -161,19 +208,23 @@ class LocalStack:
 
     def down(self) -> None:
         """Stop every part this state folder runs."""
-        self._stop_parts([*self.services.ports, "kafka", "postgres"])
+        self._stop_parts([*self.services.ports, "kafka", "postgres", "keycloak"])
 
     def status(self) -> list[PartStatus]:
-        kafka_pid = kafka.running_pid(self.paths)
+        rows = []
+        for node in self.kafka.nodes:
+            pid = kafka.running_pid(self.paths, node)
+            rows.append(
+                PartStatus(
+                    self.kafka_part(node),
+                    pid,
+                    pid is not None,
+                    self.kafka.node_address(node),
+                    pid is not None and kafka.node_healthy(self.kafka, node),
+                )
+            )
         pg_pid = postgres.running_pid(self.paths)
-        rows = [
-            PartStatus(
-                "kafka",
-                kafka_pid,
-                kafka_pid is not None,
-                self.kafka.bootstrap,
-                kafka_pid is not None and kafka.healthy(self.kafka),
-            ),
+        rows += [
             PartStatus(
                 "postgres",
                 pg_pid,
@@ -182,6 +233,16 @@ class LocalStack:
                 pg_pid is not None and postgres.healthy(self.paths, self.pg),
             ),
         ]
+        kc_pid = keycloak.running_pid(self.paths)
+        rows.append(
+            PartStatus(
+                "keycloak",
+                kc_pid,
+                kc_pid is not None,
+                self.keycloak.url,
+                kc_pid is not None and keycloak.healthy(self.keycloak),
+            )
+        )
         for name in self.services.ports:
             pid = self.services.pid(name)
             healthy = pid is not None and self.services.healthy(name)
@@ -192,10 +253,20 @@ class LocalStack:
         return [row.name for row in self.status() if row.running]
 
     def reset(self) -> None:
-        """Delete Kafka's and PostgreSQL's data (not the jars); refuses while anything runs."""
-        busy = [kafka.running_pid(self.paths), postgres.running_pid(self.paths)]
+        """Delete Kafka's, PostgreSQL's and Keycloak's data (not the jars, not the Keycloak
+        distribution); refuses while anything runs."""
+        busy = [kafka.running_pid(self.paths, n) for n in kafka.known_nodes(self.paths, self.kafka)]
+        busy += [postgres.running_pid(self.paths), keycloak.running_pid(self.paths)]
         busy += [self.services.pid(name) for name in self.services.ports]
         if any(pid is not None for pid in busy):
             raise StackError("The stack is running; run 'chidao down' before 'chidao reset'.")
         shutil.rmtree(self.paths.kafka_data, ignore_errors=True)
+        for folder in self.paths.kafka_extra_node_dirs():  # nodes 2..N of a cluster
+            shutil.rmtree(folder, ignore_errors=True)
+        self.paths.kafka_brokers.unlink(missing_ok=True)  # the next up may pick any count
         shutil.rmtree(self.paths.postgres_data, ignore_errors=True)
+        # Keycloak: its database, its copy of the server (runtime files), and the admin
+        # password, which only a new database takes (the next start makes a new one).
+        shutil.rmtree(self.paths.keycloak_data, ignore_errors=True)
+        shutil.rmtree(self.paths.keycloak_server, ignore_errors=True)
+        self.paths.keycloak_admin_password.unlink(missing_ok=True)

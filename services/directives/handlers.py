@@ -17,12 +17,13 @@ from services.directives.domain import numbering
 from services.directives.domain.directory import UnitDirectory, load_directory
 from services.directives.domain.importer import import_letter
 from services.directives.domain.model import Directive, Status
+from shared.auth import AGENCY_MEMBERS, Principal, Role
 from shared.clock import Clock
 from shared.contracts.events import OrgDirectoryPublished
 from shared.contracts.values import DeadlineKind, DirectiveContent, ImportWarning
 from shared.db import Database
 from shared.domain import Changed
-from shared.errors import InvalidField, InvalidTransition, NotFound
+from shared.errors import Forbidden, InvalidField, InvalidTransition, NotFound
 from shared.messaging.outbox import Outbox
 from shared.pagination import FIRST_PAGE, Page, PageRequest
 
@@ -69,6 +70,16 @@ def check_deadlines(content: DirectiveContent) -> None:
             )
 
 
+def _own_agency(user: Principal, asked: str | None) -> str:
+    """The caller's department: a request may name it, never another."""
+    agency = user.agency_or_refuse()
+    if asked and asked != agency:
+        raise Forbidden(
+            f"Không được thao tác trên văn bản của Sở khác ({asked}).", code="other_agency"
+        )
+    return agency
+
+
 def _checked_content(content: DirectiveContent, at: str | None) -> DirectiveContent:
     try:
         check_deadlines(content)
@@ -86,44 +97,51 @@ class DirectiveService:
 
     # --- queries ---------------------------------------------------------------------
 
-    async def get(self, directive_id: uuid.UUID) -> Directive:
+    async def get(self, directive_id: uuid.UUID, user: Principal) -> Directive:
         async with self.db.sessions() as session:
-            return await self._get(session, directive_id, lock=False)
+            return await self._get(session, directive_id, user, lock=False)
 
     async def find(
         self,
+        user: Principal,
         *,
         agency: str | None = None,
         status: Status | None = None,
         year: int | None = None,
         page: PageRequest = FIRST_PAGE,
     ) -> Page[Directive]:
+        """The caller's own department's directives (the `agency` filter may only name it)."""
+        user.require(*AGENCY_MEMBERS, doing="xem văn bản của Sở")
         async with self.db.sessions() as session:
             return await repo.list_(
                 session,
-                agency=agency,
+                agency=_own_agency(user, agency),
                 status=status.value if status else None,
                 year=year,
                 page=page,
             )
 
-    def directory(self, agency: str) -> UnitDirectory:
-        # The directory is the resource named: unknown is 404, not bad input.
-        if agency not in self.directories.by_code:
+    def directory(self, agency: str, user: Principal) -> UnitDirectory:
+        # The directory is the resource named: unknown (or another's) is 404.
+        if agency not in self.directories.by_code or not user.in_agency(agency):
             raise NotFound(f"no unit directory for agency {agency!r}")
         return self.directories.get(agency)
 
     # --- commands --------------------------------------------------------------------
 
-    async def import_letter(self, text: str, agency: str | None) -> Directive:
-        directory = self.directories.get(agency)
+    async def import_letter(self, text: str, agency: str | None, user: Principal) -> Directive:
+        user.require(Role.CLERK, doing="nhập văn bản")
+        directory = self.directories.get(_own_agency(user, agency))
         result = import_letter(text, directory)
         return await self._add_draft(directory.code, result.content, tuple(result.warnings))
 
-    async def create_draft(self, agency: str | None, content: DirectiveContent) -> Directive:
+    async def create_draft(
+        self, agency: str | None, content: DirectiveContent, user: Principal
+    ) -> Directive:
         """A draft written by the clerk; deadlines are checked already here, and again
         on issue (an imported draft may carry what the letter left out)."""
-        code = self.directories.get(agency).code
+        user.require(Role.CLERK, doing="soạn dự thảo văn bản")
+        code = self.directories.get(_own_agency(user, agency)).code
         return await self._add_draft(code, _checked_content(content, "content"))
 
     async def _add_draft(
@@ -140,15 +158,19 @@ class DirectiveService:
             await repo.add(session, directive)
         return directive
 
-    async def edit_draft(self, directive_id: uuid.UUID, content: DirectiveContent) -> Directive:
+    async def edit_draft(
+        self, directive_id: uuid.UUID, content: DirectiveContent, user: Principal
+    ) -> Directive:
+        user.require(Role.CLERK, doing="sửa dự thảo văn bản")
         _checked_content(content, None)  # the content is the whole request here
         async with self.db.transaction() as session:
-            directive = await self._get(session, directive_id, lock=True)
+            directive = await self._get(session, directive_id, user, lock=True)
             return await self._save(session, directive.edit(content))
 
-    async def issue(self, directive_id: uuid.UUID) -> Directive:
+    async def issue(self, directive_id: uuid.UUID, user: Principal) -> Directive:
+        user.require(Role.LEADER, doing="ban hành văn bản")
         async with self.db.transaction() as session:
-            directive = await self._get(session, directive_id, lock=True)
+            directive = await self._get(session, directive_id, user, lock=True)
             if directive.status is not Status.DRAFT:
                 raise InvalidTransition(f"directive is already {directive.status}")
             _checked_content(directive.content, "content")
@@ -167,13 +189,16 @@ class DirectiveService:
                 date=today,
                 at=self.clock.now(),
                 duplicate_of=duplicate_of,
+                by=user.actor,
             )
             return await self._save(session, changed)
 
-    async def revoke(self, directive_id: uuid.UUID, reason: str) -> Directive:
+    async def revoke(self, directive_id: uuid.UUID, reason: str, user: Principal) -> Directive:
+        user.require(Role.LEADER, doing="thu hồi văn bản")
         async with self.db.transaction() as session:
-            directive = await self._get(session, directive_id, lock=True)
-            return await self._save(session, directive.revoke(reason=reason, at=self.clock.now()))
+            directive = await self._get(session, directive_id, user, lock=True)
+            changed = directive.revoke(reason=reason, at=self.clock.now(), by=user.actor)
+            return await self._save(session, changed)
 
     async def publish_directories(self) -> None:
         """Publish each directory on chidao.org.v1 when it changed since last time."""
@@ -199,9 +224,12 @@ class DirectiveService:
         return changed.state
 
     async def _get(
-        self, session: AsyncSession, directive_id: uuid.UUID, *, lock: bool
+        self, session: AsyncSession, directive_id: uuid.UUID, user: Principal, *, lock: bool
     ) -> Directive:
         directive = await repo.get(session, directive_id, lock=lock)
-        if directive is None:
+        # Another department's directive does not exist for this caller.
+        if directive is None or not user.in_agency(directive.agency):
             raise NotFound(f"directive {directive_id} not found")
+        if not user.has(*AGENCY_MEMBERS):
+            raise Forbidden("Tài khoản không được xem văn bản của Sở.", code="role_required")
         return directive

@@ -18,16 +18,32 @@ from services.inspections.domain.model import Inspection, Status
 from services.inspections.domain.planning import Plan, plan_inspection
 from services.inspections.domain.values import Result
 from services.inspections.domain.violation import Violation
+from shared.auth import AGENCY_MEMBERS, Principal, Role
 from shared.clock import Clock
 from shared.contracts.events import OrgDirectoryPublished
 from shared.db import Database
 from shared.domain import Changed
-from shared.errors import InvalidField, NotFound
+from shared.errors import Forbidden, InvalidField, NotFound
 from shared.messaging.handlers import EventHandlers
 from shared.messaging.outbox import Outbox
 from shared.pagination import FIRST_PAGE, Page, PageRequest
 
 log = logging.getLogger(__name__)
+
+
+def _own_agency(user: Principal, asked: str | None, doing: str) -> str:
+    user.require(*AGENCY_MEMBERS, doing=doing)
+    own = user.agency_or_refuse()
+    if asked and asked != own:
+        raise Forbidden(f"Không được {doing} của Sở khác ({asked}).", code="other_agency")
+    return own
+
+
+def _readable(found: Inspection | None, inspection_id: uuid.UUID, user: Principal) -> Inspection:
+    if found is None or not user.in_agency(found.agency):
+        raise NotFound(f"inspection {inspection_id} not found")
+    user.require(*AGENCY_MEMBERS, doing="xem kết quả kiểm tra")
+    return found
 
 
 class InspectionService:
@@ -47,25 +63,26 @@ class InspectionService:
 
     # --- queries ---------------------------------------------------------------------
 
-    async def get(self, inspection_id: uuid.UUID) -> Inspection:
+    async def get(self, inspection_id: uuid.UUID, user: Principal) -> Inspection:
         async with self.db.sessions() as session:
             found = await repo.get(session, inspection_id)
-        if found is None:
-            raise NotFound(f"inspection {inspection_id} not found")
-        return found
+        return _readable(found, inspection_id, user)
 
     async def find(
         self,
+        user: Principal,
         *,
         agency: str | None = None,
         status: Status | None = None,
         page: PageRequest = FIRST_PAGE,
     ) -> Page[Inspection]:
+        own = _own_agency(user, agency, "xem kết quả kiểm tra")
         async with self.db.sessions() as session:
-            return await repo.find(session, page, agency=agency, status=status)
+            return await repo.find(session, page, agency=own, status=status)
 
     async def find_violations(
         self,
+        user: Principal,
         *,
         agency: str | None = None,
         unit: str | None = None,
@@ -73,19 +90,26 @@ class InspectionService:
         inspection_id: uuid.UUID | None = None,
         page: PageRequest = FIRST_PAGE,
     ) -> Page[Violation]:
+        own = _own_agency(user, agency, "xem vi phạm")
         async with self.db.sessions() as session:
             return await repo.find_violations(
                 session,
                 page,
-                agency=agency,
+                agency=own,
                 unit=unit,
                 resolved=resolved,
                 inspection_id=inspection_id,
             )
 
-    # --- commands --------------------------------------------------------------------
+    # --- commands (the department's inspectors) ---------------------------------------
 
-    async def plan(self, plan: Plan) -> Inspection:
+    async def plan(self, plan: Plan, user: Principal) -> Inspection:
+        user.require(Role.INSPECTOR, doing="lập kế hoạch kiểm tra")
+        if plan.agency != user.agency_or_refuse():
+            raise Forbidden(
+                f"Không được lập kế hoạch kiểm tra của Sở khác ({plan.agency}).",
+                code="other_agency",
+            )
         async with self.db.transaction() as session:
             # The directory arrives by event: before any has, units cannot be checked
             # and plans are taken as given; once it has, unknown codes are refused.
@@ -103,31 +127,41 @@ class InspectionService:
         log.info("inspection %s planned for %s", inspection.id, plan.agency)
         return inspection
 
-    async def record_results(self, inspection_id: uuid.UUID, found: Sequence[Result]) -> Inspection:
+    async def record_results(
+        self, inspection_id: uuid.UUID, found: Sequence[Result], user: Principal
+    ) -> Inspection:
+        user.require(Role.INSPECTOR, doing="ghi kết quả kiểm tra")
         today = self.clock.today()
-        return await self._change(inspection_id, lambda i: i.record(found, today))
+        return await self._change(inspection_id, user, lambda i: i.record(found, today))
 
-    async def complete(self, inspection_id: uuid.UUID) -> Inspection:
+    async def complete(self, inspection_id: uuid.UUID, user: Principal) -> Inspection:
+        user.require(Role.INSPECTOR, doing="kết thúc cuộc kiểm tra")
         now = self.clock.now()
-        return await self._change(inspection_id, lambda i: i.complete(now))
+        return await self._change(inspection_id, user, lambda i: i.complete(now, user.actor))
 
-    async def verify(self, violation_id: uuid.UUID, note: str) -> Violation:
+    async def verify(self, violation_id: uuid.UUID, note: str, user: Principal) -> Violation:
+        user.require(Role.INSPECTOR, doing="xác minh khắc phục vi phạm")
         async with self.db.sessions() as session:
             inspection_id = await repo.inspection_of(session, violation_id)
         if inspection_id is None:
             raise NotFound(f"violation {violation_id} not found")
         now = self.clock.now()
-        after = await self._change(inspection_id, lambda i: i.verify(violation_id, now, note))
+        after = await self._change(
+            inspection_id, user, lambda i: i.verify(violation_id, now, note, user.actor)
+        )
         return after.violation(violation_id)
 
     # --- the one way an inspection changes ---------------------------------------------
 
     async def _change(
-        self, inspection_id: uuid.UUID, change: Callable[[Inspection], Changed[Inspection]]
+        self,
+        inspection_id: uuid.UUID,
+        user: Principal,
+        change: Callable[[Inspection], Changed[Inspection]],
     ) -> Inspection:
         async with self.db.transaction() as session:
             before = await repo.get(session, inspection_id, lock=True)
-            if before is None:
+            if before is None or not user.in_agency(before.agency):
                 raise NotFound(f"inspection {inspection_id} not found")
             changed = change(before)
             await repo.save(session, before, changed.state)

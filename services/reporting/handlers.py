@@ -24,6 +24,7 @@ from services.reporting.domain.narrative import SECTION_KEYS
 from services.reporting.domain.periods import local_date, year_period
 from services.reporting.domain.rollup import province_rollup
 from services.reporting.domain.text import fold
+from shared.auth import AGENCY_MEMBERS, UNIT_ROLES, Principal, Role
 from shared.clock import Clock
 from shared.contracts.envelope import Envelope
 from shared.contracts.events import (
@@ -35,14 +36,23 @@ from shared.contracts.events import (
     ReportDue,
     ReportSubmitted,
 )
+from shared.contracts.values import UnitKind
 from shared.db import Database
-from shared.errors import Conflict, InvalidField, NotFound
+from shared.errors import Conflict, Forbidden, InvalidField, NotFound
 from shared.http import MAX_YEAR, MIN_YEAR
 from shared.messaging.handlers import EventHandlers
 from shared.messaging.outbox import Outbox
 from shared.pagination import FIRST_PAGE, Page, PageRequest
 
 log = logging.getLogger(__name__)
+
+
+def _leader_of(user: Principal, agency: str, doing: str) -> None:
+    """Only the department's leaders act on its report; another's is not there."""
+    if not user.in_agency(agency):
+        raise NotFound(f"no report of agency {agency!r} for you")
+    user.require(Role.LEADER, doing=doing)
+
 
 CONSUMER = "reporting"
 
@@ -90,6 +100,21 @@ class ReportingService:
         async with self.db.sessions() as session:
             return await repo.load(session, agency=agency, types=types)
 
+    async def readable_report(self, agency: str, year: int, user: Principal) -> AnnualReport:
+        """A report as the caller may read it: the department's own members, or the
+        province's reader once it was submitted; anyone else finds nothing."""
+        if user.in_agency(agency) and user.has(*AGENCY_MEMBERS):
+            return await self.annual(agency, year)
+        if user.has(Role.PROVINCE_READER):
+            async with self.db.sessions() as session:
+                submitted = (agency, year) in await repo.submitted(session)
+            if submitted:
+                report = await self.annual(agency, year)
+                # A province's reader reads its own province's departments only.
+                if user.province is None or fold(user.province) == fold(report.province):
+                    return report
+        raise NotFound(f"no {year} report of agency {agency!r} for you")
+
     async def annual(self, agency: str, year: int) -> AnnualReport:
         info = await self.agency(agency)
         async with self.db.sessions() as session:
@@ -108,20 +133,29 @@ class ReportingService:
         }
         return report.model_copy(update={"offsets": covered})
 
-    async def docx(self, agency: str, year: int) -> bytes:
+    async def docx(self, agency: str, year: int, user: Principal) -> bytes:
         buffer = io.BytesIO()
-        write_docx(await self.annual(agency, year), buffer)
+        write_docx(await self.readable_report(agency, year, user), buffer)
         return buffer.getvalue()
 
     async def reminders(
-        self, agency: str | None, page: PageRequest = FIRST_PAGE
+        self, agency: str | None, user: Principal, page: PageRequest = FIRST_PAGE
     ) -> Page[dict[str, Any]]:
+        user.require(*AGENCY_MEMBERS, doing="xem nhắc hạn báo cáo")
+        own = user.agency_or_refuse()
+        if agency and agency != own:
+            raise Forbidden(f"Không được xem nhắc hạn của Sở khác ({agency}).", code="other_agency")
         async with self.db.sessions() as session:
-            found = await repo.load_page(session, page, agency=agency, types=[ReportDue.ce_type])
+            found = await repo.load_page(session, page, agency=own, types=[ReportDue.ce_type])
         items = [{"event_id": f.event_id, **f.event.model_dump(mode="json")} for f in found.items]
         return Page(items, found.next_key)
 
-    async def province(self, province: str, year: int) -> dict[str, Any]:
+    async def province(self, province: str, year: int, user: Principal) -> dict[str, Any]:
+        user.require(Role.PROVINCE_READER, doing="xem tổng hợp báo cáo của tỉnh")
+        if user.province and fold(user.province) != fold(province):
+            raise Forbidden(
+                f"Chỉ được xem báo cáo của tỉnh {user.province}.", code="other_province"
+            )
         found = await self.facts(types=(ReportSubmitted.ce_type,))
         mine = [
             f.event.model_dump(mode="json")
@@ -135,20 +169,30 @@ class ReportingService:
     # --- commands --------------------------------------------------------------------
 
     async def edit_narrative(
-        self, agency: str, year: int, sections: Mapping[str, str]
+        self, agency: str, year: int, sections: Mapping[str, str], user: Principal
     ) -> AnnualReport:
+        """The leader, or the department's Office (which drafts the report for the
+        leader to sign: the yearly report duty of the seed letter is the Office's)."""
+        if not user.in_agency(agency):
+            raise NotFound(f"no report of agency {agency!r} for you")
+        info = await self.agency(agency)
+        office = {u.code for u in info.units if u.kind is UnitKind.OFFICE}
+        if not (user.has(Role.LEADER) or (user.has(*UNIT_ROLES) and user.unit in office)):
+            raise Forbidden(
+                "Chỉ lãnh đạo Sở hoặc Văn phòng được viết báo cáo năm.", code="role_required"
+            )
         unknown = sorted(set(sections) - set(SECTION_KEYS))
         if unknown:
             raise InvalidField(
                 f"unknown section(s) {', '.join(unknown)}; use {', '.join(SECTION_KEYS)}",
                 "sections",
             )
-        await self.agency(agency)  # 404 for an agency never seen
         async with self.db.transaction() as session:
             await repo.merge_narrative(session, agency, year, sections, self.clock.now())
         return await self.annual(agency, year)
 
-    async def submit(self, agency: str, year: int) -> ReportSubmitted:
+    async def submit(self, agency: str, year: int, user: Principal) -> ReportSubmitted:
+        _leader_of(user, agency, "gửi báo cáo năm")
         report = await self.annual(agency, year)
         now = self.clock.now()
         due = await self._deadline(agency, year)
@@ -160,6 +204,7 @@ class ReportingService:
             submitted_at=now,
             on_time=local_date(now) <= due,
             report=report.model_dump(mode="json"),
+            actor=user.actor,
         )
         async with self.db.transaction() as session:
             if not await repo.record_submission(session, agency, year, now):

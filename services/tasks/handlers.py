@@ -17,6 +17,7 @@ from services.tasks.adapters import repository as repo
 from services.tasks.adapters.tables import units
 from services.tasks.domain import expansion
 from services.tasks.domain.model import Status, Task
+from shared.auth import AGENCY_MEMBERS, UNIT_ROLES, Principal, Role
 from shared.clock import VN_TZ, Clock
 from shared.contracts.events import (
     DirectiveIssued,
@@ -28,12 +29,27 @@ from shared.contracts.events import (
 from shared.db import Database
 from shared.directory_copy import replace_units
 from shared.domain import Changed
-from shared.errors import NotFound
+from shared.errors import Forbidden, NotFound
 from shared.messaging.handlers import EventHandlers
 from shared.messaging.outbox import Outbox
 from shared.pagination import FIRST_PAGE, Page, PageRequest
 
 log = logging.getLogger(__name__)
+
+# Who sees every task of their department (the others: their own unit's).
+DEPARTMENT_WIDE = (Role.LEADER, Role.CLERK, Role.INSPECTOR)
+
+
+def _readable(task: Task | None, task_id: uuid.UUID, user: Principal) -> Task:
+    """The task, if the caller may read it: another department's does not exist for
+    them (404); another unit's is refused (403)."""
+    if task is None or not user.in_agency(task.agency):
+        raise NotFound(f"task {task_id} not found")
+    if user.has(*DEPARTMENT_WIDE) or user.in_unit(task.agency, task.lead_unit.code):
+        return task
+    if any(user.in_unit(task.agency, u.code) for u in task.coordinating_units):
+        return task  # a coordinating unit reads the task it helps with
+    raise Forbidden("Chỉ được xem nhiệm vụ của đơn vị mình.", code="other_unit")
 
 
 class TaskService:
@@ -81,15 +97,14 @@ class TaskService:
 
     # --- queries ---------------------------------------------------------------------
 
-    async def get(self, task_id: uuid.UUID) -> Task:
+    async def get(self, task_id: uuid.UUID, user: Principal) -> Task:
         async with self.db.sessions() as session:
             task = await repo.get(session, task_id)
-        if task is None:
-            raise NotFound(f"task {task_id} not found")
-        return task
+        return _readable(task, task_id, user)
 
     async def find(
         self,
+        user: Principal,
         *,
         agency: str | None = None,
         directive_id: uuid.UUID | None = None,
@@ -97,38 +112,100 @@ class TaskService:
         status: Status | None = None,
         page: PageRequest = FIRST_PAGE,
     ) -> Page[Task]:
+        """The tasks the caller may see: a unit's own for its head and staff, the whole
+        department's for its leaders, clerks and inspectors."""
+        user.require(*AGENCY_MEMBERS, doing="xem nhiệm vụ")
+        own = user.agency_or_refuse()
+        if agency and agency != own:
+            raise Forbidden(f"Không được xem nhiệm vụ của Sở khác ({agency}).", code="other_agency")
+        involving = None
+        if not user.has(*DEPARTMENT_WIDE):
+            # A unit sees what it leads and what it coordinates (phối hợp) on.
+            involving = user.unit or ""  # a unit role without a unit sees nothing
         async with self.db.sessions() as session:
             return await repo.page(
-                session, page, agency=agency, directive_id=directive_id, unit=unit, status=status
+                session,
+                page,
+                agency=own,
+                directive_id=directive_id,
+                unit=unit,
+                status=status,
+                involving_unit=involving,
             )
 
-    # --- commands --------------------------------------------------------------------
+    # --- commands (the lead unit's own head or staff, except granting extensions) -----
 
-    async def acknowledge(self, task_id: uuid.UUID, by: str | None) -> Task:
-        return await self._change(task_id, lambda t: t.acknowledge(self.clock.now(), by))
-
-    async def report_progress(self, task_id: uuid.UUID, percent: int, note: str) -> Task:
-        return await self._change(
-            task_id, lambda t: t.report_progress(self.clock.now(), percent, note)
-        )
-
-    async def complete(self, task_id: uuid.UUID, result: str, staff_reached: int | None) -> Task:
-        return await self._change(
+    async def acknowledge(self, task_id: uuid.UUID, by: str | None, user: Principal) -> Task:
+        return await self._unit_change(
             task_id,
-            lambda t: t.complete(self.clock.now(), self.clock.today(), result, staff_reached),
+            user,
+            "xác nhận nhiệm vụ",
+            lambda t: t.acknowledge(self.clock.now(), by, actor=user.actor),
         )
 
-    async def request_extension(self, task_id: uuid.UUID, new_due: dt.date, reason: str) -> Task:
-        return await self._change(
-            task_id, lambda t: t.request_extension(self.clock.now(), new_due, reason)
+    async def report_progress(
+        self, task_id: uuid.UUID, percent: int, note: str, user: Principal
+    ) -> Task:
+        return await self._unit_change(
+            task_id,
+            user,
+            "báo cáo tiến độ",
+            lambda t: t.report_progress(self.clock.now(), percent, note, actor=user.actor),
+        )
+
+    async def complete(
+        self, task_id: uuid.UUID, result: str, staff_reached: int | None, user: Principal
+    ) -> Task:
+        return await self._unit_change(
+            task_id,
+            user,
+            "báo cáo hoàn thành",
+            lambda t: t.complete(
+                self.clock.now(), self.clock.today(), result, staff_reached, actor=user.actor
+            ),
+        )
+
+    async def request_extension(
+        self, task_id: uuid.UUID, new_due: dt.date, reason: str, user: Principal
+    ) -> Task:
+        return await self._unit_change(
+            task_id,
+            user,
+            "xin gia hạn",
+            lambda t: t.request_extension(self.clock.now(), new_due, reason, actor=user.actor),
         )
 
     async def grant_extension(
-        self, task_id: uuid.UUID, reason: str, new_due: dt.date | None
+        self, task_id: uuid.UUID, reason: str, new_due: dt.date | None, user: Principal
     ) -> Task:
-        return await self._change(
-            task_id, lambda t: t.grant_extension(self.clock.now(), reason, new_due)
-        )
+        user.require(Role.LEADER, doing="gia hạn nhiệm vụ")
+
+        def grant(t: Task) -> Changed[Task]:
+            _readable(t, task_id, user)
+            return t.grant_extension(self.clock.now(), reason, new_due, actor=user.actor)
+
+        return await self._change(task_id, grant)
+
+    async def _unit_change(
+        self,
+        task_id: uuid.UUID,
+        user: Principal,
+        doing: str,
+        change: Callable[[Task], Changed[Task]],
+    ) -> Task:
+        user.require(*UNIT_ROLES, doing=doing)
+
+        def checked(t: Task) -> Changed[Task]:
+            if not user.in_agency(t.agency):
+                raise NotFound(f"task {task_id} not found")
+            if not user.in_unit(t.agency, t.lead_unit.code):
+                raise Forbidden(
+                    f"Nhiệm vụ do {t.lead_unit.name} chủ trì: chỉ đơn vị đó được {doing}.",
+                    code="other_unit",
+                )
+            return change(t)
+
+        return await self._change(task_id, checked)
 
     async def scan_overdue(self) -> int:
         """Flag tasks whose deadline has passed and publish `task.overdue` once each.

@@ -11,6 +11,7 @@ counts are printed (`make chaos` shows them) for the README's operations section
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import shutil
 import signal
@@ -24,6 +25,7 @@ import asyncpg
 import httpx
 import pytest
 
+from chidao.people import People, people_of
 from chidao.stack import kafka, postgres, procs
 from chidao.stack.stack import LocalStack
 from shared.contracts.events import TOPIC_DIRECTIVES, TOPIC_TASKS, dlq_topic
@@ -41,6 +43,11 @@ UNITS = (("VP", "Văn phòng Sở"), ("KHTC", "Phòng Kế hoạch - Tài chính
 @dataclass
 class ChaosStack:
     stack: LocalStack
+
+    @functools.cached_property
+    def people(self) -> People:
+        """The clerk drafts, the leader issues and reads the tasks: signed in."""
+        return people_of(self.stack.oidc_issuer, AGENCY)
 
     @property
     def bootstrap(self) -> str:
@@ -116,6 +123,7 @@ def chaos() -> Iterator[ChaosStack]:
         kafka_port=49092,
         kafka_controller_port=49093,
         postgres_port=45432,
+        keycloak_port=48080,
         service_ports={s: 48001 + i for i, s in enumerate(SERVICES)},
         extra_env={
             "CHIDAO_CLOCK_CONTROL": "true",
@@ -181,10 +189,13 @@ async def issue_directives(
                 for code, name in UNITS
             ]
             body = {"agency": AGENCY, "content": content(f"{label} số {i} {uuid.uuid4()}", *duties)}
-            draft = await call(http, "POST", f"{url}/v1/directives", json=body)
+            clerk, leader = chaos.people.headers("clerk"), chaos.people.headers("leader")
+            draft = await call(http, "POST", f"{url}/v1/directives", json=body, headers=clerk)
             assert draft.status_code == 201, draft.text
             directive_id = draft.json()["id"]
-            issued = await call(http, "POST", f"{url}/v1/directives/{directive_id}/issue")
+            issued = await call(
+                http, "POST", f"{url}/v1/directives/{directive_id}/issue", headers=leader
+            )
             # 409 after a retry: the first attempt committed before the connection broke.
             assert issued.status_code in (200, 409), issued.text
             ledger.issued.add(directive_id)
@@ -217,20 +228,27 @@ class Outcome:
         )
 
 
+async def tasks_of(chaos: ChaosStack, http: httpx.AsyncClient) -> list[dict[str, Any]]:
+    """Every task of the department, as its leader sees them."""
+    return await get_all(
+        http, f"{chaos.url('tasks')}/v1/tasks", {}, headers=chaos.people.headers("leader")
+    )
+
+
 async def settle(chaos: ChaosStack, ledger: Ledger, timeout: float = 180) -> Outcome:
     """Wait until every issued directive has its tasks everywhere, then count."""
     expected = len(ledger.issued) * len(UNITS)
     deadline = time.monotonic() + timeout
     async with httpx.AsyncClient(timeout=30) as http:
         while True:
-            tasks = await get_all(http, f"{chaos.url('tasks')}/v1/tasks", {"agency": AGENCY})
+            tasks = await tasks_of(chaos, http)
             ours = [t for t in tasks if t["directive_id"] in ledger.issued]
             if len(ours) >= expected:
                 break
             assert time.monotonic() < deadline, f"{len(ours)} of {expected} tasks after {timeout}s"
             await asyncio.sleep(1)
         await asyncio.sleep(3)  # anything doubled would show up now
-        tasks = await get_all(http, f"{chaos.url('tasks')}/v1/tasks", {"agency": AGENCY})
+        tasks = await tasks_of(chaos, http)
         ours = [t for t in tasks if t["directive_id"] in ledger.issued]
 
     def assigned(records: list[Record]) -> list[Record]:

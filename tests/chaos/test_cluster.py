@@ -46,6 +46,7 @@ def cluster() -> Iterator[ChaosStack]:
         kafka_port=59092,
         kafka_controller_port=59093,
         postgres_port=55432,
+        keycloak_port=58080,
         service_ports={s: 58001 + i for i, s in enumerate(SERVICES)},
         extra_env={
             "CHIDAO_CLOCK_CONTROL": "true",

@@ -15,8 +15,7 @@ from shared.clock import VN_TZ
 from shared.contracts.envelope import Envelope, kafka_headers
 from shared.contracts.events import TOPIC_DIRECTIVES, DirectiveIssued, dlq_topic
 from shared.contracts.values import Assignment, DirectiveContent, DocType, UnitRef
-from tests.chaos.conftest import AGENCY, ChaosStack
-from tests.integration.helpers import get_all
+from tests.chaos.conftest import AGENCY, ChaosStack, tasks_of
 from tests.integration.kafka_tools import Record, read_topic
 
 POISON = 1000
@@ -90,7 +89,7 @@ async def test_a_thousand_poison_messages_among_valid_events(chaos: ChaosStack) 
     ids = {str(e.event.directive_id) for e in valid if isinstance(e.event, DirectiveIssued)}
     async with httpx.AsyncClient(timeout=30) as http:
         while True:
-            tasks = await get_all(http, f"{chaos.url('tasks')}/v1/tasks", {"agency": AGENCY})
+            tasks = await tasks_of(chaos, http)
             ours = [t for t in tasks if t["directive_id"] in ids]
             if len(ours) >= VALID:
                 break

@@ -12,6 +12,7 @@ None of them: the session fails loudly. Integration tests never skip.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import uuid
@@ -22,6 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from chidao.people import People, clone_department, people_of
 from chidao.stack.stack import LocalStack
 from shared.settings import REPO_ROOT
 
@@ -80,6 +82,29 @@ class Platform:
     def client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(timeout=30.0)
 
+    @functools.cached_property
+    def people(self) -> People:
+        """The demo realm's people of the seed department, signed in on demand."""
+        return people_of(self.stack.oidc_issuer, "sxd-thanhhoa")
+
+    @functools.cached_property
+    def scenario_people(self) -> People:
+        """The same accounts for the session's own scenario agency, created once in
+        Keycloak through its admin API (user names suffixed)."""
+        suffix = SCENARIO_AGENCY.rsplit("-", 1)[-1]
+        persons = clone_department(
+            self.stack.oidc_issuer,
+            self.stack.keycloak_admin_password(),
+            "sxd-thanhhoa",
+            SCENARIO_AGENCY,
+            suffix,
+        )
+        return People(self.stack.oidc_issuer, SCENARIO_AGENCY, persons)
+
+    def auth(self, username: str) -> dict[str, str]:
+        """The Authorization header of a demo account (e.g. "giamdoc.sxd")."""
+        return self.people.as_user(username)
+
 
 def _external() -> dict[str, str] | None:
     names = ["KAFKA_BOOTSTRAP_SERVERS", *(f"{s.upper()}_DATABASE_URL" for s in SERVICES)]
@@ -107,6 +132,7 @@ def _test_stack(env: dict[str, str] | None = None) -> LocalStack:
         kafka_port=39092,
         kafka_controller_port=39093,
         postgres_port=35432,
+        keycloak_port=38080,
         service_ports={
             "directives": 38001,
             "tasks": 38002,

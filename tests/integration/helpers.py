@@ -39,13 +39,16 @@ async def wait_for_tasks(
 
 
 async def get_all(
-    http: httpx.AsyncClient, url: str, params: dict[str, Any] | None = None
+    http: httpx.AsyncClient,
+    url: str,
+    params: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Every item of a paginated list, following X-Next-Cursor as a client does."""
     items: list[dict[str, Any]] = []
     query: dict[str, Any] = {**(params or {}), "limit": 1000}
     while True:
-        response = await http.get(url, params=query)
+        response = await http.get(url, params=query, headers=headers)
         items += ok(response)
         cursor = response.headers.get("X-Next-Cursor")
         if not cursor:

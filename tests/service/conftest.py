@@ -23,6 +23,7 @@ from sqlalchemy import MetaData, select, text
 from chidao.stack import postgres
 from chidao.stack.paths import StatePaths
 from shared import migrations
+from shared.auth import Principal, Role
 from shared.clock import Clock
 from shared.contracts.envelope import Envelope, decode_headers, read_envelope
 from shared.contracts.events import Event
@@ -35,6 +36,58 @@ from shared.settings import REPO_ROOT
 
 SERVICES = ("directives", "tasks", "inspections", "reporting")
 START = dt.datetime(2020, 4, 20, 2, 0, tzinfo=dt.UTC)  # 09:00 in Hà Nội, 20/04/2020
+
+# --- who acts: the users of the demo realm (stack/keycloak/chidao-realm.json) -----------
+
+SXD = "sxd-thanhhoa"
+SGTVT = "sgtvt-thanhhoa"
+_SUBJECTS = uuid.UUID("0b6f2d7e-3c1a-4e58-9a0d-6c2f4b8e1d37")
+
+
+def principal(
+    username: str,
+    name: str,
+    role: Role,
+    *,
+    agency: str | None = None,
+    unit: str | None = None,
+    province: str | None = None,
+) -> Principal:
+    """A signed-in user as `principal_from_claims` makes it: the subject is stable (a
+    uuid5 of the username, as Keycloak's would be once the user exists), the name is
+    written family name first."""
+    return Principal(
+        subject=str(uuid.uuid5(_SUBJECTS, username)),
+        username=username,
+        name=name,
+        agency=agency,
+        unit=unit,
+        roles=frozenset({role}),
+        province=province,
+    )
+
+
+CLERK_SXD = principal("vanthu.sxd", "Lê Thị Hoa", Role.CLERK, agency=SXD)
+LEADER_SXD = principal("giamdoc.sxd", "Trần Quốc Hùng", Role.LEADER, agency=SXD)
+VP_HEAD = principal("vanphong.sxd", "Nguyễn Thị Lan", Role.UNIT_HEAD, agency=SXD, unit="VP")
+KHTC_HEAD = principal("khtc.sxd", "Phạm Văn Minh", Role.UNIT_HEAD, agency=SXD, unit="KHTC")
+INSPECTOR_SXD = principal("thanhtra.sxd", "Hoàng Văn Dũng", Role.INSPECTOR, agency=SXD, unit="TTr")
+CLERK_SGTVT = principal("vanthu.sgtvt", "Đỗ Thị Mai", Role.CLERK, agency=SGTVT)
+LEADER_SGTVT = principal("giamdoc.sgtvt", "Vũ Đức Sơn", Role.LEADER, agency=SGTVT)
+PROVINCE = principal("snv", "Sở Nội vụ", Role.PROVINCE_READER, province="Thanh Hóa")
+OPERATOR = principal("vanhanh", "Tổ Vận hành", Role.OPERATOR)
+
+# Not in the demo realm: the other roles and units the tests need.
+VP_STAFF = principal("canbo.vp.sxd", "Bùi Thị Thu", Role.UNIT_STAFF, agency=SXD, unit="VP")
+QLHDXD_HEAD = principal("qlhdxd.sxd", "Đặng Văn Long", Role.UNIT_HEAD, agency=SXD, unit="QLHDXD")
+# The same unit code in the other department: the code alone must not let it act here.
+VP_HEAD_SGTVT = principal("vanphong.sgtvt", "Ngô Thị Hằng", Role.UNIT_HEAD, agency=SGTVT, unit="VP")
+INSPECTOR_SGTVT = principal(
+    "thanhtra.sgtvt", "Lý Văn Tâm", Role.INSPECTOR, agency=SGTVT, unit="TTr"
+)
+PROVINCE_NGHEAN = principal(
+    "snv.nghean", "Sở Nội vụ Nghệ An", Role.PROVINCE_READER, province="Nghệ An"
+)
 
 
 def _free_port() -> int:
@@ -100,14 +153,19 @@ async def service_db(
     service: str = request.module.SERVICE
     metadata: MetaData = request.module.METADATA
     db = Database(pg.url(service))
+    try:
+        yield await emptied(db, service, metadata)
+    finally:
+        await db.dispose()
+
+
+async def emptied(db: Database, service: str, metadata: MetaData) -> ServiceDb:
+    """The service's database with every table emptied, and a clock frozen at START."""
     async with db.transaction() as session:
         names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
         await session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     clock = Clock(START, frozen=True)
-    try:
-        yield ServiceDb(db, metadata, clock, Outbox(metadata.tables["outbox"], service, clock))
-    finally:
-        await db.dispose()
+    return ServiceDb(db, metadata, clock, Outbox(metadata.tables["outbox"], service, clock))
 
 
 _offsets = iter(range(1, 10**9))

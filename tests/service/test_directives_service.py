@@ -12,6 +12,7 @@ from services.directives.domain.directory import UnitDirectory, load_directory
 from services.directives.domain.model import Directive, Status
 from services.directives.handlers import DirectiveService, Directories
 from services.directives.settings import DirectivesSettings
+from shared.auth import Principal, Role
 from shared.clock import VN_TZ
 from shared.contracts.events import DirectiveIssued, DirectiveRevoked, OrgDirectoryPublished
 from shared.contracts.values import (
@@ -25,9 +26,18 @@ from shared.contracts.values import (
     UnitKind,
     UnitRef,
 )
-from shared.errors import InvalidField, InvalidTransition, NotFound
+from shared.errors import Forbidden, InvalidField, InvalidTransition, NotFound
 from shared.settings import REPO_ROOT
-from tests.service.conftest import ServiceDb
+from tests.service.conftest import (
+    CLERK_SGTVT,
+    CLERK_SXD,
+    LEADER_SGTVT,
+    LEADER_SXD,
+    SGTVT,
+    SXD,
+    ServiceDb,
+    principal,
+)
 
 SERVICE = "directives"
 METADATA = metadata
@@ -44,31 +54,31 @@ def svc(service_db: ServiceDb) -> DirectiveService:
 async def test_issuing_the_seed_numbers_it_and_stages_directive_issued(
     svc: DirectiveService, service_db: ServiceDb
 ) -> None:
-    draft = await svc.import_letter(SEED, "sxd-thanhhoa")
+    draft = await svc.import_letter(SEED, SXD, CLERK_SXD)
     assert await service_db.staged() == []  # a draft tells no one
-    issued = await svc.issue(draft.id)
+    issued = await svc.issue(draft.id, LEADER_SXD)
     assert issued.reference is not None and issued.reference.startswith("01/")
     (event,) = await service_db.staged()
     assert isinstance(event, DirectiveIssued)
     assert event.directive_id == draft.id and event.reference == issued.reference
     with pytest.raises(InvalidTransition):
-        await svc.issue(draft.id)
+        await svc.issue(draft.id, LEADER_SXD)
     assert len(await service_db.staged()) == 1
 
 
 async def test_revoking_needs_a_reason_and_stages_directive_revoked(
     svc: DirectiveService, service_db: ServiceDb
 ) -> None:
-    draft = await svc.import_letter(SEED, "sxd-thanhhoa")
-    await svc.issue(draft.id)
+    draft = await svc.import_letter(SEED, SXD, CLERK_SXD)
+    await svc.issue(draft.id, LEADER_SXD)
     with pytest.raises(InvalidField) as caught:
-        await svc.revoke(draft.id, "  ")
+        await svc.revoke(draft.id, "  ", LEADER_SXD)
     assert caught.value.field == "reason"
-    await svc.revoke(draft.id, "Ban hành nhầm")
+    await svc.revoke(draft.id, "Ban hành nhầm", LEADER_SXD)
     _, revoked = await service_db.staged()
     assert isinstance(revoked, DirectiveRevoked) and revoked.reason == "Ban hành nhầm"
     with pytest.raises(NotFound):
-        await svc.revoke(draft.id.__class__(int=0), "x")
+        await svc.revoke(draft.id.__class__(int=0), "x", LEADER_SXD)
 
 
 async def test_directories_are_published_once_until_they_change(
@@ -83,11 +93,11 @@ async def test_directories_are_published_once_until_they_change(
 
 # --- drafts, numbering, duplicates, lookups --------------------------------------------
 
-SXD = "sxd-thanhhoa"
-SGTVT = "sgtvt-thanhhoa"
 VP = UnitRef(code="VP", name="Văn phòng Sở")
 BY_15_12 = Deadline(kind=DeadlineKind.YEARLY, day=15, month=12, text="trước ngày 15/12 hằng năm")
 SUBJECT = "Về việc tăng cường thực hiện văn hóa công vụ"
+# Who drafts and who issues in each department.
+STAFF = {SXD: (CLERK_SXD, LEADER_SXD), SGTVT: (CLERK_SGTVT, LEADER_SGTVT)}
 
 
 @pytest.fixture
@@ -123,54 +133,57 @@ async def test_create_draft_refuses_a_yearly_deadline_without_day_or_month(
 ) -> None:
     no_day = Deadline(kind=DeadlineKind.YEARLY, month=12, text="hằng năm")
     with pytest.raises(InvalidField) as caught:
-        await svc.create_draft(SXD, content(SUBJECT, report_duty(no_day)))
+        await svc.create_draft(SXD, content(SUBJECT, report_duty(no_day)), CLERK_SXD)
     assert caught.value.field == "content.assignments.0.deadline.day"
 
     no_month = Deadline(kind=DeadlineKind.YEARLY, day=15, text="ngày 15 hằng năm")
     with pytest.raises(InvalidField) as caught:
-        await svc.create_draft(SXD, content(SUBJECT, report_duty(), report_duty(no_month)))
+        await svc.create_draft(
+            SXD, content(SUBJECT, report_duty(), report_duty(no_month)), CLERK_SXD
+        )
     assert caught.value.field == "content.assignments.1.deadline.month"
-    assert (await svc.find()).items == []
+    assert (await svc.find(CLERK_SXD)).items == []
     assert await service_db.staged() == []
 
 
 async def test_a_draft_is_created_and_edited_without_telling_anyone(
     svc: DirectiveService, service_db: ServiceDb
 ) -> None:
-    draft = await svc.create_draft(None, content(SUBJECT, report_duty()))  # default agency
-    read = await svc.get(draft.id)
+    # No agency named: the clerk's own.
+    draft = await svc.create_draft(None, content(SUBJECT, report_duty()), CLERK_SXD)
+    read = await svc.get(draft.id, CLERK_SXD)
     assert (read.agency, read.status, read.reference, read.year) == (SXD, Status.DRAFT, None, None)
     assert read.content == content(SUBJECT, report_duty())
 
     edited = content("Về việc thực hiện nếp sống văn minh công sở", report_duty())
-    await svc.edit_draft(draft.id, edited)
-    assert (await svc.get(draft.id)).content == edited
+    await svc.edit_draft(draft.id, edited, CLERK_SXD)
+    assert (await svc.get(draft.id, CLERK_SXD)).content == edited
 
     # The content is the whole request of an edit: the field is relative to it.
     no_day = Deadline(kind=DeadlineKind.YEARLY, month=12)
     with pytest.raises(InvalidField) as caught:
-        await svc.edit_draft(draft.id, content(SUBJECT, report_duty(no_day)))
+        await svc.edit_draft(draft.id, content(SUBJECT, report_duty(no_day)), CLERK_SXD)
     assert caught.value.field == "assignments.0.deadline.day"
-    assert (await svc.get(draft.id)).content == edited
+    assert (await svc.get(draft.id, CLERK_SXD)).content == edited
     with pytest.raises(NotFound):
-        await svc.edit_draft(uuid.UUID(int=0), edited)
+        await svc.edit_draft(uuid.UUID(int=0), edited, CLERK_SXD)
     with pytest.raises(NotFound):
-        await svc.get(uuid.UUID(int=0))
+        await svc.get(uuid.UUID(int=0), CLERK_SXD)
     assert await service_db.staged() == []
 
 
 async def test_an_issued_directive_cannot_be_edited(
     svc: DirectiveService, service_db: ServiceDb
 ) -> None:
-    draft = await svc.create_draft(SXD, content(SUBJECT, report_duty()))
-    await svc.issue(draft.id)
+    draft = await svc.create_draft(SXD, content(SUBJECT, report_duty()), CLERK_SXD)
+    await svc.issue(draft.id, LEADER_SXD)
     staged = await service_db.staged()
     assert [type(e) for e in staged] == [DirectiveIssued]
 
     with pytest.raises(InvalidTransition):
-        await svc.edit_draft(draft.id, content("Trích yếu khác"))
+        await svc.edit_draft(draft.id, content("Trích yếu khác"), CLERK_SXD)
     assert await service_db.staged() == staged
-    read = await svc.get(draft.id)
+    read = await svc.get(draft.id, CLERK_SXD)
     assert (read.status, read.reference, read.content.subject) == (
         Status.ISSUED,
         "01/TB-SXD",
@@ -179,13 +192,13 @@ async def test_an_issued_directive_cannot_be_edited(
 
 
 async def test_a_refused_issue_uses_no_number(svc: DirectiveService, service_db: ServiceDb) -> None:
-    blank = await svc.create_draft(SXD, content("   "))
+    blank = await svc.create_draft(SXD, content("   "), CLERK_SXD)
     with pytest.raises(InvalidTransition):
-        await svc.issue(blank.id)
-    assert (await svc.get(blank.id)).status is Status.DRAFT
+        await svc.issue(blank.id, LEADER_SXD)
+    assert (await svc.get(blank.id, LEADER_SXD)).status is Status.DRAFT
     assert await service_db.staged() == []
-    good = await svc.create_draft(SXD, content(SUBJECT))
-    assert (await svc.issue(good.id)).reference == "01/TB-SXD"
+    good = await svc.create_draft(SXD, content(SUBJECT), CLERK_SXD)
+    assert (await svc.issue(good.id, LEADER_SXD)).reference == "01/TB-SXD"
 
 
 async def test_numbering_is_per_agency_and_restarts_at_01_each_local_year(
@@ -194,9 +207,10 @@ async def test_numbering_is_per_agency_and_restarts_at_01_each_local_year(
     clock = service_db.clock
 
     async def issue(agency: str, subject: str) -> Directive:
-        draft = await two.create_draft(agency, content(subject))
-        await two.issue(draft.id)
-        return await two.get(draft.id)
+        clerk, leader = STAFF[agency]
+        draft = await two.create_draft(agency, content(subject), clerk)
+        await two.issue(draft.id, leader)
+        return await two.get(draft.id, leader)
 
     a = await issue(SXD, "Văn bản thứ nhất")
     b = await issue(SXD, "Văn bản thứ hai")
@@ -251,24 +265,25 @@ async def test_numbering_is_per_agency_and_restarts_at_01_each_local_year(
 async def test_a_second_issue_of_a_subject_in_a_year_is_warned_and_names_the_first(
     two: DirectiveService, service_db: ServiceDb
 ) -> None:
-    first = await two.create_draft(SXD, content(SUBJECT))
-    second = await two.create_draft(SXD, content(SUBJECT.replace("Về việc", "về Việc")))
-    elsewhere = await two.create_draft(SGTVT, content(SUBJECT))
-    await two.issue(first.id)  # the other draft of the subject is no issued directive
-    await two.issue(second.id)
-    await two.issue(elsewhere.id)  # another agency's subject
+    first = await two.create_draft(SXD, content(SUBJECT), CLERK_SXD)
+    second = await two.create_draft(SXD, content(SUBJECT.replace("Về việc", "về Việc")), CLERK_SXD)
+    elsewhere = await two.create_draft(SGTVT, content(SUBJECT), CLERK_SGTVT)
+    await two.issue(first.id, LEADER_SXD)  # the other draft of the subject is no issued one
+    await two.issue(second.id, LEADER_SXD)
+    await two.issue(elsewhere.id, LEADER_SGTVT)  # another agency's subject
     service_db.clock.set(at_local(2021, 2, 1), frozen=True)
-    next_year = await two.create_draft(SXD, content(SUBJECT))
-    await two.issue(next_year.id)
+    next_year = await two.create_draft(SXD, content(SUBJECT), CLERK_SXD)
+    await two.issue(next_year.id, LEADER_SXD)
 
     duplicate = ImportWarning(
         code="duplicate_subject",
         field="subject",
         message="Đã có văn bản cùng trích yếu ban hành năm 2020.",
     )
-    assert (await two.get(second.id)).warnings == (duplicate,)
-    for clean in (first, elsewhere, next_year):
-        assert (await two.get(clean.id)).warnings == ()
+    assert (await two.get(second.id, CLERK_SXD)).warnings == (duplicate,)
+    for clean in (first, next_year):
+        assert (await two.get(clean.id, CLERK_SXD)).warnings == ()
+    assert (await two.get(elsewhere.id, CLERK_SGTVT)).warnings == ()
     events = await service_db.staged()
     assert [(e.directive_id, e.duplicate_of) for e in events if isinstance(e, DirectiveIssued)] == [
         (first.id, None),
@@ -282,18 +297,23 @@ async def test_a_second_issue_of_a_subject_in_a_year_is_warned_and_names_the_fir
 async def test_an_unknown_agency_is_an_invalid_field_and_its_directory_not_found(
     svc: DirectiveService, service_db: ServiceDb
 ) -> None:
+    # A clerk of a department this deployment has no unit directory for.
+    nghean = "sxd-nghean"
+    clerk = principal("vanthu.sxd.nghean", "Hồ Thị Vân", Role.CLERK, agency=nghean)
     with pytest.raises(InvalidField) as caught:
-        await svc.create_draft("sxd-nghean", content(SUBJECT))
+        await svc.create_draft(nghean, content(SUBJECT), clerk)
     assert caught.value.field == "agency"
     with pytest.raises(InvalidField) as caught:
-        await svc.import_letter(SEED, "sxd-nghean")
+        await svc.import_letter(SEED, None, clerk)
     assert caught.value.field == "agency"
-    assert (await svc.find()).items == []
+    assert (await svc.find(clerk)).items == []
     assert await service_db.staged() == []
 
     with pytest.raises(NotFound):
-        svc.directory("sxd-nghean")
-    directory = svc.directory(SXD)
+        svc.directory(nghean, clerk)
+    with pytest.raises(NotFound):
+        svc.directory("sxd-nghean", CLERK_SXD)
+    directory = svc.directory(SXD, CLERK_SXD)
     assert (directory.name, directory.short_name, directory.province) == (
         "Sở Xây dựng",
         "SXD",
@@ -305,33 +325,44 @@ async def test_an_unknown_agency_is_an_invalid_field_and_its_directory_not_found
 
 async def test_find_by_agency_status_and_year(two: DirectiveService, service_db: ServiceDb) -> None:
     async def issued(agency: str, subject: str) -> uuid.UUID:
-        draft = await two.create_draft(agency, content(subject))
-        await two.issue(draft.id)
+        clerk, leader = STAFF[agency]
+        draft = await two.create_draft(agency, content(subject), clerk)
+        await two.issue(draft.id, leader)
         return draft.id
 
     a = await issued(SXD, "Văn bản A")
     b = await issued(SXD, "Văn bản B")
-    await two.revoke(b, "Ban hành nhầm")
-    c = (await two.create_draft(SXD, content("Dự thảo C"))).id
+    await two.revoke(b, "Ban hành nhầm", LEADER_SXD)
+    c = (await two.create_draft(SXD, content("Dự thảo C"), CLERK_SXD)).id
     d = await issued(SGTVT, "Văn bản D")
     service_db.clock.set(at_local(2021, 3, 1), frozen=True)
     e = await issued(SXD, "Văn bản E")
 
     async def ids(
-        agency: str | None = None, status: Status | None = None, year: int | None = None
+        agency: str | None = None,
+        status: Status | None = None,
+        year: int | None = None,
+        user: Principal = CLERK_SXD,
     ) -> set[uuid.UUID]:
-        found = await two.find(agency=agency, status=status, year=year)
+        found = await two.find(user, agency=agency, status=status, year=year)
         assert found.next_key is None  # a few rows: one page
         return {x.id for x in found.items}
 
-    assert await ids() == {a, b, c, d, e}
-    assert await ids(status=Status.ISSUED) == {a, d, e}
+    # Each department's list holds its own directives only.
+    assert await ids() == {a, b, c, e}
+    assert await ids(user=CLERK_SGTVT) == {d}
+    assert await ids(status=Status.ISSUED) == {a, e}
+    assert await ids(status=Status.ISSUED, user=LEADER_SGTVT) == {d}
     assert await ids(status=Status.REVOKED) == {b}
     assert await ids(status=Status.DRAFT) == {c}
-    assert await ids(year=2020) == {a, b, d}
+    assert await ids(year=2020) == {a, b}
+    assert await ids(year=2020, user=CLERK_SGTVT) == {d}
     assert await ids(year=2021) == {e}
-    assert await ids(agency=SGTVT) == {d}
+    assert await ids(agency=SGTVT, user=CLERK_SGTVT) == {d}
     assert await ids(agency=SXD, status=Status.ISSUED, year=2020) == {a}
     assert await ids(agency=SXD, year=2019) == set()
-    revoked = await two.get(b)
+    with pytest.raises(Forbidden) as refused:
+        await ids(agency=SGTVT)  # the filter may name the caller's own department only
+    assert refused.value.code == "other_agency"
+    revoked = await two.get(b, LEADER_SXD)
     assert (revoked.status, revoked.revoke_reason) == (Status.REVOKED, "Ban hành nhầm")

@@ -34,7 +34,13 @@ from shared.contracts.events import (
 from shared.contracts.values import Unit, UnitRef
 from shared.errors import DomainError, InvalidField, InvalidTransition, NotFound
 from shared.settings import REPO_ROOT
-from tests.service.conftest import ServiceDb, deliver, redeliver
+from tests.service.conftest import (
+    INSPECTOR_SGTVT,
+    INSPECTOR_SXD,
+    ServiceDb,
+    deliver,
+    redeliver,
+)
 
 SERVICE = "inspections"
 METADATA = metadata
@@ -117,12 +123,16 @@ async def handled(sdb: ServiceDb) -> int:
     return count
 
 
+# Every command and query of these tests is the department's inspector's.
+ME = INSPECTOR_SXD
+
+
 async def listed(
     svc: InspectionService, *, agency: str | None = None, status: Status | None = None
 ) -> list[Inspection]:
     """Every inspection the list query gives: these tests stay within its first page,
     which says no other follows."""
-    page = await svc.find(agency=agency, status=status)
+    page = await svc.find(ME, agency=agency, status=status)
     assert page.next_key is None
     return page.items
 
@@ -135,7 +145,7 @@ async def violations_of(
     inspection_id: uuid.UUID | None = None,
 ) -> list[Violation]:
     """Every violation the list query gives (first page only, none follows)."""
-    page = await svc.find_violations(unit=unit, resolved=resolved, inspection_id=inspection_id)
+    page = await svc.find_violations(ME, unit=unit, resolved=resolved, inspection_id=inspection_id)
     assert page.next_key is None
     return page.items
 
@@ -167,11 +177,11 @@ async def completed_inspection(sdb: ServiceDb, svc: InspectionService) -> uuid.U
     """With the directory known: plan, visit on VISIT, record RESULTS, complete the
     next day; the outbox emptied."""
     await deliver(sdb, svc.event_handlers(), directory_published(), CONSUMER)
-    planned = await svc.plan(PLAN)
+    planned = await svc.plan(PLAN, ME)
     move_clock(sdb, local(VISIT, 17))
-    await svc.record_results(planned.id, RESULTS)
+    await svc.record_results(planned.id, RESULTS, ME)
     move_clock(sdb, local(VISIT + dt.timedelta(days=1)))
-    await svc.complete(planned.id)
+    await svc.complete(planned.id, ME)
     await sdb.forget_staged()
     return planned.id
 
@@ -182,11 +192,11 @@ async def completed_inspection(sdb: ServiceDb, svc: InspectionService) -> uuid.U
 async def test_before_any_directory_a_plan_is_taken_as_given_and_tells_no_one(
     svc: InspectionService, service_db: ServiceDb
 ) -> None:
-    planned = await svc.plan(replace(PLAN, agency="sxd-khac", targets=("XYZ",)))
+    planned = await svc.plan(replace(PLAN, targets=("XYZ",)), ME)
 
-    stored = await svc.get(planned.id)
+    stored = await svc.get(planned.id, ME)
     assert stored == planned
-    assert (stored.status, stored.agency, stored.title) == (Status.PLANNED, "sxd-khac", PLAN.title)
+    assert (stored.status, stored.agency, stored.title) == (Status.PLANNED, AGENCY, PLAN.title)
     assert stored.targets == (UnitRef(code="XYZ", name="XYZ"),)
     assert [c.code for c in stored.scope] == list(PLAN.scope or ())
     assert (stored.team, stored.decision, stored.created_at) == (
@@ -194,24 +204,24 @@ async def test_before_any_directory_a_plan_is_taken_as_given_and_tells_no_one(
         DECISION,
         service_db.clock.now(),
     )
-    assert await listed(svc, agency="sxd-khac") == [stored]
+    assert await listed(svc, agency=AGENCY) == [stored]
     assert await service_db.staged() == []
 
     # A plan that breaks a rule is refused naming the field, and nothing is stored.
     await refused(
-        service_db, svc, lambda: svc.plan(replace(PLAN, title=" ")), InvalidField, "title"
+        service_db, svc, lambda: svc.plan(replace(PLAN, title=" "), ME), InvalidField, "title"
     )
     await refused(
-        service_db, svc, lambda: svc.plan(replace(PLAN, team=TEAM[1:])), InvalidField, "team"
+        service_db, svc, lambda: svc.plan(replace(PLAN, team=TEAM[1:]), ME), InvalidField, "team"
     )
     await refused(
         service_db,
         svc,
-        lambda: svc.plan(replace(PLAN, scope=("ATT-HOURS", "ETH-KARAOKE"))),
+        lambda: svc.plan(replace(PLAN, scope=("ATT-HOURS", "ETH-KARAOKE")), ME),
         InvalidField,
         "scope.1",
     )
-    await refused(service_db, svc, lambda: svc.get(uuid.uuid4()), NotFound)
+    await refused(service_db, svc, lambda: svc.get(uuid.uuid4(), ME), NotFound)
 
 
 async def test_once_a_directory_is_known_a_plan_names_units_and_refuses_unknown_ones(
@@ -220,29 +230,32 @@ async def test_once_a_directory_is_known_a_plan_names_units_and_refuses_unknown_
     await deliver(service_db, svc.event_handlers(), directory_published(), CONSUMER)
     assert await service_db.staged() == []
 
-    planned = await svc.plan(PLAN)
-    assert (await svc.get(planned.id)).targets == (KHTC, QHKT)
+    planned = await svc.plan(PLAN, ME)
+    assert (await svc.get(planned.id, ME)).targets == (KHTC, QHKT)
 
+    # The inspector of a department whose directory has not arrived, planning for it.
+    sgtvt = INSPECTOR_SGTVT
     await refused(
         service_db,
         svc,
-        lambda: svc.plan(replace(PLAN, agency="sxd-khac")),
+        lambda: svc.plan(replace(PLAN, agency="sgtvt-thanhhoa"), sgtvt),
         InvalidField,
         "agency",
-        match="unknown agency 'sxd-khac'",
+        match="unknown agency 'sgtvt-thanhhoa'",
     )
     await refused(
         service_db,
         svc,
-        lambda: svc.plan(replace(PLAN, targets=("KHTC", "XYZ"))),
+        lambda: svc.plan(replace(PLAN, targets=("KHTC", "XYZ")), ME),
         InvalidField,
         "targets.1",
         match="unknown unit 'XYZ'",
     )
+    stranger = TeamMember("Phạm Văn An", Role.MEMBER, "PX")
     await refused(
         service_db,
         svc,
-        lambda: svc.plan(replace(PLAN, team=(*TEAM, TeamMember("Phạm Văn An", Role.MEMBER, "PX")))),
+        lambda: svc.plan(replace(PLAN, team=(*TEAM, stranger)), ME),
         InvalidField,
         "team.3.unit",
     )
@@ -259,8 +272,8 @@ async def test_a_newer_directory_replaces_the_old_and_a_redelivered_old_one_chan
     await redeliver(service_db, handlers, full, CONSUMER)
     assert await handled(service_db) == 2
 
-    await refused(service_db, svc, lambda: svc.plan(PLAN), InvalidField, "targets.1")
-    planned = await svc.plan(replace(PLAN, targets=("KHTC",)))
+    await refused(service_db, svc, lambda: svc.plan(PLAN, ME), InvalidField, "targets.1")
+    planned = await svc.plan(replace(PLAN, targets=("KHTC",)), ME)
     assert planned.targets == (KHTC,)
     assert await service_db.staged() == []
 
@@ -271,15 +284,17 @@ async def test_a_newer_directory_replaces_the_old_and_a_redelivered_old_one_chan
 async def test_results_are_kept_while_planned_replaced_when_recorded_again_and_told_no_one(
     svc: InspectionService, service_db: ServiceDb
 ) -> None:
-    planned = await svc.plan(PLAN)
+    planned = await svc.plan(PLAN, ME)
     move_clock(service_db, local(VISIT, 17))
-    record = svc.record_results
+
+    def record(inspection_id: uuid.UUID, found: list[Result]) -> Awaitable[Inspection]:
+        return svc.record_results(inspection_id, found, ME)
 
     await record(planned.id, [ok("QHKT", "CONDUCT-4X"), ok("KHTC", "DRESS-BADGE")])
     badge = finding("KHTC", "DRESS-BADGE", Severity.MINOR, "Không đeo thẻ")
     await record(planned.id, [badge])
 
-    stored = await svc.get(planned.id)
+    stored = await svc.get(planned.id, ME)
     assert stored.status is Status.PLANNED
     # One result per unit and criterion, in the plan's order (targets, then scope).
     assert [(r.unit, r.criterion, r.finding) for r in stored.results] == [
@@ -329,22 +344,22 @@ async def test_completing_stages_the_summary_then_one_violation_recorded_per_fin
     svc: InspectionService, service_db: ServiceDb
 ) -> None:
     await deliver(service_db, svc.event_handlers(), directory_published(), CONSUMER)
-    planned = await svc.plan(PLAN)
+    planned = await svc.plan(PLAN, ME)
     move_clock(service_db, local(VISIT, 17))
-    await svc.record_results(planned.id, RESULTS[:3])  # nothing yet for QHKT
+    await svc.record_results(planned.id, RESULTS[:3], ME)  # nothing yet for QHKT
     await refused(
         service_db,
         svc,
-        lambda: svc.complete(planned.id),
+        lambda: svc.complete(planned.id, ME),
         InvalidTransition,
         match=r"no results yet for unit\(s\): QHKT$",
     )
-    await svc.record_results(planned.id, RESULTS[3:])
+    await svc.record_results(planned.id, RESULTS[3:], ME)
     completed_at = local(VISIT + dt.timedelta(days=1))
     move_clock(service_db, completed_at)
-    await svc.complete(planned.id)
+    await svc.complete(planned.id, ME)
 
-    done = await svc.get(planned.id)
+    done = await svc.get(planned.id, ME)
     assert (done.status, done.completed_at) == (Status.COMPLETED, completed_at)
     assert await listed(svc, status=Status.COMPLETED) == [done]
     assert await listed(svc, status=Status.PLANNED) == []
@@ -396,14 +411,14 @@ async def test_completing_stages_the_summary_then_one_violation_recorded_per_fin
     }
 
     # Completed is final: no second completion, no more results.
-    await refused(service_db, svc, lambda: svc.complete(planned.id), InvalidTransition)
+    await refused(service_db, svc, lambda: svc.complete(planned.id, ME), InvalidTransition)
     await refused(
         service_db,
         svc,
-        lambda: svc.record_results(planned.id, [ok("QHKT", "ATT-HOURS")]),
+        lambda: svc.record_results(planned.id, [ok("QHKT", "ATT-HOURS")], ME),
         InvalidTransition,
     )
-    await refused(service_db, svc, lambda: svc.complete(uuid.uuid4()), NotFound)
+    await refused(service_db, svc, lambda: svc.complete(uuid.uuid4(), ME), NotFound)
 
 
 # --- verification ------------------------------------------------------------------------
@@ -413,13 +428,13 @@ async def test_verifying_a_remedy_stages_violation_resolved_on_time_or_late_by_v
     svc: InspectionService, service_db: ServiceDb
 ) -> None:
     inspection_id = await completed_inspection(service_db, svc)
-    alcohol, badge = (await svc.get(inspection_id)).violations
+    alcohol, badge = (await svc.get(inspection_id, ME)).violations
 
     # 23:30 on the deadline day in Hà Nội (16:30 UTC): on time.
     on_the_day = local(DUE, 23, 30)
     move_clock(service_db, on_the_day)
-    await refused(service_db, svc, lambda: svc.verify(alcohol.id, "  "), InvalidField, "note")
-    verified = await svc.verify(alcohol.id, "  Đã kiểm tra lại, không tái phạm ")
+    await refused(service_db, svc, lambda: svc.verify(alcohol.id, "  ", ME), InvalidField, "note")
+    verified = await svc.verify(alcohol.id, "  Đã kiểm tra lại, không tái phạm ", ME)
     assert (verified.resolved_at, verified.on_time) == (on_the_day, True)
     assert verified.resolution_note == "Đã kiểm tra lại, không tái phạm"
 
@@ -427,7 +442,7 @@ async def test_verifying_a_remedy_stages_violation_resolved_on_time_or_late_by_v
     just_after = local(DUE + dt.timedelta(days=1), 0, 30)
     assert just_after.astimezone(dt.UTC).date() == DUE
     move_clock(service_db, just_after)
-    late = await svc.verify(badge.id, "Đã đeo thẻ")
+    late = await svc.verify(badge.id, "Đã đeo thẻ", ME)
     assert (late.resolved_at, late.on_time) == (just_after, False)
 
     on_time_event, late_event = await service_db.staged()
@@ -454,14 +469,14 @@ async def test_verifying_a_remedy_stages_violation_resolved_on_time_or_late_by_v
         badge.id: (True, False),
     }
     assert await violations_of(svc, resolved=False) == []
-    assert (await svc.get(inspection_id)).violations == (verified, late)
+    assert (await svc.get(inspection_id, ME)).violations == (verified, late)
 
     # A remedy is verified once; an unknown violation is not found.
     await refused(
         service_db,
         svc,
-        lambda: svc.verify(alcohol.id, "Lần hai"),
+        lambda: svc.verify(alcohol.id, "Lần hai", ME),
         InvalidTransition,
         match=f"already verified on {DUE:%d/%m/%Y}",
     )
-    await refused(service_db, svc, lambda: svc.verify(uuid.uuid4(), "Đã khắc phục"), NotFound)
+    await refused(service_db, svc, lambda: svc.verify(uuid.uuid4(), "Đã khắc phục", ME), NotFound)

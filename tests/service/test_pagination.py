@@ -12,7 +12,7 @@ from services.directives.settings import DirectivesSettings
 from shared.contracts.values import DirectiveContent, DocType
 from shared.errors import InvalidField
 from shared.pagination import PageRequest, decode_cursor, encode_cursor
-from tests.service.conftest import ServiceDb
+from tests.service.conftest import CLERK_SXD, SXD, ServiceDb
 
 SERVICE = "directives"
 METADATA = metadata
@@ -34,10 +34,10 @@ async def test_following_the_cursor_visits_every_item_once_in_order(
         # boundary between them would skip or repeat one.
         service_db.clock.set(dt.datetime(2020, 5, 1 + i // 2, 9, tzinfo=dt.UTC), frozen=True)
         content = DirectiveContent(doc_type=DocType.NOTICE, subject=f"Thông báo số {i}")
-        written.append((await svc.create_draft("sxd-thanhhoa", content)).id)
+        written.append((await svc.create_draft(SXD, content, CLERK_SXD)).id)
     seen, pages, cursor = [], 0, None
     while True:
-        page = await svc.find(agency="sxd-thanhhoa", page=PageRequest(3, cursor))
+        page = await svc.find(CLERK_SXD, agency=SXD, page=PageRequest(3, cursor))
         assert len(page.items) <= 3
         seen += [d.id for d in page.items]
         pages += 1

@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from services.reporting.adapters.tables import metadata
 from services.reporting.domain.facts import AgencyInfo, Fact
 from services.reporting.handlers import ReportingService
+from shared.auth import Role
 from shared.clock import VN_TZ
 from shared.contracts.envelope import Envelope
 from shared.contracts.events import (
@@ -45,7 +46,17 @@ from shared.contracts.values import (
 )
 from shared.errors import Conflict, InvalidField, NotFound
 from shared.pagination import PageRequest, encode_cursor
-from tests.service.conftest import ServiceDb, deliver, redeliver
+from tests.service.conftest import (
+    LEADER_SGTVT,
+    LEADER_SXD,
+    PROVINCE,
+    PROVINCE_NGHEAN,
+    VP_HEAD,
+    ServiceDb,
+    deliver,
+    principal,
+    redeliver,
+)
 from tests.unit.test_reporting_fixtures import (
     AGENCY,
     D1,
@@ -317,7 +328,7 @@ async def test_the_annual_report_of_an_agency_never_seen_is_not_found(
     with pytest.raises(NotFound):
         await svc.annual(OTHER, 2020)
     with pytest.raises(NotFound):
-        await svc.docx(OTHER, 2020)
+        await svc.docx(OTHER, 2020, LEADER_SGTVT)  # its own, never seen
 
 
 async def test_docx_is_a_word_document_of_the_agency(
@@ -325,8 +336,10 @@ async def test_docx_is_a_word_document_of_the_agency(
 ) -> None:
     await feed_year(service_db, svc, log)
     set_clock(service_db, at(2021, 1, 10))
-    await svc.edit_narrative(AGENCY, 2020, {"proposals": "Kiến nghị riêng của Văn phòng."})
-    data = await svc.docx(AGENCY, 2020)
+    await svc.edit_narrative(
+        AGENCY, 2020, {"proposals": "Kiến nghị riêng của Văn phòng."}, LEADER_SXD
+    )
+    data = await svc.docx(AGENCY, 2020, VP_HEAD)
 
     assert data[:2] == b"PK"  # a zip package, as every .docx
     document = docx.Document(io.BytesIO(data))
@@ -352,15 +365,17 @@ async def test_edit_narrative_merges_the_sections_it_is_given(
     svc: ReportingService, service_db: ServiceDb, log: KafkaLog
 ) -> None:
     await feed_year(service_db, svc, log)
-    first = await svc.edit_narrative(AGENCY, 2020, {"overview": "Tổng quan của Văn phòng."})
+    first = await svc.edit_narrative(
+        AGENCY, 2020, {"overview": "Tổng quan của Văn phòng."}, LEADER_SXD
+    )
     assert (first.narrative["overview"].text, first.narrative["overview"].source) == (
         "Tổng quan của Văn phòng.",
         "office",
     )
     assert first.narrative["overview"].title == "I. Đánh giá chung"
 
-    await svc.edit_narrative(AGENCY, 2020, {"proposals": "Không có kiến nghị."})
-    await svc.edit_narrative(AGENCY, 2020, {"overview": "Tổng quan, bản sửa."})
+    await svc.edit_narrative(AGENCY, 2020, {"proposals": "Không có kiến nghị."}, LEADER_SXD)
+    await svc.edit_narrative(AGENCY, 2020, {"overview": "Tổng quan, bản sửa."}, LEADER_SXD)
     n = (await svc.annual(AGENCY, 2020)).narrative
     assert {k: (s.source, s.text) for k, s in n.items() if s.source == "office"} == {
         "overview": ("office", "Tổng quan, bản sửa."),
@@ -380,12 +395,12 @@ async def test_concurrent_edits_of_different_sections_both_survive(
     for year in (2020, 2021, 2022):
         # The first pair races to create the report's narrative, the second to update it.
         await asyncio.gather(
-            svc.edit_narrative(AGENCY, year, {"results": f"Kết quả {year}"}),
-            svc.edit_narrative(AGENCY, year, {"limitations": f"Hạn chế {year}"}),
+            svc.edit_narrative(AGENCY, year, {"results": f"Kết quả {year}"}, LEADER_SXD),
+            svc.edit_narrative(AGENCY, year, {"limitations": f"Hạn chế {year}"}, LEADER_SXD),
         )
         await asyncio.gather(
-            svc.edit_narrative(AGENCY, year, {"next_year": f"Phương hướng {year}"}),
-            svc.edit_narrative(AGENCY, year, {"proposals": f"Kiến nghị {year}"}),
+            svc.edit_narrative(AGENCY, year, {"next_year": f"Phương hướng {year}"}, LEADER_SXD),
+            svc.edit_narrative(AGENCY, year, {"proposals": f"Kiến nghị {year}"}, LEADER_SXD),
         )
     for year in (2020, 2021, 2022):
         n = (await svc.annual(AGENCY, year)).narrative
@@ -402,12 +417,17 @@ async def test_edit_narrative_refuses_an_unknown_section_or_agency_and_stores_no
 ) -> None:
     await feed_seed_directive(service_db, svc, log)
     with pytest.raises(InvalidField) as caught:
-        await svc.edit_narrative(AGENCY, 2020, {"overview": "Hợp lệ", "conclusion": "Không"})
+        await svc.edit_narrative(
+            AGENCY, 2020, {"overview": "Hợp lệ", "conclusion": "Không"}, LEADER_SXD
+        )
     assert caught.value.field == "sections"
     assert {s.source for s in (await svc.annual(AGENCY, 2020)).narrative.values()} == {"drafted"}
 
     with pytest.raises(NotFound):
-        await svc.edit_narrative(OTHER, 2020, {"overview": "Sở chưa có danh mục đơn vị"})
+        # Its own leader, but no directory of that department has been published.
+        await svc.edit_narrative(
+            OTHER, 2020, {"overview": "Sở chưa có danh mục đơn vị"}, LEADER_SGTVT
+        )
     assert await count_rows(service_db, "narratives") == 0
 
 
@@ -418,9 +438,9 @@ async def test_submit_stages_one_report_submitted_and_a_second_submit_is_a_confl
     svc: ReportingService, service_db: ServiceDb, log: KafkaLog
 ) -> None:
     await feed_year(service_db, svc, log)
-    await svc.edit_narrative(AGENCY, 2020, {"proposals": "Không có kiến nghị."})
+    await svc.edit_narrative(AGENCY, 2020, {"proposals": "Không có kiến nghị."}, LEADER_SXD)
     set_clock(service_db, at(2020, 12, 14, 10))
-    event = await svc.submit(AGENCY, 2020)
+    event = await svc.submit(AGENCY, 2020, LEADER_SXD)
 
     assert await service_db.staged() == [event]
     assert (event.agency, event.report_id, event.year, event.province) == (
@@ -448,7 +468,7 @@ async def test_submit_stages_one_report_submitted_and_a_second_submit_is_a_confl
 
     set_clock(service_db, at(2020, 12, 20))
     with pytest.raises(Conflict):
-        await svc.submit(AGENCY, 2020)
+        await svc.submit(AGENCY, 2020, LEADER_SXD)
     assert await service_db.staged() == [event]
 
 
@@ -459,6 +479,7 @@ async def test_on_time_is_the_local_date_against_the_agencys_own_deadline(
     set_clock(service_db, at(2020, 1, 3))
     await log.deliver(svc, other_directory())  # no report duty: 15/12 by default
     snv = "snv-thanhhoa"
+    leader_snv = principal("giamdoc.snv", "Lê Văn Thành", Role.LEADER, agency=snv)
     await log.deliver(svc, directory_event(snv))
     by_30_11 = Deadline(kind=DeadlineKind.YEARLY, day=30, month=11, text="trước ngày 30/11")
     content = DirectiveContent(
@@ -482,13 +503,13 @@ async def test_on_time_is_the_local_date_against_the_agencys_own_deadline(
 
     # 23:00 on 15/12 in Hà Nội is still 15/12 (16:00 UTC).
     set_clock(service_db, dt.datetime(2020, 12, 15, 23, 0, tzinfo=VN_TZ))
-    assert (await svc.submit(AGENCY, 2020)).on_time is True
+    assert (await svc.submit(AGENCY, 2020, LEADER_SXD)).on_time is True
     # 00:30 on 16/12 in Hà Nội is late, though still 15/12 in UTC.
     set_clock(service_db, dt.datetime(2020, 12, 16, 0, 30, tzinfo=VN_TZ))
-    assert (await svc.submit(OTHER, 2020)).on_time is False
+    assert (await svc.submit(OTHER, 2020, LEADER_SGTVT)).on_time is False
     # Its own duty falls due on 30/11: on 01/12 it is late.
     set_clock(service_db, at(2020, 12, 1))
-    assert (await svc.submit(snv, 2020)).on_time is False
+    assert (await svc.submit(snv, 2020, leader_snv)).on_time is False
     staged = await service_db.staged()
     assert [(e.agency, e.on_time) for e in staged if isinstance(e, ReportSubmitted)] == [
         (AGENCY, True),
@@ -505,12 +526,12 @@ async def test_province_rolls_up_the_submissions_it_received(
     set_clock(service_db, at(2020, 1, 3))
     await log.deliver(svc, other_directory())
     set_clock(service_db, at(2020, 12, 10))
-    await svc.submit(AGENCY, 2020)
+    await svc.submit(AGENCY, 2020, LEADER_SXD)
     set_clock(service_db, at(2020, 12, 18))
-    await svc.submit(OTHER, 2020)
+    await svc.submit(OTHER, 2020, LEADER_SGTVT)
     await loop_back(service_db, svc, log)  # the report.submitted events come back
 
-    view = await svc.province("thanh hoa", 2020)  # matched without diacritics or case
+    view = await svc.province("thanh hoa", 2020, PROVINCE)  # without diacritics or case
     assert [(a["agency"], a["agency_name"], a["on_time"]) for a in view["agencies"]] == [
         (OTHER, "Sở Giao thông vận tải", False),
         (AGENCY, "Sở Xây dựng", True),
@@ -522,8 +543,8 @@ async def test_province_rolls_up_the_submissions_it_received(
     assert (t["staff_total"], t["staff_reached"]) == (32, 22)
     assert (t["inspections"], t["findings"], t["findings_resolved"]) == (1, 2, 1)
     assert view["percentages"]["findings_resolved"] == 50.0
-    assert (await svc.province("Nghệ An", 2020))["submitted"] == 0
-    assert (await svc.province("Thanh Hóa", 2021))["submitted"] == 0
+    assert (await svc.province("Nghệ An", 2020, PROVINCE_NGHEAN))["submitted"] == 0
+    assert (await svc.province("Thanh Hóa", 2021, PROVINCE))["submitted"] == 0
 
 
 # --- reminders -----------------------------------------------------------------------
@@ -565,7 +586,7 @@ async def test_the_reminders_query_lists_the_report_due_events_received(
         sent += [e.id for e in await service_db.envelopes()]
         await loop_back(service_db, svc, log)
 
-    page = await svc.reminders(AGENCY)
+    page = await svc.reminders(AGENCY, VP_HEAD)
     assert page.next_key is None
     listed = page.items
     assert [r["event_id"] for r in listed] == sent
@@ -576,12 +597,15 @@ async def test_the_reminders_query_lists_the_report_due_events_received(
     assert {(r["agency"], r["directive_reference"], r["obligation_id"]) for r in listed} == {
         (AGENCY, "05/TB-SXD", str(OBLIGATION))
     }
-    assert (await svc.reminders(None)).items == listed
-    assert (await svc.reminders(OTHER)).items == []
+    assert (await svc.reminders(None, VP_HEAD)).items == listed
+    assert (await svc.reminders(OTHER, LEADER_SGTVT)).items == []
+    assert (await svc.reminders(None, LEADER_SGTVT)).items == []
     # One at a time: the cursor of the first page leads to the second, and no further.
-    first = await svc.reminders(AGENCY, PageRequest(limit=1))
+    first = await svc.reminders(AGENCY, VP_HEAD, PageRequest(limit=1))
     assert first.items == listed[:1] and first.next_key is not None
-    second = await svc.reminders(AGENCY, PageRequest(limit=1, cursor=encode_cursor(first.next_key)))
+    second = await svc.reminders(
+        AGENCY, VP_HEAD, PageRequest(limit=1, cursor=encode_cursor(first.next_key))
+    )
     assert (second.items, second.next_key) == (listed[1:], None)
 
 
@@ -603,7 +627,7 @@ async def test_no_reminders_once_the_submission_is_received(
     await feed_seed_directive(service_db, svc, log)
     assert await scan_twice(svc, service_db, at(2020, 11, 15)) == (1, 0)
     set_clock(service_db, at(2020, 11, 20))
-    await svc.submit(AGENCY, 2020)
+    await svc.submit(AGENCY, 2020, LEADER_SXD)
     await loop_back(service_db, svc, log)
 
     for when in (at(2020, 12, 8), at(2020, 12, 14), at(2020, 12, 16)):
@@ -619,7 +643,7 @@ async def test_no_reminders_right_after_submit_before_the_event_comes_back(
     must not remind of, or call overdue, a report already submitted."""
     await feed_seed_directive(service_db, svc, log)
     set_clock(service_db, at(2020, 12, 8, 8))
-    await svc.submit(AGENCY, 2020)
+    await svc.submit(AGENCY, 2020, LEADER_SXD)
     await service_db.forget_staged()
 
     for when in (at(2020, 12, 8, 9), at(2020, 12, 16)):
@@ -651,7 +675,7 @@ async def test_rebuild_empties_the_read_model_and_refills_it_to_the_same_report(
     svc: ReportingService, service_db: ServiceDb, log: KafkaLog
 ) -> None:
     await feed_year(service_db, svc, log)
-    await svc.edit_narrative(AGENCY, 2020, {"overview": "Văn phòng viết lại phần này."})
+    await svc.edit_narrative(AGENCY, 2020, {"overview": "Văn phòng viết lại phần này."}, LEADER_SXD)
     set_clock(service_db, at(2021, 1, 10))
     before = json.dumps((await svc.annual(AGENCY, 2020)).model_dump(mode="json"))
     ids_before = sorted(f.event_id for f in await svc.facts())
@@ -679,6 +703,6 @@ async def test_a_rebuild_replaces_facts_not_in_the_log_and_resends_no_reminder(
 
     assert await svc.rebuild() == {"replayed": 3, "facts": 3}
     assert [f.event_id for f in await svc.facts()] == [r.id for r in log.records]
-    assert len((await svc.reminders(AGENCY)).items) == 1
+    assert len((await svc.reminders(AGENCY, VP_HEAD)).items) == 1
     assert await scan_twice(svc, service_db, at(2020, 12, 9)) == (0, 0)
     assert await service_db.staged() == []

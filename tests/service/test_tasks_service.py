@@ -16,6 +16,7 @@ from services.directives.domain.importer import import_letter
 from services.tasks.adapters.tables import metadata
 from services.tasks.domain.model import Status, Task
 from services.tasks.handlers import TaskService
+from shared.auth import Principal
 from shared.clock import VN_TZ
 from shared.contracts.events import (
     DirectiveIssued,
@@ -38,7 +39,15 @@ from shared.contracts.events import (
 from shared.contracts.values import DeadlineKind, Unit, UnitRef
 from shared.errors import DomainError, InvalidField, InvalidTransition, NotFound
 from shared.settings import REPO_ROOT
-from tests.service.conftest import ServiceDb, deliver, redeliver
+from tests.service.conftest import (
+    KHTC_HEAD,
+    LEADER_SXD,
+    QLHDXD_HEAD,
+    VP_HEAD,
+    ServiceDb,
+    deliver,
+    redeliver,
+)
 
 SERVICE = "tasks"
 METADATA = metadata
@@ -125,12 +134,21 @@ def svc(service_db: ServiceDb) -> TaskService:
     return TaskService(service_db.db, service_db.outbox, service_db.clock)
 
 
+def named(user: Principal) -> dict[str, str]:
+    """How a task's history names who acted."""
+    return {"subject": user.subject, "name": user.name}
+
+
 async def listed(
-    svc: TaskService, *, directive_id: uuid.UUID | None = None, unit: str | None = None
+    svc: TaskService,
+    *,
+    directive_id: uuid.UUID | None = None,
+    unit: str | None = None,
+    user: Principal = LEADER_SXD,
 ) -> list[Task]:
-    """Every task the list query gives, in list order: these tests stay within its
-    first page, which says no other follows."""
-    page = await svc.find(directive_id=directive_id, unit=unit)
+    """Every task the list query gives `user` (the leader: the whole department), in
+    list order: these tests stay within its first page, which says no other follows."""
+    page = await svc.find(user, directive_id=directive_id, unit=unit)
     assert page.next_key is None
     return page.items
 
@@ -210,7 +228,7 @@ async def test_a_directive_issued_once_yields_one_task_per_assignment_and_lead_u
         (YEARLY_DUE, 2020) if i == YEARLY else (None, None) for i in range(len(tasks))
     ]
     assert [[h.kind for h in t.history] for t in tasks] == [["assigned"]] * len(tasks)
-    assert await svc.get(tasks[YEARLY].id) == tasks[YEARLY]
+    assert await svc.get(tasks[YEARLY].id, VP_HEAD) == tasks[YEARLY]
 
     staged = await service_db.staged()
     assigned = only(staged, TaskAssigned)
@@ -263,7 +281,8 @@ async def test_revoking_a_directive_cancels_its_open_tasks_only(
     others = await listed(svc, directive_id=OTHER_DIRECTIVE_ID)
     done = tasks[0]
     assert done.deadline.kind is DeadlineKind.NONE  # completing it assigns nothing more
-    await svc.complete(done.id, "Đã quán triệt tới toàn thể công chức", 12)
+    assert done.lead_unit.code == "KHTC"
+    await svc.complete(done.id, "Đã quán triệt tới toàn thể công chức", 12, KHTC_HEAD)
     await service_db.forget_staged()
 
     revoked = DirectiveRevoked(
@@ -294,7 +313,10 @@ async def test_revoking_a_directive_cancels_its_open_tasks_only(
     }
 
     # A cancelled task takes no more work.
-    await refused(service_db, svc, lambda: svc.acknowledge(after[1].id, None), InvalidTransition)
+    assert after[1].lead_unit.code == "QLHDXD"
+    await refused(
+        service_db, svc, lambda: svc.acknowledge(after[1].id, None, QLHDXD_HEAD), InvalidTransition
+    )
 
     before = await listed(svc)
     await redeliver(service_db, handlers, sent, CONSUMER)
@@ -309,39 +331,45 @@ async def test_acknowledging_once_stages_task_acknowledged(
     svc: TaskService, service_db: ServiceDb
 ) -> None:
     task = (await issue_seed(service_db, svc))[YEARLY]
-    acknowledged = await svc.acknowledge(task.id, "Chánh Văn phòng")
+    acknowledged = await svc.acknowledge(task.id, "Chánh Văn phòng", VP_HEAD)
 
-    stored = await svc.get(task.id)
+    stored = await svc.get(task.id, VP_HEAD)
     assert stored == acknowledged
     assert stored.status is Status.ACKNOWLEDGED
     assert [(h.kind, h.data) for h in stored.history][-1] == (
         "acknowledged",
-        {"by": "Chánh Văn phòng"},
+        {"by": "Chánh Văn phòng", "actor": named(VP_HEAD)},
     )
     (event,) = only(await service_db.staged(), TaskAcknowledged)
     assert (event.task_id, event.by, event.at) == (task.id, "Chánh Văn phòng", START_NOW)
 
-    await refused(service_db, svc, lambda: svc.acknowledge(task.id, "lần hai"), InvalidTransition)
-    await refused(service_db, svc, lambda: svc.acknowledge(uuid.uuid4(), None), NotFound)
+    ack = svc.acknowledge
+    await refused(service_db, svc, lambda: ack(task.id, "lần hai", VP_HEAD), InvalidTransition)
+    await refused(service_db, svc, lambda: ack(uuid.uuid4(), None, VP_HEAD), NotFound)
 
 
 async def test_reporting_progress_moves_forward_only(
     svc: TaskService, service_db: ServiceDb
 ) -> None:
     task = (await issue_seed(service_db, svc))[YEARLY]
-    await svc.report_progress(task.id, 40, "Đã dự thảo báo cáo")
+    await svc.report_progress(task.id, 40, "Đã dự thảo báo cáo", VP_HEAD)
 
-    stored = await svc.get(task.id)
+    stored = await svc.get(task.id, VP_HEAD)
     assert (stored.status, stored.percent) == (Status.IN_PROGRESS, 40)
-    assert stored.history[-1].data == {"percent": 40, "note": "Đã dự thảo báo cáo"}
+    assert stored.history[-1].data == {
+        "percent": 40,
+        "note": "Đã dự thảo báo cáo",
+        "actor": named(VP_HEAD),
+    }
     (event,) = only(await service_db.staged(), TaskProgressReported)
     assert (event.task_id, event.percent, event.note) == (task.id, 40, "Đã dự thảo báo cáo")
 
     report = svc.report_progress
-    await refused(service_db, svc, lambda: report(task.id, 101, ""), InvalidField, "percent")
-    await refused(service_db, svc, lambda: report(task.id, -1, ""), InvalidField, "percent")
-    await refused(service_db, svc, lambda: report(task.id, 30, "lùi"), InvalidTransition)
-    await refused(service_db, svc, lambda: report(uuid.uuid4(), 50, ""), NotFound)
+    vp = VP_HEAD
+    await refused(service_db, svc, lambda: report(task.id, 101, "", vp), InvalidField, "percent")
+    await refused(service_db, svc, lambda: report(task.id, -1, "", vp), InvalidField, "percent")
+    await refused(service_db, svc, lambda: report(task.id, 30, "lùi", vp), InvalidTransition)
+    await refused(service_db, svc, lambda: report(uuid.uuid4(), 50, "", vp), NotFound)
 
 
 async def test_completing_needs_a_result_and_happens_once(
@@ -350,10 +378,13 @@ async def test_completing_needs_a_result_and_happens_once(
     task = (await issue_seed(service_db, svc))[0]
     assert task.due_date is None  # "quán triệt, tuyên truyền": no deadline, never late
 
-    await refused(service_db, svc, lambda: svc.complete(task.id, "  ", 5), InvalidField, "result")
-    await svc.complete(task.id, "Đã phổ biến tới 8 công chức", 8)
+    khtc = KHTC_HEAD  # the lead unit of the letter's first duty
+    await refused(
+        service_db, svc, lambda: svc.complete(task.id, "  ", 5, khtc), InvalidField, "result"
+    )
+    await svc.complete(task.id, "Đã phổ biến tới 8 công chức", 8, khtc)
 
-    stored = await svc.get(task.id)
+    stored = await svc.get(task.id, khtc)
     assert (stored.status, stored.percent, stored.on_time) == (Status.COMPLETED, 100, True)
     assert (stored.result, stored.staff_reached, stored.completed_at) == (
         "Đã phổ biến tới 8 công chức",
@@ -369,15 +400,17 @@ async def test_completing_needs_a_result_and_happens_once(
     )
     assert event.due_date is None
 
-    await refused(service_db, svc, lambda: svc.complete(task.id, "lần hai", 8), InvalidTransition)
-    await refused(service_db, svc, lambda: svc.complete(uuid.uuid4(), "x", None), NotFound)
+    await refused(
+        service_db, svc, lambda: svc.complete(task.id, "lần hai", 8, khtc), InvalidTransition
+    )
+    await refused(service_db, svc, lambda: svc.complete(uuid.uuid4(), "x", None, khtc), NotFound)
 
 
 async def test_completing_a_yearly_occurrence_assigns_the_next_in_the_same_transaction(
     svc: TaskService, service_db: ServiceDb
 ) -> None:
     this_year = (await issue_seed(service_db, svc))[YEARLY]
-    await svc.complete(this_year.id, "Đã gửi báo cáo năm 2020", None)
+    await svc.complete(this_year.id, "Đã gửi báo cáo năm 2020", None, VP_HEAD)
 
     completed, assigned = await service_db.staged()
     assert isinstance(completed, TaskCompleted) and isinstance(assigned, TaskAssigned)
@@ -399,13 +432,13 @@ async def test_completing_a_yearly_occurrence_assigns_the_next_in_the_same_trans
         written = (await session.execute(select(outbox.c.created_at))).scalars().all()
     assert len(written) == 2 and written[0] == written[1]
 
-    following = await svc.get(assigned.task_id)
+    following = await svc.get(assigned.task_id, VP_HEAD)
     assert (following.status, following.occurrence, following.due_date) == (
         Status.ASSIGNED,
         2021,
         dt.date(2021, 12, 15),
     )
-    assert (await svc.get(this_year.id)).status is Status.COMPLETED
+    assert (await svc.get(this_year.id, VP_HEAD)).status is Status.COMPLETED
     yearly = [
         t for t in await listed(svc, directive_id=DIRECTIVE_ID) if t.assignment_index == YEARLY
     ]
@@ -420,8 +453,16 @@ async def test_an_extension_is_requested_then_granted_with_reasons(
 ) -> None:
     tasks = await issue_seed(service_db, svc)
     task = tasks[YEARLY]
-    request, grant = svc.request_extension, svc.grant_extension
     sunday = dt.date(2020, 12, 20)
+
+    # The Office asks (its duty), the Director grants.
+    def request(
+        task_id: uuid.UUID, new_due: dt.date, reason: str, user: Principal = VP_HEAD
+    ) -> Awaitable[Task]:
+        return svc.request_extension(task_id, new_due, reason, user)
+
+    def grant(task_id: uuid.UUID, reason: str, new_due: dt.date | None) -> Awaitable[Task]:
+        return svc.grant_extension(task_id, reason, new_due, LEADER_SXD)
 
     await refused(
         service_db,
@@ -442,14 +483,14 @@ async def test_an_extension_is_requested_then_granted_with_reasons(
     await refused(
         service_db,
         svc,
-        lambda: request(tasks[0].id, sunday, "Chờ"),
+        lambda: request(tasks[0].id, sunday, "Chờ", KHTC_HEAD),
         InvalidTransition,
         match="no deadline to extend",
     )
     await refused(service_db, svc, lambda: request(uuid.uuid4(), sunday, "Chờ"), NotFound)
 
     await request(task.id, sunday, "Chờ số liệu của các phòng")
-    pending = await svc.get(task.id)
+    pending = await svc.get(task.id, VP_HEAD)
     assert pending.due_date == YEARLY_DUE
     assert pending.pending_extension is not None
     assert pending.pending_extension.requested_due_date == sunday
@@ -465,7 +506,7 @@ async def test_an_extension_is_requested_then_granted_with_reasons(
     )
     await grant(task.id, "Đồng ý", None)
 
-    granted = await svc.get(task.id)
+    granted = await svc.get(task.id, VP_HEAD)
     assert (granted.due_date, granted.pending_extension) == (sunday, None)
     assert [h.kind for h in granted.history] == [
         "assigned",
@@ -485,10 +526,10 @@ async def test_an_extension_is_requested_then_granted_with_reasons(
     await service_db.forget_staged()
     move_clock(service_db, local(dt.date(2020, 12, 21), 16))
     assert await svc.scan_overdue() == 0
-    await svc.complete(task.id, "Đã gửi báo cáo", None)
+    await svc.complete(task.id, "Đã gửi báo cáo", None, VP_HEAD)
     completed, _next_year = await service_db.staged()
     assert isinstance(completed, TaskCompleted) and completed.on_time is True
-    assert (await svc.get(task.id)).on_time is True
+    assert (await svc.get(task.id, VP_HEAD)).on_time is True
 
 
 async def test_scanning_flags_an_overdue_task_once(svc: TaskService, service_db: ServiceDb) -> None:
@@ -508,7 +549,7 @@ async def test_scanning_flags_an_overdue_task_once(svc: TaskService, service_db:
     # The passed deadline closes this year's occurrence: next year's is assigned.
     assert isinstance(next_year, TaskAssigned)
     assert (next_year.occurrence, next_year.due_date) == (2021, dt.date(2021, 12, 15))
-    flagged = await svc.get(task.id)
+    flagged = await svc.get(task.id, VP_HEAD)
     assert flagged.overdue_notified and flagged.status is Status.ASSIGNED  # still open
     assert flagged.history[-1].kind == "overdue"
     # Tasks without a date are never overdue.
@@ -526,15 +567,15 @@ async def test_scanning_flags_an_overdue_task_once(svc: TaskService, service_db:
     assert await service_db.staged() == []
 
     # An extension granted late, then missed too, is not announced a second time.
-    await svc.request_extension(task.id, dt.date(2020, 12, 31), "Thiếu số liệu")
-    await svc.grant_extension(task.id, "Đồng ý", None)
+    await svc.request_extension(task.id, dt.date(2020, 12, 31), "Thiếu số liệu", VP_HEAD)
+    await svc.grant_extension(task.id, "Đồng ý", None, LEADER_SXD)
     move_clock(service_db, local(dt.date(2021, 1, 5)))
     await service_db.forget_staged()
     assert await svc.scan_overdue() == 0
     assert await service_db.staged() == []
 
     # Completed late: on_time is false, and next year's task is not assigned twice.
-    await svc.complete(task.id, "Báo cáo muộn", None)
+    await svc.complete(task.id, "Báo cáo muộn", None, VP_HEAD)
     (completed,) = await service_db.staged()
     assert isinstance(completed, TaskCompleted) and completed.on_time is False
     assert len(await listed(svc, directive_id=DIRECTIVE_ID)) == len(tasks) + 1
@@ -584,7 +625,7 @@ async def test_a_violation_recorded_opens_a_remediation_task_and_resolved_comple
     resolved = violation_resolved(recorded, verified_at)
     sent = await deliver(service_db, handlers, resolved, CONSUMER)
 
-    done = await svc.get(task.id)
+    done = await svc.get(task.id, KHTC_HEAD)
     assert (done.status, done.completed_at, done.on_time) == (
         Status.COMPLETED,
         verified_at,
@@ -614,8 +655,8 @@ async def test_a_remedy_the_unit_closed_itself_is_left_as_it_is_when_verified(
     await deliver(service_db, handlers, recorded, CONSUMER)
     (task,) = await listed(svc)
     move_clock(service_db, local(dt.date(2020, 5, 20)))
-    await svc.complete(task.id, "Đã nhắc nhở, toàn bộ công chức đeo thẻ", None)
-    closed = await svc.get(task.id)
+    await svc.complete(task.id, "Đã nhắc nhở, toàn bộ công chức đeo thẻ", None, KHTC_HEAD)
+    closed = await svc.get(task.id, KHTC_HEAD)
     assert closed.on_time is True
     await service_db.forget_staged()
 

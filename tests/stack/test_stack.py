@@ -22,7 +22,7 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from chidao.stack import SERVICES, LocalStack, StackError
+from chidao.stack import SERVICES, LocalStack, StackError, keycloak
 from chidao.stack.paths import repo_root
 from shared.messaging.topics import TopicSpec, ensure_topics
 
@@ -80,11 +80,14 @@ def stack() -> Iterator[LocalStack]:
         kafka_port=_free_port(),
         postgres_port=_free_port(),
         kafka_controller_port=_free_port(),
+        keycloak_port=_free_port(),
         kafka_libs=_jar_cache(),
         service_ports={name: _free_port() for name in SERVICES},
         extra_env={"PYTHONPATH": str(dummies), "CHIDAO_TEST_EXTRA": "fixed-clock"},
         service_module="dummy_{name}",
     )
+    # Prepared once per checkout (~30 s): not inside the timed first test.
+    keycloak.ensure_dist(local.keycloak.dist)
     try:
         yield local
     finally:
@@ -133,7 +136,7 @@ async def _whoami(local: LocalStack, password: str) -> str:
 def test_kafka_and_postgres_persist_across_down_and_up(stack: LocalStack) -> None:
     started = time.monotonic()
     info = stack.up([])
-    assert sorted(info.started) == ["kafka", "postgres"]
+    assert sorted(info.started) == ["kafka", "keycloak", "postgres"]
     assert info.bootstrap_servers == stack.bootstrap_servers
     assert stack.database_url("tasks").endswith(f"@{info.postgres}/tasks")
 
@@ -148,7 +151,7 @@ def test_kafka_and_postgres_persist_across_down_and_up(stack: LocalStack) -> Non
     assert not any(part.running for part in stack.status())
 
     again = stack.up([])
-    assert sorted(again.started) == ["kafka", "postgres"]
+    assert sorted(again.started) == ["kafka", "keycloak", "postgres"]
     assert payload in asyncio.run(_consume_all(stack.bootstrap_servers))
     assert asyncio.run(_whoami(stack, "tasks")) == "tasks@tasks"  # role and db persisted
     assert time.monotonic() - started < 90
@@ -186,6 +189,7 @@ def test_failing_service_reports_its_log(stack: LocalStack) -> None:
         kafka_port=int(stack.bootstrap_servers.rsplit(":", 1)[1]),
         postgres_port=int(stack.info().postgres.rsplit(":", 1)[1]),
         kafka_controller_port=stack.kafka.controller_port,
+        keycloak_port=stack.keycloak.port,
         kafka_libs=stack.kafka.libs,
         service_ports=stack.services.ports,
         service_module="no_such_module_{name}",

@@ -53,3 +53,23 @@ def test_each_service_has_its_own_database_and_kafka_is_the_shared_bus() -> None
         hosts.add(host)
         assert env["KAFKA_BOOTSTRAP_SERVERS"].split(":")[0] in services
     assert len(hosts) == len(SERVICES), "services must not share a database"
+
+
+def test_keycloak_imports_the_realm_and_every_service_trusts_its_issuer() -> None:
+    from chidao.stack import keycloak
+
+    services = compose()["services"]
+    kc = services["keycloak"]
+    # One Keycloak version everywhere: the image here, the local stack's Maven dist.
+    assert kc["image"] == f"quay.io/keycloak/keycloak:{keycloak.VERSION}"
+    pom = (REPO_ROOT / "stack" / "keycloak" / "pom.xml").read_text()
+    assert f"<keycloak.version>{keycloak.VERSION}</keycloak.version>" in pom
+    assert kc["command"][0] == "start-dev" and "--import-realm" in kc["command"]
+    realm = "./stack/keycloak/chidao-realm.json:/opt/keycloak/data/import/chidao-realm.json"
+    assert any(str(v).startswith(realm) for v in kc["volumes"])
+    env = kc["environment"]
+    assert str(env["KC_BOOTSTRAP_ADMIN_PASSWORD"]).startswith("${"), "no literal admin secret"
+    issuer = f"{env['KC_HOSTNAME']}/realms/{keycloak.REALM}"
+    for name in SERVICES:
+        assert services[name]["environment"]["CHIDAO_OIDC_ISSUER"] == issuer, name
+        assert "keycloak" in services[name]["depends_on"], name

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from shared.contracts.events import DirectiveIssued, DirectiveRevoked
-from shared.contracts.values import DirectiveContent, ImportWarning
+from shared.contracts.values import Actor, DirectiveContent, ImportWarning
 from shared.domain import Changed
 from shared.errors import InvalidField, InvalidTransition
 
@@ -57,6 +57,7 @@ class Directive:
         date: dt.date,
         at: dt.datetime,
         duplicate_of: uuid.UUID | None = None,
+        by: Actor | None = None,
     ) -> Changed[Directive]:
         """Number, date and sign the draft. `duplicate_of` is an issued directive of the
         same year with the same subject: allowed (a follow-up letter), but warned of."""
@@ -91,10 +92,13 @@ class Directive:
             content=content,
             issued_at=at,
             duplicate_of=duplicate_of,
+            actor=by,
         )
         return Changed(issued, (event,))
 
-    def revoke(self, *, reason: str, at: dt.datetime) -> Changed[Directive]:
+    def revoke(
+        self, *, reason: str, at: dt.datetime, by: Actor | None = None
+    ) -> Changed[Directive]:
         if self.status is not Status.ISSUED:
             raise InvalidTransition(
                 f"only an issued directive can be revoked (it is {self.status})"
@@ -109,5 +113,6 @@ class Directive:
             reference=self.reference,
             reason=reason,
             revoked_at=at,
+            actor=by,
         )
         return Changed(revoked, (event,))

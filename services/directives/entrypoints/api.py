@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from services.directives.domain.model import Directive, Status
 from services.directives.handlers import DirectiveService
+from shared.auth import CurrentUser
 from shared.contracts.values import DirectiveContent, ImportWarning, Unit
 from shared.http import MAX_YEAR, MIN_YEAR, Storable, Text
 from shared.pagination import DEFAULT_LIMIT, Cursor, Limit, PageRequest, link_next
@@ -77,49 +78,54 @@ Service = Annotated[DirectiveService, Depends(service)]
 
 
 @router.post("/directives/import", status_code=201)
-async def import_letter(body: ImportRequest, svc: Service) -> DirectiveView:
-    return DirectiveView.of(await svc.import_letter(body.text, body.agency))
+async def import_letter(body: ImportRequest, svc: Service, user: CurrentUser) -> DirectiveView:
+    return DirectiveView.of(await svc.import_letter(body.text, body.agency, user))
 
 
 @router.post("/directives", status_code=201)
-async def create_draft(body: DraftRequest, svc: Service) -> DirectiveView:
-    return DirectiveView.of(await svc.create_draft(body.agency, body.content))
+async def create_draft(body: DraftRequest, svc: Service, user: CurrentUser) -> DirectiveView:
+    return DirectiveView.of(await svc.create_draft(body.agency, body.content, user))
 
 
 @router.put("/directives/{directive_id}")
 async def edit_draft(
-    directive_id: uuid.UUID, content: Annotated[Content, Body()], svc: Service
+    directive_id: uuid.UUID, content: Annotated[Content, Body()], svc: Service, user: CurrentUser
 ) -> DirectiveView:
-    return DirectiveView.of(await svc.edit_draft(directive_id, content))
+    return DirectiveView.of(await svc.edit_draft(directive_id, content, user))
 
 
 @router.post("/directives/{directive_id}/issue")
-async def issue(directive_id: uuid.UUID, svc: Service) -> DirectiveView:
-    return DirectiveView.of(await svc.issue(directive_id))
+async def issue(directive_id: uuid.UUID, svc: Service, user: CurrentUser) -> DirectiveView:
+    return DirectiveView.of(await svc.issue(directive_id, user))
 
 
 @router.post("/directives/{directive_id}/revoke")
-async def revoke(directive_id: uuid.UUID, body: RevokeRequest, svc: Service) -> DirectiveView:
-    return DirectiveView.of(await svc.revoke(directive_id, body.reason))
+async def revoke(
+    directive_id: uuid.UUID, body: RevokeRequest, svc: Service, user: CurrentUser
+) -> DirectiveView:
+    return DirectiveView.of(await svc.revoke(directive_id, body.reason, user))
 
 
 @router.get("/directives/{directive_id}")
-async def get_directive(directive_id: uuid.UUID, svc: Service) -> DirectiveView:
-    return DirectiveView.of(await svc.get(directive_id))
+async def get_directive(directive_id: uuid.UUID, svc: Service, user: CurrentUser) -> DirectiveView:
+    return DirectiveView.of(await svc.get(directive_id, user))
 
 
 @router.get("/directives")
 async def list_directives(
     svc: Service,
+    user: CurrentUser,
     request: Request,
     response: Response,
-    agency: Annotated[Agency | None, Query()] = None,
+    agency: Annotated[Agency | None, Query(description="Only your own department.")] = None,
     status: Status | None = None,
     year: Annotated[int | None, Query(ge=MIN_YEAR, le=MAX_YEAR)] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> list[DirectiveView]:
-    page = await svc.find(agency=agency, status=status, year=year, page=PageRequest(limit, cursor))
+    page = await svc.find(
+        user, agency=agency, status=status, year=year, page=PageRequest(limit, cursor)
+    )
     link_next(request, response, page)
     return [DirectiveView.of(d) for d in page.items]
 
@@ -133,8 +139,10 @@ class DirectoryView(BaseModel):
 
 
 @router.get("/org/{agency}")
-async def get_directory(agency: Annotated[Agency, Path()], svc: Service) -> DirectoryView:
-    d = svc.directory(agency)
+async def get_directory(
+    agency: Annotated[Agency, Path()], svc: Service, user: CurrentUser
+) -> DirectoryView:
+    d = svc.directory(agency, user)
     return DirectoryView(
         agency=d.code,
         name=d.name,

@@ -22,7 +22,7 @@ from services.inspections.domain.summary import summarize
 from services.inspections.domain.values import DecidingDocument, Result, TeamMember
 from services.inspections.domain.violation import Violation
 from shared.contracts.events import InspectionCompleted
-from shared.contracts.values import UnitRef
+from shared.contracts.values import Actor, UnitRef
 from shared.domain import Changed
 from shared.errors import InvalidField, InvalidTransition, NotFound
 
@@ -106,7 +106,7 @@ class Inspection:
                 f"{i}.finding.remediation_due",
             )
 
-    def complete(self, at: dt.datetime) -> Changed[Inspection]:
+    def complete(self, at: dt.datetime, by: Actor | None = None) -> Changed[Inspection]:
         """Freeze the results; each finding becomes a violation. Publishes the
         completion with its summary, then one `violation.recorded` per violation."""
         if self.status is not Status.PLANNED:
@@ -127,8 +127,9 @@ class Inspection:
             completed_at=at,
             units=summarize(done),
             violation_ids=tuple(v.id for v in violations),
+            actor=by,
         )
-        return Changed(done, (completed, *(v.recorded() for v in violations)))
+        return Changed(done, (completed, *(v.recorded(by) for v in violations)))
 
     def _violation(self, r: Result, at: dt.datetime) -> Violation:
         assert r.finding is not None
@@ -152,7 +153,9 @@ class Inspection:
             recorded_at=at,
         )
 
-    def verify(self, violation_id: uuid.UUID, at: dt.datetime, note: str) -> Changed[Inspection]:
+    def verify(
+        self, violation_id: uuid.UUID, at: dt.datetime, note: str, by: Actor | None = None
+    ) -> Changed[Inspection]:
         """The team checked a violation's remedy: `violation.resolved`."""
         if self.status is not Status.COMPLETED:
             raise InvalidTransition("violations are verified only after the inspection")
@@ -161,7 +164,7 @@ class Inspection:
             raise NotFound(f"violation {violation_id} not found")
         verified = found[0].verify(at, note)
         violations = tuple(verified if v.id == violation_id else v for v in self.violations)
-        return Changed(replace(self, violations=violations), (verified.resolved_event(),))
+        return Changed(replace(self, violations=violations), (verified.resolved_event(by),))
 
     def violation(self, violation_id: uuid.UUID) -> Violation:
         return next(v for v in self.violations if v.id == violation_id)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from shared.clock import VN_TZ
 from shared.contracts.events import InspectionArea, Severity, ViolationRecorded, ViolationResolved
-from shared.contracts.values import UnitRef
+from shared.contracts.values import Actor, UnitRef
 from shared.errors import InvalidField, InvalidTransition
 
 
@@ -54,7 +54,7 @@ class Violation:
         on_time = at.astimezone(VN_TZ).date() <= self.remediation_due
         return replace(self, resolved_at=at, resolution_note=note.strip(), on_time=on_time)
 
-    def recorded(self) -> ViolationRecorded:
+    def recorded(self, by: Actor | None = None) -> ViolationRecorded:
         """The event that announces this violation (and opens its remediation task)."""
         return ViolationRecorded(
             agency=self.agency,
@@ -70,9 +70,10 @@ class Violation:
             person=self.person,
             remediation_due=self.remediation_due,
             recorded_at=self.recorded_at,
+            actor=by,
         )
 
-    def resolved_event(self) -> ViolationResolved:
+    def resolved_event(self, by: Actor | None = None) -> ViolationResolved:
         """The event of the team's verification; only for a verified violation."""
         assert self.resolved_at is not None and self.on_time is not None
         return ViolationResolved(
@@ -85,4 +86,5 @@ class Violation:
             resolved_at=self.resolved_at,
             on_time=self.on_time,
             note=self.resolution_note or "",
+            actor=by,
         )

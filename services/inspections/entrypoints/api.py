@@ -13,6 +13,7 @@ from services.inspections.domain.planning import Plan
 from services.inspections.domain.values import DecidingDocument, Finding, Result, Role, TeamMember
 from services.inspections.entrypoints.views import CriterionView, InspectionView, ViolationView
 from services.inspections.handlers import InspectionService
+from shared.auth import CurrentUser
 from shared.contracts.events import Severity
 from shared.http import Day, Text
 from shared.pagination import DEFAULT_LIMIT, Cursor, Limit, PageRequest, link_next
@@ -34,7 +35,13 @@ class MemberRequest(BaseModel):
 
 
 class PlanRequest(BaseModel):
-    agency: Text = Field(min_length=1, max_length=100, examples=["sxd-thanhhoa"])
+    agency: Text | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        examples=["sxd-thanhhoa"],
+        description="Your own department (from your sign-in when left out).",
+    )
     title: Text = Field(min_length=1, max_length=500)
     decision: DecisionRequest
     team: list[MemberRequest] = Field(min_length=1)
@@ -80,13 +87,13 @@ async def list_criteria(svc: Service) -> list[CriterionView]:
 
 
 @router.post("/inspections", status_code=status.HTTP_201_CREATED)
-async def plan(body: PlanRequest, svc: Service) -> InspectionView:
+async def plan(body: PlanRequest, svc: Service, user: CurrentUser) -> InspectionView:
     d = body.decision
     # Decree 30: numbers below 10 are written with a leading zero ("05/QĐ-SXD").
     decision = DecidingDocument(d.number.zfill(2), d.symbol, d.date, d.issuer)
     team = [TeamMember(m.name, m.role, m.unit) for m in body.team]
     command = Plan(
-        body.agency,
+        body.agency or user.agency_or_refuse(),
         body.title,
         decision,
         team,
@@ -95,12 +102,13 @@ async def plan(body: PlanRequest, svc: Service) -> InspectionView:
         body.period_end,
         body.scope,
     )
-    return InspectionView.of(await svc.plan(command))
+    return InspectionView.of(await svc.plan(command, user))
 
 
 @router.get("/inspections")
 async def list_inspections(
     svc: Service,
+    user: CurrentUser,
     request: Request,
     response: Response,
     agency: Annotated[Text | None, Query(max_length=100)] = None,
@@ -108,19 +116,21 @@ async def list_inspections(
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> list[InspectionView]:
-    page = await svc.find(agency=agency, status=status, page=PageRequest(limit, cursor))
+    page = await svc.find(user, agency=agency, status=status, page=PageRequest(limit, cursor))
     link_next(request, response, page)
     return [InspectionView.of(i) for i in page.items]
 
 
 @router.get("/inspections/{inspection_id}")
-async def get_inspection(inspection_id: uuid.UUID, svc: Service) -> InspectionView:
-    return InspectionView.of(await svc.get(inspection_id))
+async def get_inspection(
+    inspection_id: uuid.UUID, svc: Service, user: CurrentUser
+) -> InspectionView:
+    return InspectionView.of(await svc.get(inspection_id, user))
 
 
 @router.post("/inspections/{inspection_id}/results")
 async def record_results(
-    inspection_id: uuid.UUID, body: list[ResultRequest], svc: Service
+    inspection_id: uuid.UUID, body: list[ResultRequest], svc: Service, user: CurrentUser
 ) -> InspectionView:
     today, now = svc.clock.today(), svc.clock.now()
     found = [
@@ -133,17 +143,18 @@ async def record_results(
         )
         for r in body
     ]
-    return InspectionView.of(await svc.record_results(inspection_id, found))
+    return InspectionView.of(await svc.record_results(inspection_id, found, user))
 
 
 @router.post("/inspections/{inspection_id}/complete")
-async def complete(inspection_id: uuid.UUID, svc: Service) -> InspectionView:
-    return InspectionView.of(await svc.complete(inspection_id))
+async def complete(inspection_id: uuid.UUID, svc: Service, user: CurrentUser) -> InspectionView:
+    return InspectionView.of(await svc.complete(inspection_id, user))
 
 
 @router.get("/violations")
 async def list_violations(
     svc: Service,
+    user: CurrentUser,
     request: Request,
     response: Response,
     agency: Annotated[Text | None, Query(max_length=100)] = None,
@@ -154,6 +165,7 @@ async def list_violations(
     cursor: Cursor = None,
 ) -> list[ViolationView]:
     page = await svc.find_violations(
+        user,
         agency=agency,
         unit=unit,
         resolved=resolved,
@@ -165,5 +177,7 @@ async def list_violations(
 
 
 @router.post("/violations/{violation_id}/verify")
-async def verify(violation_id: uuid.UUID, body: VerifyRequest, svc: Service) -> ViolationView:
-    return ViolationView.of(await svc.verify(violation_id, body.note))
+async def verify(
+    violation_id: uuid.UUID, body: VerifyRequest, svc: Service, user: CurrentUser
+) -> ViolationView:
+    return ViolationView.of(await svc.verify(violation_id, body.note, user))

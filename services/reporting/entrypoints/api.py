@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from services.reporting.domain.model import AnnualReport
 from services.reporting.domain.narrative import SECTION_KEYS
 from services.reporting.handlers import ReportingService
+from shared.auth import CurrentUser, Role
 from shared.http import MAX_YEAR, Text
 from shared.pagination import DEFAULT_LIMIT, Cursor, Limit, PageRequest, link_next
 
@@ -38,15 +39,19 @@ class NarrativeEdit(BaseModel):
 
 
 @router.get("/reports/{agency}/{year}")
-async def annual_report(agency: Agency, year: Year, svc: Service) -> AnnualReport:
-    return await svc.annual(agency, year)
+async def annual_report(
+    agency: Agency, year: Year, svc: Service, user: CurrentUser
+) -> AnnualReport:
+    return await svc.readable_report(agency, year, user)
 
 
 @router.get("/reports/{agency}/{year}/docx", response_class=Response)
-async def annual_report_docx(agency: Agency, year: Year, svc: Service) -> Response:
+async def annual_report_docx(
+    agency: Agency, year: Year, svc: Service, user: CurrentUser
+) -> Response:
     name = f"bao-cao-van-hoa-cong-vu-{agency}-{year}.docx"
     return Response(
-        await svc.docx(agency, year),
+        await svc.docx(agency, year, user),
         media_type=DOCX,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
@@ -54,14 +59,14 @@ async def annual_report_docx(agency: Agency, year: Year, svc: Service) -> Respon
 
 @router.put("/reports/{agency}/{year}/narrative")
 async def edit_narrative(
-    agency: Agency, year: Year, body: NarrativeEdit, svc: Service
+    agency: Agency, year: Year, body: NarrativeEdit, svc: Service, user: CurrentUser
 ) -> AnnualReport:
-    return await svc.edit_narrative(agency, year, body.sections)
+    return await svc.edit_narrative(agency, year, body.sections, user)
 
 
 @router.post("/reports/{agency}/{year}/submit")
-async def submit(agency: Agency, year: Year, svc: Service) -> dict[str, Any]:
-    event = await svc.submit(agency, year)
+async def submit(agency: Agency, year: Year, svc: Service, user: CurrentUser) -> dict[str, Any]:
+    event = await svc.submit(agency, year, user)
     return {
         "report_id": event.report_id,
         "submitted_at": event.submitted_at,
@@ -72,24 +77,26 @@ async def submit(agency: Agency, year: Year, svc: Service) -> dict[str, Any]:
 @router.get("/reminders")
 async def reminders(
     svc: Service,
+    user: CurrentUser,
     request: Request,
     response: Response,
     agency: Annotated[Text | None, Query(max_length=100)] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> list[dict[str, Any]]:
-    page = await svc.reminders(agency, PageRequest(limit, cursor))
+    page = await svc.reminders(agency, user, PageRequest(limit, cursor))
     link_next(request, response, page)
     return page.items
 
 
 @router.get("/provinces/{province}/reports/{year}")
 async def province_view(
-    province: Annotated[Text, Path(max_length=200)], year: Year, svc: Service
+    province: Annotated[Text, Path(max_length=200)], year: Year, svc: Service, user: CurrentUser
 ) -> dict[str, Any]:
-    return await svc.province(province, year)
+    return await svc.province(province, year, user)
 
 
 @router.post("/admin/rebuild", tags=["operations"])
-async def rebuild(svc: Service) -> dict[str, int]:
+async def rebuild(svc: Service, user: CurrentUser) -> dict[str, int]:
+    user.require(Role.OPERATOR, doing="dựng lại dữ liệu báo cáo")
     return await svc.rebuild()

@@ -170,9 +170,16 @@ async def page(
     directive_id: uuid.UUID | None = None,
     unit: str | None = None,
     status: Status | None = None,
+    involving_unit: str | None = None,
 ) -> Page[Task]:
-    """One page of tasks in list order."""
+    """One page of tasks in list order. `unit` is the lead unit (code or name);
+    `involving_unit` a unit code that leads or coordinates."""
     query = _filtered(select(tasks), agency, directive_id, unit, status)
+    if involving_unit is not None:
+        query = query.where(
+            (tasks.c.lead_code == involving_unit)
+            | tasks.c.coordinating_units.contains([{"code": involving_unit}])
+        )
     rows = (await session.execute(keyset(query, LIST_KEY, page))).mappings().all()
     return cut(await _with_history(session, rows), page, list_key)
 

@@ -30,7 +30,7 @@ from shared.contracts.events import (
     TaskOverdue,
     TaskProgressReported,
 )
-from shared.contracts.values import Deadline, UnitRef
+from shared.contracts.values import Actor, Deadline, UnitRef
 from shared.domain import Changed
 from shared.errors import InvalidField, InvalidTransition
 
@@ -55,6 +55,7 @@ class TaskIds(TypedDict):
     violation_id: uuid.UUID | None
     lead_unit: UnitRef
     at: dt.datetime
+    actor: Actor | None
 
 
 @dataclass(frozen=True)
@@ -105,10 +106,15 @@ class Task:
         if not self.is_open:
             raise InvalidTransition(f"cannot {what}: the task is {self.status}")
 
-    def _log(self, at: dt.datetime, kind: str, **data: Any) -> tuple[HistoryEntry, ...]:
+    def _log(
+        self, at: dt.datetime, kind: str, actor: Actor | None = None, **data: Any
+    ) -> tuple[HistoryEntry, ...]:
+        """The history with one more entry; it names who acted, when a person did."""
+        if actor is not None:
+            data["actor"] = {"subject": actor.subject, "name": actor.name}
         return (*self.history, HistoryEntry(at, kind, data))
 
-    def _ids(self, at: dt.datetime) -> TaskIds:
+    def _ids(self, at: dt.datetime, actor: Actor | None = None) -> TaskIds:
         """What every event of this task says about which task it is, and when."""
         return TaskIds(
             agency=self.agency,
@@ -117,6 +123,7 @@ class Task:
             violation_id=self.violation_id,
             lead_unit=self.lead_unit,
             at=at,
+            actor=actor,
         )
 
     def assigned(self, at: dt.datetime) -> TaskAssigned:
@@ -132,15 +139,23 @@ class Task:
             due_date=self.due_date,
         )
 
-    def acknowledge(self, at: dt.datetime, by: str | None) -> Changed[Task]:
+    def acknowledge(
+        self, at: dt.datetime, by: str | None, *, actor: Actor | None = None
+    ) -> Changed[Task]:
         if self.status is not Status.ASSIGNED:
             raise InvalidTransition(f"cannot acknowledge: the task is {self.status}")
         return Changed(
-            replace(self, status=Status.ACKNOWLEDGED, history=self._log(at, "acknowledged", by=by)),
-            (TaskAcknowledged(**self._ids(at), by=by),),
+            replace(
+                self,
+                status=Status.ACKNOWLEDGED,
+                history=self._log(at, "acknowledged", actor, by=by),
+            ),
+            (TaskAcknowledged(**self._ids(at, actor), by=by),),
         )
 
-    def report_progress(self, at: dt.datetime, percent: int, note: str) -> Changed[Task]:
+    def report_progress(
+        self, at: dt.datetime, percent: int, note: str, *, actor: Actor | None = None
+    ) -> Changed[Task]:
         self._require_open("report progress")
         if not 0 <= percent <= 100:
             raise InvalidField("percent must be between 0 and 100", "percent")
@@ -151,13 +166,19 @@ class Task:
                 self,
                 status=Status.IN_PROGRESS,
                 percent=percent,
-                history=self._log(at, "progress_reported", percent=percent, note=note),
+                history=self._log(at, "progress_reported", actor, percent=percent, note=note),
             ),
-            (TaskProgressReported(**self._ids(at), percent=percent, note=note),),
+            (TaskProgressReported(**self._ids(at, actor), percent=percent, note=note),),
         )
 
     def complete(
-        self, at: dt.datetime, today: dt.date, result: str, staff_reached: int | None
+        self,
+        at: dt.datetime,
+        today: dt.date,
+        result: str,
+        staff_reached: int | None,
+        *,
+        actor: Actor | None = None,
     ) -> Changed[Task]:
         self._require_open("complete")
         if not result.strip():
@@ -172,11 +193,11 @@ class Task:
             completed_at=at,
             on_time=on_time,
             history=self._log(
-                at, "completed", result=result, on_time=on_time, staff_reached=staff_reached
+                at, "completed", actor, result=result, on_time=on_time, staff_reached=staff_reached
             ),
         )
         event = TaskCompleted(
-            **self._ids(at),
+            **self._ids(at, actor),
             result=result,
             on_time=on_time,
             due_date=self.due_date,
@@ -184,7 +205,9 @@ class Task:
         )
         return Changed(done, (event,))
 
-    def request_extension(self, at: dt.datetime, new_due: dt.date, reason: str) -> Changed[Task]:
+    def request_extension(
+        self, at: dt.datetime, new_due: dt.date, reason: str, *, actor: Actor | None = None
+    ) -> Changed[Task]:
         self._require_open("request an extension")
         if self.due_date is None:
             raise InvalidTransition("the task has no deadline to extend")
@@ -200,14 +223,25 @@ class Task:
             self,
             pending_extension=PendingExtension(new_due, reason),
             history=self._log(
-                at, "extension_requested", requested_due_date=new_due.isoformat(), reason=reason
+                at,
+                "extension_requested",
+                actor,
+                requested_due_date=new_due.isoformat(),
+                reason=reason,
             ),
         )
-        event = TaskExtensionRequested(**self._ids(at), requested_due_date=new_due, reason=reason)
+        event = TaskExtensionRequested(
+            **self._ids(at, actor), requested_due_date=new_due, reason=reason
+        )
         return Changed(requested, (event,))
 
     def grant_extension(
-        self, at: dt.datetime, reason: str, new_due: dt.date | None = None
+        self,
+        at: dt.datetime,
+        reason: str,
+        new_due: dt.date | None = None,
+        *,
+        actor: Actor | None = None,
     ) -> Changed[Task]:
         self._require_open("grant an extension")
         if self.pending_extension is None:
@@ -224,13 +258,17 @@ class Task:
             history=self._log(
                 at,
                 "extension_granted",
+                actor,
                 previous_due_date=_iso(self.due_date),
                 new_due_date=granted.isoformat(),
                 reason=reason,
             ),
         )
         event = TaskExtensionGranted(
-            **self._ids(at), previous_due_date=self.due_date, new_due_date=granted, reason=reason
+            **self._ids(at, actor),
+            previous_due_date=self.due_date,
+            new_due_date=granted,
+            reason=reason,
         )
         return Changed(extended, (event,))
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from services.tasks.domain.model import Status, Task
 from services.tasks.handlers import TaskService
+from shared.auth import CurrentUser, Role
 from shared.contracts.values import Deadline, UnitRef
 from shared.http import Day, Text
 from shared.pagination import DEFAULT_LIMIT, Cursor, Limit, PageRequest, link_next
@@ -116,6 +117,7 @@ Service = Annotated[TaskService, Depends(service)]
 @router.get("/tasks")
 async def list_tasks(
     svc: Service,
+    user: CurrentUser,
     request: Request,
     response: Response,
     agency: Annotated[Text | None, Query(max_length=100)] = None,
@@ -130,6 +132,7 @@ async def list_tasks(
 ) -> list[TaskView]:
     today = svc.clock.today()
     page = await svc.find(
+        user,
         agency=agency,
         directive_id=directive_id,
         unit=unit,
@@ -146,8 +149,8 @@ async def list_tasks(
 
 
 @router.get("/tasks/{task_id}")
-async def get_task(task_id: uuid.UUID, svc: Service) -> TaskView:
-    return _view(svc, await svc.get(task_id))
+async def get_task(task_id: uuid.UUID, svc: Service, user: CurrentUser) -> TaskView:
+    return _view(svc, await svc.get(task_id, user))
 
 
 def _view(svc: TaskService, task: Task) -> TaskView:
@@ -155,30 +158,43 @@ def _view(svc: TaskService, task: Task) -> TaskView:
 
 
 @router.post("/tasks/{task_id}/acknowledge")
-async def acknowledge(task_id: uuid.UUID, body: AcknowledgeRequest, svc: Service) -> TaskView:
-    return _view(svc, await svc.acknowledge(task_id, body.by))
+async def acknowledge(
+    task_id: uuid.UUID, body: AcknowledgeRequest, svc: Service, user: CurrentUser
+) -> TaskView:
+    return _view(svc, await svc.acknowledge(task_id, body.by, user))
 
 
 @router.post("/tasks/{task_id}/progress")
-async def progress(task_id: uuid.UUID, body: ProgressRequest, svc: Service) -> TaskView:
-    return _view(svc, await svc.report_progress(task_id, body.percent, body.note))
+async def progress(
+    task_id: uuid.UUID, body: ProgressRequest, svc: Service, user: CurrentUser
+) -> TaskView:
+    return _view(svc, await svc.report_progress(task_id, body.percent, body.note, user))
 
 
 @router.post("/tasks/{task_id}/complete")
-async def complete(task_id: uuid.UUID, body: CompleteRequest, svc: Service) -> TaskView:
-    return _view(svc, await svc.complete(task_id, body.result, body.staff_reached))
+async def complete(
+    task_id: uuid.UUID, body: CompleteRequest, svc: Service, user: CurrentUser
+) -> TaskView:
+    return _view(svc, await svc.complete(task_id, body.result, body.staff_reached, user))
 
 
 @router.post("/tasks/{task_id}/extension-request")
-async def request_extension(task_id: uuid.UUID, body: ExtensionRequest, svc: Service) -> TaskView:
-    return _view(svc, await svc.request_extension(task_id, body.requested_due_date, body.reason))
+async def request_extension(
+    task_id: uuid.UUID, body: ExtensionRequest, svc: Service, user: CurrentUser
+) -> TaskView:
+    return _view(
+        svc, await svc.request_extension(task_id, body.requested_due_date, body.reason, user)
+    )
 
 
 @router.post("/tasks/{task_id}/extension-grant")
-async def grant_extension(task_id: uuid.UUID, body: GrantRequest, svc: Service) -> TaskView:
-    return _view(svc, await svc.grant_extension(task_id, body.reason, body.new_due_date))
+async def grant_extension(
+    task_id: uuid.UUID, body: GrantRequest, svc: Service, user: CurrentUser
+) -> TaskView:
+    return _view(svc, await svc.grant_extension(task_id, body.reason, body.new_due_date, user))
 
 
 @router.post("/tasks/overdue-scan", tags=["operations"])
-async def overdue_scan(svc: Service) -> dict[str, int]:
+async def overdue_scan(svc: Service, user: CurrentUser) -> dict[str, int]:
+    user.require(Role.OPERATOR, doing="chạy quét quá hạn")
     return {"flagged": await svc.scan_overdue()}
