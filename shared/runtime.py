@@ -68,7 +68,10 @@ class ServiceRuntime:
         self.outbox_table = metadata.tables["outbox"]
         self.inbox_table = metadata.tables["inbox"]
         self.outbox = Outbox(self.outbox_table, name, self.clock)
-        self.broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id=f"chidao-{name}")
+        # FastStream takes a list of servers; a comma-separated string would be one host.
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap_servers.split(","), client_id=f"chidao-{name}"
+        )
         self._producer: AIOKafkaProducer | None = None
         self.dead_letters = DeadLetters(name, self.producer)
         self.relay = Relay(

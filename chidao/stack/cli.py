@@ -64,6 +64,16 @@ def up(
     infra_only: Annotated[
         bool, typer.Option("--infra-only", help="Start only Kafka and PostgreSQL.")
     ] = False,
+    brokers: Annotated[
+        int | None,
+        typer.Option(
+            "--brokers",
+            envvar="KAFKA_BROKERS",
+            min=1,
+            help="Kafka nodes: 1, or 3 for a cluster on ports 9092/9094/9096 (replication 3, "
+            "min.insync.replicas 2). Default: what the state folder was started with, else 1.",
+        ),
+    ] = None,
 ) -> None:
     """Start Kafka, PostgreSQL and the services; returns once all are healthy."""
     names = [] if infra_only else list(services or SERVICES)
@@ -71,7 +81,7 @@ def up(
     if unknown:
         err_console.print(f"Unknown service(s): {', '.join(unknown)}; known: {', '.join(SERVICES)}")
         raise typer.Exit(2)
-    stack = LocalStack()
+    stack = _run(lambda: LocalStack(kafka_brokers=brokers))
     with console.status("Starting the local stack..."):
         info = _run(lambda: stack.up(names))
     console.print(_info_table(info, names))
@@ -80,7 +90,7 @@ def up(
 @app.command()
 def down() -> None:
     """Stop every part of the local stack (data is kept)."""
-    stack = LocalStack()
+    stack = _run(LocalStack)
     with console.status("Stopping the local stack..."):
         _run(stack.down)
     console.print(f"Local stack stopped; data kept under {stack.state_dir}.")
@@ -89,7 +99,7 @@ def down() -> None:
 @app.command()
 def status() -> None:
     """Show each part: pid, running, address, healthy."""
-    stack = LocalStack()
+    stack = _run(LocalStack)
     console.print(_status_table(_run(stack.status), stack))
 
 
@@ -98,7 +108,7 @@ def reset(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete Kafka's and PostgreSQL's data (the downloaded jars are kept)."""
-    stack = LocalStack()
+    stack = _run(LocalStack)
     running = _run(stack.running)
     if running:
         names = ", ".join(running)

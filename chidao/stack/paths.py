@@ -52,6 +52,39 @@ class StatePaths:
         return self.kafka_dir / "cluster.id"
 
     @property
+    def kafka_brokers(self) -> Path:
+        """How many Kafka nodes this state folder's cluster has (written on first start)."""
+        return self.kafka_dir / "brokers"
+
+    # Node 1 keeps the single-node layout, so a state folder from before clusters works
+    # as is; nodes 2..N each get kafka/node-<n>/ and their own pid file and log.
+
+    def kafka_node_dir(self, node: int) -> Path:
+        return self.kafka_dir if node == 1 else self.kafka_dir / f"node-{node}"
+
+    def kafka_node_data(self, node: int) -> Path:
+        return self.kafka_node_dir(node) / "data"
+
+    def kafka_node_properties(self, node: int) -> Path:
+        return self.kafka_node_dir(node) / "server.properties"
+
+    def kafka_node_log4j(self, node: int) -> Path:
+        return self.kafka_node_dir(node) / "log4j2.yaml"
+
+    @staticmethod
+    def kafka_node_part(node: int) -> str:
+        """The node's name for its pid file and log: ``kafka``, ``kafka-2``, ``kafka-3``."""
+        return "kafka" if node == 1 else f"kafka-{node}"
+
+    def kafka_extra_node_dirs(self) -> list[Path]:
+        """The ``node-<n>`` folders present, whatever the configured broker count."""
+        if not self.kafka_dir.is_dir():
+            return []
+        return sorted(
+            p for p in self.kafka_dir.glob("node-*") if p.is_dir() and p.name[5:].isdigit()
+        )
+
+    @property
     def postgres_dir(self) -> Path:
         return self.root / "postgres"
 

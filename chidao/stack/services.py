@@ -51,6 +51,10 @@ class ServiceManager:
     # "{name}" is replaced by the service name; tests point this at a stand-in module.
     module_template: str = "services.{name}"
     python: str = sys.executable
+    # How the services create their topics (shared.messaging.topics): 1/1 on one broker,
+    # 3/2 on a cluster.
+    kafka_replication_factor: int = 1
+    kafka_min_insync_replicas: int = 1
 
     def _check(self, name: str) -> None:
         if name not in self.ports:
@@ -70,6 +74,8 @@ class ServiceManager:
         env.update(
             {
                 "KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap,
+                "KAFKA_REPLICATION_FACTOR": str(self.kafka_replication_factor),
+                "KAFKA_MIN_INSYNC_REPLICAS": str(self.kafka_min_insync_replicas),
                 f"{name.upper()}_DATABASE_URL": self.database_url(name),
                 port_env_var(name): str(self.ports[name]),
                 "CHIDAO_STATE_DIR": str(self.paths.root),

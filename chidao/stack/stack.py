@@ -57,14 +57,19 @@ class LocalStack:
         kafka_controller_port: int | None = None,
         kafka_libs: Path | None = None,
         service_module: str = "services.{name}",
+        kafka_brokers: int | None = None,
     ) -> None:
         self.paths = StatePaths((state_dir or default_state_dir()).resolve())
         libs_env = os.environ.get("CHIDAO_KAFKA_LIBS")
         libs = kafka_libs or (Path(libs_env) if libs_env else self.paths.kafka_libs)
+        # Not given (argument or KAFKA_BROKERS): what the state folder was started with,
+        # so `chidao status`/`down` after `chidao up --brokers 3` need no flag.
+        brokers = kafka_brokers or _env_int("KAFKA_BROKERS", 0)
         self.kafka = kafka.KafkaSettings(
             port=kafka_port or _env_int("KAFKA_PORT", 9092),
             controller_port=kafka_controller_port or _env_int("KAFKA_CONTROLLER_PORT", 9093),
             libs=libs.resolve(),
+            brokers=brokers or kafka.state_brokers(self.paths) or 1,
         )
         self.pg = postgres.PgSettings(
             port=postgres_port or _env_int("POSTGRES_PORT", 5432), databases=DATABASES
@@ -76,6 +81,8 @@ class LocalStack:
             postgres_port=self.pg.port,
             extra_env=dict(extra_env or {}),
             module_template=service_module,
+            kafka_replication_factor=self.kafka.replication_factor,
+            kafka_min_insync_replicas=self.kafka.min_insync_replicas,
         )
 
     @property
@@ -138,6 +145,14 @@ class LocalStack:
     def kill(self, name: str, sig: int = signal.SIGKILL) -> int:
         return self.services.kill(name, sig)
 
+    def kill_kafka_node(self, node: int, sig: int = signal.SIGKILL) -> int:
+        """Crash one Kafka node (1..brokers); ``start_infra()`` starts it again."""
+        return kafka.kill_node(self.paths, node, sig)
+
+    def kafka_part(self, node: int) -> str:
+        """A node's name in ``status()``: "kafka" for a single node, "kafka-<n>" in a cluster."""
+        return "kafka" if self.kafka.brokers == 1 else f"kafka-{node}"
+
     def _stop_parts(self, parts: Sequence[str]) -> None:
         # Services first: they would otherwise log errors while Kafka/PG go away.
         for name in parts:
@@ -164,16 +179,20 @@ class LocalStack:
         self._stop_parts([*self.services.ports, "kafka", "postgres"])
 
     def status(self) -> list[PartStatus]:
-        kafka_pid = kafka.running_pid(self.paths)
+        rows = []
+        for node in self.kafka.nodes:
+            pid = kafka.running_pid(self.paths, node)
+            rows.append(
+                PartStatus(
+                    self.kafka_part(node),
+                    pid,
+                    pid is not None,
+                    self.kafka.node_address(node),
+                    pid is not None and kafka.node_healthy(self.kafka, node),
+                )
+            )
         pg_pid = postgres.running_pid(self.paths)
-        rows = [
-            PartStatus(
-                "kafka",
-                kafka_pid,
-                kafka_pid is not None,
-                self.kafka.bootstrap,
-                kafka_pid is not None and kafka.healthy(self.kafka),
-            ),
+        rows += [
             PartStatus(
                 "postgres",
                 pg_pid,
@@ -193,9 +212,13 @@ class LocalStack:
 
     def reset(self) -> None:
         """Delete Kafka's and PostgreSQL's data (not the jars); refuses while anything runs."""
-        busy = [kafka.running_pid(self.paths), postgres.running_pid(self.paths)]
+        busy = [kafka.running_pid(self.paths, n) for n in kafka.known_nodes(self.paths, self.kafka)]
+        busy += [postgres.running_pid(self.paths)]
         busy += [self.services.pid(name) for name in self.services.ports]
         if any(pid is not None for pid in busy):
             raise StackError("The stack is running; run 'chidao down' before 'chidao reset'.")
         shutil.rmtree(self.paths.kafka_data, ignore_errors=True)
+        for folder in self.paths.kafka_extra_node_dirs():  # nodes 2..N of a cluster
+            shutil.rmtree(folder, ignore_errors=True)
+        self.paths.kafka_brokers.unlink(missing_ok=True)  # the next up may pick any count
         shutil.rmtree(self.paths.postgres_data, ignore_errors=True)
