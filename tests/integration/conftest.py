@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from chidao.people import People, clone_department, people_of
+from chidao.people import People, clone_department, people_of, realm_people
 from chidao.stack.stack import LocalStack
 from shared.settings import REPO_ROOT
 
@@ -99,7 +99,10 @@ class Platform:
             SCENARIO_AGENCY,
             suffix,
         )
-        return People(self.stack.oidc_issuer, SCENARIO_AGENCY, persons)
+        # The accounts of no department (the operator who moves the clocks, the
+        # province's reader) serve the scenario agency as they serve every other.
+        outside = [p for p in realm_people() if p.agency is None]
+        return People(self.stack.oidc_issuer, SCENARIO_AGENCY, [*persons, *outside])
 
     def auth(self, username: str) -> dict[str, str]:
         """The Authorization header of a demo account (e.g. "giamdoc.sxd")."""

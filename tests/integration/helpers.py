@@ -19,19 +19,31 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
     return response.json()
 
 
-async def set_clock(http: httpx.AsyncClient, urls: list[str], when: dt.datetime) -> None:
+async def set_clock(
+    http: httpx.AsyncClient, urls: list[str], when: dt.datetime, headers: dict[str, str]
+) -> None:
+    """Move the services' clocks (frozen): the operator's job, so `headers` are theirs."""
     if when.tzinfo is None:
         when = when.replace(tzinfo=VN_TZ)
     for url in urls:
-        ok(await http.put(f"{url}/v1/clock", json={"now": when.isoformat(), "frozen": True}))
+        body = {"now": when.isoformat(), "frozen": True}
+        ok(await http.put(f"{url}/v1/clock", json=body, headers=headers))
 
 
 async def wait_for_tasks(
-    http: httpx.AsyncClient, tasks_url: str, directive_id: str, expected: int, timeout: float = 60
+    http: httpx.AsyncClient,
+    tasks_url: str,
+    directive_id: str,
+    expected: int,
+    headers: dict[str, str],
+    timeout: float = 60,
 ) -> list[dict[str, Any]]:
+    """The directive's tasks as `headers`' owner sees them (a leader: all of them)."""
     deadline = time.monotonic() + timeout
     while True:
-        tasks = await get_all(http, f"{tasks_url}/v1/tasks", {"directive_id": directive_id})
+        tasks = await get_all(
+            http, f"{tasks_url}/v1/tasks", {"directive_id": directive_id}, headers
+        )
         if len(tasks) >= expected:
             return tasks
         assert time.monotonic() < deadline, f"{len(tasks)} of {expected} tasks after {timeout}s"

@@ -236,6 +236,9 @@ def test_completion_announces_the_summary_then_each_violation() -> None:
     assert completed_event.units == summarize(done)
     assert completed_event.violation_ids == tuple(v.id for v in done.violations)
     assert all(isinstance(e, ViolationRecorded) for e in recorded)
+    # The person named in a finding ("Ô. Bình") stays with the team, out of the event.
+    assert [v.person for v in done.violations] == ["Ô. Bình", "Ô. Bình"]
+    assert all(isinstance(e, ViolationRecorded) and e.person is None for e in recorded)
     assert [(e.violation_id, e.severity) for e in recorded if isinstance(e, ViolationRecorded)] == [
         (v.id, v.severity) for v in done.violations
     ]

@@ -67,7 +67,8 @@ class Violation:
             severity=self.severity,
             description=self.description,
             evidence=self.evidence,
-            person=self.person,
+            # Not published: a person's name is personal data (kept here, for the team).
+            person=None,
             remediation_due=self.remediation_due,
             recorded_at=self.recorded_at,
             actor=by,

@@ -71,7 +71,11 @@ class ViolationRecorded(Event):
     severity: Severity
     description: str
     evidence: str = ""
-    person: str | None = None
+    person: str | None = Field(
+        default=None,
+        description="Always empty: the name of a person found in violation is personal "
+        "data and stays in the inspections service (kept in v1 for compatibility).",
+    )
     remediation_due: dt.date
     recorded_at: dt.datetime
 
