@@ -47,10 +47,18 @@ from shared.pagination import FIRST_PAGE, Page, PageRequest
 log = logging.getLogger(__name__)
 
 
-def _leader_of(user: Principal, agency: str, doing: str) -> None:
-    """Only the department's leaders act on its report; another's is not there."""
+def _in_department(user: Principal, agency: str, doing: str) -> None:
+    """Someone of no department (the province's reader, an operator) may not change a
+    report (403, though the reader may read it); another department's does not exist."""
+    if user.agency is None:
+        raise Forbidden(f"Tài khoản không thuộc Sở nào: không được {doing}.", code="role_required")
     if not user.in_agency(agency):
         raise NotFound(f"no report of agency {agency!r} for you")
+
+
+def _leader_of(user: Principal, agency: str, doing: str) -> None:
+    """Only the department's leaders act on its report."""
+    _in_department(user, agency, doing)
     user.require(Role.LEADER, doing=doing)
 
 
@@ -173,8 +181,7 @@ class ReportingService:
     ) -> AnnualReport:
         """The leader, or the department's Office (which drafts the report for the
         leader to sign: the yearly report duty of the seed letter is the Office's)."""
-        if not user.in_agency(agency):
-            raise NotFound(f"no report of agency {agency!r} for you")
+        _in_department(user, agency, "viết báo cáo năm")
         info = await self.agency(agency)
         office = {u.code for u in info.units if u.kind is UnitKind.OFFICE}
         if not (user.has(Role.LEADER) or (user.has(*UNIT_ROLES) and user.unit in office)):

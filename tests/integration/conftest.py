@@ -79,8 +79,10 @@ class Platform:
         finally:
             env.pop("CHIDAO_CLOCK", None)
 
-    def client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=30.0)
+    def client(self, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
+        """An HTTP client; with `headers` (e.g. `people.headers("inspector")`), every
+        request it makes is that person's."""
+        return httpx.AsyncClient(timeout=30.0, headers=headers)
 
     @functools.cached_property
     def people(self) -> People:

@@ -5,6 +5,9 @@ Hostile input must get a 4xx naming the field. The causes were: NUL characters a
 lone surrogates reaching PostgreSQL (which refuses both in text and JSONB), control
 characters reaching the DOCX writer, dates and integers outside what the platform (or a
 PostgreSQL integer) can hold, and a yearly deadline without its day.
+
+Every request is made by someone allowed to make it (`platform.people`), so what is
+refused is the input, not the caller.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ def refused(r: httpx.Response, field: str, status: int = 422) -> str:
 
 async def test_directives_refuse_unstorable_text_and_dates(platform: Platform) -> None:
     url = platform.url("directives")
-    async with platform.client() as http:
+    leader = platform.people.headers("leader")
+    async with platform.client(platform.people.headers("clerk")) as http:
         r = await http.post(f"{url}/v1/directives", json={"content": content(NUL)})
         assert "NUL" in refused(r, "body.content.subject")
         r = await http.post(
@@ -79,22 +83,28 @@ async def test_directives_refuse_unstorable_text_and_dates(platform: Platform) -
             f"{url}/v1/directives/{draft['id']}", json={**content("Nháp"), "date": "9999-12-31"}
         )
         refused(r, "body.date")
-        ok(await http.post(f"{url}/v1/directives/{draft['id']}/issue"))
-        r = await http.post(f"{url}/v1/directives/{draft['id']}/revoke", json={"reason": NUL})
+        ok(await http.post(f"{url}/v1/directives/{draft['id']}/issue", headers=leader))
+        r = await http.post(
+            f"{url}/v1/directives/{draft['id']}/revoke", json={"reason": NUL}, headers=leader
+        )
         refused(r, "body.reason")
 
 
 async def test_task_commands_refuse_unstorable_input(platform: Platform) -> None:
     directives, tasks_url = platform.url("directives"), platform.url("tasks")
-    async with platform.client() as http:
+    people = platform.people
+    clerk, leader = people.headers("clerk"), people.headers("leader")
+    # The task below is the Office's (VP): its head reports on it.
+    async with platform.client(people.headers("unit_head", "VP")) as http:
         due = {"kind": "date", "date": "2030-06-30"}
         body = {"content": content("Giao việc", assignment("VP", "Văn phòng Sở", "Làm", due))}
-        draft = ok(await http.post(f"{directives}/v1/directives", json=body), 201)
-        ok(await http.post(f"{directives}/v1/directives/{draft['id']}/issue"))
-        [task] = await wait_for_tasks(http, tasks_url, draft["id"], 1)
+        draft = ok(await http.post(f"{directives}/v1/directives", json=body, headers=clerk), 201)
+        ok(await http.post(f"{directives}/v1/directives/{draft['id']}/issue", headers=leader))
+        [task] = await wait_for_tasks(http, tasks_url, draft["id"], 1, leader)
         base = f"{tasks_url}/v1/tasks/{task['id']}"
 
-        refused(await http.get(f"{tasks_url}/v1/tasks", params={"unit": NUL}), "query.unit")
+        r = await http.get(f"{tasks_url}/v1/tasks", params={"unit": NUL}, headers=leader)
+        refused(r, "query.unit")
         refused(await http.post(f"{base}/acknowledge", json={"by": NUL}), "body.by")
         r = await http.post(f"{base}/progress", json={"percent": 10, "note": NUL})
         refused(r, "body.note")
@@ -114,7 +124,9 @@ async def test_task_commands_refuse_unstorable_input(platform: Platform) -> None
         )
         refused(r, "body.reason")
         r = await http.post(
-            f"{base}/extension-grant", json={"reason": "Đồng ý", "new_due_date": "9999-12-31"}
+            f"{base}/extension-grant",
+            json={"reason": "Đồng ý", "new_due_date": "9999-12-31"},
+            headers=leader,
         )
         refused(r, "body.new_due_date")
         # Beyond PostgreSQL's integer column.
@@ -148,7 +160,7 @@ def _plan(today: dt.date, **changes: Any) -> dict[str, Any]:
 
 async def test_inspections_refuse_unstorable_input(platform: Platform) -> None:
     url = platform.url("inspections")
-    async with platform.client() as http:
+    async with platform.client(platform.people.headers("inspector")) as http:
         now = dt.datetime.fromisoformat(ok(await http.get(f"{url}/v1/clock"))["now"])
         today = now.astimezone(VN_TZ).date()
         r = await http.post(f"{url}/v1/inspections", json=_plan(today, title=NUL))
@@ -185,7 +197,8 @@ async def test_inspections_refuse_unstorable_input(platform: Platform) -> None:
 async def test_reporting_refuses_unstorable_input(platform: Platform) -> None:
     url = platform.url("reporting")
     agency = "sxd-thanhhoa"
-    async with platform.client() as http:
+    # The leader reads, writes the narrative of and submits the department's report.
+    async with platform.client(platform.people.headers("leader")) as http:
         refused(await http.get(f"{url}/v1/reports/a%00b/2026"), "path.agency")
         refused(await http.get(f"{url}/v1/reports/a%00b/2026/docx"), "path.agency")
         refused(await http.post(f"{url}/v1/reports/a%00b/2026/submit"), "path.agency")
@@ -208,7 +221,7 @@ async def test_reporting_refuses_unstorable_input(platform: Platform) -> None:
 
 async def test_absurd_clocks_are_refused_by_every_service(platform: Platform) -> None:
     """A clock near date.min/max overflowed deadline and reminder arithmetic (500)."""
-    async with platform.client() as http:
+    async with platform.client(platform.people.headers("operator")) as http:
         for service in ("directives", "tasks", "inspections", "reporting"):
             url = platform.url(service)
             for when in (

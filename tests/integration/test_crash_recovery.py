@@ -1,5 +1,8 @@
 """SIGKILL the tasks service in the middle of 500 directives, restart it: exactly the
-expected tasks exist, and each `task.assigned` was published once per task id."""
+expected tasks exist, and each `task.assigned` was published once per task id.
+
+The clerk drafts, the leader issues and counts the department's tasks, the operator
+sets the clocks."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from chidao.people import People
 from shared.clock import VN_TZ
 from shared.contracts.events import TOPIC_TASKS
 from tests.integration.conftest import Platform
@@ -22,7 +26,7 @@ PER_DIRECTIVE = 2
 CLOCK = dt.datetime(2023, 3, 1, 9, 0, tzinfo=VN_TZ)
 
 
-async def _issue(http: httpx.AsyncClient, url: str, n: int) -> str:
+async def _issue(http: httpx.AsyncClient, url: str, n: int, people: People) -> str:
     body = {
         "content": content(
             f"Kiểm thử khôi phục số {n}",
@@ -37,47 +41,56 @@ async def _issue(http: httpx.AsyncClient, url: str, n: int) -> str:
             ),
         )
     }
-    draft = ok(await http.post(f"{url}/v1/directives", json=body), 201)
-    ok(await http.post(f"{url}/v1/directives/{draft['id']}/issue"))
+    draft = ok(
+        await http.post(f"{url}/v1/directives", json=body, headers=people.headers("clerk")), 201
+    )
+    issue = f"{url}/v1/directives/{draft['id']}/issue"
+    ok(await http.post(issue, headers=people.headers("leader")))
     return str(draft["id"])
 
 
-async def _count_tasks(http: httpx.AsyncClient, url: str, ids: set[str]) -> int:
-    tasks = await get_all(http, f"{url}/v1/tasks", {"agency": "sxd-thanhhoa"})
+async def _count_tasks(http: httpx.AsyncClient, url: str, ids: set[str], people: People) -> int:
+    tasks = await get_all(
+        http, f"{url}/v1/tasks", {"agency": "sxd-thanhhoa"}, people.headers("leader")
+    )
     return sum(t["directive_id"] in ids for t in tasks)
 
 
 async def test_sigkill_mid_stream_loses_and_doubles_nothing(platform: Platform) -> None:
     directives, tasks_url = platform.url("directives"), platform.url("tasks")
+    people = platform.people
+    operator = people.headers("operator")
     ids: set[str] = set()
     async with platform.client() as http:
-        await set_clock(http, [directives, tasks_url], CLOCK)
+        await set_clock(http, [directives, tasks_url], CLOCK, operator)
         semaphore = asyncio.Semaphore(8)
 
         async def issue(n: int) -> None:
             async with semaphore:
-                ids.add(await _issue(http, directives, n))
+                ids.add(await _issue(http, directives, n, people))
 
         first = asyncio.gather(*(issue(n) for n in range(DIRECTIVES // 2)))
         await first
         # Kill while the tasks service is busy with the first half.
         deadline = time.monotonic() + 60
-        while await _count_tasks(http, tasks_url, ids) < 50:
+        while await _count_tasks(http, tasks_url, ids, people) < 50:
             assert time.monotonic() < deadline, "tasks service made no progress"
             await asyncio.sleep(0.1)
         platform.kill("tasks")
         await asyncio.gather(*(issue(n) for n in range(DIRECTIVES // 2, DIRECTIVES)))
         await asyncio.to_thread(platform.start, "tasks", CLOCK.isoformat())
-        await set_clock(http, [tasks_url], CLOCK)
+        await set_clock(http, [tasks_url], CLOCK, operator)
 
         expected = DIRECTIVES * PER_DIRECTIVE
         deadline = time.monotonic() + 180
-        while (count := await _count_tasks(http, tasks_url, ids)) < expected:
+        while (count := await _count_tasks(http, tasks_url, ids, people)) < expected:
             assert time.monotonic() < deadline, f"{count} of {expected} tasks"
             await asyncio.sleep(0.5)
         await asyncio.sleep(2)  # anything extra would show up now
-        assert await _count_tasks(http, tasks_url, ids) == expected
-        tasks = await get_all(http, f"{tasks_url}/v1/tasks", {"agency": "sxd-thanhhoa"})
+        assert await _count_tasks(http, tasks_url, ids, people) == expected
+        tasks = await get_all(
+            http, f"{tasks_url}/v1/tasks", {"agency": "sxd-thanhhoa"}, people.headers("leader")
+        )
     task_ids = {t["id"] for t in tasks if t["directive_id"] in ids}
     assert len(task_ids) == expected
 

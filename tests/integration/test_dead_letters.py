@@ -58,8 +58,9 @@ async def test_malformed_and_schema_invalid_messages_are_dead_lettered(
     good = Envelope(event=_issued(good_id), source=TEST_SOURCE)
     await produce(platform.bootstrap, TOPIC_DIRECTIVES, good.value(), key, good.headers())
 
+    leader = platform.people.headers("leader")  # sees every task of the department
     async with platform.client() as http:
-        tasks = await wait_for_tasks(http, platform.url("tasks"), str(good_id), 1)
+        tasks = await wait_for_tasks(http, platform.url("tasks"), str(good_id), 1, leader)
     assert tasks[0]["action"] == "Vẫn được giao"
 
     def ours(records: list[Record]) -> dict[str, Record]:
@@ -143,10 +144,12 @@ async def test_a_header_that_is_not_utf8_costs_only_its_own_record(platform: Pla
     finally:
         await producer.stop()
 
+    leader = platform.people.headers("leader")
     async with platform.client() as http:
         for envelope in good[1:]:
             assert isinstance(envelope.event, DirectiveIssued)
-            await wait_for_tasks(http, platform.url("tasks"), str(envelope.event.directive_id), 1)
+            directive_id = str(envelope.event.directive_id)
+            await wait_for_tasks(http, platform.url("tasks"), directive_id, 1, leader)
 
     def ours(records: list[Record]) -> list[Record]:
         return [r for r in records if r.headers.get("ce_id") == good[0].id]

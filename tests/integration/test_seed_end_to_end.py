@@ -31,13 +31,21 @@ def code_of(directory: dict[str, Any], name: str) -> str:
 
 async def test_seed_letter_becomes_the_tasks_of_each_unit(platform: Platform) -> None:
     directives, tasks_url = platform.url("directives"), platform.url("tasks")
+    people = platform.people
+    clerk, leader = people.headers("clerk"), people.headers("leader")
     async with platform.client() as http:
-        await set_clock(http, [directives, tasks_url], dt.datetime(2020, 4, 20, 8, 30))
-        directory = ok(await http.get(f"{directives}/v1/org/sxd-thanhhoa"))
+        await set_clock(
+            http,
+            [directives, tasks_url],
+            dt.datetime(2020, 4, 20, 8, 30),
+            people.headers("operator"),
+        )
+        directory = ok(await http.get(f"{directives}/v1/org/sxd-thanhhoa", headers=clerk))
         draft = ok(
             await http.post(
                 f"{directives}/v1/directives/import",
                 json={"text": SEED.read_text(encoding="utf-8")},
+                headers=clerk,
             ),
             201,
         )
@@ -46,13 +54,17 @@ async def test_seed_letter_becomes_the_tasks_of_each_unit(platform: Platform) ->
         codes = {w["code"] for w in draft["warnings"]}
         assert {"blank_number", "blank_date"} <= codes
 
-        response = await http.post(f"{directives}/v1/directives/{draft['id']}/issue")
+        response = await http.post(
+            f"{directives}/v1/directives/{draft['id']}/issue", headers=leader
+        )
         issued = ok(response)
         trace_id = response.headers["X-Trace-Id"]
         assert issued["status"] == "issued"
         assert issued["reference"].endswith("/TB-SXD")
         assert issued["date"] == "2020-04-20"
-        tasks = await wait_for_tasks(http, tasks_url, issued["id"], len(issued["assignments"]))
+        tasks = await wait_for_tasks(
+            http, tasks_url, issued["id"], len(issued["assignments"]), leader
+        )
 
     divisions = by_kind(directory, "division")
     affiliated = by_kind(directory, "affiliated")

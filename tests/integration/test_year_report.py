@@ -19,6 +19,7 @@ from shared.clock import VN_TZ
 from shared.contracts.envelope import Envelope
 from shared.contracts.events import PUBLIC_TOPICS, TOPIC_REPORTS, TOPIC_TASKS, TaskProgressReported
 from tests.integration.conftest import TEST_SOURCE, Platform
+from tests.integration.helpers import ok
 from tests.integration.kafka_tools import produce, read_topic
 
 # Years no other test touches, so the figures are this story's alone.
@@ -26,9 +27,11 @@ YEAR = 2027
 
 
 def play(platform: Platform, year: int, out: Path) -> PlayedYear:
+    """The year as its people play it, in the session's own agency (its accounts are
+    the demo department's, cloned: `platform.scenario_people`)."""
     urls = {s: platform.url(s) for s in ("directives", "tasks", "inspections", "reporting")}
     with httpx.Client(timeout=60) as client:
-        return YearScenario(client, urls, year, out, agency=platform.scenario_agency).play()
+        return YearScenario(client, urls, year, out, platform.scenario_people).play()
 
 
 def value(figure: dict[str, Any]) -> Any:
@@ -50,7 +53,10 @@ async def test_the_year_played_gives_exact_figures(platform: Platform, tmp_path:
     assert value(dissemination["units_total"]) == 8
     assert value(dissemination["units_confirmed"]) == 7
     assert [u["code"] for u in value(dissemination["units_not_confirmed"])] == ["VQHKT"]
-    directory = httpx.get(f"{platform.url('directives')}/v1/org/{platform.scenario_agency}").json()
+    directory = httpx.get(
+        f"{platform.url('directives')}/v1/org/{platform.scenario_agency}",
+        headers=platform.scenario_people.headers("clerk"),
+    ).json()
     staff = {u["code"]: u["staff"] for u in directory["units"]}
     confirmed = {
         t["lead_unit"]["code"] for t in played.tasks if t["action"].startswith("Quán triệt")
@@ -151,7 +157,8 @@ def _figures(report: dict[str, Any]) -> dict[str, Any]:
 async def _rebuild_gives_the_same_report(platform: Platform, played: dict[str, Any]) -> None:
     url = platform.url("reporting")
     report_url = f"{url}/v1/reports/{platform.scenario_agency}/{YEAR}"
-    async with platform.client() as http:
+    operator = platform.scenario_people.headers("operator")  # the rebuild is theirs
+    async with platform.client(platform.scenario_people.headers("leader")) as http:
         # Wait until the live read model holds every event of the agency on the topics.
         agency = platform.scenario_agency
         on_topics = 0
@@ -172,7 +179,7 @@ async def _rebuild_gives_the_same_report(platform: Platform, played: dict[str, A
             await asyncio.sleep(0.5)
         assert before["event_count"] == on_topics
         assert before["tasks"] == played["tasks"]
-        rebuilt = (await http.post(f"{url}/v1/admin/rebuild", timeout=300)).json()
+        rebuilt = ok(await http.post(f"{url}/v1/admin/rebuild", headers=operator, timeout=300))
         assert rebuilt["facts"] > 0
         after = (await http.get(report_url)).json()
     # Offsets cover every topic, which the other tests keep writing to; compare the rest.
@@ -185,7 +192,8 @@ async def _rebuild_gives_the_same_report(platform: Platform, played: dict[str, A
 async def _duplicates_and_late_arrivals_change_nothing(platform: Platform) -> None:
     """An event delivered twice, and an older event arriving after newer ones."""
     url = f"{platform.url('reporting')}/v1/reports/{platform.scenario_agency}/{YEAR}"
-    async with platform.client() as http:
+    leader = platform.scenario_people.headers("leader")
+    async with platform.client(leader) as http:
         before = (await http.get(url)).json()
     behind = set(before["tasks"]["done_late"]["event_ids"])
     records = await read_topic(
@@ -224,7 +232,7 @@ async def _duplicates_and_late_arrivals_change_nothing(platform: Platform) -> No
         envelope.subject.encode(),
         envelope.headers(),
     )
-    async with platform.client() as http:
+    async with platform.client(leader) as http:
         for _ in range(120):
             after = (await http.get(url)).json()
             if after["event_count"] == before["event_count"] + 1:

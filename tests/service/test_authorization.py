@@ -581,7 +581,12 @@ async def reporting(worlds: Worlds) -> AsyncIterator[Reporting]:
 
 # The department reads its report; its leader submits it; the Office (Văn phòng, whose
 # duty the report is) writes its text with the leader: see `edit_narrative` below.
-OWN_LEADER = expect(NOT_FOUND, dict.fromkeys(SXD_MEMBERS, ROLE) | {LEADER_SXD: OK})
+# People of no department (the province's reader, the operator) are refused (403);
+# another department's people find no such report (404).
+OWN_LEADER = expect(
+    NOT_FOUND,
+    dict.fromkeys(SXD_MEMBERS, ROLE) | {LEADER_SXD: OK, PROVINCE: ROLE, OPERATOR: ROLE},
+)
 
 REPORTING: dict[str, Rule[Reporting]] = {
     "readable_report": Rule(
@@ -631,9 +636,11 @@ async def test_the_province_reads_a_report_once_it_is_submitted(reporting: Repor
     report = await svc.readable_report(SXD, 2020, PROVINCE)
     assert report.model_dump(mode="json") == submitted.report
     assert (await svc.docx(SXD, 2020, PROVINCE))[:2] == b"PK"
-    # Submitted, the report is still the department's alone to act on.
-    with pytest.raises(NotFound):
+    # Submitted, the report is still the department's alone to act on: the reader who
+    # reads it is refused a change (403), not told it is not there.
+    with pytest.raises(Forbidden) as refused:
         await svc.edit_narrative(SXD, 2020, {"overview": "Sửa sau khi gửi"}, PROVINCE)
+    assert refused.value.code == "role_required"
     # The other department's people still find nothing.
     with pytest.raises(NotFound):
         await svc.readable_report(SXD, 2020, LEADER_SGTVT)
