@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from chidao.stack.stack import LocalStack
 from shared.clock import Clock
-from shared.contracts.envelope import Envelope
+from shared.contracts.envelope import Envelope, publisher_source
 from shared.contracts.events import TaskOverdue
 from shared.contracts.values import UnitRef
 from shared.db import Database, new_metadata
@@ -54,7 +54,10 @@ def event(n: int) -> TaskOverdue:
 
 
 def records(n: int) -> list[ConsumerRecord[bytes, bytes]]:
-    return [as_record(Envelope(event=event(i), source="chidao-bench"), i) for i in range(n)]
+    return [
+        as_record(Envelope(event=event(i), source=publisher_source(TaskOverdue)), i)
+        for i in range(n)
+    ]
 
 
 async def run(n: int, stack: LocalStack) -> None:

@@ -1,18 +1,23 @@
 """Dead-letter topics: list what failed and why, and redrive it.
 
-Redriving sends each dead letter back to its source topic with its original key,
-value and headers (the `dlq_*` headers removed), then commits the DLQ offset, so a
-message is redriven once. Consumers drop duplicates through their inbox.
+Redriving sends each dead letter back to the public topic its event type belongs to
+(never anywhere else, whatever its headers say) with its original key, value and
+headers (the `dlq_*` headers removed), then commits the DLQ offset, so a message is
+redriven once; a letter of no known type is kept. Consumers drop duplicates through
+their inbox.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from shared.contracts.events import dlq_topic
+from shared.contracts.events import EVENTS_BY_TYPE, dlq_topic
 from shared.messaging.kafka_reads import behind
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -84,15 +89,20 @@ async def redrive(bootstrap: str, service: str) -> int:
         return 0
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
     await producer.start()
+    sent = 0
     try:
         for letter in letters:
+            # Back only to the public topic its type belongs to, whatever the headers
+            # say it came from: a redrive never writes a topic the type does not own.
+            event_type = EVENTS_BY_TYPE.get(letter.headers.get("ce_type", ""))
+            if event_type is None:
+                log.warning("dead letter at offset %d has no known type: kept", letter.offset)
+                continue
             headers = [(k, v) for k, v in letter.raw_headers if not k.startswith("dlq_")]
             await producer.send_and_wait(
-                letter.headers["dlq_source_topic"],
-                value=letter.value,
-                key=letter.key,
-                headers=headers,
+                event_type.topic, value=letter.value, key=letter.key, headers=headers
             )
+            sent += 1
     finally:
         await producer.stop()
     consumer = _consumer(bootstrap, service, group)
@@ -104,4 +114,4 @@ async def redrive(bootstrap: str, service: str) -> int:
         await consumer.commit(last)
     finally:
         await consumer.stop()
-    return len(letters)
+    return sent

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from shared.contracts.events import EVENTS_BY_TYPE, Event
+from shared.contracts.events import EVENTS_BY_TYPE, PUBLISHERS, Event
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
@@ -116,3 +116,25 @@ class UnknownEventType(Exception):
     def __init__(self, ce_type: str) -> None:
         super().__init__(f"unknown event type {ce_type!r}")
         self.ce_type = ce_type
+
+
+def publisher_source(event_type: type[Event]) -> str:
+    """The only `ce_source` an event type may come from: the service owning its topic."""
+    return f"chidao/{PUBLISHERS[event_type.topic]}"
+
+
+def check_provenance(envelope: Envelope, topic: str) -> None:
+    """Accept an event only on its own topic and from the service that owns its type.
+
+    ACLs keep outsiders from writing the topics at all; this keeps a misrouted event, or
+    one replayed by the wrong producer (a redrive, a tool with too many rights), from
+    being believed: a forged `org.directory_published` would replace a department's
+    units, a forged `report.submitted` would enter the province's roll-up."""
+    event_type = type(envelope.event)
+    if topic != event_type.topic:
+        raise PoisonMessage(f"{envelope.type} belongs on {event_type.topic}, not on {topic}")
+    expected = publisher_source(event_type)
+    if envelope.source != expected:
+        raise PoisonMessage(
+            f"{envelope.type} comes only from {expected}, not from {envelope.source!r}"
+        )

@@ -10,7 +10,8 @@ Design note
   fails, its records are handled one by one, each with its own retries, so a bad
   message never takes good ones down with it. Each event keeps its own span, child
   of the trace that caused it.
-- A message that cannot be read (headers, JSON, schema) is poison: straight to
+- A message that cannot be read (headers, JSON, schema), or that is not on its type's
+  topic or not from the service owning that type (`check_provenance`), is poison: straight to
   `chidao.dlq.<service>`. A handler that fails on the event's own merits is retried
   `max_attempts` times with exponential backoff, then dead-lettered; either way the
   partition moves on. A failure of the infrastructure (database or broker unreachable,
@@ -44,6 +45,7 @@ from shared.contracts.envelope import (
     Envelope,
     PoisonMessage,
     UnknownEventType,
+    check_provenance,
     decode_headers,
     read_envelope,
 )
@@ -206,6 +208,7 @@ class EventConsumer:
                 partition=record.partition,
                 offset=record.offset,
             )
+            check_provenance(envelope, record.topic)
         except (PoisonMessage, UnknownEventType) as exc:
             await self._dead_letter(record, f"{type(exc).__name__}: {exc}")
             return None

@@ -12,7 +12,7 @@ import httpx
 from aiokafka import AIOKafkaProducer
 
 from shared.clock import VN_TZ
-from shared.contracts.envelope import Envelope, kafka_headers
+from shared.contracts.envelope import Envelope, kafka_headers, publisher_source
 from shared.contracts.events import TOPIC_DIRECTIVES, DirectiveIssued, dlq_topic
 from shared.contracts.values import Assignment, DirectiveContent, DocType, UnitRef
 from tests.chaos.conftest import AGENCY, ChaosStack, tasks_of
@@ -37,7 +37,7 @@ def _issued() -> Envelope:
             ),
         ),
     )
-    return Envelope(event=event, source="chidao-chaos")
+    return Envelope(event=event, source=publisher_source(DirectiveIssued))
 
 
 def _poison(i: int, marker: str) -> tuple[bytes | None, list[tuple[str, bytes]]]:

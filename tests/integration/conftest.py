@@ -30,6 +30,10 @@ from shared.settings import REPO_ROOT
 SERVICES = ("directives", "tasks", "inspections", "reporting")
 # ce_source of messages a test writes itself (poison included), not the platform.
 TEST_SOURCE = "chidao-tests"
+# A valid event a test writes in a service's name (with its `ce_source`: the consumers
+# accept an event only from the service owning its type) carries this header too, so
+# checks of what the services themselves published can leave it out.
+INJECTED = {"chidao_test": "injected"}
 TEST_ENV = {
     "CHIDAO_CLOCK_CONTROL": "true",
     "TASKS_OVERDUE_SCAN_SECONDS": "1",

@@ -11,7 +11,7 @@ from aiokafka import AIOKafkaProducer, ConsumerRecord
 from sqlalchemy import Column, Integer, Table, Text, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.contracts.envelope import Envelope
+from shared.contracts.envelope import Envelope, publisher_source
 from shared.contracts.events import TaskOverdue, dlq_topic
 from shared.contracts.values import UnitRef
 from shared.db import Database, new_metadata
@@ -36,7 +36,7 @@ def record(n: int, offset: int) -> ConsumerRecord[bytes, bytes]:
         due_date=dt.date(2020, 12, 15),
         occurrence=n,
     )
-    return as_record(Envelope(event=event, source="chidao-tests"), offset)
+    return as_record(Envelope(event=event, source=publisher_source(TaskOverdue)), offset)
 
 
 async def test_a_failing_handler_costs_only_its_own_message(platform: Platform) -> None:

@@ -10,12 +10,14 @@ import uuid
 from aiokafka import AIOKafkaProducer
 
 from shared.clock import VN_TZ
-from shared.contracts.envelope import Envelope, kafka_headers
-from shared.contracts.events import TOPIC_DIRECTIVES, DirectiveIssued, dlq_topic
+from shared.contracts.envelope import Envelope, kafka_headers, publisher_source
+from shared.contracts.events import TOPIC_DIRECTIVES, TOPIC_TASKS, DirectiveIssued, dlq_topic
 from shared.contracts.values import Assignment, DirectiveContent, DocType, UnitRef
-from tests.integration.conftest import TEST_SOURCE, Platform
-from tests.integration.helpers import wait_for_tasks
+from tests.integration.conftest import INJECTED, TEST_SOURCE, Platform
+from tests.integration.helpers import get_all, wait_for_tasks
 from tests.integration.kafka_tools import Record, produce, read_topic
+
+DIRECTIVES = publisher_source(DirectiveIssued)  # what the consumers accept it from
 
 
 def _issued(directive_id: uuid.UUID) -> DirectiveIssued:
@@ -55,8 +57,10 @@ async def test_malformed_and_schema_invalid_messages_are_dead_lettered(
     await produce(
         platform.bootstrap, TOPIC_DIRECTIVES, invalid, key, {**headers, "ce_id": invalid_id}
     )
-    good = Envelope(event=_issued(good_id), source=TEST_SOURCE)
-    await produce(platform.bootstrap, TOPIC_DIRECTIVES, good.value(), key, good.headers())
+    good = Envelope(event=_issued(good_id), source=DIRECTIVES)
+    await produce(
+        platform.bootstrap, TOPIC_DIRECTIVES, good.value(), key, {**good.headers(), **INJECTED}
+    )
 
     leader = platform.people.headers("leader")  # sees every task of the department
     async with platform.client() as http:
@@ -121,7 +125,7 @@ async def test_a_header_that_is_not_utf8_costs_only_its_own_record(platform: Pla
     is dead-lettered and the valid events sharing its batch are handled."""
     key = str(uuid.uuid4()).encode()  # one key: one partition, so one batch
     marker = str(uuid.uuid4())
-    good = [Envelope(event=_issued(uuid.uuid4()), source=TEST_SOURCE) for _ in range(3)]
+    good = [Envelope(event=_issued(uuid.uuid4()), source=DIRECTIVES) for _ in range(3)]
     producer = AIOKafkaProducer(bootstrap_servers=platform.bootstrap, linger_ms=200)
     await producer.start()
     try:
@@ -130,11 +134,17 @@ async def test_a_header_that_is_not_utf8_costs_only_its_own_record(platform: Pla
                 TOPIC_DIRECTIVES,
                 value=good[0].value(),
                 key=key,
-                headers=[*kafka_headers(good[0].headers()), ("x-note", b"\xff\xfe bad")],
+                headers=[
+                    *kafka_headers({**good[0].headers(), **INJECTED}),
+                    ("x-note", b"\xff\xfe bad"),
+                ],
             )
         ]
         for envelope in good[1:]:
-            headers = [*kafka_headers(envelope.headers()), ("test_marker", marker.encode())]
+            headers = [
+                *kafka_headers({**envelope.headers(), **INJECTED}),
+                ("test_marker", marker.encode()),
+            ]
             sends.append(
                 await producer.send(
                     TOPIC_DIRECTIVES, value=envelope.value(), key=key, headers=headers
@@ -159,3 +169,55 @@ async def test_a_header_that_is_not_utf8_costs_only_its_own_record(platform: Pla
     )
     assert "not UTF-8" in dead.headers["dlq_error"]
     assert dead.value == good[0].value()
+
+
+async def test_a_forged_event_is_dead_lettered_and_changes_nothing(platform: Platform) -> None:
+    """Right shape, wrong producer or wrong topic: a consumer believes neither."""
+    wrong_source = Envelope(event=_issued(uuid.uuid4()), source="chidao/reporting")
+    wrong_topic = Envelope(event=_issued(uuid.uuid4()), source=DIRECTIVES)
+    genuine = Envelope(event=_issued(uuid.uuid4()), source=DIRECTIVES)
+    key = str(uuid.uuid4()).encode()
+    await produce(
+        platform.bootstrap, TOPIC_DIRECTIVES, wrong_source.value(), key, wrong_source.headers()
+    )
+    await produce(platform.bootstrap, TOPIC_TASKS, wrong_topic.value(), key, wrong_topic.headers())
+    await produce(
+        platform.bootstrap,
+        TOPIC_DIRECTIVES,
+        genuine.value(),
+        key,
+        {**genuine.headers(), **INJECTED},
+    )
+    assert isinstance(genuine.event, DirectiveIssued)
+    leader = platform.auth("giamdoc.sxd")
+    async with platform.client() as http:
+        await wait_for_tasks(
+            http, platform.url("tasks"), str(genuine.event.directive_id), 1, leader
+        )
+
+    forged = {wrong_source.id, wrong_topic.id}
+
+    def ours(records: list[Record]) -> dict[str, Record]:
+        return {r.headers["ce_id"]: r for r in records if r.headers.get("ce_id") in forged}
+
+    dead = ours(
+        await read_topic(platform.bootstrap, dlq_topic("tasks"), lambda rs: len(ours(rs)) == 2)
+    )
+    assert (
+        "comes only from chidao/directives, not from 'chidao/reporting'"
+        in (dead[wrong_source.id].headers["dlq_error"])
+    )
+    assert (
+        "belongs on chidao.directives.v1, not on chidao.tasks.v1"
+        in (dead[wrong_topic.id].headers["dlq_error"])
+    )
+    async with platform.client() as http:
+        for envelope in (wrong_source, wrong_topic):
+            assert isinstance(envelope.event, DirectiveIssued)
+            tasks = await get_all(
+                http,
+                f"{platform.url('tasks')}/v1/tasks",
+                {"directive_id": str(envelope.event.directive_id)},
+                leader,
+            )
+            assert tasks == []  # believed by no one: no task was assigned

@@ -123,7 +123,9 @@ async def _public_topics_follow_the_contracts(
     )
     org = await read_topic(platform.bootstrap, TOPIC_ORG, lambda rs: bool(rs))
     published = [
-        r for r in [*tasks, *directives, *org] if r.headers.get("ce_source") != TEST_SOURCE
+        r
+        for r in [*tasks, *directives, *org]
+        if r.headers.get("ce_source") != TEST_SOURCE and "chidao_test" not in r.headers
     ]
     assert published
     for record in published:

@@ -19,6 +19,7 @@ from shared.contracts.envelope import (
     Envelope,
     PoisonMessage,
     UnknownEventType,
+    check_provenance,
     decode_headers,
     read_envelope,
 )
@@ -54,6 +55,7 @@ async def replay(
                         continue
                     try:
                         envelope = read_envelope(decode_headers(r.headers or ()), r.value)
+                        check_provenance(envelope, r.topic)
                     except (PoisonMessage, UnknownEventType):
                         continue  # already dead-lettered by the live consumer
                     rows.append(

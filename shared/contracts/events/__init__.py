@@ -13,6 +13,7 @@ from typing import Literal
 
 from shared.contracts.events.base import (
     PUBLIC_TOPICS,
+    PUBLISHERS,
     TOPIC_DIRECTIVES,
     TOPIC_INSPECTIONS,
     TOPIC_ORG,
@@ -73,6 +74,7 @@ __all__ = [
     "ALL_EVENTS",
     "EVENTS_BY_TYPE",
     "PUBLIC_TOPICS",
+    "PUBLISHERS",
     "TOPIC_DIRECTIVES",
     "TOPIC_INSPECTIONS",
     "TOPIC_ORG",

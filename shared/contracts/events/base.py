@@ -14,6 +14,15 @@ TOPIC_TASKS = "chidao.tasks.v1"
 TOPIC_INSPECTIONS = "chidao.inspections.v1"
 TOPIC_REPORTS = "chidao.reports.v1"
 PUBLIC_TOPICS = (TOPIC_ORG, TOPIC_DIRECTIVES, TOPIC_TASKS, TOPIC_INSPECTIONS, TOPIC_REPORTS)
+# Who writes each public topic: the one service that owns its events (its outbox is the
+# only producer; the broker's ACLs and the consumers' provenance check both rely on it).
+PUBLISHERS = {
+    TOPIC_ORG: "directives",
+    TOPIC_DIRECTIVES: "directives",
+    TOPIC_TASKS: "tasks",
+    TOPIC_INSPECTIONS: "inspections",
+    TOPIC_REPORTS: "reporting",
+}
 
 
 def dlq_topic(service: str) -> str:
