@@ -11,7 +11,8 @@ the same unstorable input at its boundary, with the field, instead of failing de
   other control character but tab, line and page breaks, no lone surrogate);
 - `Day`: a date inside the years the platform works with;
 - `Storable`: the same two checks over a whole nested model the service does not own
-  (the contract types of `shared.contracts.values`, e.g. `DirectiveContent`).
+  (the contract types of `shared.contracts.values`, e.g. `DirectiveContent`), plus the
+  bounds of what may reach an event (`shared.contracts.limits`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pydantic import AfterValidator, BaseModel, Field, ValidationError, WrapVali
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.contracts.limits import MAX_LIST_ITEMS, MAX_TEXT_CHARS
 from shared.errors import (
     Conflict,
     DomainError,
@@ -113,6 +115,14 @@ def _problems(value: object, loc: tuple[str | int, ...]) -> Iterator[InitErrorDe
             yield InitErrorDetails(
                 type=PydanticCustomError("unstorable_text", problem), loc=loc, input=None
             )
+        elif len(value) > MAX_TEXT_CHARS:
+            yield InitErrorDetails(
+                type=PydanticCustomError(
+                    "text_too_long", f"must be at most {MAX_TEXT_CHARS:,} characters"
+                ),
+                loc=loc,
+                input=None,
+            )
     elif isinstance(value, dt.date):  # a datetime is a date too: same range
         problem = day_problem(value)
         if problem:
@@ -123,6 +133,15 @@ def _problems(value: object, loc: tuple[str | int, ...]) -> Iterator[InitErrorDe
         for name in type(value).model_fields:
             yield from _problems(getattr(value, name), (*loc, name))
     elif isinstance(value, list | tuple):
+        if len(value) > MAX_LIST_ITEMS:
+            yield InitErrorDetails(
+                type=PydanticCustomError(
+                    "too_many_items", f"must have at most {MAX_LIST_ITEMS} items"
+                ),
+                loc=loc,
+                input=None,
+            )
+            return
         for i, item in enumerate(value):
             yield from _problems(item, (*loc, i))
     elif isinstance(value, dict):

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.clock import Clock
 from shared.contracts.envelope import Envelope
 from shared.contracts.events import Event
+from shared.contracts.limits import MAX_EVENT_BYTES
+from shared.errors import InvalidField
 from shared.telemetry import current_traceparent
 
 
@@ -37,21 +39,29 @@ class Outbox:
             )
             for e in events
         ]
-        await session.execute(
-            insert(self.table),
-            [
-                {
-                    "event_id": env.id,
-                    "event_type": env.type,
-                    "topic": env.event.topic,
-                    "key": env.subject,
-                    "headers": env.headers(),
-                    "value": env.value(),
-                    "traceparent": traceparent,
-                }
-                for env in envelopes
-            ],
-        )
+        rows = [
+            {
+                "event_id": env.id,
+                "event_type": env.type,
+                "topic": env.event.topic,
+                "key": env.subject,
+                "headers": env.headers(),
+                "value": env.value(),
+                "traceparent": traceparent,
+            }
+            for env in envelopes
+        ]
+        for env in envelopes:
+            # A row the broker would refuse would sit at the head of the outbox: the
+            # command that would write it fails instead (shared.contracts.limits).
+            size = len(env.value())
+            if size > MAX_EVENT_BYTES:
+                raise InvalidField(
+                    f"the {env.type} event would be {size:,} bytes, "
+                    f"over the limit of {MAX_EVENT_BYTES:,}: shorten the content",
+                    "body",
+                )
+        await session.execute(insert(self.table), rows)
         # Delivered by PostgreSQL only if and when this transaction commits.
         await session.execute(
             text("SELECT pg_notify(:channel, '')"), {"channel": notify_channel(self.service)}
