@@ -31,6 +31,7 @@ from shared.contracts.values import UnitRef
 from shared.db import Database, new_metadata
 from shared.messaging.consumer import DeadLetters, EventConsumer
 from shared.messaging.handlers import EventHandlers
+from shared.messaging.kafka_client import client_kwargs
 from shared.messaging.outbox import Outbox
 from shared.messaging.relay import Relay, new_producer
 from shared.messaging.tables import inbox_table, outbox_table
@@ -71,9 +72,11 @@ async def run(n: int, stack: LocalStack) -> None:
     async with db.engine.begin() as conn:
         await conn.execute(text(f"CREATE SCHEMA {schema}"))
         await conn.run_sync(metadata.create_all)
-    # A stack of its own has no topics yet, and brokers do not create them on use.
-    await ensure_topics(stack.bootstrap_servers, platform_topics(["bench"]))
-    producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap_servers)
+    # The platform's topics exist (the stack made them); the bench's own DLQ does not,
+    # and brokers do not create topics on use. The bench acts as the stack's admin.
+    kafka = stack.kafka_access()
+    await ensure_topics(kafka, platform_topics(["bench"]))
+    producer = AIOKafkaProducer(**client_kwargs(kafka))
     await producer.start()
 
     async def handler(session: AsyncSession, envelope: Envelope) -> None:
@@ -107,8 +110,11 @@ async def run(n: int, stack: LocalStack) -> None:
         for i in range(0, n, BATCH):
             async with db.transaction() as session:
                 await staged.add(session, *(event(j) for j in range(i, min(n, i + BATCH))))
-        relay = Relay(db, outbox, schema, stack.bootstrap_servers)
-        relay_producer = new_producer(stack.bootstrap_servers)
+        # The relay as the tasks service runs it: its own principal (TaskOverdue is a
+        # tasks event), SASL/SCRAM, under the ACLs.
+        tasks = stack.kafka_access("tasks")
+        relay = Relay(db, outbox, schema, tasks)
+        relay_producer = new_producer(tasks)
         await relay_producer.start()
         start = time.perf_counter()
         while await relay.publish_batch(relay_producer):

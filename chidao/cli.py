@@ -6,8 +6,9 @@ import asyncio
 import json
 import os
 import sys
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import httpx
 import typer
@@ -27,6 +28,15 @@ dlq_app = typer.Typer(help="Dead-letter topics: list and redrive failed messages
 app.add_typer(dlq_app, name="dlq")
 report_app = typer.Typer(help="The annual report: show, export, rebuild the read model.")
 app.add_typer(report_app, name="report")
+agency_app = typer.Typer(
+    help="Other agencies subscribe to the public topics, read-only (docs/kafka-security.md).",
+    no_args_is_help=True,
+)
+app.add_typer(agency_app, name="agency")
+kafka_app = typer.Typer(help="The stack's Kafka: client settings of its principals.")
+app.add_typer(kafka_app, name="kafka")
+outbox_app = typer.Typer(help="Outboxes: the rows the broker kept refusing.")
+app.add_typer(outbox_app, name="outbox")
 ReportingUrl = Annotated[str, typer.Option(envvar="REPORTING_URL")]
 register_stack(app)
 # Wide enough for the task tables when the output is not a terminal (logs, CI).
@@ -159,8 +169,50 @@ def write_contracts(
         console.print(f"wrote {path.relative_to(REPO_ROOT)}")
 
 
-def _bootstrap() -> str:
-    return os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+T = TypeVar("T")
+
+
+def _kafka_call(coro: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a Kafka operation; what goes wrong is one line and exit status 1."""
+    import logging
+
+    from aiokafka.errors import KafkaConnectionError, KafkaError
+
+    from chidao.stack.kafka_admin import KafkaAdminError
+    from chidao.stack.procs import StackError
+
+    # aiokafka logs each refused connection itself: the one line below says it all.
+    logger = logging.getLogger("aiokafka")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        return asyncio.run(coro())
+    except StackError as exc:
+        raise fail(" ".join(str(exc).split())) from None
+    except KafkaConnectionError as exc:
+        raise fail(f"Kafka: cannot connect or log in (is it running? chidao up): {exc}") from None
+    except (KafkaAdminError, KafkaError, OSError) as exc:
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        raise fail(f"Kafka: {message}") from None
+    finally:
+        logger.setLevel(level)
+
+
+def _operator() -> Any:
+    from chidao.agencies import operator_access
+    from chidao.stack.procs import StackError
+
+    try:
+        return operator_access()
+    except StackError as exc:
+        raise fail(" ".join(str(exc).split())) from None
+
+
+async def _as_admin(action: Callable[[Any], Awaitable[T]]) -> T:
+    from chidao.stack.kafka_admin import kafka_admin
+
+    async with kafka_admin(_operator()) as admin:
+        return await action(admin)
 
 
 @dlq_app.command("list")
@@ -170,7 +222,8 @@ def dlq_list(service: str) -> None:
 
     from chidao.dlq import read_all
 
-    letters = asyncio.run(read_all(_bootstrap(), service))
+    access = _operator()
+    letters = _kafka_call(lambda: read_all(access, service))
     table = Table(title=f"chidao.dlq.{service}: {len(letters)} message(s)")
     for column in ("offset", "source", "type", "error"):
         table.add_column(column)
@@ -186,8 +239,127 @@ def dlq_redrive(service: str) -> None:
     """Send the service's dead letters back to their source topics (once each)."""
     from chidao.dlq import redrive
 
-    count = asyncio.run(redrive(_bootstrap(), service))
+    access = _operator()
+    count = _kafka_call(lambda: redrive(access, service))
     console.print(f"redriven {count} message(s) from chidao.dlq.{service}")
+
+
+@agency_app.command("add")
+def agency_add(
+    name: Annotated[str, typer.Argument(help="Short name, e.g. snv (user agency-snv).")],
+    topics: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated public topics to grant (default: all of them)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Create an agency's read-only principal and print what its subscriber needs
+    (the password is shown this once and kept nowhere)."""
+    from chidao.agencies import add_agency, parse_topics
+    from chidao.stack.kafka_security import check_agency_name
+    from chidao.stack.procs import StackError
+
+    try:
+        check_agency_name(name)
+        granted = parse_topics(topics)
+    except StackError as exc:
+        raise fail(str(exc)) from None
+    grant = _kafka_call(lambda: _as_admin(lambda admin: add_agency(admin, name, granted)))
+    data = grant.as_json()
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False))
+        return
+    console.print(f"Agency [bold]{name}[/bold] may read: {', '.join(data['topics'])}")
+    for key in ("bootstrap_servers", "security_protocol", "sasl_mechanism", "username"):
+        console.print(f"  {key}: {data[key]}", highlight=False)
+    console.print(f"  password: {data['password']}  (shown once, kept nowhere)", highlight=False)
+    console.print(f"  consumer groups: {data['group_prefix']}<anything>", highlight=False)
+    console.print(f"  event schemas (JSON Schema): {data['schemas']}", highlight=False)
+    console.print(
+        "Example: kcat -b {b} -X security.protocol={p} -X sasl.mechanisms={m} "
+        "-X sasl.username={u} -X sasl.password=... -G {g}reader {t}".format(
+            b=data["bootstrap_servers"],
+            p=data["security_protocol"],
+            m=data["sasl_mechanism"],
+            u=data["username"],
+            g=data["group_prefix"],
+            t=data["topics"][0],
+        ),
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@agency_app.command("list")
+def agency_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array.")] = False,
+) -> None:
+    """The agencies and the topics each may read."""
+    from rich.table import Table
+
+    from chidao.agencies import list_agencies
+
+    agencies = _kafka_call(lambda: _as_admin(list_agencies))
+    if as_json:
+        rows = [
+            {
+                "agency": a.name,
+                "username": a.username,
+                "topics": a.topics,
+                "group_prefix": a.group_prefix,
+            }
+            for a in agencies
+        ]
+        print(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(agencies)} agency principal(s)")
+    for column in ("agency", "user", "topics", "groups"):
+        table.add_column(column)
+    for a in agencies:
+        table.add_row(a.name, a.username, ", ".join(a.topics) or "-", f"{a.group_prefix}*")
+    console.print(table)
+
+
+@agency_app.command("remove")
+def agency_remove(name: str) -> None:
+    """Delete an agency's credential and ACLs: its access ends at once."""
+    from chidao.agencies import remove_agency
+    from chidao.stack.kafka_security import check_agency_name
+    from chidao.stack.procs import StackError
+
+    try:
+        check_agency_name(name)
+    except StackError as exc:
+        raise fail(str(exc)) from None
+    if not _kafka_call(lambda: _as_admin(lambda admin: remove_agency(admin, name))):
+        raise fail(f"no agency {name}")
+    console.print(f"agency {name} removed: its credential and ACLs are gone")
+
+
+@kafka_app.command("client-config")
+def kafka_client_config(
+    principal: Annotated[str, typer.Argument(help="admin, or a service: directives, tasks...")],
+    style: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="kcat (librdkafka properties), java (--command-config) "
+            "or env (KAFKA_* variables).",
+        ),
+    ] = "kcat",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Print the Kafka client settings of one of the stack's principals (with its
+    password: for kcat, the Kafka tools, scripts)."""
+    from chidao.agencies import client_config, render_config, settings_of
+    from chidao.stack.procs import StackError
+
+    try:
+        access = client_config(principal)
+        text = json.dumps(settings_of(access)) + "\n" if as_json else render_config(access, style)
+    except StackError as exc:
+        raise fail(" ".join(str(exc).split())) from None
+    sys.stdout.write(text)
 
 
 def _reporting_call(method: str, url: str, timeout: float = 60.0) -> httpx.Response:
@@ -235,6 +407,39 @@ def report_export(
         raise fail(f"reporting service at {url}: {exc}") from None
     for path in paths:
         console.print(f"wrote {path}")
+
+
+@outbox_app.command("stuck")
+def outbox_stuck(service: str) -> None:
+    """List the outbox rows of a service set aside after the broker kept refusing them."""
+    from rich.table import Table
+
+    from chidao.outbox import stuck_rows
+    from chidao.stack.stack import LocalStack
+
+    env = f"{service.upper()}_DATABASE_URL"
+    url = os.environ.get(env) or LocalStack(state_dir=state_dir()).database_url(service)
+    try:
+        rows = asyncio.run(stuck_rows(url))
+    except OSError as exc:
+        raise fail(
+            f"database of {service} not reachable ({exc}); set {env} or: chidao up"
+        ) from None
+    table = Table(title=f"{service}: {len(rows)} outbox row(s) set aside")
+    for column in ("id", "event", "type", "topic", "bytes", "tries", "set aside", "error"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            str(r.id),
+            r.event_id,
+            r.event_type,
+            r.topic,
+            f"{r.size:,}",
+            str(r.attempts),
+            f"{r.set_aside_at:%d/%m/%Y %H:%M}",
+            r.last_error or "",
+        )
+    console.print(table)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,10 @@ Redriving sends each dead letter back to the public topic its event type belongs
 headers (the `dlq_*` headers removed), then commits the DLQ offset, so a message is
 redriven once; a letter of no known type is kept. Consumers drop duplicates through
 their inbox.
+
+On the secured broker only the stack's administrator may read a dead-letter topic
+(no service or agency principal can): the CLI takes the admin credentials from the
+state folder, or the KAFKA_* variables (`chidao.agencies.operator_access`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from shared.contracts.events import EVENTS_BY_TYPE, dlq_topic
+from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 from shared.messaging.kafka_reads import behind
 
 log = logging.getLogger(__name__)
@@ -40,20 +45,20 @@ class DeadLetter:
         return f"{topic}[{partition}]@{h.get('dlq_source_offset')}"
 
 
-def _consumer(bootstrap: str, service: str, group: str | None) -> AIOKafkaConsumer:
+def _consumer(kafka: KafkaAccess, service: str, group: str | None) -> AIOKafkaConsumer:
     return AIOKafkaConsumer(
         dlq_topic(service),
-        bootstrap_servers=bootstrap,
+        **client_kwargs(kafka),
         group_id=group,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
     )
 
 
-async def read_all(bootstrap: str, service: str, group: str | None = None) -> list[DeadLetter]:
+async def read_all(kafka: KafkaAccess, service: str, group: str | None = None) -> list[DeadLetter]:
     """Everything in the service's DLQ (or, with a group, what that group has not
     committed yet)."""
-    consumer = _consumer(bootstrap, service, group)
+    consumer = _consumer(kafka, service, group)
     await consumer.start()
     try:
         partitions = consumer.partitions_for_topic(dlq_topic(service)) or set()
@@ -82,12 +87,12 @@ async def read_all(bootstrap: str, service: str, group: str | None = None) -> li
         await consumer.stop()
 
 
-async def redrive(bootstrap: str, service: str) -> int:
+async def redrive(kafka: KafkaAccess, service: str) -> int:
     group = f"chidao-dlq-redrive-{service}"
-    letters = await read_all(bootstrap, service, group)
+    letters = await read_all(kafka, service, group)
     if not letters:
         return 0
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
+    producer = AIOKafkaProducer(**client_kwargs(kafka), enable_idempotence=True, acks="all")
     await producer.start()
     sent = 0
     try:
@@ -105,7 +110,7 @@ async def redrive(bootstrap: str, service: str) -> int:
             sent += 1
     finally:
         await producer.stop()
-    consumer = _consumer(bootstrap, service, group)
+    consumer = _consumer(kafka, service, group)
     await consumer.start()
     try:
         last: dict[TopicPartition, int] = {}

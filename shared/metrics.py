@@ -26,6 +26,7 @@ from opentelemetry.sdk.metrics.export import (
 )
 from opentelemetry.sdk.resources import Resource
 
+from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 from shared.rotating_file import RotatingTextFile
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,9 @@ meter = metrics.get_meter("chidao")
 
 published = meter.create_counter("chidao.outbox.published", description="Events sent to Kafka")
 handled = meter.create_counter("chidao.consumer.handled", description="Events handled")
+set_aside = meter.create_counter(
+    "chidao.outbox.set_aside", description="Outbox rows the broker kept refusing, set aside"
+)
 dead_lettered = meter.create_counter(
     "chidao.consumer.dead_lettered", description="Messages sent to the dead-letter topic"
 )
@@ -78,11 +82,11 @@ class Gauges:
         yield Observation(self.lag)
 
 
-async def consumer_lag(bootstrap: str, group: str, topics: Sequence[str]) -> int:
+async def consumer_lag(kafka: KafkaAccess, group: str, topics: Sequence[str]) -> int:
     """End offsets minus the group's committed offsets, over the topics it reads."""
     if not topics:
         return 0
-    client = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    client = AIOKafkaConsumer(**client_kwargs(kafka), group_id=group, enable_auto_commit=False)
     await client.start()
     try:
         await client._client.force_metadata_update()

@@ -33,9 +33,10 @@ from shared.db import Database
 from shared.http import ERROR_RESPONSES, MAX_YEAR, MIN_YEAR, BodyLimit, install_error_handlers
 from shared.messaging.consumer import DeadLetters, EventConsumer
 from shared.messaging.handlers import EventHandlers
+from shared.messaging.kafka_client import faststream_security, kafka_access
 from shared.messaging.outbox import Outbox
 from shared.messaging.relay import Relay, new_producer
-from shared.messaging.topics import ensure_topics, platform_topics
+from shared.messaging.topics import ensure_topics, service_topics
 from shared.metrics import Gauges, consumer_lag, setup_metrics
 from shared.settings import ServiceSettings
 from shared.supervision import Supervisor
@@ -69,18 +70,21 @@ class ServiceRuntime:
         self.outbox_table = metadata.tables["outbox"]
         self.inbox_table = metadata.tables["inbox"]
         self.outbox = Outbox(self.outbox_table, name, self.clock)
+        # Every Kafka client of the service is this principal (KAFKA_USERNAME), allowed
+        # only the service's own topics by the brokers' ACLs.
+        self.kafka = kafka_access(settings)
         # FastStream takes a list of servers; a comma-separated string would be one host.
+        # Topics are declared by `ensure_topics` below, never by FastStream's subscriber
+        # (it would try other services' topics too, which the ACLs refuse).
         self.broker = KafkaBroker(
-            settings.kafka_bootstrap_servers.split(","), client_id=f"chidao-{name}"
+            self.kafka.servers,
+            client_id=f"chidao-{name}",
+            security=faststream_security(self.kafka),
+            allow_auto_create_topics=False,
         )
         self._producer: AIOKafkaProducer | None = None
         self.dead_letters = DeadLetters(name, self.producer)
-        self.relay = Relay(
-            self.db,
-            self.outbox_table,
-            name,
-            settings.kafka_bootstrap_servers,
-        )
+        self.relay = Relay(self.db, self.outbox_table, name, self.kafka)
         self.consumer: EventConsumer | None = None
         # Every background loop runs supervised: restarted with backoff when it fails,
         # and reported by readiness while it is down.
@@ -127,22 +131,22 @@ class ServiceRuntime:
         """Outbox backlog and consumer lag, for the metrics and /health."""
         self.gauges.backlog = await self.relay.backlog()
         if self.consumer is not None:
-            self.gauges.lag = await consumer_lag(
-                self.settings.kafka_bootstrap_servers, self.name, self.consumer.topics
-            )
+            self.gauges.lag = await consumer_lag(self.kafka, self.name, self.consumer.topics)
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
         await asyncio.to_thread(migrations.upgrade, self.migrations_dir, self.settings.database_url)
-        # Topics exist as declared before the consumer joins (auto-creation is off).
+        # Topics exist as declared before the consumer joins (auto-creation is off): the
+        # ones this service writes or reads, as far as its ACLs let it see and create.
+        consumed = self.consumer.topics if self.consumer else []
         await ensure_topics(
-            self.settings.kafka_bootstrap_servers,
-            platform_topics([self.name], self.settings.topic_partitions),
+            self.kafka,
+            service_topics(self.name, consumed, self.settings.topic_partitions),
             replication=self.settings.kafka_replication_factor,
             min_insync=self.settings.kafka_min_insync_replicas,
             client_id=f"chidao-{self.name}",
         )
-        self._producer = new_producer(self.settings.kafka_bootstrap_servers)
+        self._producer = new_producer(self.kafka)
         await self._producer.start()
         await self.broker.start()
         for step in self.startup:

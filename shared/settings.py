@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic.config import JsonDict
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -29,6 +29,27 @@ class ServiceSettings(BaseSettings):
         default="127.0.0.1:9092",
         validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS"),
         json_schema_extra=DEPLOY,
+    )
+    # Who this service is to the brokers (shared.messaging.kafka_client): its own
+    # principal, SASL/SCRAM-SHA-512 by default once a user name is set. The protocol,
+    # when not given, is SASL_PLAINTEXT with a user name and PLAINTEXT without one
+    # (a broker with no authentication: tests' throwaway brokers, testcontainers).
+    kafka_security_protocol: str | None = Field(
+        default=None, validation_alias=AliasChoices("KAFKA_SECURITY_PROTOCOL")
+    )
+    kafka_sasl_mechanism: str = Field(
+        default="SCRAM-SHA-512", validation_alias=AliasChoices("KAFKA_SASL_MECHANISM")
+    )
+    kafka_username: str | None = Field(
+        default=None, validation_alias=AliasChoices("KAFKA_USERNAME"), json_schema_extra=DEPLOY
+    )
+    # SecretStr: shown as '**********' in a repr, a log line or an error, never as is.
+    kafka_password: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("KAFKA_PASSWORD"), json_schema_extra=DEPLOY
+    )
+    # The CA that signed the brokers' certificates, for SSL and SASL_SSL.
+    kafka_ssl_cafile: Path | None = Field(
+        default=None, validation_alias=AliasChoices("KAFKA_SSL_CAFILE")
     )
     # Who may call (shared.auth): tokens of this issuer, for this audience.
     oidc_issuer: str = Field(
@@ -71,6 +92,13 @@ class ServiceSettings(BaseSettings):
         default=1024 * 1024, ge=1024, validation_alias=AliasChoices("CHIDAO_MAX_BODY_BYTES")
     )
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("CHIDAO_LOG_LEVEL"))
+
+    @model_validator(mode="after")
+    def _kafka_credentials_complete(self) -> ServiceSettings:
+        from shared.messaging.kafka_client import kafka_access
+
+        kafka_access(self)  # raises ValueError (a validation error) on a half-made setting
+        return self
 
 
 def deployment_variables(settings: type[ServiceSettings]) -> set[str]:

@@ -17,7 +17,7 @@ app = typer.Typer(
     help="Local stack without Docker: Kafka, PostgreSQL, Keycloak and the four services."
 )
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # one message, one line
 T = TypeVar("T")
 
 

@@ -3,6 +3,11 @@
 One node by default; ``brokers=3`` runs a three-node cluster on loopback, every node a
 broker and a voter, with replication 3 and ``min.insync.replicas=2``: one node can die
 without losing an acknowledged write or the controller quorum.
+
+Secured like a production cluster (``kafka_security``): SASL/SCRAM-SHA-512 on the client
+listener, SASL/PLAIN on the controller listener, the StandardAuthorizer denying what no
+ACL allows. A state folder formatted before that (PLAINTEXT, no SCRAM credentials) is
+refused: its metadata has no user to authenticate as.
 """
 
 from __future__ import annotations
@@ -25,8 +30,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chidao.stack import procs
+from chidao.stack.kafka_security import (
+    KafkaCredentials,
+    ensure_credentials,
+    listener_properties,
+    load_credentials,
+)
 from chidao.stack.paths import StatePaths, kafka_pom
 from chidao.stack.procs import StackError
+from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 
 START_TIMEOUT = 90.0
 STOP_TIMEOUT = 20.0
@@ -163,8 +175,11 @@ def ensure_libs(libs: Path) -> bool:
     return True
 
 
-def server_properties(paths: StatePaths, cfg: KafkaSettings, node: int = 1) -> str:
-    """The ``server.properties`` of ``node`` (1..brokers)."""
+def server_properties(
+    paths: StatePaths, cfg: KafkaSettings, node: int, creds: KafkaCredentials
+) -> str:
+    """The ``server.properties`` of ``node`` (1..brokers): it holds the nodes' own
+    passwords, so it is written readable by its owner only."""
     port, controller = cfg.node_port(node), cfg.node_controller_port(node)
     rf, isr = str(cfg.replication_factor), str(cfg.min_insync_replicas)
     lines = {
@@ -173,11 +188,7 @@ def server_properties(paths: StatePaths, cfg: KafkaSettings, node: int = 1) -> s
         # Static voters: the quorum lives in this file, so changing KAFKA_CONTROLLER_PORT
         # later just works (a --standalone format would pin the old endpoint in the log).
         "controller.quorum.voters": cfg.voters,
-        "listeners": f"PLAINTEXT://{HOST}:{port},CONTROLLER://{HOST}:{controller}",
-        "advertised.listeners": f"PLAINTEXT://{HOST}:{port}",
-        "controller.listener.names": "CONTROLLER",
-        "inter.broker.listener.name": "PLAINTEXT",
-        "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+        **listener_properties(f"{HOST}:{port}", f"{HOST}:{controller}", creds),
         "log.dirs": str(paths.kafka_node_data(node)),
         # Topics are created as declared (shared.messaging.topics), never by accident.
         "num.partitions": "6",
@@ -260,7 +271,13 @@ def _cluster_id(paths: StatePaths) -> str:
     return cid
 
 
-def _format(paths: StatePaths, cfg: KafkaSettings, node: int, cluster_id: str) -> None:
+def _format(
+    paths: StatePaths,
+    cfg: KafkaSettings,
+    node: int,
+    cluster_id: str,
+    scram: Sequence[str],
+) -> None:
     data = paths.kafka_node_data(node)
     if (data / "meta.properties").is_file():
         return  # already formatted: skip a JVM start (about 1 s)
@@ -276,6 +293,9 @@ def _format(paths: StatePaths, cfg: KafkaSettings, node: int, cluster_id: str) -
         "-c",
         str(paths.kafka_node_properties(node)),
         "--ignore-formatted",
+        # The SCRAM users of the stack, in the bootstrap metadata (salted: no password
+        # on the command line). Every node gets the same records.
+        *scram,
     )
     result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -299,6 +319,20 @@ def _check_state(paths: StatePaths, cfg: KafkaSettings) -> None:
             f"not {cfg.brokers}; start it with --brokers {have}, or to start over: "
             "chidao down && chidao reset"
         )
+    formatted = (paths.kafka_data / "meta.properties").is_file()
+    if formatted and not paths.kafka_credentials.is_file():
+        raise StackError(
+            f"The Kafka data in {paths.kafka_dir} predates authentication (PLAINTEXT, no "
+            "SCRAM users, or kafka/credentials.json was deleted) and cannot be secured in "
+            "place; to start over: chidao down && chidao reset"
+        )
+
+
+def admin_access(paths: StatePaths, cfg: KafkaSettings) -> KafkaAccess:
+    """The stack's super user (``admin``) on this state folder's brokers; PLAINTEXT
+    when the folder has no credentials yet (nothing runs then)."""
+    creds = load_credentials(paths)
+    return creds.access(cfg.bootstrap) if creds else KafkaAccess(cfg.bootstrap)
 
 
 def known_nodes(paths: StatePaths, cfg: KafkaSettings | None = None) -> list[int]:
@@ -331,15 +365,16 @@ def _quiet_aiokafka() -> Iterator[None]:
         logger.setLevel(level)
 
 
-async def _probe(address: str, timeout: float) -> set[int] | None:
-    """The broker ids ``address`` reports in a metadata answer; None when it does not answer.
+async def _probe(access: KafkaAccess, timeout: float) -> set[int] | None:
+    """The broker ids the node at ``access`` reports in a metadata answer; None when it
+    does not answer (or refuses the credentials).
 
     The metadata request goes to that node itself (not any node of the cluster), and a
     KRaft broker lists only the brokers that are registered and unfenced.
     """
     from aiokafka.client import AIOKafkaClient
 
-    client = AIOKafkaClient(bootstrap_servers=address, request_timeout_ms=int(timeout * 1000))
+    client = AIOKafkaClient(**client_kwargs(access), request_timeout_ms=int(timeout * 1000))
     try:
         await asyncio.wait_for(client.bootstrap(), timeout)
         return {b.nodeId for b in client.cluster.brokers() if isinstance(b.nodeId, int)}
@@ -350,44 +385,60 @@ async def _probe(address: str, timeout: float) -> set[int] | None:
             await client.close()
 
 
-async def _probe_all(addresses: Sequence[str], timeout: float) -> list[set[int] | None]:
-    return list(await asyncio.gather(*(_probe(address, timeout) for address in addresses)))
+async def _probe_all(accesses: Sequence[KafkaAccess], timeout: float) -> list[set[int] | None]:
+    return list(await asyncio.gather(*(_probe(access, timeout) for access in accesses)))
 
 
-def _seen(cfg: KafkaSettings, nodes: Sequence[int], timeout: float) -> dict[int, set[int] | None]:
+def _seen(
+    cfg: KafkaSettings, nodes: Sequence[int], timeout: float, access: KafkaAccess
+) -> dict[int, set[int] | None]:
     """Per node, the brokers its metadata lists (None: closed port or no answer)."""
     open_nodes = [n for n in nodes if procs.port_accepts(cfg.node_port(n))]
+    accesses = [access.with_bootstrap(cfg.node_address(n)) for n in open_nodes]
     with _quiet_aiokafka():
-        answers = procs.run_coro(_probe_all([cfg.node_address(n) for n in open_nodes], timeout))
+        answers = procs.run_coro(_probe_all(accesses, timeout))
     seen: dict[int, set[int] | None] = dict.fromkeys(nodes)
     seen.update(zip(open_nodes, answers, strict=True))
     return seen
 
 
-def node_healthy(cfg: KafkaSettings, node: int, timeout: float = 3.0) -> bool:
+def node_healthy(cfg: KafkaSettings, node: int, access: KafkaAccess, timeout: float = 3.0) -> bool:
     """The node answers a metadata request and lists itself as a live broker."""
-    ids = _seen(cfg, [node], timeout)[node]
+    ids = _seen(cfg, [node], timeout, access)[node]
     return ids is not None and node in ids
 
 
-def healthy(cfg: KafkaSettings, timeout: float = 3.0) -> bool:
+def healthy(cfg: KafkaSettings, access: KafkaAccess, timeout: float = 3.0) -> bool:
     """Ready: every node answers a metadata request listing every node (not merely a port)."""
     wanted = set(cfg.nodes)
-    return all(ids is not None and wanted <= ids for ids in _seen(cfg, cfg.nodes, timeout).values())
+    seen = _seen(cfg, cfg.nodes, timeout, access).values()
+    return all(ids is not None and wanted <= ids for ids in seen)
 
 
-def _prepare(paths: StatePaths, cfg: KafkaSettings, nodes: Sequence[int]) -> None:
-    """Write each node's configuration and format its storage (once) with the cluster id."""
+def _write_private(path: Path, text: str) -> None:
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)  # before the secrets go in (an older file may be wider)
+    path.write_text(text)
+
+
+def _prepare(
+    paths: StatePaths, cfg: KafkaSettings, nodes: Sequence[int], creds: KafkaCredentials
+) -> None:
+    """Write each node's configuration and format its storage (once) with the cluster id
+    and the stack's SCRAM users."""
     for node in nodes:
         paths.kafka_node_dir(node).mkdir(parents=True, exist_ok=True)
-        paths.kafka_node_properties(node).write_text(server_properties(paths, cfg, node))
+        props = server_properties(paths, cfg, node, creds)
+        _write_private(paths.kafka_node_properties(node), props)
         log = paths.log(paths.kafka_node_part(node))
         paths.kafka_node_log4j(node).write_text(_log4j2_yaml(log))
     cluster_id = _cluster_id(paths)
     # Recorded before formatting: from here on the folder belongs to a cluster of this size.
     paths.kafka_brokers.write_text(f"{cfg.brokers}\n")
+    scram = creds.format_arguments()
     with ThreadPoolExecutor(max_workers=len(nodes), thread_name_prefix="chidao-kafka") as pool:
-        for job in [pool.submit(_format, paths, cfg, node, cluster_id) for node in nodes]:
+        jobs = [pool.submit(_format, paths, cfg, node, cluster_id, scram) for node in nodes]
+        for job in jobs:
             job.result()
 
 
@@ -399,6 +450,8 @@ def start(paths: StatePaths, cfg: KafkaSettings, timeout: float = START_TIMEOUT)
     """
     paths.ensure()
     _check_state(paths, cfg)
+    creds = ensure_credentials(paths)
+    access = creds.access(cfg.bootstrap)
     pids = {node: running_pid(paths, node) for node in cfg.nodes}
     missing = [node for node, pid in pids.items() if pid is None]
     if missing:
@@ -408,7 +461,7 @@ def start(paths: StatePaths, cfg: KafkaSettings, timeout: float = START_TIMEOUT)
                 cfg.node_controller_port(node), f"the {cfg.name(node)} controller"
             )
         ensure_libs(cfg.libs)
-        _prepare(paths, cfg, missing)
+        _prepare(paths, cfg, missing, creds)
         for node in missing:
             part = paths.kafka_node_part(node)
             cmd = _java_cmd(paths, cfg, node, "kafka.Kafka", str(paths.kafka_node_properties(node)))
@@ -423,10 +476,11 @@ def start(paths: StatePaths, cfg: KafkaSettings, timeout: float = START_TIMEOUT)
                 message = _failure(f"{cfg.name(node)} exited during start-up", paths, node)
                 stop(paths, nodes=missing)  # the others this call started must not linger
                 raise StackError(message)
-        if healthy(cfg, timeout=2.0):
+        if healthy(cfg, access, timeout=2.0):
             return bool(missing)
         time.sleep(0.3)
-    lagging = [n for n, ids in _seen(cfg, cfg.nodes, 2.0).items() if not ids or n not in ids]
+    seen = _seen(cfg, cfg.nodes, 2.0, access)
+    lagging = [n for n, ids in seen.items() if not ids or n not in ids]
     node = lagging[0] if lagging else cfg.nodes[0]
     message = _failure(f"{cfg.name(node)} did not become ready within {timeout:.0f} s", paths, node)
     stop(paths, nodes=missing)  # brokers we started but cannot use must not linger on the ports

@@ -68,6 +68,11 @@ class StatePaths:
         return self.kafka_dir / "cluster.id"
 
     @property
+    def kafka_credentials(self) -> Path:
+        """The passwords of the stack's Kafka principals (admin, nodes, services), 0600."""
+        return self.kafka_dir / "credentials.json"
+
+    @property
     def kafka_brokers(self) -> Path:
         """How many Kafka nodes this state folder's cluster has (written on first start)."""
         return self.kafka_dir / "brokers"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from chidao.stack import procs
+from chidao.stack import kafka_security, procs
 from chidao.stack.paths import StatePaths, repo_root
 from chidao.stack.procs import StackError
 
@@ -84,6 +84,18 @@ class ServiceManager:
                 "PYTHONUNBUFFERED": "1",  # the log file shows output as it happens
             }
         )
+        # Each service is its own Kafka principal, allowed only its own topics (ACLs in
+        # kafka_security); the password comes from the state folder, not from here.
+        creds = kafka_security.load_credentials(self.paths)
+        if creds is not None and name in creds.passwords:
+            env.update(
+                {
+                    "KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+                    "KAFKA_SASL_MECHANISM": creds.mechanism,
+                    "KAFKA_USERNAME": name,
+                    "KAFKA_PASSWORD": creds.password(name),
+                }
+            )
         # The local stack is the demo and test platform: its clock can be set (PUT
         # /v1/clock) unless the operator's environment says otherwise.
         env.setdefault("CHIDAO_CLOCK_CONTROL", "true")

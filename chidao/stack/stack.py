@@ -11,10 +11,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chidao.stack import kafka, keycloak, postgres
+from aiokafka.errors import KafkaError
+
+from chidao.stack import kafka, kafka_security, keycloak, postgres, procs
+from chidao.stack.kafka_admin import KafkaAdminError, kafka_admin
 from chidao.stack.paths import StatePaths, default_keycloak_dist, default_state_dir
 from chidao.stack.procs import StackError
 from chidao.stack.services import DATABASES, SERVICES, ServiceManager, default_ports
+from shared.messaging.kafka_client import KafkaAccess
 
 ALL: tuple[str, ...] = SERVICES
 
@@ -115,6 +119,39 @@ class LocalStack:
         """The services' token issuer: ``http://127.0.0.1:<keycloak port>/realms/chidao``."""
         return self.keycloak.issuer
 
+    def kafka_access(self, principal: str = kafka_security.ADMIN) -> KafkaAccess:
+        """How ``principal`` (``admin``, a service) connects to this stack's brokers:
+        bootstrap servers and its SCRAM credentials from the state folder."""
+        creds = kafka_security.load_credentials(self.paths)
+        if creds is None:
+            raise StackError(
+                f"No Kafka credentials in {self.paths.kafka_dir} yet: start the stack first "
+                "(chidao up)."
+            )
+        return creds.access(self.kafka.bootstrap, principal)
+
+    def start_kafka(self) -> bool:
+        """Start the brokers, then (as admin) make sure every credential, ACL and topic
+        of the platform exists before anything else connects; True when it started any."""
+        started = kafka.start(self.paths, self.kafka)
+        try:
+            procs.run_coro(self._provision())
+        except (KafkaAdminError, KafkaError, OSError) as exc:
+            if started:
+                kafka.stop(self.paths)
+            raise StackError(f"Kafka's ACLs and topics could not be set up: {exc}") from exc
+        return started
+
+    async def _provision(self) -> None:
+        creds = kafka_security.ensure_credentials(self.paths)
+        async with kafka_admin(creds.access(self.kafka.bootstrap)) as admin:
+            await kafka_security.provision(
+                admin,
+                creds,
+                replication=self.kafka.replication_factor,
+                min_insync=self.kafka.min_insync_replicas,
+            )
+
     def token(self, username: str, password: str = "chidao-demo") -> str:
         """An access token of a realm user (password grant, public client ``chidao-cli``).
 
@@ -143,7 +180,7 @@ class LocalStack:
         self.paths.ensure()
         with ThreadPoolExecutor(max_workers=3, thread_name_prefix="chidao-stack") as pool:
             jobs = (
-                ("kafka", pool.submit(kafka.start, self.paths, self.kafka)),
+                ("kafka", pool.submit(self.start_kafka)),
                 ("postgres", pool.submit(postgres.start, self.paths, self.pg)),
                 ("keycloak", pool.submit(keycloak.start, self.paths, self.keycloak)),
             )
@@ -212,6 +249,7 @@ class LocalStack:
 
     def status(self) -> list[PartStatus]:
         rows = []
+        access = kafka.admin_access(self.paths, self.kafka)
         for node in self.kafka.nodes:
             pid = kafka.running_pid(self.paths, node)
             rows.append(
@@ -220,7 +258,7 @@ class LocalStack:
                     pid,
                     pid is not None,
                     self.kafka.node_address(node),
-                    pid is not None and kafka.node_healthy(self.kafka, node),
+                    pid is not None and kafka.node_healthy(self.kafka, node, access),
                 )
             )
         pg_pid = postgres.running_pid(self.paths)
@@ -264,6 +302,8 @@ class LocalStack:
         for folder in self.paths.kafka_extra_node_dirs():  # nodes 2..N of a cluster
             shutil.rmtree(folder, ignore_errors=True)
         self.paths.kafka_brokers.unlink(missing_ok=True)  # the next up may pick any count
+        # The users lived in the metadata just deleted: the next cluster gets new ones.
+        self.paths.kafka_credentials.unlink(missing_ok=True)
         shutil.rmtree(self.paths.postgres_data, ignore_errors=True)
         # Keycloak: its database, its copy of the server (runtime files), and the admin
         # password, which only a new database takes (the next start makes a new one).

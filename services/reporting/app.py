@@ -23,7 +23,7 @@ def build_app(settings: ReportingSettings) -> FastAPI:
         runtime.db,
         runtime.outbox,
         runtime.clock,
-        functools.partial(replay.replay, settings.kafka_bootstrap_servers),
+        functools.partial(replay.replay, runtime.kafka),
         settings.reminder_days,
     )
     runtime.consume(reporting.event_handlers())

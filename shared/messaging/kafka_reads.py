@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 
-async def tail_event_ids(bootstrap_servers: str, topics: set[str], per_partition: int) -> set[str]:
-    """The `ce_id` headers of the last `per_partition` records of each partition."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+
+async def tail_event_ids(kafka: KafkaAccess, topics: set[str], per_partition: int) -> set[str]:
+    """The `ce_id` headers of the last `per_partition` records of each partition
+    (an assigned consumer, no group: its principal needs READ on the topics only)."""
+    consumer = AIOKafkaConsumer(**client_kwargs(kafka), enable_auto_commit=False)
     await consumer.start()
     try:
         await consumer._client.force_metadata_update()

@@ -17,7 +17,11 @@ Design note
   Consumers' inboxes remain the second line of defence.
 - A failed send leaves the rows pending, counts the attempt, backs off, and recreates
   the producer (aiokafka's idempotent producer can stay stuck after
-  OutOfOrderSequenceNumber, aiokafka #1017).
+  OutOfOrderSequenceNumber, aiokafka #1017). Tries are counted per row: a row the
+  broker refuses on its own merits (`failures.is_infrastructure` says no: too large,
+  not allowed on its topic) is set aside after `SET_ASIDE_AFTER` tries
+  (`set_aside_at`, metric `chidao.outbox.set_aside`, `chidao outbox stuck SERVICE`), so
+  it never holds up the events behind it; rows are never set aside for an outage.
 """
 
 from __future__ import annotations
@@ -26,15 +30,20 @@ import asyncio
 import contextlib
 import logging
 import zlib
+from collections.abc import Sequence
+from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
 from sqlalchemy import Table, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import func
 
 from shared import metrics
 from shared.db import Database, asyncpg_dsn
+from shared.messaging.failures import is_infrastructure
+from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 from shared.messaging.kafka_reads import tail_event_ids
 from shared.messaging.outbox import notify_channel
 from shared.telemetry import context_from_traceparent, current_traceparent
@@ -43,9 +52,29 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer("chidao.relay")
 
 
-def new_producer(bootstrap_servers: str) -> AIOKafkaProducer:
+# Tries before a row the broker refuses on its own merits (too large, a topic this
+# principal may not write) is set aside; an outage is never a reason to set one aside.
+SET_ASIDE_AFTER = 5
+
+
+class RelayBatchError(Exception):
+    """Some rows of a batch were not accepted; each has its try counted."""
+
+    def __init__(self, failures: list[BaseException]) -> None:
+        first = failures[0]
+        super().__init__(f"{len(failures)} row(s) refused, first: {type(first).__name__}: {first}")
+        self.failures = failures
+
+
+def _failed(exc: BaseException) -> asyncio.Future[Any]:
+    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    future.set_exception(exc)
+    return future
+
+
+def new_producer(kafka: KafkaAccess) -> AIOKafkaProducer:
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap_servers,
+        **client_kwargs(kafka),
         enable_idempotence=True,
         acks="all",
         linger_ms=5,
@@ -60,13 +89,13 @@ class Relay:
         db: Database,
         table: Table,
         service: str,
-        bootstrap_servers: str,
+        kafka: KafkaAccess,
         batch_size: int = 500,
     ) -> None:
         self.db = db
         self.table = table
         self.service = service
-        self.bootstrap_servers = bootstrap_servers
+        self.kafka = kafka
         self.batch_size = batch_size
         self._wake = asyncio.Event()
         self.published = 0
@@ -114,7 +143,7 @@ class Relay:
         self._wake.set()
 
     async def _publish_loop(self) -> None:
-        producer = new_producer(self.bootstrap_servers)
+        producer = new_producer(self.kafka)
         await producer.start()
         backoff = 0.5
         try:
@@ -125,11 +154,12 @@ class Relay:
                     backoff = 0.5
                 except Exception as exc:
                     log.warning("outbox publish failed, retrying in %.1fs: %s", backoff, exc)
-                    await self._record_failure(str(exc))
+                    if not isinstance(exc, RelayBatchError):  # that one counted its rows
+                        await self._record_failure(str(exc))
                     await _stop_quietly(producer)
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, 10.0)
-                    producer = new_producer(self.bootstrap_servers)
+                    producer = new_producer(self.kafka)
                     await producer.start()
                     # Part of the failed batch may have landed: do not send it twice.
                     await self.reconcile()
@@ -153,8 +183,10 @@ class Relay:
                         t.c.value,
                         t.c.traceparent,
                         t.c.event_type,
+                        t.c.attempts,
                     )
                     .where(t.c.published_at.is_(None))
+                    .where(t.c.set_aside_at.is_(None))
                     .order_by(t.c.id)
                     .limit(self.batch_size)
                     .with_for_update(skip_locked=True)
@@ -162,7 +194,7 @@ class Relay:
             ).all()
             if not rows:
                 return 0
-            futures = []
+            futures: list[asyncio.Future[Any]] = []
             for row in rows:
                 parent = context_from_traceparent(row.traceparent)
                 with tracer.start_as_current_span(
@@ -178,23 +210,68 @@ class Relay:
                     traceparent = current_traceparent()
                     if traceparent:
                         headers["traceparent"] = traceparent
-                    futures.append(
-                        await producer.send(
-                            row.topic,
-                            value=row.value,
-                            key=row.key.encode(),
-                            headers=[(k, v.encode()) for k, v in headers.items()],
+                    try:
+                        futures.append(
+                            await producer.send(
+                                row.topic,
+                                value=row.value,
+                                key=row.key.encode(),
+                                headers=[(k, v.encode()) for k, v in headers.items()],
+                            )
                         )
-                    )
-            await asyncio.gather(*futures)
+                    except Exception as exc:  # refused before sending (e.g. too large)
+                        futures.append(_failed(exc))
+            outcomes = await asyncio.gather(*futures, return_exceptions=True)
+            failed = {
+                row.id: out
+                for row, out in zip(rows, outcomes, strict=True)
+                if isinstance(out, BaseException)
+            }
+            sent = [r.id for r in rows if r.id not in failed]
+            if sent:
+                await session.execute(
+                    update(t)
+                    .where(t.c.id.in_(sent))
+                    .values(published_at=func.now(), attempts=t.c.attempts + 1)
+                )
+            still_failing = await self._count_failures(session, rows, failed)
+        self.published += len(sent)
+        metrics.published.add(len(sent))
+        if still_failing:
+            # Committed above: what was sent is marked, the failures are counted. The
+            # caller backs off and recreates the producer before the next try.
+            raise RelayBatchError(still_failing)
+        return len(sent)
+
+    async def _count_failures(
+        self, session: AsyncSession, rows: Sequence[Any], failed: dict[int, BaseException]
+    ) -> list[BaseException]:
+        """Count a failed try on each failed row; set aside a row the broker refused on
+        its own merits `SET_ASIDE_AFTER` times, so it no longer holds up the rows behind
+        it. Returns the failures that will be tried again."""
+        t = self.table
+        retry: list[BaseException] = []
+        attempts = {r.id: r.attempts for r in rows}
+        for row_id, exc in failed.items():
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            set_aside = not is_infrastructure(exc) and attempts[row_id] + 1 >= SET_ASIDE_AFTER
             await session.execute(
                 update(t)
-                .where(t.c.id.in_([r.id for r in rows]))
-                .values(published_at=func.now(), attempts=t.c.attempts + 1)
+                .where(t.c.id == row_id)
+                .values(
+                    attempts=t.c.attempts + 1,
+                    last_error=error,
+                    set_aside_at=func.now() if set_aside else None,
+                )
             )
-        self.published += len(rows)
-        metrics.published.add(len(rows))
-        return len(rows)
+            if set_aside:
+                metrics.set_aside.add(1, {"service": self.service})
+                log.error(
+                    "outbox row %d set aside after %d tries: %s", row_id, SET_ASIDE_AFTER, error
+                )
+            else:
+                retry.append(exc)
+        return retry
 
     async def reconcile(self) -> int:
         """Mark pending rows that already reached Kafka as published; return how many."""
@@ -204,15 +281,14 @@ class Relay:
                 await session.execute(
                     select(t.c.id, t.c.event_id, t.c.topic)
                     .where(t.c.published_at.is_(None))
+                    .where(t.c.set_aside_at.is_(None))
                     .order_by(t.c.id)
                     .limit(self.batch_size)
                 )
             ).all()
         if not pending:
             return 0
-        seen = await tail_event_ids(
-            self.bootstrap_servers, {r.topic for r in pending}, self.batch_size
-        )
+        seen = await tail_event_ids(self.kafka, {r.topic for r in pending}, self.batch_size)
         found = [r.id for r in pending if r.event_id in seen]
         if found:
             async with self.db.transaction() as session:
@@ -241,7 +317,10 @@ class Relay:
         t = self.table
         async with self.db.sessions() as session:
             count = await session.scalar(
-                select(func.count()).select_from(t).where(t.c.published_at.is_(None))
+                select(func.count())
+                .select_from(t)
+                .where(t.c.published_at.is_(None))
+                .where(t.c.set_aside_at.is_(None))
             )
         return int(count or 0)
 

@@ -42,6 +42,9 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("published_at", DateTime(timezone=True)),
         Column("attempts", Integer, nullable=False, server_default=text("0")),
         Column("last_error", Text),
+        # Set when the broker kept refusing the row (shared/messaging/relay.py): it is
+        # no longer sent, so it cannot hold up the events behind it.
+        Column("set_aside_at", DateTime(timezone=True)),
         CheckConstraint("published_at IS NULL OR published_at >= created_at", name="published"),
         CheckConstraint("attempts >= 0", name="attempts"),
         Index("ix_outbox_pending", "id", postgresql_where=text("published_at IS NULL")),

@@ -14,6 +14,11 @@ exist as declared here (creating is idempotent: "already exists" is success).
 - Replication and `min.insync.replicas` come from the deployment (1 on the local
   one-broker stack; 3 and 2 on a cluster, where a broker can die without loss).
 
+On a secured cluster (docs/kafka-security.md) the local stack creates every topic as
+its administrator before any service starts; a service then declares only the topics
+it uses (`service_topics`): its own and its dead-letter topic, which its ACLs let it
+create, and those it consumes, which must exist already.
+
 An existing topic with fewer partitions than declared is left as it is and logged:
 adding partitions moves keys to other partitions, which breaks per-aggregate order for
 events already written, so it is an operator's decision, not a start-up side effect.
@@ -26,9 +31,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError, for_code
+from aiokafka.errors import TopicAlreadyExistsError, TopicAuthorizationFailedError, for_code
 
-from shared.contracts.events import PUBLIC_TOPICS, dlq_topic
+from shared.contracts.events import PUBLIC_TOPICS, PUBLISHERS, dlq_topic
+from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 
 log = logging.getLogger(__name__)
 
@@ -55,16 +61,29 @@ def platform_topics(
     return public + dead
 
 
+def service_topics(
+    service: str, consumed: Iterable[str] = (), partitions: int = TOPIC_PARTITIONS
+) -> list[TopicSpec]:
+    """What one service uses: the public topics it owns or consumes, and its DLQ."""
+    owned = {t for t, owner in PUBLISHERS.items() if owner == service}
+    mine = owned | set(consumed) | {dlq_topic(service)}
+    return [s for s in platform_topics([service], partitions) if s.name in mine]
+
+
 async def ensure_topics(
-    bootstrap: str,
+    kafka: KafkaAccess,
     specs: Iterable[TopicSpec],
     *,
     replication: int = 1,
     min_insync: int = 1,
     client_id: str = "chidao-topics",
 ) -> list[str]:
-    """Create the topics that do not exist yet; return the names created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id=client_id)
+    """Create the topics that do not exist yet; return the names created.
+
+    A topic this principal may not create (another service's, under the ACLs) and that
+    does not exist is an error naming it: whoever administers the cluster creates it.
+    """
+    admin = AIOKafkaAdminClient(**client_kwargs(kafka), client_id=client_id)
     await admin.start()
     try:
         wanted = {s.name: s for s in specs}
@@ -80,6 +99,12 @@ async def ensure_topics(
                 code = error[1]
                 if code == TopicAlreadyExistsError.errno:
                     continue  # another instance created it meanwhile: the same declaration
+                if code == TopicAuthorizationFailedError.errno:
+                    raise TopicAuthorizationFailedError(
+                        f"topic {spec.name} does not exist and {kafka.username or 'this client'}"
+                        " may not create it: the cluster's administrator creates it (the "
+                        "local stack does at `chidao up`)"
+                    )
                 if code != 0:
                     message = error[2] if len(error) > 2 else ""
                     raise for_code(code)(f"creating topic {spec.name}: {message}")

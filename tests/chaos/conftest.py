@@ -30,9 +30,10 @@ from chidao.stack import kafka, postgres, procs
 from chidao.stack.stack import LocalStack
 from shared.contracts.events import TOPIC_DIRECTIVES, TOPIC_TASKS, dlq_topic
 from shared.db import asyncpg_dsn
+from shared.messaging.kafka_client import KafkaAccess
 from shared.settings import REPO_ROOT
 from tests.integration.helpers import assignment, content, get_all
-from tests.integration.kafka_tools import Record, read_topic
+from tests.integration.kafka_tools import Record, admin_access, read_topic
 
 SERVICES = ("directives", "tasks", "inspections", "reporting")
 AGENCY = "sxd-thanhhoa"
@@ -52,6 +53,11 @@ class ChaosStack:
     @property
     def bootstrap(self) -> str:
         return self.stack.bootstrap_servers
+
+    @property
+    def kafka(self) -> KafkaAccess:
+        """The stack's admin: what the tests read and write the topics as."""
+        return admin_access(self.stack)
 
     def url(self, service: str) -> str:
         return self.stack.services.url(service)
@@ -260,11 +266,11 @@ async def settle(chaos: ChaosStack, ledger: Ledger, timeout: float = 180) -> Out
         ]
 
     on_topic = assigned(
-        await read_topic(chaos.bootstrap, TOPIC_TASKS, lambda rs: len(assigned(rs)) >= expected)
+        await read_topic(chaos.kafka, TOPIC_TASKS, lambda rs: len(assigned(rs)) >= expected)
     )
     issued_records = [
         r
-        for r in await read_topic(chaos.bootstrap, TOPIC_DIRECTIVES, lambda rs: True)
+        for r in await read_topic(chaos.kafka, TOPIC_DIRECTIVES, lambda rs: True)
         if r.headers.get("ce_subject") in ledger.issued
         and r.headers.get("ce_type") == "chidao.directive.issued.v1"
     ]
@@ -273,7 +279,7 @@ async def settle(chaos: ChaosStack, ledger: Ledger, timeout: float = 180) -> Out
     }
     dead = 0
     for service in ("tasks", "reporting", "inspections"):
-        letters = await read_topic(chaos.bootstrap, dlq_topic(service), lambda rs: True)
+        letters = await read_topic(chaos.kafka, dlq_topic(service), lambda rs: True)
         dead += sum(r.headers.get("ce_id") in event_ids for r in letters)
     per_directive: dict[str, int] = {}
     for t in ours:

@@ -23,6 +23,7 @@ from aiokafka.errors import KafkaError
 from chidao.stack import kafka
 from chidao.stack.stack import LocalStack
 from shared.contracts.events import TOPIC_DIRECTIVES
+from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 from shared.settings import REPO_ROOT
 from tests.chaos.conftest import (
     SERVICES,
@@ -67,9 +68,9 @@ def cluster() -> Iterator[ChaosStack]:
         stack.down()
 
 
-async def _describe(bootstrap: str, topic: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
+async def _describe(kafka: KafkaAccess, topic: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """The topic's partitions (leader, replicas, isr) and its own configuration."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**client_kwargs(kafka))
     await admin.start()
     try:
         [described] = await admin.describe_topics([topic])
@@ -88,13 +89,13 @@ async def _describe(bootstrap: str, topic: str) -> tuple[list[dict[str, Any]], d
 
 
 async def _wait_isr(
-    bootstrap: str, done: Callable[[list[int]], bool], timeout: float = 90
+    kafka: KafkaAccess, done: Callable[[list[int]], bool], timeout: float = 90
 ) -> float:
     """Seconds until ``done`` holds for the ISR of every partition of the directives topic."""
     started = time.monotonic()
     while True:
         try:
-            partitions, _ = await _describe(bootstrap, TOPIC_DIRECTIVES)
+            partitions, _ = await _describe(kafka, TOPIC_DIRECTIVES)
         except KafkaError:  # the admin client asked the dead node: ask again
             partitions = []
         if partitions and all(done(list(p["isr"])) for p in partitions):
@@ -105,7 +106,7 @@ async def _wait_isr(
 
 async def test_the_cluster_replicates_every_partition_three_times(cluster: ChaosStack) -> None:
     assert cluster.bootstrap == "127.0.0.1:59092,127.0.0.1:59094,127.0.0.1:59096"
-    partitions, configs = await _describe(cluster.bootstrap, TOPIC_DIRECTIVES)
+    partitions, configs = await _describe(cluster.kafka, TOPIC_DIRECTIVES)
     assert len(partitions) == 6
     for partition in partitions:
         assert sorted(partition["replicas"]) == [1, 2, 3], partition
@@ -126,7 +127,7 @@ async def test_a_broker_killed_mid_stream_loses_nothing(cluster: ChaosStack) -> 
     killed_at = time.monotonic()
     # The cluster notices (broker session timeout) and drops the node from every ISR:
     # from then on the two survivors lead, replicate and acknowledge everything.
-    fenced = await _wait_isr(cluster.bootstrap, lambda isr: KILLED not in isr and len(isr) == 2)
+    fenced = await _wait_isr(cluster.kafka, lambda isr: KILLED not in isr and len(isr) == 2)
     # The clerk keeps going: at least half the directives, and every one issued so far
     # has come out everywhere (tasks, topics, read model) on two brokers.
     while len(ledger.issued) < N // 2:
@@ -148,6 +149,6 @@ async def test_a_broker_killed_mid_stream_loses_nothing(cluster: ChaosStack) -> 
     outcome = await settle(cluster, ledger)
     print("\n" + outcome.line(label, time.monotonic() - killed_at))
     assert_nothing_lost_nothing_doubled(outcome)
-    await _wait_isr(cluster.bootstrap, lambda isr: len(isr) == BROKERS)
+    await _wait_isr(cluster.kafka, lambda isr: len(isr) == BROKERS)
     print(f"node {KILLED} back in every ISR {time.monotonic() - restarted_at:.1f} s after restart")
     await cluster.wait_ready([cluster.url(s) for s in SERVICES], timeout=60)

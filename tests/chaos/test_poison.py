@@ -15,6 +15,7 @@ from shared.clock import VN_TZ
 from shared.contracts.envelope import Envelope, kafka_headers, publisher_source
 from shared.contracts.events import TOPIC_DIRECTIVES, DirectiveIssued, dlq_topic
 from shared.contracts.values import Assignment, DirectiveContent, DocType, UnitRef
+from shared.messaging.kafka_client import client_kwargs
 from tests.chaos.conftest import AGENCY, ChaosStack, tasks_of
 from tests.integration.kafka_tools import Record, read_topic
 
@@ -59,7 +60,7 @@ async def test_a_thousand_poison_messages_among_valid_events(chaos: ChaosStack) 
     marker = str(uuid.uuid4())
     valid = [_issued() for _ in range(VALID)]
     producer = AIOKafkaProducer(
-        bootstrap_servers=chaos.bootstrap, linger_ms=20, max_request_size=2 * 1024 * 1024
+        **client_kwargs(chaos.kafka), linger_ms=20, max_request_size=2 * 1024 * 1024
     )
     await producer.start()
     started = time.monotonic()
@@ -103,7 +104,7 @@ async def test_a_thousand_poison_messages_among_valid_events(chaos: ChaosStack) 
     for service in ("tasks", "reporting"):  # both consume chidao.directives.v1
         dead[service] = marked(
             await read_topic(
-                chaos.bootstrap,
+                chaos.kafka,
                 dlq_topic(service),
                 lambda rs: len(marked(rs)) >= POISON,
                 timeout=180,

@@ -25,7 +25,9 @@ import pytest
 
 from chidao.people import People, clone_department, people_of, realm_people
 from chidao.stack.stack import LocalStack
+from shared.messaging.kafka_client import KafkaAccess
 from shared.settings import REPO_ROOT
+from tests.integration.kafka_tools import admin_access
 
 SERVICES = ("directives", "tasks", "inspections", "reporting")
 # ce_source of messages a test writes itself (poison included), not the platform.
@@ -65,6 +67,8 @@ class Platform:
     stack: LocalStack
     bootstrap: str
     how: str
+    # How the tests reach Kafka: as the stack's admin (any topic, DLQs included).
+    kafka: KafkaAccess
     scenario_agency: str = SCENARIO_AGENCY
 
     def url(self, service: str) -> str:
@@ -118,8 +122,21 @@ class Platform:
 def _external() -> dict[str, str] | None:
     names = ["KAFKA_BOOTSTRAP_SERVERS", *(f"{s.upper()}_DATABASE_URL" for s in SERVICES)]
     if all(os.environ.get(n) for n in names):
-        return {n: os.environ[n] for n in names}
+        return {n: os.environ[n] for n in names} | _no_stack_credentials()
     return None
+
+
+def _no_stack_credentials() -> dict[str, str]:
+    """A broker the stack did not start knows none of its principals: the services
+    connect as the environment says (KAFKA_USERNAME...), or without authentication."""
+    keys = ("KAFKA_SECURITY_PROTOCOL", "KAFKA_USERNAME", "KAFKA_PASSWORD")
+    return {k: os.environ.get(k, "") for k in keys}
+
+
+def _external_access(bootstrap: str) -> KafkaAccess:
+    from chidao.agencies import operator_access
+
+    return operator_access() if os.environ.get("KAFKA_USERNAME") else KafkaAccess(bootstrap)
 
 
 def _docker_answers() -> bool:
@@ -160,7 +177,8 @@ def platform() -> Iterator[Platform]:
     if external:
         stack = _test_stack(external)
         stack.services.start(list(SERVICES))
-        yield Platform(stack, external["KAFKA_BOOTSTRAP_SERVERS"], "external")
+        bootstrap = external["KAFKA_BOOTSTRAP_SERVERS"]
+        yield Platform(stack, bootstrap, "external", _external_access(bootstrap))
         for s in SERVICES:
             stack.stop_service(s)
         return
@@ -170,7 +188,7 @@ def platform() -> Iterator[Platform]:
         stack.reset()
         info = stack.up(SERVICES)
         try:
-            yield Platform(stack, info.bootstrap_servers, "local stack")
+            yield Platform(stack, info.bootstrap_servers, "local stack", admin_access(stack))
         finally:
             stack.down()
         return
@@ -193,13 +211,14 @@ def _testcontainers() -> Iterator[Platform]:
         for s in SERVICES:
             pg.exec(["psql", "-U", pg.username, "-c", f"CREATE ROLE {s} LOGIN PASSWORD '{s}'"])
             pg.exec(["psql", "-U", pg.username, "-c", f"CREATE DATABASE {s} OWNER {s}"])
-        env = {"KAFKA_BOOTSTRAP_SERVERS": kafka.get_bootstrap_server()}
+        env = {"KAFKA_BOOTSTRAP_SERVERS": kafka.get_bootstrap_server(), **_no_stack_credentials()}
         for s in SERVICES:
             env[f"{s.upper()}_DATABASE_URL"] = f"postgresql+asyncpg://{s}:{s}@{host}:{port}/{s}"
         stack = _test_stack(env)
         stack.services.start(list(SERVICES))
         try:
-            yield Platform(stack, env["KAFKA_BOOTSTRAP_SERVERS"], "testcontainers")
+            bootstrap = env["KAFKA_BOOTSTRAP_SERVERS"]
+            yield Platform(stack, bootstrap, "testcontainers", KafkaAccess(bootstrap))
         finally:
             for s in SERVICES:
                 stack.stop_service(s)

@@ -1,4 +1,7 @@
-"""Reading and writing topics from a test, as an outside consumer would."""
+"""Reading and writing topics from a test, as an outside consumer would.
+
+Tests act as the stack's administrator (`admin_access`): the one principal the ACLs
+let read and write every topic, dead-letter topics included."""
 
 from __future__ import annotations
 
@@ -9,7 +12,18 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from chidao.stack import kafka_security
+from chidao.stack.stack import LocalStack
+from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 from shared.messaging.kafka_reads import behind
+
+
+def admin_access(stack: LocalStack) -> KafkaAccess:
+    """The stack's admin (super user) from its state folder; PLAINTEXT on the stack's
+    bootstrap when the folder has no credentials (an external broker without auth)."""
+    if kafka_security.load_credentials(stack.paths) is None:
+        return KafkaAccess(stack.bootstrap_servers)
+    return stack.kafka_access(kafka_security.ADMIN)
 
 
 @dataclass
@@ -23,7 +37,7 @@ class Record:
 
 
 async def read_topic(
-    bootstrap: str,
+    kafka: KafkaAccess,
     topic: str,
     until: Callable[[list[Record]], bool] = lambda _: True,
     timeout: float = 60.0,
@@ -31,7 +45,7 @@ async def read_topic(
     """All records of a topic from the beginning, re-read until `until` holds."""
     deadline = time.monotonic() + timeout
     while True:
-        records = await _read_once(bootstrap, topic)
+        records = await _read_once(kafka, topic)
         if until(records):
             return records
         if time.monotonic() > deadline:
@@ -41,8 +55,8 @@ async def read_topic(
         await asyncio.sleep(0.5)
 
 
-async def _read_once(bootstrap: str, topic: str) -> list[Record]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+async def _read_once(kafka: KafkaAccess, topic: str) -> list[Record]:
+    consumer = AIOKafkaConsumer(**client_kwargs(kafka), enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = await _partitions(consumer, topic)
@@ -86,9 +100,9 @@ async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
 
 
 async def produce(
-    bootstrap: str, topic: str, value: bytes, key: bytes, headers: dict[str, str]
+    kafka: KafkaAccess, topic: str, value: bytes, key: bytes, headers: dict[str, str]
 ) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+    producer = AIOKafkaProducer(**client_kwargs(kafka))
     await producer.start()
     try:
         await producer.send_and_wait(

@@ -755,7 +755,7 @@ async def test_the_leader_who_issues_is_on_the_directive_issued_event(
         ]
 
     (record,) = issued(
-        await read_topic(platform.bootstrap, TOPIC_DIRECTIVES, lambda rs: bool(issued(rs)))
+        await read_topic(platform.kafka, TOPIC_DIRECTIVES, lambda rs: bool(issued(rs)))
     )
     event = json.loads(record.value or b"{}")
     # The display name puts the family name first, as Vietnamese write it.

@@ -17,6 +17,7 @@ from shared.contracts.values import UnitRef
 from shared.db import Database, new_metadata
 from shared.messaging.consumer import DeadLetters, EventConsumer
 from shared.messaging.handlers import EventHandlers
+from shared.messaging.kafka_client import client_kwargs
 from shared.messaging.tables import inbox_table
 from shared.messaging.testing import as_record
 from shared.messaging.topics import ensure_topics, platform_topics
@@ -50,8 +51,8 @@ async def test_a_failing_handler_costs_only_its_own_message(platform: Platform) 
     async with db.engine.begin() as conn:
         await conn.execute(text(f"CREATE SCHEMA {schema}"))
         await conn.run_sync(metadata.create_all)
-    await ensure_topics(platform.bootstrap, platform_topics([service]))
-    producer = AIOKafkaProducer(bootstrap_servers=platform.bootstrap, acks="all")
+    await ensure_topics(platform.kafka, platform_topics([service]))
+    producer = AIOKafkaProducer(**client_kwargs(platform.kafka), acks="all")
     await producer.start()
 
     async def handler(session: AsyncSession, envelope: Envelope) -> None:
@@ -79,7 +80,7 @@ async def test_a_failing_handler_costs_only_its_own_message(platform: Platform) 
             handled = (await session.execute(select(inbox.c.offset))).scalars().all()
         assert done == [1, 3]  # once each; the failed batch and the bad event left nothing
         assert sorted(handled) == [10, 12]
-        dead = await read_topic(platform.bootstrap, dlq_topic(service), lambda rs: len(rs) >= 1)
+        dead = await read_topic(platform.kafka, dlq_topic(service), lambda rs: len(rs) >= 1)
         assert len(dead) == 1
         assert json.loads(dead[0].value or b"{}")["occurrence"] == BAD
         assert dead[0].headers["dlq_error"].startswith("handler failed 3 times: RuntimeError")

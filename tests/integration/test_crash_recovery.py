@@ -104,7 +104,7 @@ async def test_sigkill_mid_stream_loses_and_doubles_nothing(platform: Platform) 
 
     records = assigned(
         await read_topic(
-            platform.bootstrap, TOPIC_TASKS, lambda rs: len(assigned(rs)) >= expected, timeout=120
+            platform.kafka, TOPIC_TASKS, lambda rs: len(assigned(rs)) >= expected, timeout=120
         )
     )
     per_task = Counter(r.headers["ce_subject"] for r in records)

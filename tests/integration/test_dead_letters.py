@@ -11,8 +11,9 @@ from aiokafka import AIOKafkaProducer
 
 from shared.clock import VN_TZ
 from shared.contracts.envelope import Envelope, kafka_headers, publisher_source
-from shared.contracts.events import TOPIC_DIRECTIVES, TOPIC_TASKS, DirectiveIssued, dlq_topic
+from shared.contracts.events import TOPIC_DIRECTIVES, TOPIC_INSPECTIONS, DirectiveIssued, dlq_topic
 from shared.contracts.values import Assignment, DirectiveContent, DocType, UnitRef
+from shared.messaging.kafka_client import client_kwargs
 from tests.integration.conftest import INJECTED, TEST_SOURCE, Platform
 from tests.integration.helpers import get_all, wait_for_tasks
 from tests.integration.kafka_tools import Record, produce, read_topic
@@ -47,19 +48,17 @@ async def test_malformed_and_schema_invalid_messages_are_dead_lettered(
     headers = Envelope(event=_issued(good_id), source=TEST_SOURCE).headers()
     malformed_id, invalid_id = str(uuid.uuid4()), str(uuid.uuid4())
     await produce(
-        platform.bootstrap,
+        platform.kafka,
         TOPIC_DIRECTIVES,
         b"{not json at all",
         key,
         {**headers, "ce_id": malformed_id},
     )
     invalid = json.dumps({"agency": "sxd-thanhhoa", "reference": "x"}).encode()
-    await produce(
-        platform.bootstrap, TOPIC_DIRECTIVES, invalid, key, {**headers, "ce_id": invalid_id}
-    )
+    await produce(platform.kafka, TOPIC_DIRECTIVES, invalid, key, {**headers, "ce_id": invalid_id})
     good = Envelope(event=_issued(good_id), source=DIRECTIVES)
     await produce(
-        platform.bootstrap, TOPIC_DIRECTIVES, good.value(), key, {**good.headers(), **INJECTED}
+        platform.kafka, TOPIC_DIRECTIVES, good.value(), key, {**good.headers(), **INJECTED}
     )
 
     leader = platform.people.headers("leader")  # sees every task of the department
@@ -74,9 +73,7 @@ async def test_malformed_and_schema_invalid_messages_are_dead_lettered(
             if r.headers.get("ce_id") in (malformed_id, invalid_id)
         }
 
-    dead = ours(
-        await read_topic(platform.bootstrap, dlq_topic("tasks"), lambda rs: len(ours(rs)) == 2)
-    )
+    dead = ours(await read_topic(platform.kafka, dlq_topic("tasks"), lambda rs: len(ours(rs)) == 2))
     for record in dead.values():
         assert record.headers["dlq_source_topic"] == TOPIC_DIRECTIVES
         assert record.headers["dlq_source_partition"].isdigit()
@@ -97,24 +94,24 @@ async def test_redrive_sends_dead_letters_back_once(platform: Platform) -> None:
         **Envelope(event=_issued(uuid.uuid4()), source=TEST_SOURCE).headers(),
         "ce_id": poison_id,
     }
-    await produce(platform.bootstrap, TOPIC_DIRECTIVES, b"still not json", key, headers)
+    await produce(platform.kafka, TOPIC_DIRECTIVES, b"still not json", key, headers)
 
     def copies(records: list[Record]) -> list[Record]:
         return [r for r in records if r.headers.get("ce_id") == poison_id]
 
-    await read_topic(platform.bootstrap, dlq_topic("tasks"), lambda rs: len(copies(rs)) == 1)
-    listed = await read_all(platform.bootstrap, "tasks")
+    await read_topic(platform.kafka, dlq_topic("tasks"), lambda rs: len(copies(rs)) == 1)
+    listed = await read_all(platform.kafka, "tasks")
     assert any(letter.headers.get("ce_id") == poison_id for letter in listed)
-    assert await redrive(platform.bootstrap, "tasks") >= 1
+    assert await redrive(platform.kafka, "tasks") >= 1
     # Back on its source topic without the dlq_* headers; still poison, so it returns.
     source = copies(
-        await read_topic(platform.bootstrap, TOPIC_DIRECTIVES, lambda rs: len(copies(rs)) == 2)
+        await read_topic(platform.kafka, TOPIC_DIRECTIVES, lambda rs: len(copies(rs)) == 2)
     )
     assert not any(k.startswith("dlq_") for k in source[1].headers)
-    await read_topic(platform.bootstrap, dlq_topic("tasks"), lambda rs: len(copies(rs)) == 2)
-    assert await redrive(platform.bootstrap, "tasks") >= 1  # only the new dead letter
+    await read_topic(platform.kafka, dlq_topic("tasks"), lambda rs: len(copies(rs)) == 2)
+    assert await redrive(platform.kafka, "tasks") >= 1  # only the new dead letter
     source = copies(
-        await read_topic(platform.bootstrap, TOPIC_DIRECTIVES, lambda rs: len(copies(rs)) == 3)
+        await read_topic(platform.kafka, TOPIC_DIRECTIVES, lambda rs: len(copies(rs)) == 3)
     )
     assert len(source) == 3
 
@@ -126,7 +123,7 @@ async def test_a_header_that_is_not_utf8_costs_only_its_own_record(platform: Pla
     key = str(uuid.uuid4()).encode()  # one key: one partition, so one batch
     marker = str(uuid.uuid4())
     good = [Envelope(event=_issued(uuid.uuid4()), source=DIRECTIVES) for _ in range(3)]
-    producer = AIOKafkaProducer(bootstrap_servers=platform.bootstrap, linger_ms=200)
+    producer = AIOKafkaProducer(**client_kwargs(platform.kafka), linger_ms=200)
     await producer.start()
     try:
         sends = [
@@ -165,7 +162,7 @@ async def test_a_header_that_is_not_utf8_costs_only_its_own_record(platform: Pla
         return [r for r in records if r.headers.get("ce_id") == good[0].id]
 
     (dead,) = ours(
-        await read_topic(platform.bootstrap, dlq_topic("tasks"), lambda rs: len(ours(rs)) == 1)
+        await read_topic(platform.kafka, dlq_topic("tasks"), lambda rs: len(ours(rs)) == 1)
     )
     assert "not UTF-8" in dead.headers["dlq_error"]
     assert dead.value == good[0].value()
@@ -177,17 +174,13 @@ async def test_a_forged_event_is_dead_lettered_and_changes_nothing(platform: Pla
     wrong_topic = Envelope(event=_issued(uuid.uuid4()), source=DIRECTIVES)
     genuine = Envelope(event=_issued(uuid.uuid4()), source=DIRECTIVES)
     key = str(uuid.uuid4()).encode()
-    await produce(
-        platform.bootstrap, TOPIC_DIRECTIVES, wrong_source.value(), key, wrong_source.headers()
-    )
-    await produce(platform.bootstrap, TOPIC_TASKS, wrong_topic.value(), key, wrong_topic.headers())
-    await produce(
-        platform.bootstrap,
-        TOPIC_DIRECTIVES,
-        genuine.value(),
-        key,
-        {**genuine.headers(), **INJECTED},
-    )
+    for topic, envelope in (
+        (TOPIC_DIRECTIVES, wrong_source),
+        (TOPIC_INSPECTIONS, wrong_topic),  # a topic the tasks service reads, not its type's
+        (TOPIC_DIRECTIVES, genuine),
+    ):
+        headers = {**envelope.headers(), **INJECTED}  # test-written: not the services'
+        await produce(platform.kafka, topic, envelope.value(), key, headers)
     assert isinstance(genuine.event, DirectiveIssued)
     leader = platform.auth("giamdoc.sxd")
     async with platform.client() as http:
@@ -200,15 +193,13 @@ async def test_a_forged_event_is_dead_lettered_and_changes_nothing(platform: Pla
     def ours(records: list[Record]) -> dict[str, Record]:
         return {r.headers["ce_id"]: r for r in records if r.headers.get("ce_id") in forged}
 
-    dead = ours(
-        await read_topic(platform.bootstrap, dlq_topic("tasks"), lambda rs: len(ours(rs)) == 2)
-    )
+    dead = ours(await read_topic(platform.kafka, dlq_topic("tasks"), lambda rs: len(ours(rs)) == 2))
     assert (
         "comes only from chidao/directives, not from 'chidao/reporting'"
         in (dead[wrong_source.id].headers["dlq_error"])
     )
     assert (
-        "belongs on chidao.directives.v1, not on chidao.tasks.v1"
+        "belongs on chidao.directives.v1, not on chidao.inspections.v1"
         in (dead[wrong_topic.id].headers["dlq_error"])
     )
     async with platform.client() as http:

@@ -3,6 +3,7 @@ does not publish again what its predecessor sent but did not mark."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from collections import Counter
@@ -16,8 +17,9 @@ from shared.clock import Clock
 from shared.contracts.events import TOPIC_TASKS, TaskOverdue
 from shared.contracts.values import UnitRef
 from shared.db import Database, new_metadata
+from shared.messaging.kafka_client import client_kwargs
 from shared.messaging.outbox import Outbox
-from shared.messaging.relay import Relay
+from shared.messaging.relay import SET_ASIDE_AFTER, Relay, RelayBatchError
 from shared.messaging.tables import outbox_table
 from tests.integration.conftest import Platform
 from tests.integration.kafka_tools import read_topic
@@ -58,7 +60,7 @@ async def test_takeover_marks_what_already_reached_kafka(platform: Platform) -> 
         # The crashed predecessor: sent the first two, died before marking them.
         async with db.sessions() as session:
             rows = (await session.execute(select(table).order_by(table.c.id))).all()
-        producer = AIOKafkaProducer(bootstrap_servers=platform.bootstrap, acks="all")
+        producer = AIOKafkaProducer(**client_kwargs(platform.kafka), acks="all")
         await producer.start()
         for row in rows[:2]:
             await producer.send_and_wait(
@@ -69,10 +71,10 @@ async def test_takeover_marks_what_already_reached_kafka(platform: Platform) -> 
             )
         await producer.stop()
 
-        relay = Relay(db, table, schema, platform.bootstrap)
+        relay = Relay(db, table, schema, platform.kafka)
         assert await relay.reconcile() == 2
         producer = AIOKafkaProducer(
-            bootstrap_servers=platform.bootstrap, acks="all", enable_idempotence=True
+            **client_kwargs(platform.kafka), acks="all", enable_idempotence=True
         )
         await producer.start()
         assert await relay.publish_batch(producer) == 1
@@ -81,9 +83,67 @@ async def test_takeover_marks_what_already_reached_kafka(platform: Platform) -> 
 
         ids = {e.id for e in envelopes}
         records = await read_topic(
-            platform.bootstrap,
+            platform.kafka,
             TOPIC_TASKS,
             lambda rs: ids <= {r.headers.get("ce_id") for r in rs},
+        )
+        counts = Counter(r.headers["ce_id"] for r in records if r.headers.get("ce_id") in ids)
+        assert counts == dict.fromkeys(ids, 1)
+    finally:
+        async with db.engine.begin() as conn:
+            await conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        await db.dispose()
+
+
+async def test_a_row_the_broker_refuses_is_set_aside_and_the_rest_go_through(
+    platform: Platform,
+) -> None:
+    """An oversized row put into an outbox by hand (the outbox itself would refuse it)
+    is refused by Kafka; after its tries it is set aside, while the 100 events behind it
+    are published, once each."""
+    schema = f"relay_{uuid.uuid4().hex[:8]}"
+    db = Database(platform.stack.database_url("tasks"))
+    async with db.engine.begin() as conn:
+        await conn.execute(text(f"CREATE SCHEMA {schema}"))
+    metadata = new_metadata()
+    metadata.schema = schema
+    table = outbox_table(metadata)
+    async with db.engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    try:
+        outbox = Outbox(table, schema, Clock())
+        async with db.transaction() as session:
+            (poison,) = await outbox.add(session, overdue(0))
+            await session.execute(
+                table.update()
+                .where(table.c.event_id == poison.id)
+                .values(value=b'{"agency": "' + b"x" * 2_000_000 + b'"}')
+            )
+        async with db.transaction() as session:
+            behind = await outbox.add(session, *(overdue(n) for n in range(1, 101)))
+        relay = Relay(db, table, schema, platform.kafka)
+        producer = AIOKafkaProducer(
+            **client_kwargs(platform.kafka), acks="all", enable_idempotence=True
+        )
+        await producer.start()
+        try:
+            tries = 0
+            while await relay.backlog():
+                tries += 1
+                assert tries <= SET_ASIDE_AFTER, "the refused row was never set aside"
+                # The refused row raises, counted; the relay's loop would back off.
+                with contextlib.suppress(RelayBatchError):
+                    await relay.publish_batch(producer)
+        finally:
+            await producer.stop()
+        assert relay.published == 100  # the first try already sent every other row
+        async with db.sessions() as session:
+            row = (await session.execute(select(table).where(table.c.event_id == poison.id))).one()
+        assert row.set_aside_at is not None and row.published_at is None
+        assert row.attempts == SET_ASIDE_AFTER and "TooLarge" in (row.last_error or "")
+        ids = {e.id for e in behind}
+        records = await read_topic(
+            platform.kafka, TOPIC_TASKS, lambda rs: ids <= {r.headers.get("ce_id") for r in rs}
         )
         counts = Counter(r.headers["ce_id"] for r in records if r.headers.get("ce_id") in ids)
         assert counts == dict.fromkeys(ids, 1)

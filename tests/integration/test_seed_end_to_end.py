@@ -115,13 +115,13 @@ async def _public_topics_follow_the_contracts(
     def has_all(records: list[Record]) -> bool:
         return task_ids <= {r.headers.get("ce_subject") for r in records}
 
-    tasks = await read_topic(platform.bootstrap, TOPIC_TASKS, has_all)
+    tasks = await read_topic(platform.kafka, TOPIC_TASKS, has_all)
     directives = await read_topic(
-        platform.bootstrap,
+        platform.kafka,
         TOPIC_DIRECTIVES,
         lambda rs: any(r.headers.get("ce_subject") == directive_id for r in rs),
     )
-    org = await read_topic(platform.bootstrap, TOPIC_ORG, lambda rs: bool(rs))
+    org = await read_topic(platform.kafka, TOPIC_ORG, lambda rs: bool(rs))
     published = [
         r
         for r in [*tasks, *directives, *org]

@@ -122,9 +122,7 @@ async def _reminders_and_submission_are_public(platform: Platform, played: Playe
             or (r.headers.get("ce_subject") == f"{platform.scenario_agency}/{YEAR}")
         ]
 
-    records = ours(
-        await read_topic(platform.bootstrap, TOPIC_REPORTS, lambda rs: len(ours(rs)) >= 5)
-    )
+    records = ours(await read_topic(platform.kafka, TOPIC_REPORTS, lambda rs: len(ours(rs)) >= 5))
     kinds = sorted(
         (json.loads(r.value).get("kind"), json.loads(r.value).get("days_before"))
         for r in records
@@ -163,7 +161,7 @@ async def _rebuild_gives_the_same_report(platform: Platform, played: dict[str, A
         agency = platform.scenario_agency
         on_topics = 0
         for topic in PUBLIC_TOPICS:
-            records = await read_topic(platform.bootstrap, topic)
+            records = await read_topic(platform.kafka, topic)
             on_topics += sum(
                 1
                 for r in records
@@ -197,7 +195,7 @@ async def _duplicates_and_late_arrivals_change_nothing(platform: Platform) -> No
         before = (await http.get(url)).json()
     behind = set(before["tasks"]["done_late"]["event_ids"])
     records = await read_topic(
-        platform.bootstrap,
+        platform.kafka,
         TOPIC_TASKS,
         lambda rs: any(r.headers.get("ce_id") in behind for r in rs),
     )
@@ -208,9 +206,7 @@ async def _duplicates_and_late_arrivals_change_nothing(platform: Platform) -> No
     ]
     assert completed.value is not None and completed.key is not None
     # 1. The same event again (a redelivery, a redrive): same ce_id.
-    await produce(
-        platform.bootstrap, TOPIC_TASKS, completed.value, completed.key, completed.headers
-    )
+    await produce(platform.kafka, TOPIC_TASKS, completed.value, completed.key, completed.headers)
     # 2. A progress report from before the completion, arriving only now (new ce_id).
     body = json.loads(completed.value)
     earlier = TaskProgressReported(
@@ -226,7 +222,7 @@ async def _duplicates_and_late_arrivals_change_nothing(platform: Platform) -> No
         event=earlier, source="chidao/tasks", time=dt.datetime(YEAR, 7, 1, 2, tzinfo=dt.UTC)
     )
     await produce(
-        platform.bootstrap,
+        platform.kafka,
         TOPIC_TASKS,
         envelope.value(),
         envelope.subject.encode(),

@@ -24,6 +24,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from chidao.stack import SERVICES, LocalStack, StackError, keycloak
 from chidao.stack.paths import repo_root
+from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 from shared.messaging.topics import TopicSpec, ensure_topics
 
 pytestmark = pytest.mark.integration
@@ -40,7 +41,7 @@ NAME = {name!r}
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         keys = ["KAFKA_BOOTSTRAP_SERVERS", NAME.upper() + "_DATABASE_URL", "CHIDAO_STATE_DIR",
-                "CHIDAO_TEST_EXTRA"]
+                "CHIDAO_TEST_EXTRA", "KAFKA_USERNAME", "KAFKA_SECURITY_PROTOCOL"]
         body = json.dumps({{k: os.environ.get(k) for k in keys}}).encode()
         self.send_response(200 if self.path == "/health" else 404)
         self.end_headers()
@@ -95,10 +96,10 @@ def stack() -> Iterator[LocalStack]:
         shutil.rmtree(state, ignore_errors=True)
 
 
-async def _produce(bootstrap: str, value: bytes) -> None:
+async def _produce(kafka: KafkaAccess, value: bytes) -> None:
     # The broker creates no topic on use (auto-creation is off): declared first.
-    await ensure_topics(bootstrap, [TopicSpec(TOPIC, 1)])
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await ensure_topics(kafka, [TopicSpec(TOPIC, 1)])
+    producer = AIOKafkaProducer(**client_kwargs(kafka), acks="all")
     await producer.start()
     try:
         await producer.send_and_wait(TOPIC, value, key=b"k")
@@ -106,10 +107,10 @@ async def _produce(bootstrap: str, value: bytes) -> None:
         await producer.stop()
 
 
-async def _consume_all(bootstrap: str) -> list[bytes]:
+async def _consume_all(kafka: KafkaAccess) -> list[bytes]:
     consumer = AIOKafkaConsumer(
         TOPIC,
-        bootstrap_servers=bootstrap,
+        **client_kwargs(kafka),
         group_id=f"selftest-{uuid.uuid4()}",  # fresh group: read from the beginning
         auto_offset_reset="earliest",
     )
@@ -141,8 +142,9 @@ def test_kafka_and_postgres_persist_across_down_and_up(stack: LocalStack) -> Non
     assert stack.database_url("tasks").endswith(f"@{info.postgres}/tasks")
 
     payload = f"xin chào {uuid.uuid4()}".encode()
-    asyncio.run(_produce(stack.bootstrap_servers, payload))
-    assert payload in asyncio.run(_consume_all(stack.bootstrap_servers))
+    admin = stack.kafka_access()  # the stack's super user: any topic, any group
+    asyncio.run(_produce(admin, payload))
+    assert payload in asyncio.run(_consume_all(admin))
     assert asyncio.run(_whoami(stack, "tasks")) == "tasks@tasks"
     with pytest.raises(asyncpg.InvalidPasswordError):  # TCP really checks the password
         asyncio.run(_whoami(stack, "wrong"))
@@ -152,7 +154,7 @@ def test_kafka_and_postgres_persist_across_down_and_up(stack: LocalStack) -> Non
 
     again = stack.up([])
     assert sorted(again.started) == ["kafka", "keycloak", "postgres"]
-    assert payload in asyncio.run(_consume_all(stack.bootstrap_servers))
+    assert payload in asyncio.run(_consume_all(stack.kafka_access()))  # same credentials
     assert asyncio.run(_whoami(stack, "tasks")) == "tasks@tasks"  # role and db persisted
     assert time.monotonic() - started < 90
 
@@ -169,6 +171,8 @@ def test_services_start_individually_survive_kill_and_stop_only_what_started(
     assert env["TASKS_DATABASE_URL"] == stack.database_url("tasks")
     assert env["CHIDAO_STATE_DIR"] == str(stack.state_dir)
     assert env["CHIDAO_TEST_EXTRA"] == "fixed-clock"
+    # Each service connects as its own Kafka principal (the password is not echoed).
+    assert (env["KAFKA_USERNAME"], env["KAFKA_SECURITY_PROTOCOL"]) == ("tasks", "SASL_PLAINTEXT")
 
     assert stack.up(["tasks"]).started == []  # not started twice
 
@@ -212,5 +216,6 @@ def test_reset_refuses_while_running_then_clears_data(stack: LocalStack) -> None
     stack.down()
     stack.reset()
     assert not stack.paths.kafka_data.exists()
+    assert not stack.paths.kafka_credentials.exists()  # the next cluster gets new users
     assert not stack.paths.postgres_data.exists()
     assert (stack.kafka.libs / "kafka_2.13-4.1.1.jar").is_file()  # jars are kept

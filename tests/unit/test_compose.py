@@ -4,6 +4,7 @@ every service the project has runs there with every variable its settings need."
 from __future__ import annotations
 
 import importlib
+import re
 from typing import Any
 
 import yaml
@@ -73,3 +74,38 @@ def test_keycloak_imports_the_realm_and_every_service_trusts_its_issuer() -> Non
     for name in SERVICES:
         assert services[name]["environment"]["CHIDAO_OIDC_ISSUER"] == issuer, name
         assert "keycloak" in services[name]["depends_on"], name
+
+
+def test_kafka_authenticates_everyone_and_each_service_is_its_own_principal() -> None:
+    from chidao.stack.kafka_security import SERVICE_PRINCIPALS
+
+    services = compose()["services"]
+    env = services["kafka"]["environment"]
+    protocols = dict(p.split(":") for p in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    assert set(protocols.values()) == {"SASL_PLAINTEXT"}, "a listener without authentication"
+    assert env["KAFKA_AUTHORIZER_CLASS_NAME"].endswith("StandardAuthorizer")
+    assert env["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    assert env["KAFKA_SUPER_USERS"] == "User:admin;User:controller"
+    assert env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+    text = (REPO_ROOT / "docker-compose.yml").read_text()
+    # No secret is written in the file: every password is a required variable.
+    for value in re.findall(r'(?:password|user_\w+)="([^"]*)"', text):
+        assert value.startswith("${") or value == "%s", value
+    for spec in services.values():
+        if str(spec.get("image", "")).startswith("postgres"):
+            continue  # the databases' demo passwords are in their URLs, as before
+        for key, value in (spec.get("environment") or {}).items():
+            if key.endswith("PASSWORD"):
+                assert str(value).startswith("${"), key
+    setup = services["kafka-setup"]
+    assert setup["command"][-1] == "chidao.stack.kafka_setup"
+    for name in SERVICE_PRINCIPALS:
+        spec = services[name]
+        service_env = spec["environment"]
+        assert service_env["KAFKA_USERNAME"] == name
+        assert service_env["KAFKA_SECURITY_PROTOCOL"] == "SASL_PLAINTEXT"
+        assert service_env["KAFKA_SASL_MECHANISM"] == "SCRAM-SHA-512"
+        variable = f"{name.upper()}_KAFKA_PASSWORD"
+        assert service_env["KAFKA_PASSWORD"].startswith(f"${{{variable}:?"), name
+        assert setup["environment"][variable] == service_env["KAFKA_PASSWORD"], name
+        assert spec["depends_on"]["kafka-setup"] == {"condition": "service_completed_successfully"}

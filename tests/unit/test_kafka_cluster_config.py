@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from chidao.stack import kafka
+from chidao.stack.kafka_security import KafkaCredentials, stack_principals
 from chidao.stack.paths import StatePaths
 from chidao.stack.procs import StackError
 from chidao.stack.stack import LocalStack
@@ -14,8 +15,11 @@ from chidao.stack.stack import LocalStack
 LIBS = Path("/nonexistent/libs")
 
 
+CREDS = KafkaCredentials({name: f"pw-{name}" for name in stack_principals()})
+
+
 def _props(paths: StatePaths, cfg: kafka.KafkaSettings, node: int) -> dict[str, str]:
-    text = kafka.server_properties(paths, cfg, node)
+    text = kafka.server_properties(paths, cfg, node, CREDS)
     pairs = (line.split("=", 1) for line in text.splitlines() if line and not line.startswith("#"))
     return dict(pairs)
 
@@ -36,9 +40,10 @@ def test_three_nodes_are_voters_brokers_and_replicate_three_times(tmp_path: Path
         assert props["node.id"] == str(node)
         assert props["controller.quorum.voters"] == voters
         assert props["listeners"] == (
-            f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller}"
+            f"CLIENT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller}"
         )
-        assert props["advertised.listeners"] == f"PLAINTEXT://127.0.0.1:{port}"
+        assert props["advertised.listeners"] == f"CLIENT://127.0.0.1:{port}"
+        assert props["inter.broker.listener.name"] == "CLIENT"
         assert props["log.dirs"] == str(paths.kafka_node_data(node))
         assert props["default.replication.factor"] == "3"
         assert props["min.insync.replicas"] == "2"
@@ -67,7 +72,7 @@ def test_a_single_node_keeps_replication_one(tmp_path: Path) -> None:
     cfg = kafka.KafkaSettings(port=49092, controller_port=49093, libs=LIBS)
     props = _props(StatePaths(tmp_path), cfg, 1)
     assert props["controller.quorum.voters"] == "1@127.0.0.1:49093"
-    assert props["listeners"] == "PLAINTEXT://127.0.0.1:49092,CONTROLLER://127.0.0.1:49093"
+    assert props["listeners"] == "CLIENT://127.0.0.1:49092,CONTROLLER://127.0.0.1:49093"
     for key in (
         "default.replication.factor",
         "min.insync.replicas",

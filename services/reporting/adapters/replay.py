@@ -23,6 +23,7 @@ from shared.contracts.envelope import (
     decode_headers,
     read_envelope,
 )
+from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 from shared.messaging.kafka_reads import behind
 
 log = logging.getLogger(__name__)
@@ -31,13 +32,16 @@ Sink = Callable[[list[Envelope]], Awaitable[None]]
 
 
 async def replay(
-    bootstrap: str,
+    kafka: KafkaAccess,
     topics: Sequence[str],
     sink: Sink,
     batch: int = 1000,
 ) -> int:
-    """Feed every readable event of `topics`, in batches, to `sink`; return how many."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    """Feed every readable event of `topics`, in batches, to `sink`; return how many.
+
+    An assigned consumer with no group: the service's principal reads the topics, and
+    commits nothing."""
+    consumer = AIOKafkaConsumer(**client_kwargs(kafka), enable_auto_commit=False)
     await consumer.start()
     try:
         await consumer._client.force_metadata_update()
