@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -82,7 +83,13 @@ def test_kafka_authenticates_everyone_and_each_service_is_its_own_principal() ->
     services = compose()["services"]
     env = services["kafka"]["environment"]
     protocols = dict(p.split(":") for p in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
-    assert set(protocols.values()) == {"SASL_PLAINTEXT"}, "a listener without authentication"
+    # Every listener authenticates; every one a client or another broker uses is TLS
+    # (the controller's carries the quorum only, inside the container network).
+    assert {p: v for p, v in protocols.items() if p != "CONTROLLER"} == dict.fromkeys(
+        ("CLIENT", "ADMIN", "EXTERNAL"), "SASL_SSL"
+    ), "a client listener without TLS or without authentication"
+    assert protocols["CONTROLLER"] == "SASL_PLAINTEXT"
+    assert env["KAFKA_SSL_KEYSTORE_PASSWORD"].startswith("${KAFKA_KEYSTORE_PASSWORD:?")
     assert env["KAFKA_AUTHORIZER_CLASS_NAME"].endswith("StandardAuthorizer")
     assert env["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
     assert env["KAFKA_SUPER_USERS"] == "User:admin;User:controller"
@@ -103,9 +110,60 @@ def test_kafka_authenticates_everyone_and_each_service_is_its_own_principal() ->
         spec = services[name]
         service_env = spec["environment"]
         assert service_env["KAFKA_USERNAME"] == name
-        assert service_env["KAFKA_SECURITY_PROTOCOL"] == "SASL_PLAINTEXT"
+        assert service_env["KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL"
+        assert service_env["KAFKA_SSL_CAFILE"] == "/certs/ca.crt"
+        assert "./deploy/kafka-tls/out/ca.crt:/certs/ca.crt:ro" in spec["volumes"]
         assert service_env["KAFKA_SASL_MECHANISM"] == "SCRAM-SHA-512"
         variable = f"{name.upper()}_KAFKA_PASSWORD"
         assert service_env["KAFKA_PASSWORD"].startswith(f"${{{variable}:?"), name
         assert setup["environment"][variable] == service_env["KAFKA_PASSWORD"], name
         assert spec["depends_on"]["kafka-setup"] == {"condition": "service_completed_successfully"}
+
+
+def test_the_certificate_script_makes_a_broker_certificate_its_ca_signs(tmp_path: Path) -> None:
+    """The broker's certificate (docker-compose's SASL_SSL) chains to the CA the clients
+    trust and names the hosts they connect to; keys are readable by their owner only."""
+    import os
+    import stat
+    import subprocess
+
+    out = tmp_path / "certs"
+    env = {**os.environ, "KAFKA_KEYSTORE_PASSWORD": "only-for-this-test"}
+    script = REPO_ROOT / "deploy" / "kafka-tls" / "make-certs.sh"
+    subprocess.run([str(script), str(out)], env=env, check=True, capture_output=True)
+    cert = subprocess.run(
+        [
+            "openssl",
+            "pkcs12",
+            "-in",
+            str(out / "kafka.p12"),
+            "-nokeys",
+            "-clcerts",
+            "-passin",
+            "env:KAFKA_KEYSTORE_PASSWORD",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    (tmp_path / "kafka.pem").write_text(cert)
+    verified = subprocess.run(
+        ["openssl", "verify", "-CAfile", str(out / "ca.crt"), str(tmp_path / "kafka.pem")],
+        capture_output=True,
+        text=True,
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    names = subprocess.run(
+        ["openssl", "x509", "-noout", "-ext", "subjectAltName", "-in", str(tmp_path / "kafka.pem")],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "DNS:kafka" in names and "DNS:localhost" in names
+    for secret in ("ca.key", "kafka.p12"):
+        assert stat.S_IMODE((out / secret).stat().st_mode) == 0o600, secret
+    tracked = subprocess.run(
+        ["git", "check-ignore", "-q", "deploy/kafka-tls/out/ca.key"], cwd=REPO_ROOT
+    )
+    assert tracked.returncode == 0, "certificates must never be committed"
