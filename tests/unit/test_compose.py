@@ -99,11 +99,11 @@ def test_kafka_authenticates_everyone_and_each_service_is_its_own_principal() ->
     for value in re.findall(r'(?:password|user_\w+)="([^"]*)"', text):
         assert value.startswith("${") or value == "%s", value
     for spec in services.values():
-        if str(spec.get("image", "")).startswith("postgres"):
-            continue  # the databases' demo passwords are in their URLs, as before
         for key, value in (spec.get("environment") or {}).items():
             if key.endswith("PASSWORD"):
                 assert str(value).startswith("${"), key
+            if key.endswith("DATABASE_URL"):  # the password part of the URL too
+                assert re.match(r"postgresql\+asyncpg://\w+:\$\{\w+:\?", str(value)), key
     setup = services["kafka-setup"]
     assert setup["command"][-1] == "chidao.stack.kafka_setup"
     for name in SERVICE_PRINCIPALS:
