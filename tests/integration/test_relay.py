@@ -7,11 +7,12 @@ import contextlib
 import datetime as dt
 import uuid
 from collections import Counter
+from collections.abc import AsyncIterator
 
 from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
-from sqlalchemy import select, text
+from sqlalchemy import Table, select, text
 
 from shared.clock import Clock
 from shared.contracts.events import TOPIC_TASKS, TaskOverdue
@@ -39,11 +40,10 @@ def overdue(n: int) -> TaskOverdue:
     )
 
 
-async def test_takeover_marks_what_already_reached_kafka(platform: Platform) -> None:
-    # A recording tracer, as in a service: the relay's publish span gives `traceparent`.
-    if not isinstance(trace.get_tracer_provider(), TracerProvider):
-        trace.set_tracer_provider(TracerProvider())
-    # A schema of its own, so the running tasks service's relay never sees these rows.
+@contextlib.asynccontextmanager
+async def own_outbox(platform: Platform) -> AsyncIterator[tuple[Database, Table, str]]:
+    """An outbox in a schema of its own, so the running tasks service's relay never
+    sees these rows; dropped afterwards."""
     schema = f"relay_{uuid.uuid4().hex[:8]}"
     db = Database(platform.stack.database_url("tasks"))
     async with db.engine.begin() as conn:
@@ -54,6 +54,18 @@ async def test_takeover_marks_what_already_reached_kafka(platform: Platform) -> 
     async with db.engine.begin() as conn:
         await conn.run_sync(metadata.create_all)
     try:
+        yield db, table, schema
+    finally:
+        async with db.engine.begin() as conn:
+            await conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        await db.dispose()
+
+
+async def test_takeover_marks_what_already_reached_kafka(platform: Platform) -> None:
+    # A recording tracer, as in a service: the relay's publish span gives `traceparent`.
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        trace.set_tracer_provider(TracerProvider())
+    async with own_outbox(platform) as (db, table, schema):
         outbox = Outbox(table, schema, Clock())
         async with db.transaction() as session:
             envelopes = await outbox.add(session, *(overdue(n) for n in range(3)))
@@ -89,10 +101,6 @@ async def test_takeover_marks_what_already_reached_kafka(platform: Platform) -> 
         )
         counts = Counter(r.headers["ce_id"] for r in records if r.headers.get("ce_id") in ids)
         assert counts == dict.fromkeys(ids, 1)
-    finally:
-        async with db.engine.begin() as conn:
-            await conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        await db.dispose()
 
 
 async def test_a_row_the_broker_refuses_is_set_aside_and_the_rest_go_through(
@@ -101,16 +109,7 @@ async def test_a_row_the_broker_refuses_is_set_aside_and_the_rest_go_through(
     """An oversized row put into an outbox by hand (the outbox itself would refuse it)
     is refused by Kafka; after its tries it is set aside, while the 100 events behind it
     are published, once each."""
-    schema = f"relay_{uuid.uuid4().hex[:8]}"
-    db = Database(platform.stack.database_url("tasks"))
-    async with db.engine.begin() as conn:
-        await conn.execute(text(f"CREATE SCHEMA {schema}"))
-    metadata = new_metadata()
-    metadata.schema = schema
-    table = outbox_table(metadata)
-    async with db.engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-    try:
+    async with own_outbox(platform) as (db, table, schema):
         outbox = Outbox(table, schema, Clock())
         async with db.transaction() as session:
             (poison,) = await outbox.add(session, overdue(0))
@@ -147,7 +146,3 @@ async def test_a_row_the_broker_refuses_is_set_aside_and_the_rest_go_through(
         )
         counts = Counter(r.headers["ce_id"] for r in records if r.headers.get("ce_id") in ids)
         assert counts == dict.fromkeys(ids, 1)
-    finally:
-        async with db.engine.begin() as conn:
-            await conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        await db.dispose()
