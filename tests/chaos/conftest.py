@@ -121,16 +121,18 @@ class ChaosStack:
         return len(rows)
 
 
-@pytest.fixture(scope="package")
-def chaos() -> Iterator[ChaosStack]:
-    state = REPO_ROOT / ".state" / "chaos"
+def fresh_stack(name: str, base: int, brokers: int = 1) -> LocalStack:
+    """A stack of its own, emptied and started: state `.state/<name>`, Kafka on
+    `<base>092`, PostgreSQL `<base-4>432`, Keycloak and the services `<base-1>080`/`0xx`
+    (e.g. base 49 → 49092, 45432, 48080, 48001-48004)."""
+    state = REPO_ROOT / ".state" / name
     stack = LocalStack(
         state_dir=state,
-        kafka_port=49092,
-        kafka_controller_port=49093,
-        postgres_port=45432,
-        keycloak_port=48080,
-        service_ports={s: 48001 + i for i, s in enumerate(SERVICES)},
+        kafka_port=base * 1000 + 92,
+        kafka_controller_port=base * 1000 + 93,
+        postgres_port=(base - 4) * 1000 + 432,
+        keycloak_port=(base - 1) * 1000 + 80,
+        service_ports={s: (base - 1) * 1000 + 1 + i for i, s in enumerate(SERVICES)},
         extra_env={
             "CHIDAO_CLOCK_CONTROL": "true",
             "CHIDAO_RETRY_BACKOFF_S": "0.05",
@@ -138,11 +140,19 @@ def chaos() -> Iterator[ChaosStack]:
             "REPORTING_REMINDER_SCAN_SECONDS": "5",
         },
         kafka_libs=REPO_ROOT / ".state" / "kafka" / "libs",
+        kafka_brokers=brokers,
     )
     stack.down()
     stack.reset()
     shutil.rmtree(state / "clock", ignore_errors=True)
     stack.up(SERVICES)
+    return stack
+
+
+@pytest.fixture(scope="package")
+def chaos() -> Iterator[ChaosStack]:
+    stack = fresh_stack("chaos", 49)
+    state = stack.state_dir
     try:
         yield ChaosStack(stack)
     finally:

@@ -10,7 +10,6 @@ two survivors, then the node comes back; the counts are the same as in test_faul
 from __future__ import annotations
 
 import asyncio
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -21,15 +20,14 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import KafkaError
 
 from chidao.stack import kafka
-from chidao.stack.stack import LocalStack
 from shared.contracts.events import TOPIC_DIRECTIVES
 from shared.messaging.kafka_client import KafkaAccess, client_kwargs
-from shared.settings import REPO_ROOT
 from tests.chaos.conftest import (
     SERVICES,
     ChaosStack,
     Ledger,
     assert_nothing_lost_nothing_doubled,
+    fresh_stack,
     issue_directives,
     settle,
 )
@@ -41,27 +39,7 @@ KILLED = 2  # not node 1: the first bootstrap address must not be the one that h
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[ChaosStack]:
-    state = REPO_ROOT / ".state" / "chaos-cluster"
-    stack = LocalStack(
-        state_dir=state,
-        kafka_port=59092,
-        kafka_controller_port=59093,
-        postgres_port=55432,
-        keycloak_port=58080,
-        service_ports={s: 58001 + i for i, s in enumerate(SERVICES)},
-        extra_env={
-            "CHIDAO_CLOCK_CONTROL": "true",
-            "CHIDAO_RETRY_BACKOFF_S": "0.05",
-            "TASKS_OVERDUE_SCAN_SECONDS": "5",
-            "REPORTING_REMINDER_SCAN_SECONDS": "5",
-        },
-        kafka_libs=REPO_ROOT / ".state" / "kafka" / "libs",
-        kafka_brokers=BROKERS,
-    )
-    stack.down()
-    stack.reset()
-    shutil.rmtree(state / "clock", ignore_errors=True)
-    stack.up(SERVICES)
+    stack = fresh_stack("chaos-cluster", 59, BROKERS)
     try:
         yield ChaosStack(stack)
     finally:

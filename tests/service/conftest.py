@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 
 import pytest
-from sqlalchemy import MetaData, select, text
+from sqlalchemy import MetaData, func, select, text
 
 from chidao.stack import postgres
 from chidao.stack.paths import StatePaths
@@ -138,6 +138,17 @@ class ServiceDb:
                 headers = json.loads(headers)
             out.append(read_envelope(dict(headers), bytes(r["value"])))
         return out
+
+    def move_clock(self, when: dt.datetime) -> None:
+        self.clock.set(when, frozen=True)
+
+    async def handled(self) -> int:
+        """Rows in the inbox: the envelopes the consumer has handled."""
+        inbox = self.metadata.tables["inbox"]
+        async with self.db.sessions() as session:
+            query = select(func.count()).select_from(inbox)
+            count: int = (await session.execute(query)).scalar_one()
+        return count
 
     async def forget_staged(self) -> None:
         """Empty the outbox, so the next assertion sees only what follows."""

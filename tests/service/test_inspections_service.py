@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import func, select
 
 from services.directives.domain.directory import load_directory
 from services.inspections.adapters.tables import metadata
@@ -111,18 +110,6 @@ def svc(service_db: ServiceDb) -> InspectionService:
     return InspectionService(service_db.db, service_db.outbox, service_db.clock, CRITERIA)
 
 
-def move_clock(sdb: ServiceDb, when: dt.datetime) -> None:
-    sdb.clock.set(when, frozen=True)
-
-
-async def handled(sdb: ServiceDb) -> int:
-    """Rows in the inbox: the envelopes the consumer has handled."""
-    inbox = sdb.metadata.tables["inbox"]
-    async with sdb.db.sessions() as session:
-        count: int = (await session.execute(select(func.count()).select_from(inbox))).scalar_one()
-    return count
-
-
 # Every command and query of these tests is the department's inspector's.
 ME = INSPECTOR_SXD
 
@@ -178,9 +165,9 @@ async def completed_inspection(sdb: ServiceDb, svc: InspectionService) -> uuid.U
     next day; the outbox emptied."""
     await deliver(sdb, svc.event_handlers(), directory_published(), CONSUMER)
     planned = await svc.plan(PLAN, ME)
-    move_clock(sdb, local(VISIT, 17))
+    sdb.move_clock(local(VISIT, 17))
     await svc.record_results(planned.id, RESULTS, ME)
-    move_clock(sdb, local(VISIT + dt.timedelta(days=1)))
+    sdb.move_clock(local(VISIT + dt.timedelta(days=1)))
     await svc.complete(planned.id, ME)
     await sdb.forget_staged()
     return planned.id
@@ -270,7 +257,7 @@ async def test_a_newer_directory_replaces_the_old_and_a_redelivered_old_one_chan
     without_qhkt = tuple(u for u in DIRECTORY.units if u.code != "QHKT")
     await deliver(service_db, handlers, directory_published(without_qhkt), CONSUMER)
     await redeliver(service_db, handlers, full, CONSUMER)
-    assert await handled(service_db) == 2
+    assert await service_db.handled() == 2
 
     await refused(service_db, svc, lambda: svc.plan(PLAN, ME), InvalidField, "targets.1")
     planned = await svc.plan(replace(PLAN, targets=("KHTC",)), ME)
@@ -285,7 +272,7 @@ async def test_results_are_kept_while_planned_replaced_when_recorded_again_and_t
     svc: InspectionService, service_db: ServiceDb
 ) -> None:
     planned = await svc.plan(PLAN, ME)
-    move_clock(service_db, local(VISIT, 17))
+    service_db.move_clock(local(VISIT, 17))
 
     def record(inspection_id: uuid.UUID, found: list[Result]) -> Awaitable[Inspection]:
         return svc.record_results(inspection_id, found, ME)
@@ -345,7 +332,7 @@ async def test_completing_stages_the_summary_then_one_violation_recorded_per_fin
 ) -> None:
     await deliver(service_db, svc.event_handlers(), directory_published(), CONSUMER)
     planned = await svc.plan(PLAN, ME)
-    move_clock(service_db, local(VISIT, 17))
+    service_db.move_clock(local(VISIT, 17))
     await svc.record_results(planned.id, RESULTS[:3], ME)  # nothing yet for QHKT
     await refused(
         service_db,
@@ -356,7 +343,7 @@ async def test_completing_stages_the_summary_then_one_violation_recorded_per_fin
     )
     await svc.record_results(planned.id, RESULTS[3:], ME)
     completed_at = local(VISIT + dt.timedelta(days=1))
-    move_clock(service_db, completed_at)
+    service_db.move_clock(completed_at)
     await svc.complete(planned.id, ME)
 
     done = await svc.get(planned.id, ME)
@@ -432,7 +419,7 @@ async def test_verifying_a_remedy_stages_violation_resolved_on_time_or_late_by_v
 
     # 23:30 on the deadline day in Hà Nội (16:30 UTC): on time.
     on_the_day = local(DUE, 23, 30)
-    move_clock(service_db, on_the_day)
+    service_db.move_clock(on_the_day)
     await refused(service_db, svc, lambda: svc.verify(alcohol.id, "  ", ME), InvalidField, "note")
     verified = await svc.verify(alcohol.id, "  Đã kiểm tra lại, không tái phạm ", ME)
     assert (verified.resolved_at, verified.on_time) == (on_the_day, True)
@@ -441,7 +428,7 @@ async def test_verifying_a_remedy_stages_violation_resolved_on_time_or_late_by_v
     # 00:30 the next day in Hà Nội is still the deadline day in UTC: late.
     just_after = local(DUE + dt.timedelta(days=1), 0, 30)
     assert just_after.astimezone(dt.UTC).date() == DUE
-    move_clock(service_db, just_after)
+    service_db.move_clock(just_after)
     late = await svc.verify(badge.id, "Đã đeo thẻ", ME)
     assert (late.resolved_at, late.on_time) == (just_after, False)
 

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.directives.domain.directory import load_directory
 from services.directives.domain.importer import import_letter
@@ -162,18 +162,6 @@ async def issue_seed(sdb: ServiceDb, svc: TaskService) -> list[Task]:
     return tasks
 
 
-def move_clock(sdb: ServiceDb, when: dt.datetime) -> None:
-    sdb.clock.set(when, frozen=True)
-
-
-async def handled(sdb: ServiceDb) -> int:
-    """Rows in the inbox: the envelopes the consumer has handled."""
-    inbox = sdb.metadata.tables["inbox"]
-    async with sdb.db.sessions() as session:
-        count: int = (await session.execute(select(func.count()).select_from(inbox))).scalar_one()
-    return count
-
-
 async def refused(
     sdb: ServiceDb,
     svc: TaskService,
@@ -242,9 +230,9 @@ async def test_a_directive_issued_once_yields_one_task_per_assignment_and_lead_u
     # Kafka redelivers the same envelope; then the directives relay resends the event in
     # a new envelope: neither adds a task or stages an event.
     await redeliver(service_db, handlers, sent, CONSUMER)
-    assert await handled(service_db) == 1
+    assert await service_db.handled() == 1
     await deliver(service_db, handlers, event, CONSUMER)
-    assert await handled(service_db) == 2
+    assert await service_db.handled() == 2
     assert await listed(svc) == tasks
     assert await service_db.staged() == staged
 
@@ -257,7 +245,7 @@ async def test_a_directive_without_a_date_starts_its_duties_on_the_vietnamese_is
     deadline. 00:30 on 16/12/2020 in Hà Nội is still 15/12 in UTC: this year's
     "15/12 hằng năm" has passed, so the first occurrence is next year's."""
     issued_at = local(dt.date(2020, 12, 16), 0, 30).astimezone(dt.UTC)  # as the clock stamps it
-    move_clock(service_db, issued_at)
+    service_db.move_clock(issued_at)
     event = DirectiveIssued(
         agency=AGENCY,
         directive_id=DIRECTIVE_ID,
@@ -524,7 +512,7 @@ async def test_an_extension_is_requested_then_granted_with_reasons(
     # Due on a Sunday, the period ends on Monday (Civil Code art. 148(5)): done on
     # Monday is on time, and Monday's scan flags nothing.
     await service_db.forget_staged()
-    move_clock(service_db, local(dt.date(2020, 12, 21), 16))
+    service_db.move_clock(local(dt.date(2020, 12, 21), 16))
     assert await svc.scan_overdue() == 0
     await svc.complete(task.id, "Đã gửi báo cáo", None, VP_HEAD)
     completed, _next_year = await service_db.staged()
@@ -536,11 +524,11 @@ async def test_scanning_flags_an_overdue_task_once(svc: TaskService, service_db:
     tasks = await issue_seed(service_db, svc)
     task = tasks[YEARLY]
 
-    move_clock(service_db, local(YEARLY_DUE, 23, 59))  # the deadline day: not yet
+    service_db.move_clock(local(YEARLY_DUE, 23, 59))  # the deadline day: not yet
     assert await svc.scan_overdue() == 0
     assert await service_db.staged() == []
 
-    move_clock(service_db, local(dt.date(2020, 12, 16), 0, 5))
+    service_db.move_clock(local(dt.date(2020, 12, 16), 0, 5))
     assert await svc.scan_overdue() == 1
     overdue, next_year = await service_db.staged()
     assert isinstance(overdue, TaskOverdue)
@@ -561,7 +549,7 @@ async def test_scanning_flags_an_overdue_task_once(svc: TaskService, service_db:
     await service_db.forget_staged()
     after_first = await listed(svc)
     assert await svc.scan_overdue() == 0
-    move_clock(service_db, local(dt.date(2020, 12, 17)))
+    service_db.move_clock(local(dt.date(2020, 12, 17)))
     assert await svc.scan_overdue() == 0
     assert await listed(svc) == after_first
     assert await service_db.staged() == []
@@ -569,7 +557,7 @@ async def test_scanning_flags_an_overdue_task_once(svc: TaskService, service_db:
     # An extension granted late, then missed too, is not announced a second time.
     await svc.request_extension(task.id, dt.date(2020, 12, 31), "Thiếu số liệu", VP_HEAD)
     await svc.grant_extension(task.id, "Đồng ý", None, LEADER_SXD)
-    move_clock(service_db, local(dt.date(2021, 1, 5)))
+    service_db.move_clock(local(dt.date(2021, 1, 5)))
     await service_db.forget_staged()
     assert await svc.scan_overdue() == 0
     assert await service_db.staged() == []
@@ -644,7 +632,7 @@ async def test_a_violation_recorded_opens_a_remediation_task_and_resolved_comple
     await redeliver(service_db, handlers, sent, CONSUMER)
     assert await listed(svc) == [done]
     assert await service_db.staged() == []
-    assert await handled(service_db) == 3
+    assert await service_db.handled() == 3
 
 
 async def test_a_remedy_the_unit_closed_itself_is_left_as_it_is_when_verified(
@@ -654,7 +642,7 @@ async def test_a_remedy_the_unit_closed_itself_is_left_as_it_is_when_verified(
     recorded = violation_recorded()
     await deliver(service_db, handlers, recorded, CONSUMER)
     (task,) = await listed(svc)
-    move_clock(service_db, local(dt.date(2020, 5, 20)))
+    service_db.move_clock(local(dt.date(2020, 5, 20)))
     await svc.complete(task.id, "Đã nhắc nhở, toàn bộ công chức đeo thẻ", None, KHTC_HEAD)
     closed = await svc.get(task.id, KHTC_HEAD)
     assert closed.on_time is True
@@ -694,5 +682,5 @@ async def test_the_unit_directory_is_replaced_whole_and_a_redelivered_one_change
     # The older publication comes again: the inbox knows it, the newer copy stays.
     await redeliver(service_db, handlers, full, CONSUMER)
     assert await stored() == {u.code: u.name for u in fewer}
-    assert await handled(service_db) == 2
+    assert await service_db.handled() == 2
     assert await service_db.staged() == []
