@@ -40,6 +40,9 @@ set_aside = meter.create_counter(
 dead_lettered = meter.create_counter(
     "chidao.consumer.dead_lettered", description="Messages sent to the dead-letter topic"
 )
+report_build_seconds = meter.create_histogram(
+    "chidao.report.build", unit="s", description="Time to build one annual report"
+)
 
 
 def setup_metrics(service: str, state_dir: Path, otlp_endpoint: str | None) -> MeterProvider:

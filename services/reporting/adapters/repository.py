@@ -6,28 +6,48 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, column, delete, func, select, table, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting.adapters.tables import (
+    fact_positions,
     facts,
     inbox,
     narratives,
     reminders_sent,
     submissions,
 )
+from services.reporting.domain.fact_keys import fact_keys
 from services.reporting.domain.facts import Fact
+from services.reporting.domain.periods import Period
 from shared.contracts.envelope import Envelope
-from shared.contracts.events import EVENTS_BY_TYPE
+from shared.contracts.events import (
+    ALL_EVENTS,
+    EVENTS_BY_TYPE,
+    DirectiveIssued,
+    DirectiveRevoked,
+    Event,
+    InspectionCompleted,
+    OrgDirectoryPublished,
+    ReportSubmitted,
+    TaskAssigned,
+    TaskEvent,
+    ViolationRecorded,
+    ViolationResolved,
+)
 from shared.pagination import Page, PageRequest, cut, keyset
+
+FACT_COLUMNS = tuple(c.name for c in facts.columns)
 
 
 def fact_row(envelope: Envelope) -> dict[str, Any]:
     assert envelope.topic is not None and envelope.partition is not None
     assert envelope.offset is not None
+    keys = fact_keys(envelope.event, envelope.time)
     return {
         "event_id": envelope.id,
         "agency": envelope.event.agency,
@@ -37,13 +57,70 @@ def fact_row(envelope: Envelope) -> dict[str, Any]:
         "offset": envelope.offset,
         "time": envelope.time,
         "payload": envelope.event.model_dump(mode="json"),
+        **asdict(keys),
     }
 
 
+def fact_record(envelope: Envelope) -> tuple[Any, ...]:
+    """`fact_row` as a COPY record: values in `FACT_COLUMNS` order, payload as JSON."""
+    row = fact_row(envelope) | {"payload": envelope.event.model_dump_json()}
+    return tuple(row[c] for c in FACT_COLUMNS)
+
+
+def _count_new(new: Any) -> Any:
+    """Add the facts just inserted (`new`: a CTE returning them) to `fact_positions`."""
+    grouped = select(
+        new.c.agency,
+        new.c.topic,
+        new.c.partition,
+        func.max(new.c.offset),
+        func.count(),
+    ).group_by(new.c.agency, new.c.topic, new.c.partition)
+    stmt = insert(fact_positions).from_select(
+        ["agency", "topic", "partition", "max_offset", "facts"], grouped
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["agency", "topic", "partition"],
+        set_={
+            "max_offset": func.greatest(fact_positions.c.max_offset, stmt.excluded.max_offset),
+            "facts": fact_positions.c.facts + stmt.excluded.facts,
+        },
+    )
+
+
+_RETURNED = (facts.c.agency, facts.c.topic, facts.c.partition, facts.c.offset)
+
+
 async def add(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert facts; one already known (same event id) is left as it is."""
+    """Insert facts, counting the new ones in `fact_positions`; one already known
+    (same event id) is left as it is and counted once. One statement."""
     if rows:
-        await session.execute(insert(facts).values(list(rows)).on_conflict_do_nothing())
+        new = (insert(facts).values(list(rows)).on_conflict_do_nothing().returning(*_RETURNED)).cte(
+            "new"
+        )
+        await session.execute(_count_new(new))
+
+
+async def copy_in(session: AsyncSession, records: Sequence[tuple[Any, ...]]) -> None:
+    """`add` for many facts at once (the rebuild): COPY into a scratch table, then one
+    INSERT … SELECT. `records` are tuples in `FACT_COLUMNS` order, payloads as JSON text."""
+    if not records:
+        return
+    conn = await session.connection()
+    raw = (await conn.get_raw_connection()).driver_connection
+    assert raw is not None
+    await session.execute(
+        text("CREATE TEMP TABLE IF NOT EXISTS incoming_facts (LIKE facts) ON COMMIT DELETE ROWS")
+    )
+    await raw.copy_records_to_table("incoming_facts", records=records, columns=FACT_COLUMNS)
+    incoming = table("incoming_facts", *(column(c) for c in FACT_COLUMNS))
+    new = (
+        insert(facts)
+        .from_select(list(FACT_COLUMNS), select(incoming))
+        .on_conflict_do_nothing()
+        .returning(*_RETURNED)
+    ).cte("new")
+    await session.execute(_count_new(new))
 
 
 def _fact(r: Any) -> Fact:
@@ -53,15 +130,143 @@ def _fact(r: Any) -> Fact:
     )
 
 
+async def _facts(session: AsyncSession, query: Select[Any]) -> list[Fact]:
+    return [_fact(r) for r in (await session.execute(query)).mappings()]
+
+
 async def load(
     session: AsyncSession, *, agency: str | None = None, types: Sequence[str] = ()
 ) -> list[Fact]:
+    """Every fact (of an agency, of some types): for tests and tools, never a report."""
     query = select(facts).order_by(facts.c.time, facts.c.event_id)
     if agency:
         query = query.where(facts.c.agency == agency)
     if types:
         query = query.where(facts.c.ce_type.in_(types))
-    return [_fact(r) for r in (await session.execute(query)).mappings()]
+    return await _facts(session, query)
+
+
+async def latest_directory(session: AsyncSession, agency: str) -> Fact | None:
+    found = await _facts(
+        session,
+        select(facts)
+        .where(facts.c.agency == agency)
+        .where(facts.c.ce_type == OrgDirectoryPublished.ce_type)
+        .order_by(facts.c.time.desc(), facts.c.event_id.desc())
+        .limit(1),
+    )
+    return found[0] if found else None
+
+
+def _of(agency: str, *types: type[Event]) -> Select[Any]:
+    return (
+        select(facts)
+        .where(facts.c.agency == agency)
+        .where(facts.c.ce_type.in_([t.ce_type for t in types]))
+    )
+
+
+TASK_TYPES = [t.ce_type for t in ALL_EVENTS if issubclass(t, TaskEvent)]
+
+
+def _ids(found: Sequence[Fact], attribute: str) -> list[uuid.UUID]:
+    return sorted({getattr(f.event, attribute) for f in found})
+
+
+async def load_year(session: AsyncSession, agency: str, period: Period) -> list[Fact]:
+    """The facts the agency's report for `period` is computed from, and no others
+    (`domain.fact_keys` says which and why): a handful of indexed lookups whose cost
+    follows the year's work, not the years before it."""
+    start, cutoff = period.start_instant, period.cutoff
+    directory = await latest_directory(session, agency)
+    scheme = await _facts(session, _of(agency, DirectiveIssued).where(facts.c.scheme))
+    scheme_ids = _ids(scheme, "directive_id")
+    revoked = await _facts(
+        session,
+        _of(agency, DirectiveRevoked).where(facts.c.directive_id.in_(scheme_ids)),
+    )
+    # Tasks assigned in the period to a scheme directive's duty or a remedy, with every
+    # event of those tasks (an earlier assignment of the same task included).
+    assigned_ids = select(facts.c.subject_id).where(
+        facts.c.agency == agency,
+        facts.c.ce_type == TaskAssigned.ce_type,
+        facts.c.at >= start,
+        facts.c.at < cutoff,
+        facts.c.directive_id.in_(scheme_ids) | facts.c.violation_id.is_not(None),
+    )
+    tasks = await _facts(
+        session,
+        select(facts).where(
+            facts.c.agency == agency,
+            facts.c.ce_type.in_(TASK_TYPES),
+            facts.c.subject_id.in_(assigned_ids),
+        ),
+    )
+    # Inspections completed in the period, their findings, and those findings' remedies.
+    completed_ids = select(facts.c.subject_id).where(
+        facts.c.agency == agency,
+        facts.c.ce_type == InspectionCompleted.ce_type,
+        facts.c.at >= start,
+        facts.c.at < cutoff,
+    )
+    inspections = await _facts(
+        session,
+        _of(agency, InspectionCompleted, ViolationRecorded).where(
+            facts.c.inspection_id.in_(completed_ids)
+        ),
+    )
+    violation_ids = [
+        f.event.violation_id for f in inspections if isinstance(f.event, ViolationRecorded)
+    ]
+    resolved = await _facts(
+        session, _of(agency, ViolationResolved).where(facts.c.subject_id.in_(violation_ids))
+    )
+    found = [*scheme, *revoked, *tasks, *inspections, *resolved]
+    return [directory, *found] if directory else found
+
+
+async def positions(session: AsyncSession, agency: str) -> tuple[dict[str, dict[int, int]], int]:
+    """What the read model covers: the highest offset held per topic partition (every
+    agency's), and how many of this agency's facts it holds."""
+    rows = await session.execute(
+        select(
+            fact_positions.c.topic,
+            fact_positions.c.partition,
+            func.max(fact_positions.c.max_offset),
+            func.sum(fact_positions.c.facts).filter(fact_positions.c.agency == agency),
+        ).group_by(fact_positions.c.topic, fact_positions.c.partition)
+    )
+    out: dict[str, dict[int, int]] = {}
+    held = 0
+    for topic, partition, offset, mine in rows:
+        out.setdefault(topic, {})[partition] = offset
+        held += int(mine or 0)
+    return out, held
+
+
+async def submitted_reports(session: AsyncSession, year: int) -> list[ReportSubmitted]:
+    """The `report.submitted` events of one reporting year (every agency's)."""
+    found = await _facts(
+        session,
+        select(facts).where(facts.c.ce_type == ReportSubmitted.ce_type, facts.c.year == year),
+    )
+    return [f.event for f in found if isinstance(f.event, ReportSubmitted)]
+
+
+async def with_obligations(session: AsyncSession, agency: str | None = None) -> list[Fact]:
+    """The directives with recurring reporting duties, and their revocations."""
+    issued = select(facts).where(facts.c.ce_type == DirectiveIssued.ce_type, facts.c.obligations)
+    if agency:
+        issued = issued.where(facts.c.agency == agency)
+    found = await _facts(session, issued.order_by(facts.c.time, facts.c.event_id))
+    revoked = await _facts(
+        session,
+        select(facts).where(
+            facts.c.ce_type == DirectiveRevoked.ce_type,
+            facts.c.directive_id.in_(_ids(found, "directive_id")),
+        ),
+    )
+    return [*found, *revoked]
 
 
 FACTS_KEY = (facts.c.time, facts.c.event_id)
@@ -80,25 +285,12 @@ async def load_page(
     return cut([_fact(r) for r in rows], page, lambda f: (f.time, f.event_id))
 
 
-async def offsets(session: AsyncSession) -> dict[str, dict[int, int]]:
-    """Highest offset seen per topic partition: what the read model covers."""
-    rows = await session.execute(
-        select(facts.c.topic, facts.c.partition, func.max(facts.c.offset)).group_by(
-            facts.c.topic, facts.c.partition
-        )
-    )
-    out: dict[str, dict[int, int]] = {}
-    for topic, partition, offset in rows:
-        out.setdefault(topic, {})[partition] = offset
-    return out
-
-
 async def count(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count()).select_from(facts)) or 0)
 
 
 async def drop_read_model(session: AsyncSession, consumer: str) -> None:
-    await session.execute(delete(facts))
+    await session.execute(text("TRUNCATE facts, fact_positions"))
     await session.execute(delete(inbox).where(inbox.c.consumer == consumer))
 
 
@@ -137,11 +329,14 @@ async def merge_narrative(
 
 
 async def reminders_sent_by_due(
-    session: AsyncSession,
+    session: AsyncSession, obligation_ids: Sequence[uuid.UUID], since: dt.date
 ) -> dict[tuple[uuid.UUID, dt.date], set[str]]:
-    """The reminder keys already sent, by obligation and due date."""
+    """The reminder keys already sent for these obligations, due on or after `since`."""
     sent: dict[tuple[uuid.UUID, dt.date], set[str]] = {}
-    for row in (await session.execute(reminders_sent.select())).mappings():
+    query = reminders_sent.select().where(
+        reminders_sent.c.obligation_id.in_(obligation_ids), reminders_sent.c.due_date >= since
+    )
+    for row in (await session.execute(query)).mappings():
         sent.setdefault((row["obligation_id"], row["due_date"]), set()).add(row["key"])
     return sent
 
@@ -159,9 +354,12 @@ async def mark_reminder_sent(
     return inserted.first() is not None
 
 
-async def submitted(session: AsyncSession) -> set[tuple[str, int]]:
-    """(agency, year) of every report submitted here, known before its event returns."""
-    rows = await session.execute(select(submissions.c.agency, submissions.c.year))
+async def submitted(session: AsyncSession, since_year: int) -> set[tuple[str, int]]:
+    """(agency, year) of the reports submitted here for `since_year` on, known before
+    their events return."""
+    rows = await session.execute(
+        select(submissions.c.agency, submissions.c.year).where(submissions.c.year >= since_year)
+    )
     return {(agency, year) for agency, year in rows}
 
 

@@ -4,12 +4,24 @@
 derived data: `chidao report rebuild` truncates it and replays the topics. What is not
 derived from events stays across a rebuild: the Office's narrative edits, and the
 record of which reminders went out (so a rebuild never re-sends one).
+
+Design note (cost that grows with the work asked, not with history): beside the
+payload, each fact keeps the few values a report selects by, taken from the event when
+it is stored (`adapters.fact_keys`): its subject (the `key_field`: task, directive,
+inspection or violation id), the directive and violation it belongs to, its own instant
+(`at`), the reporting year of report events, and two flags computed by the domain
+(`scheme`: a directive of the public-service culture scheme; `obligations`: a
+directive with recurring reporting duties). With the indexes below, a report loads the
+facts of its agency-year and nothing else. `fact_positions` keeps, per agency and
+partition, how many facts are held and the highest offset: what a report covers,
+without grouping the whole table. All of it is derived, so a rebuild recreates it.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -19,7 +31,9 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    false,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -41,7 +55,36 @@ facts = Table(
     Column("offset", BigInteger, nullable=False),
     Column("time", DateTime(timezone=True), nullable=False),
     Column("payload", JSONB, nullable=False),
-    Index("ix_facts_agency_type", "agency", "ce_type"),
+    # Selection keys (see the design note); null where the event has none.
+    Column("subject_id", Uuid),
+    Column("directive_id", Uuid),
+    Column("violation_id", Uuid),
+    Column("inspection_id", Uuid),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("year", Integer),
+    Column("scheme", Boolean, nullable=False, server_default=false()),
+    Column("obligations", Boolean, nullable=False, server_default=false()),
+    Index("ix_facts_agency_type_at", "agency", "ce_type", "at"),
+    Index("ix_facts_subject", "subject_id"),
+    Index(
+        "ix_facts_inspection", "inspection_id", postgresql_where=text("inspection_id IS NOT NULL")
+    ),
+    Index("ix_facts_directive", "directive_id", postgresql_where=text("directive_id IS NOT NULL")),
+    Index("ix_facts_type_year", "ce_type", "year", postgresql_where=text("year IS NOT NULL")),
+    Index("ix_facts_scheme", "agency", postgresql_where=text("scheme")),
+    Index("ix_facts_obligations", "ce_type", postgresql_where=text("obligations")),
+)
+
+# Per agency and topic partition: facts held and the highest offset among them.
+fact_positions = Table(
+    "fact_positions",
+    metadata,
+    Column("agency", Text, nullable=False),
+    Column("topic", Text, nullable=False),
+    Column("partition", Integer, nullable=False),
+    Column("max_offset", BigInteger, nullable=False),
+    Column("facts", BigInteger, nullable=False),
+    PrimaryKeyConstraint("agency", "topic", "partition"),
 )
 
 narratives = Table(
