@@ -177,11 +177,13 @@ class DirectiveService:
             directory = self.directories.get(directive.agency)
             today = self.clock.today()
             content = directive.content
-            serial = await repo.take_next_serial(session, directive.agency, today.year)
-            symbol = content.symbol or numbering.make_symbol(content.doc_type, directory.short_name)
             duplicate_of = await repo.same_subject_issued(
                 session, directive.agency, today.year, content.subject
             )
+            # The year's number is taken last: its row lock serialises the agency's
+            # issuing until this transaction ends, so nothing else waits behind it.
+            serial = await repo.take_next_serial(session, directive.agency, today.year)
+            symbol = content.symbol or numbering.make_symbol(content.doc_type, directory.short_name)
             changed = directive.issue(
                 serial=serial,
                 number=numbering.format_number(serial),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -108,6 +108,10 @@ async def take_next_serial(session: AsyncSession, agency: str, year: int) -> int
     return int(result.scalar_one())
 
 
+# What ix_directives_subject indexes.
+subject_key = func.lower(directives.c.content["subject"].astext)
+
+
 async def same_subject_issued(
     session: AsyncSession, agency: str, year: int, subject: str
 ) -> uuid.UUID | None:
@@ -118,7 +122,7 @@ async def same_subject_issued(
             .where(directives.c.agency == agency)
             .where(directives.c.year == year)
             .where(directives.c.status != "draft")
-            .where(text("lower(content->>'subject') = lower(:subject)").bindparams(subject=subject))
+            .where(subject_key == func.lower(subject))
             .limit(1)
         )
     ).first()

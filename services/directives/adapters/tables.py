@@ -6,6 +6,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    Index,
     Integer,
     PrimaryKeyConstraint,
     Table,
@@ -44,6 +45,16 @@ directives = Table(
     ),
     # Decree 30: a number is unique within the agency's year.
     UniqueConstraint("agency", "year", "serial", name="uq_directives_number"),
+)
+
+# The duplicate warning's lookup (same subject, same agency-year, issued): one index
+# probe whatever the year holds. `repository.subject_key` is the same expression.
+Index(
+    "ix_directives_subject",
+    directives.c.agency,
+    directives.c.year,
+    func.lower(directives.c.content["subject"].astext),
+    postgresql_where=directives.c.status != "draft",
 )
 
 # The last number issued per agency and year; the row lock serialises numbering.
