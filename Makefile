@@ -72,7 +72,7 @@ status: $(STAMP)
 	$(BIN)/chidao status
 
 bench: $(STAMP)
-	$(BIN)/python bench/consumer_throughput.py
+	$(BIN)/python -m bench
 
 contracts: $(STAMP)
 	$(BIN)/chidao contracts

@@ -53,7 +53,7 @@ from shared.contracts.events import dlq_topic
 from shared.db import Database
 from shared.messaging.failures import is_infrastructure
 from shared.messaging.handlers import EnvelopeHandler, EventHandlers
-from shared.messaging.inbox import first_delivery
+from shared.messaging.inbox import Delivery, first_deliveries, first_delivery
 from shared.telemetry import context_from_traceparent
 
 log = logging.getLogger(__name__)
@@ -182,9 +182,17 @@ class EventConsumer:
             return
         try:
             async with self.db.transaction() as session:
+                fresh = await first_deliveries(
+                    session,
+                    self.inbox,
+                    self.service,
+                    [Delivery(e.id, e.type, r.topic, r.partition, r.offset) for r, e, _ in work],
+                )
                 for record, envelope, handler in work:
-                    with self._span(record, envelope):
-                        await self._apply(session, record, envelope, handler)
+                    if envelope.id in fresh:
+                        fresh.discard(envelope.id)  # the same event twice in a batch: once
+                        with self._span(record, envelope):
+                            await handler(session, envelope)
             self.handled += len(work)
             metrics.handled.add(len(work), {"service": self.service})
         except Exception as exc:

@@ -14,6 +14,8 @@ from shared.contracts.limits import MAX_EVENT_BYTES
 from shared.errors import InvalidField
 from shared.telemetry import current_traceparent
 
+_NOTIFIED = "chidao.outbox.notified"
+
 
 def notify_channel(service: str) -> str:
     return f"outbox_{service}"
@@ -62,8 +64,11 @@ class Outbox:
                     "body",
                 )
         await session.execute(insert(self.table), rows)
-        # Delivered by PostgreSQL only if and when this transaction commits.
-        await session.execute(
-            text("SELECT pg_notify(:channel, '')"), {"channel": notify_channel(self.service)}
-        )
+        # Delivered by PostgreSQL only if and when this transaction commits; one
+        # notification per transaction is enough to wake the relay.
+        if not session.info.get(_NOTIFIED):
+            await session.execute(
+                text("SELECT pg_notify(:channel, '')"), {"channel": notify_channel(self.service)}
+            )
+            session.info[_NOTIFIED] = True
         return envelopes

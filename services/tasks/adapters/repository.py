@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.tasks.adapters.tables import task_history, tasks
+from services.tasks.adapters.tables import UNFLAGGED, task_history, tasks
 from services.tasks.domain.model import OPEN, HistoryEntry, PendingExtension, Status, Task
 from shared.contracts.values import Deadline, UnitRef
 from shared.pagination import Page, PageRequest, cut, keyset
@@ -83,27 +83,25 @@ def _task(r: Any, history: Sequence[HistoryEntry]) -> Task:
 
 
 async def add_new(session: AsyncSession, new: Sequence[Task], at: dt.datetime) -> list[Task]:
-    """Insert tasks that do not exist yet; return those actually inserted."""
+    """Insert tasks that do not exist yet; return those actually inserted.
+
+    Both statements take their rows as parameters (executemany), so SQLAlchemy compiles
+    each once whatever the number of tasks, and asyncpg sends each in one round trip."""
     if not new:
         return []
-    inserted = (
+    inserted = set(
         (
             await session.execute(
-                insert(tasks)
-                .values([_row(t) for t in new])
-                .on_conflict_do_nothing(index_elements=["id"])
-                .returning(tasks.c.id)
+                insert(tasks).on_conflict_do_nothing(index_elements=["id"]).returning(tasks.c.id),
+                [_row(t) for t in new],
             )
-        )
-        .scalars()
-        .all()
+        ).scalars()
     )
-    created = [t for t in new if t.id in set(inserted)]
+    created = [t for t in new if t.id in inserted]
     if created:
         await session.execute(
-            insert(task_history).values(
-                [{"task_id": t.id, "at": at, "kind": "assigned", "data": {}} for t in created]
-            )
+            insert(task_history),
+            [{"task_id": t.id, "at": at, "kind": "assigned", "data": {}} for t in created],
         )
     return created
 
@@ -119,9 +117,8 @@ async def save(session: AsyncSession, before: Task, after: Task) -> None:
     added = after.history[len(before.history) :]
     if added:
         await session.execute(
-            insert(task_history).values(
-                [{"task_id": after.id, "at": h.at, "kind": h.kind, "data": h.data} for h in added]
-            )
+            insert(task_history),
+            [{"task_id": after.id, "at": h.at, "kind": h.kind, "data": h.data} for h in added],
         )
 
 
@@ -222,9 +219,7 @@ async def find(
     if not_yet_overdue_on:
         # Due before that day and not flagged yet: a coarse filter in SQL, the exact
         # working-day rule is applied by the domain.
-        query = query.where(tasks.c.due_date < not_yet_overdue_on).where(
-            tasks.c.overdue_notified.is_(False)
-        )
+        query = query.where(tasks.c.due_date < not_yet_overdue_on).where(UNFLAGGED)
     if lock:
         query = query.with_for_update(skip_locked=True)
     return await _with_history(session, (await session.execute(query)).mappings().all())

@@ -28,6 +28,10 @@ metadata = new_metadata()
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 
+UNFLAGGED = text(
+    "status IN ('assigned', 'acknowledged', 'in_progress') AND overdue_notified IS false"
+)
+
 tasks = Table(
     "tasks",
     metadata,
@@ -62,11 +66,10 @@ tasks = Table(
     CheckConstraint("(directive_id IS NULL) <> (violation_id IS NULL)", name="origin"),
     CheckConstraint("(status = 'completed') = (completed_at IS NOT NULL)", name="completed"),
     Index("ix_tasks_unit", "agency", "lead_code"),
-    Index(
-        "ix_tasks_open_due",
-        "due_date",
-        postgresql_where=text("status IN ('assigned', 'acknowledged', 'in_progress')"),
-    ),
+    # The overdue scan reads the open tasks not flagged yet whose day has come: what is
+    # due, never the overdue tasks of past years (`UNFLAGGED` is also its WHERE clause,
+    # literally, so the planner matches the partial index).
+    Index("ix_tasks_unflagged_due", "due_date", postgresql_where=UNFLAGGED),
 )
 
 task_history = Table(

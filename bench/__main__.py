@@ -1,0 +1,46 @@
+"""`make bench` (`python -m bench`): every benchmark, then one line per target.
+
+.venv/bin/python -m bench [--directives 500] [--rounds 3] [--history 1000000]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+
+import typer
+
+from bench.harness import BENCH_STATE, Results, bench_stack, console, migrate
+from bench.pipeline import bench_pipeline
+from services.tasks.app import MIGRATIONS as TASKS_MIGRATIONS
+
+app = typer.Typer(add_completion=False)
+
+
+@app.command()
+def main(
+    directives: int = typer.Option(500, help="Backlog of directive.issued for the tasks bench."),
+    rounds: int = typer.Option(3, help="Rounds of each throughput bench (the median is kept)."),
+    keep: bool = typer.Option(False, help="Reuse the bench stack and leave it running."),
+) -> None:
+    if not keep:
+        shutil.rmtree(BENCH_STATE, ignore_errors=True)
+    stack = bench_stack()
+    console.print(f"Starting the bench stack in {BENCH_STATE} (Kafka, PostgreSQL, Keycloak)…")
+    info = stack.up([])
+    results = Results()
+
+    async def run() -> None:
+        await migrate(stack.database_url("tasks"), TASKS_MIGRATIONS)
+        await bench_pipeline(stack, results, directives, rounds)
+
+    try:
+        asyncio.run(run())
+    finally:
+        if not keep:
+            stack.stop_started(info)
+    results.print()
+
+
+if __name__ == "__main__":
+    app()
