@@ -12,6 +12,8 @@ import typer
 
 from bench.harness import BENCH_STATE, Results, bench_stack, console, migrate
 from bench.pipeline import bench_pipeline
+from bench.reports import bench_reports
+from services.reporting.app import MIGRATIONS as REPORTING_MIGRATIONS
 from services.tasks.app import MIGRATIONS as TASKS_MIGRATIONS
 
 app = typer.Typer(add_completion=False)
@@ -21,6 +23,11 @@ app = typer.Typer(add_completion=False)
 def main(
     directives: int = typer.Option(500, help="Backlog of directive.issued for the tasks bench."),
     rounds: int = typer.Option(3, help="Rounds of each throughput bench (the median is kept)."),
+    history: int = typer.Option(
+        1_000_000, help="Facts of history: this many of the agency, as many of others."
+    ),
+    history_directives: int = typer.Option(27_000, help="Directives among the history."),
+    only: str = typer.Option("", help="Run only these benchmarks (comma-separated)."),
     keep: bool = typer.Option(False, help="Reuse the bench stack and leave it running."),
 ) -> None:
     if not keep:
@@ -32,7 +39,12 @@ def main(
 
     async def run() -> None:
         await migrate(stack.database_url("tasks"), TASKS_MIGRATIONS)
-        await bench_pipeline(stack, results, directives, rounds)
+        await migrate(stack.database_url("reporting"), REPORTING_MIGRATIONS)
+        chosen = set(only.split(",")) if only else {"pipeline", "reports"}
+        if "pipeline" in chosen:
+            await bench_pipeline(stack, results, directives, rounds)
+        if "reports" in chosen:
+            await bench_reports(stack, results, history, history, history_directives)
 
     try:
         asyncio.run(run())

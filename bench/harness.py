@@ -103,9 +103,12 @@ async def timed(job: Callable[[], Awaitable[object]]) -> float:
 
 def rss_mb() -> tuple[float, float]:
     """(current, peak) resident memory of this process, in MB."""
-    status = Path("/proc/self/status").read_text().splitlines()
-    values = {line.split(":")[0]: line.split()[1] for line in status if ":" in line}
-    return int(values["VmRSS"]) / 1024, int(values["VmHWM"]) / 1024
+    values = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            values[name] = int(rest.split()[0]) / 1024  # kB
+    return values["VmRSS"], values["VmHWM"]
 
 
 def reset_peak_rss() -> None:
