@@ -11,7 +11,9 @@ import shutil
 import typer
 
 from bench.harness import BENCH_STATE, Results, bench_stack, console, migrate
+from bench.issuing import bench_issuing
 from bench.pipeline import bench_pipeline
+from bench.rebuild import bench_rebuild
 from bench.reports import bench_reports
 from services.reporting.app import MIGRATIONS as REPORTING_MIGRATIONS
 from services.tasks.app import MIGRATIONS as TASKS_MIGRATIONS
@@ -27,6 +29,9 @@ def main(
         1_000_000, help="Facts of history: this many of the agency, as many of others."
     ),
     history_directives: int = typer.Option(27_000, help="Directives among the history."),
+    issue_sample: int = typer.Option(300, help="Directives issued per HTTP measurement."),
+    year_fill: int = typer.Option(9_000, help="Directives added to the year before the last."),
+    rebuild_events: int = typer.Option(100_000, help="Events on the topics for the rebuild."),
     only: str = typer.Option("", help="Run only these benchmarks (comma-separated)."),
     keep: bool = typer.Option(False, help="Reuse the bench stack and leave it running."),
 ) -> None:
@@ -40,9 +45,13 @@ def main(
     async def run() -> None:
         await migrate(stack.database_url("tasks"), TASKS_MIGRATIONS)
         await migrate(stack.database_url("reporting"), REPORTING_MIGRATIONS)
-        chosen = set(only.split(",")) if only else {"pipeline", "reports"}
+        chosen = set(only.split(",")) if only else {"pipeline", "rebuild", "reports", "issuing"}
+        if "issuing" in chosen:
+            await bench_issuing(stack, results, issue_sample, year_fill)
         if "pipeline" in chosen:
             await bench_pipeline(stack, results, directives, rounds)
+        if "rebuild" in chosen:
+            await bench_rebuild(stack, results, rebuild_events, rounds)
         if "reports" in chosen:
             await bench_reports(stack, results, history, history, history_directives)
 
