@@ -151,9 +151,12 @@ def trace(trace_id: str) -> None:
 
 @app.command("contracts")
 def write_contracts(
-    check: Annotated[bool, typer.Option(help="Fail if a committed schema is stale.")] = False,
+    check: Annotated[
+        bool, typer.Option(help="Fail if a generated file is stale or a change breaks.")
+    ] = False,
 ) -> None:
-    """Generate contracts/<ce_type>.schema.json from the event models."""
+    """Generate contracts/ (JSON Schemas, asyncapi.yaml) from the event models, and
+    release the schemas unless a change breaks the released ones."""
     if check:
         stale = [
             name
@@ -163,10 +166,25 @@ def write_contracts(
         ]
         if stale:
             raise fail(f"stale contracts: {', '.join(stale)} (run: chidao contracts)")
-        console.print("contracts are up to date")
+        _report_breaking(contracts.breaking_changes())
+        console.print("contracts are up to date and compatible with the released ones")
         return
-    for path in contracts.write():
+    result = contracts.write()
+    for path in result.paths:
         console.print(f"wrote {path.relative_to(REPO_ROOT)}")
+    _report_breaking(result.breaking)
+
+
+def _report_breaking(breaking: dict[str, list[str]]) -> None:
+    if not breaking:
+        return
+    for name, problems in breaking.items():
+        for problem in problems:
+            console.print(f"[red]{name}[/]: {problem}")
+    raise fail(
+        "not released: these changes break subscribers or the stored events; keep the "
+        "released type and add a new .v2 type instead (docs/event-catalogue.md)"
+    )
 
 
 T = TypeVar("T")

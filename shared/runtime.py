@@ -26,7 +26,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from pydantic import BaseModel, field_validator
 from sqlalchemy import MetaData, text
 
-from shared import migrations
+from shared import catalogue, migrations
 from shared.auth import CurrentUser, Role, TokenVerifier, authenticate
 from shared.clock import Clock, PersistedClock, parse_clock_setting
 from shared.db import Database
@@ -269,6 +269,8 @@ def create_app(runtime: ServiceRuntime, routers: list[APIRouter], title: str) ->
             response.headers["X-Trace-Id"] = trace_id
         return response
 
+    # The event catalogue is public, like /openapi.json: it describes, it holds no data.
+    app.include_router(catalogue.router)
     for router in routers:
         # Every route of every router needs a verified caller; the error shapes are
         # documented once for all of them.

@@ -11,10 +11,12 @@ from shared.contracts.envelope import Envelope, PoisonMessage, decode_headers, r
 from shared.contracts.events import ALL_EVENTS, TaskOverdue
 
 
-def test_committed_schemas_match_the_models() -> None:
+def test_committed_schemas_and_catalogue_match_the_models() -> None:
     expected = contracts.expected_files()
     committed = {
-        p.name: p.read_text(encoding="utf-8") for p in contracts.CONTRACTS_DIR.glob("*.json")
+        p.name: p.read_text(encoding="utf-8")
+        for pattern in ("*.json", "*.yaml")
+        for p in contracts.CONTRACTS_DIR.glob(pattern)
     }
     stale = sorted(name for name in expected if committed.get(name) != expected[name])
     extra = sorted(set(committed) - set(expected))
