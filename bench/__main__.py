@@ -15,6 +15,7 @@ from bench.issuing import bench_issuing
 from bench.pipeline import bench_pipeline
 from bench.rebuild import bench_rebuild
 from bench.reports import bench_reports
+from bench.scans import bench_scans
 from services.reporting.app import MIGRATIONS as REPORTING_MIGRATIONS
 from services.tasks.app import MIGRATIONS as TASKS_MIGRATIONS
 
@@ -45,11 +46,15 @@ def main(
     async def run() -> None:
         await migrate(stack.database_url("tasks"), TASKS_MIGRATIONS)
         await migrate(stack.database_url("reporting"), REPORTING_MIGRATIONS)
-        chosen = set(only.split(",")) if only else {"pipeline", "rebuild", "reports", "issuing"}
+        chosen = (
+            set(only.split(",")) if only else {"pipeline", "rebuild", "reports", "issuing", "scans"}
+        )
         if "issuing" in chosen:
             await bench_issuing(stack, results, issue_sample, year_fill)
         if "pipeline" in chosen:
             await bench_pipeline(stack, results, directives, rounds)
+        if "scans" in chosen:
+            await bench_scans(stack, results, history // 5)
         if "rebuild" in chosen:
             await bench_rebuild(stack, results, rebuild_events, rounds)
         if "reports" in chosen:

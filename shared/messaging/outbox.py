@@ -41,28 +41,28 @@ class Outbox:
             )
             for e in events
         ]
-        rows = [
-            {
-                "event_id": env.id,
-                "event_type": env.type,
-                "topic": env.event.topic,
-                "key": env.subject,
-                "headers": env.headers(),
-                "value": env.value(),
-                "traceparent": traceparent,
-            }
-            for env in envelopes
-        ]
+        rows = []
         for env in envelopes:
+            value = env.value()
             # A row the broker would refuse would sit at the head of the outbox: the
             # command that would write it fails instead (shared.contracts.limits).
-            size = len(env.value())
-            if size > MAX_EVENT_BYTES:
+            if len(value) > MAX_EVENT_BYTES:
                 raise InvalidField(
-                    f"the {env.type} event would be {size:,} bytes, "
+                    f"the {env.type} event would be {len(value):,} bytes, "
                     f"over the limit of {MAX_EVENT_BYTES:,}: shorten the content",
                     "body",
                 )
+            rows.append(
+                {
+                    "event_id": env.id,
+                    "event_type": env.type,
+                    "topic": env.event.topic,
+                    "key": env.subject,
+                    "headers": env.headers(),
+                    "value": value,
+                    "traceparent": traceparent,
+                }
+            )
         await session.execute(insert(self.table), rows)
         # Delivered by PostgreSQL only if and when this transaction commits; one
         # notification per transaction is enough to wake the relay.
