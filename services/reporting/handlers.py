@@ -24,6 +24,7 @@ from services.reporting.domain.narrative import SECTION_KEYS
 from services.reporting.domain.periods import local_date, year_period
 from services.reporting.domain.rollup import province_rollup
 from services.reporting.domain.text import fold
+from shared import metrics
 from shared.auth import AGENCY_MEMBERS, UNIT_ROLES, Principal, Role
 from shared.clock import Clock
 from shared.contracts.envelope import Envelope
@@ -123,6 +124,7 @@ class ReportingService:
                     return report
         raise NotFound(f"no {year} report of agency {agency!r} for you")
 
+    @metrics.timed(metrics.report_build)
     async def annual(self, agency: str, year: int) -> AnnualReport:
         info = await self.agency(agency)
         async with self.db.sessions() as session:
