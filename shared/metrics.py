@@ -24,6 +24,7 @@ import functools
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from aiokafka import TopicPartition
@@ -32,6 +33,8 @@ from aiokafka.errors import for_code
 from aiokafka.protocol.offset import OffsetRequest
 from opentelemetry import metrics
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
+from opentelemetry.metrics import Counter, Histogram, Meter
+from opentelemetry.metrics import _Gauge as Gauge  # the API exports the synchronous gauge so
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import MetricReader, PeriodicExportingMetricReader
 from opentelemetry.sdk.resources import Resource
@@ -39,46 +42,76 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 
 from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 
-meter = metrics.get_meter("chidao")
 
-published = meter.create_counter("chidao.outbox.published", description="Events sent to Kafka")
-handled = meter.create_counter("chidao.consumer.handled", description="Events handled")
-set_aside = meter.create_counter(
-    "chidao.outbox.set_aside", description="Outbox rows the broker kept refusing, set aside"
-)
-dead_lettered = meter.create_counter(
-    "chidao.consumer.dead_lettered", description="Messages sent to the dead-letter topic"
-)
-outbox_backlog = meter.create_gauge(
-    "chidao.outbox.backlog", description="Outbox rows not yet published (set-aside excluded)"
-)
-relay_active = meter.create_gauge(
-    "chidao.outbox.relay_active",
-    description="1 when this instance's outbox relay holds the lock and publishes, else 0",
-)
-consumer_lag = meter.create_gauge(
-    "chidao.consumer.lag",
-    description="Messages of a partition not yet handled: end offset minus committed offset",
-)
-report_build = meter.create_histogram(
-    "chidao.reporting.report_build.duration",
-    unit="s",
-    description="Time to build one annual report from the read model",
-    explicit_bucket_boundaries_advisory=[0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-)
+@dataclass(frozen=True)
+class Instruments:
+    published: Counter
+    handled: Counter
+    set_aside: Counter
+    dead_lettered: Counter
+    outbox_backlog: Gauge
+    relay_active: Gauge
+    consumer_lag: Gauge
+    report_build: Histogram
 
-# Every instrument above, for the tests that check the alert rules and the dashboard
-# against what is really exported.
-INSTRUMENTS = (
-    published,
-    handled,
-    set_aside,
-    dead_lettered,
-    outbox_backlog,
-    relay_active,
-    consumer_lag,
-    report_build,
-)
+
+def define(meter: Meter) -> Instruments:
+    """Every instrument of the platform, on `meter` (the tests define them on a meter of
+    their own to see the names Prometheus gets)."""
+    return Instruments(
+        published=meter.create_counter(
+            "chidao.outbox.published", description="Events sent to Kafka"
+        ),
+        handled=meter.create_counter("chidao.consumer.handled", description="Events handled"),
+        set_aside=meter.create_counter(
+            "chidao.outbox.set_aside", description="Outbox rows the broker kept refusing, set aside"
+        ),
+        dead_lettered=meter.create_counter(
+            "chidao.consumer.dead_lettered", description="Messages sent to the dead-letter topic"
+        ),
+        outbox_backlog=meter.create_gauge(
+            "chidao.outbox.backlog",
+            description="Outbox rows not yet published (set-aside excluded)",
+        ),
+        relay_active=meter.create_gauge(
+            "chidao.outbox.relay_active",
+            description="1 when this instance's outbox relay holds the lock and publishes, else 0",
+        ),
+        consumer_lag=meter.create_gauge(
+            "chidao.consumer.lag",
+            description="Messages of a partition not yet handled: end offset minus committed",
+        ),
+        report_build=meter.create_histogram(
+            "chidao.reporting.report_build.duration",
+            unit="s",
+            description="Time to build one annual report from the read model",
+            explicit_bucket_boundaries_advisory=[
+                0.01,
+                0.025,
+                0.05,
+                0.1,
+                0.25,
+                0.5,
+                1,
+                2.5,
+                5,
+                10,
+                30,
+            ],
+        ),
+    )
+
+
+# The process's instruments, on the global meter provider (`setup_metrics`).
+_process = define(metrics.get_meter("chidao"))
+published = _process.published
+handled = _process.handled
+set_aside = _process.set_aside
+dead_lettered = _process.dead_lettered
+outbox_backlog = _process.outbox_backlog
+relay_active = _process.relay_active
+consumer_lag = _process.consumer_lag
+report_build = _process.report_build
 
 _registry: CollectorRegistry | None = None
 

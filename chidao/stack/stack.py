@@ -101,7 +101,7 @@ class LocalStack:
             dist=(keycloak_dist or default_keycloak_dist()).resolve(),
         )
         # Zipkin runs when asked (`chidao up`, the demo): a test's stack does without.
-        self.with_zipkin = zipkin
+        self.with_zipkin = with_zipkin
         zipkin_libs_env = os.environ.get("CHIDAO_ZIPKIN_LIBS")
         self.zipkin = zipkin.ZipkinSettings(
             port=zipkin_port or _env_int("ZIPKIN_PORT", 9411),

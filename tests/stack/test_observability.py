@@ -202,16 +202,16 @@ def test_an_issued_directive_is_one_trace_in_zipkin_and_every_service_is_scraped
     for name in SERVICES:
         url = info.services[name]
         samples = _metrics(url)
-        if os.environ.get("OO_DUMP"):
-            Path(f"/tmp/oo-metrics-{name}.txt").write_text(httpx.get(f"{url}/metrics").text)
         assert samples["chidao_outbox_relay_active"][0].value == 1.0, name
         assert "chidao_outbox_backlog" in samples, name
         if name in ("directives", "reporting"):  # the two called over HTTP here
             assert "http_server_duration_milliseconds_count" in samples, name
         if name in CONSUMING:
-            lags = _eventually(
-                f"consumer lag of {name}", lambda url=url: _metrics(url).get("chidao_consumer_lag")
-            )
+
+            def lag(url: str = url) -> list[Any] | None:
+                return _metrics(url).get("chidao_consumer_lag")  # sampled every 10 s
+
+            lags = _eventually(f"consumer lag of {name}", lag)
             labels = {(s.labels["topic"], s.labels["partition"]) for s in lags}
             assert len(labels) >= 6, labels  # per partition of every topic it reads
             assert all(s.value >= 0 for s in lags)
