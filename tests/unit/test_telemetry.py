@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from aiokafka import TopicPartition
 from aiokafka.structs import OffsetAndMetadata
-from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.exporter.zipkin.json import ZipkinExporter
 from opentelemetry.sdk.metrics import MeterProvider
@@ -250,8 +249,3 @@ def test_services_send_spans_to_the_stack_s_zipkin_when_it_runs_one(
     monkeypatch.setenv("OTEL_EXPORTER_ZIPKIN_ENDPOINT", "http://zipkin.example:9411/api/v2/spans")
     env = with_ui.services.env("tasks")
     assert env["OTEL_EXPORTER_ZIPKIN_ENDPOINT"] == "http://zipkin.example:9411/api/v2/spans"
-
-
-def test_the_tracer_in_use_is_not_changed_by_these_tests() -> None:
-    # The providers above are local: the process-wide one stays the default proxy.
-    assert not isinstance(trace.get_tracer_provider(), TracerProvider)
