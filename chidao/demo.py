@@ -4,7 +4,9 @@ Starts what is not running and plays the year of `chidao.scenario` on the real
 services: the letter is imported and issued, every unit sees its tasks (a table per
 unit), units report, an inspection finds violations, the reminders go out, and the
 annual report is generated (JSON + DOCX under `out/`) and submitted. Prints the key
-figures in Vietnamese, the file paths and the trace ids. Stops only what it started.
+figures in Vietnamese, the file paths and the traces, each as a link to its page in
+Zipkin. Stops only what it started, but Zipkin: its traces live in its memory, and the
+links would lead nowhere (`chidao down` stops it).
 A stack that already played 2020 plays the next year instead: each run is a new year.
 """
 
@@ -24,6 +26,7 @@ from chidao.client import ScenarioError, get_all
 from chidao.people import People, people_of
 from chidao.present import unit_tables
 from chidao.scenario import STEPS, PlayedYear, YearScenario
+from chidao.stack.cli import download_progress
 from chidao.stack.stack import LocalStack
 from chidao.traces import load_spans, services_in
 from shared.settings import REPO_ROOT
@@ -51,7 +54,9 @@ def free_year(client: httpx.Client, directives_url: str, people: People) -> int:
 
 
 def run(console: Console, stack: LocalStack | None = None, out: Path = OUT) -> PlayedYear:
-    stack = stack or LocalStack(extra_env={"CHIDAO_CLOCK_CONTROL": "true"})
+    stack = stack or LocalStack(extra_env={"CHIDAO_CLOCK_CONTROL": "true"}, with_zipkin=True)
+    with download_progress(console) as on_progress:  # the first run's long step
+        stack.download(on_progress)
     with console.status("Khởi động hệ thống (Kafka, PostgreSQL, Keycloak, 4 dịch vụ)..."):
         info = stack.up(SERVICES)
     try:
@@ -78,11 +83,11 @@ def run(console: Console, stack: LocalStack | None = None, out: Path = OUT) -> P
 
                 played = YearScenario(client, info.services, year, out, people, step).play()
                 progress.update(bar, description="Hoàn thành", completed=STEPS)
-        _show(console, played, stack.state_dir)
+        _show(console, played, stack)
         return played
     finally:
         with console.status("Dừng các thành phần do demo khởi động..."):
-            stack.stop_started(info)
+            stack.stop_started(info, keep=["zipkin"])
 
 
 def _spans(state_dir: Path, trace_id: str) -> list[dict[str, Any]]:
@@ -99,7 +104,18 @@ def _value(figure: dict[str, Any]) -> Any:
     return figure["value"]
 
 
-def _show(console: Console, played: PlayedYear, state_dir: Path) -> None:
+def _trace_line(console: Console, what: str, trace_id: str, stack: LocalStack) -> None:
+    spans = _spans(stack.state_dir, trace_id)
+    console.print(
+        f"Mã vết (trace id) của {what}: [bold]{trace_id}[/bold] "
+        f"({len(spans)} span, {', '.join(sorted(services_in(spans))) or '—'})"
+    )
+    if stack.with_zipkin:
+        console.print(f"  xem: [cyan]{stack.trace_url(trace_id)}[/cyan]", highlight=False)
+    console.print(f"  hoặc: [cyan]chidao trace {trace_id}[/cyan]", highlight=False)
+
+
+def _show(console: Console, played: PlayedYear, stack: LocalStack) -> None:
     d = played.directive
     console.print("\n[bold]Nhập văn bản[/bold] (tb-sxd-thanhhoa-2020.txt), các điểm cần lưu ý:")
     for warning in played.import_warnings:
@@ -155,14 +171,5 @@ def _show(console: Console, played: PlayedYear, state_dir: Path) -> None:
     for path in played.paths:
         console.print(f"Đã ghi: [cyan]{path}[/cyan]")
     console.print(f"Đã gửi báo cáo năm {played.year} (report.submitted trên chidao.reports.v1).")
-    issue_spans = _spans(state_dir, played.issue_trace_id)
-    console.print(
-        f"Mã vết (trace id) của lệnh ban hành: [bold]{played.issue_trace_id}[/bold] "
-        f"({len(issue_spans)} span, {', '.join(sorted(services_in(issue_spans))) or '—'})"
-    )
-    spans = _spans(state_dir, played.generation_trace_id)
-    console.print(
-        f"Mã vết (trace id) của lệnh lập báo cáo: [bold]{played.generation_trace_id}[/bold] "
-        f"({len(spans)} span, {', '.join(sorted(services_in(spans))) or '—'}); "
-        f"xem: [cyan]chidao trace {played.generation_trace_id}[/cyan]"
-    )
+    _trace_line(console, "lệnh ban hành", played.issue_trace_id, stack)
+    _trace_line(console, "lệnh lập báo cáo", played.generation_trace_id, stack)

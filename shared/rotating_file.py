@@ -1,12 +1,12 @@
-"""A text file that rotates by size, for the JSON-lines telemetry of the local stack.
+"""A text file that rotates by size, for the JSON-lines traces of the local stack.
 
-Traces and metrics go to files when no OTLP endpoint is configured; appended forever,
+Traces go to files when no OTLP endpoint is configured; appended forever,
 an hour of load made 60 MB per service. Past `max_bytes` the file is renamed
 `<name>.1.jsonl` (the previous `.1` becomes `.2`, and so on) and a new one started;
 `keep` rotated files stay, older ones are deleted. The rotated names still end in
 `.jsonl`, so `chidao trace` finds a trace whichever file holds it.
 
-Writers are the span exporter and the metric exporter's thread: a lock serialises
+Writers are the span exporters' threads: a lock serialises
 them, and a write never spans two files (rotation happens between writes).
 """
 

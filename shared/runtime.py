@@ -19,14 +19,14 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, Depends, FastAPI, HTTPException
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from faststream.kafka import KafkaBroker
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from pydantic import BaseModel, field_validator
 from sqlalchemy import MetaData, text
 
-from shared import catalogue, migrations
+from shared import catalogue, metrics, migrations
 from shared.auth import CurrentUser, Role, TokenVerifier, authenticate
 from shared.clock import Clock, PersistedClock, parse_clock_setting
 from shared.db import Database
@@ -37,10 +37,15 @@ from shared.messaging.kafka_client import faststream_security, kafka_access
 from shared.messaging.outbox import Outbox
 from shared.messaging.relay import Relay, new_producer
 from shared.messaging.topics import ensure_topics, service_topics
-from shared.metrics import Gauges, consumer_lag, setup_metrics
+from shared.metrics import LagSampler, render, setup_metrics
 from shared.settings import ServiceSettings
 from shared.supervision import Supervisor
-from shared.telemetry import current_trace_id, setup_logging, setup_tracing
+from shared.telemetry import (
+    current_trace_id,
+    instrument_libraries,
+    setup_logging,
+    setup_tracing,
+)
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("chidao.runtime")
@@ -65,6 +70,7 @@ class ServiceRuntime:
         self.clock_file = PersistedClock(settings.state_dir / "clock" / f"{name}.json")
         restored = None if settings.clock or not settings.clock_control else self.clock_file.load()
         self.clock: Clock = restored or parse_clock_setting(settings.clock)
+        instrument_libraries()  # before the engine is made: one span per SQL statement
         self.db = Database(settings.database_url)
         # Every service's metadata has the shared outbox and inbox tables.
         self.outbox_table = metadata.tables["outbox"]
@@ -91,7 +97,10 @@ class ServiceRuntime:
         self.supervisor = Supervisor()
         self.supervisor.add("relay", self.relay.run)
         self.startup: list[Job] = []
-        self.gauges = Gauges(name)
+        # Sampled for /metrics and /health: the outbox backlog, the lag per partition.
+        self.backlog = 0
+        self.lag: dict[str, int] = {}  # "topic[partition]" -> messages not yet handled
+        self.lag_sampler: LagSampler | None = None
         self.every(10.0, self.sample, traced=False)
         self.clock_listeners: list[Job] = []
 
@@ -110,6 +119,7 @@ class ServiceRuntime:
             backoff_s=self.settings.retry_backoff_s,
         )
         self.consumer.subscribe(self.broker)
+        self.lag_sampler = LagSampler(self.kafka, self.name, self.consumer.topics)
 
     def every(self, seconds: float, job: Job, *, traced: bool = True) -> None:
         """Run `job` periodically in the background (e.g. the overdue scan), supervised:
@@ -128,10 +138,20 @@ class ServiceRuntime:
         self.supervisor.add(job.__name__, loop)
 
     async def sample(self) -> None:
-        """Outbox backlog and consumer lag, for the metrics and /health."""
-        self.gauges.backlog = await self.relay.backlog()
-        if self.consumer is not None:
-            self.gauges.lag = await consumer_lag(self.kafka, self.name, self.consumer.topics)
+        """Outbox backlog and consumer lag per partition, for /metrics and /health."""
+        service = {"service": self.name}
+        self.backlog = await self.relay.backlog()
+        metrics.outbox_backlog.set(self.backlog, service)
+        self.observe_relay()
+        if self.lag_sampler is not None:
+            lags = await self.lag_sampler.sample()
+            for tp, lag in lags.items():
+                labels = {**service, "topic": tp.topic, "partition": str(tp.partition)}
+                metrics.consumer_lag.set(lag, labels)
+            self.lag = {f"{tp.topic}[{tp.partition}]": lag for tp, lag in sorted(lags.items())}
+
+    def observe_relay(self) -> None:
+        metrics.relay_active.set(1 if self.relay.active else 0, {"service": self.name})
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -157,6 +177,8 @@ class ServiceRuntime:
             yield
         finally:
             await self.supervisor.stop()
+            if self.lag_sampler is not None:
+                await self.lag_sampler.close()
             await self.broker.stop()
             await self._producer.stop()
             await self.db.dispose()
@@ -178,7 +200,8 @@ class ServiceRuntime:
         )
         checks["published"] = self.relay.published
         checks["handled"] = self.consumer.handled if self.consumer else 0
-        checks["consumer_lag"] = self.gauges.lag
+        checks["consumer_lag"] = sum(self.lag.values())
+        checks["consumer_lag_by_partition"] = self.lag
         checks["dead_lettered"] = self.dead_letters.count
         return checks
 
@@ -198,8 +221,11 @@ class ClockSetting(BaseModel):
 
 def create_app(runtime: ServiceRuntime, routers: list[APIRouter], title: str) -> FastAPI:
     setup_logging(runtime.name, runtime.settings.log_level)
-    setup_tracing(runtime.name, runtime.settings.state_dir, runtime.settings.otlp_endpoint)
-    setup_metrics(runtime.name, runtime.settings.state_dir, runtime.settings.otlp_endpoint)
+    settings = runtime.settings
+    setup_tracing(
+        runtime.name, settings.state_dir, settings.otlp_endpoint, settings.zipkin_endpoint
+    )
+    registry = setup_metrics(runtime.name, settings.otlp_endpoint)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -245,6 +271,15 @@ def create_app(runtime: ServiceRuntime, routers: list[APIRouter], title: str) ->
             )
         return {"status": "ok", "service": runtime.name, **checks}
 
+    @app.get("/metrics", tags=["operations"], response_class=Response)
+    async def prometheus_metrics() -> Response:
+        """Prometheus text: requests, events handled and dead-lettered, outbox backlog,
+        consumer lag per partition, relay state (docs/observability.md). No token, like
+        the health probes: it is for the scraper, and holds no business data."""
+        runtime.observe_relay()  # the relay's state as of now, not of the last sample
+        body, content_type = render(registry)
+        return Response(body, media_type=content_type)
+
     @app.get("/v1/clock", tags=["operations"], responses=ERROR_RESPONSES)
     async def get_clock(_: CurrentUser) -> ClockSetting:
         return ClockSetting(now=runtime.clock.now(), frozen=runtime.clock.frozen)
@@ -276,7 +311,7 @@ def create_app(runtime: ServiceRuntime, routers: list[APIRouter], title: str) ->
         # documented once for all of them.
         app.include_router(router, dependencies=[Depends(authenticate)], responses=ERROR_RESPONSES)
     FastAPIInstrumentor.instrument_app(
-        app, excluded_urls="/health", exclude_spans=["receive", "send"]
+        app, excluded_urls="/health,/metrics", exclude_spans=["receive", "send"]
     )
     return app
 

@@ -77,6 +77,11 @@ class ServiceSettings(BaseSettings):
     otlp_endpoint: str | None = Field(
         default=None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT")
     )
+    # Zipkin's span intake (http://HOST:9411/api/v2/spans), used when no OTLP endpoint
+    # is set; the local stack sets it to its own Zipkin (shared.telemetry).
+    zipkin_endpoint: str | None = Field(
+        default=None, validation_alias=AliasChoices("OTEL_EXPORTER_ZIPKIN_ENDPOINT")
+    )
     clock: str | None = Field(default=None, validation_alias=AliasChoices("CHIDAO_CLOCK"))
     clock_control: bool = Field(
         default=False, validation_alias=AliasChoices("CHIDAO_CLOCK_CONTROL")

@@ -1,11 +1,24 @@
 """OpenTelemetry set-up, the same in every service.
 
-Traces go to OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (Jaeger in the
-compose file), otherwise to `<state>/traces/<service>.jsonl` (size-rotated, a few files kept), one
-span per line, which
-`chidao trace TRACE_ID` reads back as a tree. The W3C `traceparent` is what crosses
-process boundaries: stored with each outbox row, sent as a Kafka header, read by the
-consumer to parent its span.
+Where spans go (`span_exporters`):
+- `OTEL_EXPORTER_OTLP_ENDPOINT` set (a collector, Jaeger v2): OTLP/HTTP, nothing else;
+- otherwise `<state>/traces/<service>.jsonl` (size-rotated, a few files kept), one span
+  per line, which `chidao trace TRACE_ID` reads back as a tree, offline;
+- and, with `OTEL_EXPORTER_ZIPKIN_ENDPOINT` set (the local stack sets it to its Zipkin),
+  Zipkin JSON v2 as well: the trace UI at http://127.0.0.1:9411/zipkin/.
+
+Spans come from FastAPI (the HTTP request), SQLAlchemy (one per SQL statement, with
+`db.system` and `db.statement`), httpx (the token verifier's calls to the identity
+provider) and our own messaging spans (`shared.messaging`: `publish <type>` by the
+relay, `consume <type>` by the consumer, with the messaging semantic attributes). The
+aiokafka and asyncpg instrumentations are not used: the first would add a second span
+per hop beside ours (which carry the event type and the outbox's traceparent), the
+second a second span per statement under SQLAlchemy's. Database statements outside any
+trace (the relay's poll every second, readiness probes, migrations) and SQLAlchemy's
+"connect" spans are dropped (`DatabaseNoise`): they would bury the traces that matter.
+
+The W3C `traceparent` is what crosses process boundaries: stored with each outbox row,
+sent as a Kafka header, read by the consumer to parent its span.
 """
 
 from __future__ import annotations
@@ -17,11 +30,15 @@ from pathlib import Path
 
 from opentelemetry import context, trace
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from shared.rotating_file import RotatingTextFile
+
+SQLALCHEMY_SCOPE = "opentelemetry.instrumentation.sqlalchemy"
+# The statement attribute, in the old and the stable database conventions.
+_STATEMENT_KEYS = ("db.statement", "db.query.text")
 
 _propagator = TraceContextTextMapPropagator()
 
@@ -57,18 +74,83 @@ def _span_record(span: ReadableSpan) -> dict[str, object]:
     }
 
 
-def setup_tracing(service: str, state_dir: Path, otlp_endpoint: str | None) -> TracerProvider:
-    provider = TracerProvider(resource=Resource.create({"service.name": f"chidao-{service}"}))
-    exporter: SpanExporter
+class DatabaseNoise(SpanProcessor):
+    """Passes finished spans to `delegate`, but SQLAlchemy's spans only when they are a
+    statement inside a trace: its "connect" spans and statements run outside any
+    request, event or job would be thousands of one-span traces an hour."""
+
+    def __init__(self, delegate: SpanProcessor) -> None:
+        self.delegate = delegate
+
+    def on_start(self, span: Span, parent_context: context.Context | None = None) -> None:
+        self.delegate.on_start(span, parent_context)
+
+    def on_end(self, span: ReadableSpan) -> None:
+        if keep(span):
+            self.delegate.on_end(span)
+
+    def shutdown(self) -> None:
+        self.delegate.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self.delegate.force_flush(timeout_millis)
+
+
+def keep(span: ReadableSpan) -> bool:
+    scope = span.instrumentation_scope
+    if scope is None or scope.name != SQLALCHEMY_SCOPE:
+        return True
+    attributes = span.attributes or {}
+    return span.parent is not None and any(k in attributes for k in _STATEMENT_KEYS)
+
+
+def span_exporters(
+    service: str, state_dir: Path, otlp_endpoint: str | None, zipkin_endpoint: str | None
+) -> list[SpanExporter]:
+    """OTLP alone when configured; else the JSON-lines files, and Zipkin when given."""
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-        exporter = OTLPSpanExporter(endpoint=otlp_endpoint.rstrip("/") + "/v1/traces")
-    else:
-        exporter = JsonLinesExporter(state_dir / "traces" / f"{service}.jsonl")
-    provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=500))
+        return [OTLPSpanExporter(endpoint=otlp_endpoint.rstrip("/") + "/v1/traces")]
+    exporters: list[SpanExporter] = [JsonLinesExporter(state_dir / "traces" / f"{service}.jsonl")]
+    if zipkin_endpoint:
+        from opentelemetry.exporter.zipkin.json import ZipkinExporter
+
+        exporters.append(ZipkinExporter(endpoint=zipkin_endpoint, timeout=5))
+    return exporters
+
+
+def setup_tracing(
+    service: str,
+    state_dir: Path,
+    otlp_endpoint: str | None,
+    zipkin_endpoint: str | None = None,
+) -> TracerProvider:
+    provider = TracerProvider(resource=Resource.create({"service.name": f"chidao-{service}"}))
+    for exporter in span_exporters(service, state_dir, otlp_endpoint, zipkin_endpoint):
+        processor = BatchSpanProcessor(exporter, schedule_delay_millis=500)
+        provider.add_span_processor(DatabaseNoise(processor))
     trace.set_tracer_provider(provider)
     return provider
+
+
+def instrument_libraries() -> None:
+    """SQLAlchemy (every engine created from now on) and httpx, once per process.
+
+    Engines must be created through `sqlalchemy.ext.asyncio.create_async_engine` looked
+    up at call time (as `shared.db` does): the instrumentation wraps that attribute."""
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
+    sqlalchemy = SQLAlchemyInstrumentor()
+    if not sqlalchemy.is_instrumented_by_opentelemetry:
+        # Its declared range stops below SQLAlchemy 2.1, which it otherwise serves as is
+        # (engine events, unchanged in 2.1); tests/stack/test_observability.py checks
+        # that every statement is a span with db.system and db.statement.
+        sqlalchemy.instrument(skip_dep_check=True)
+    httpx = HTTPXClientInstrumentor()
+    if not httpx.is_instrumented_by_opentelemetry:
+        httpx.instrument()
 
 
 def current_traceparent() -> str | None:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, TypeVar
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 
+from chidao.stack.maven import Download, OnProgress
 from chidao.stack.procs import StackError
 from chidao.stack.services import SERVICES
 from chidao.stack.stack import LocalStack, PartStatus, StackInfo
@@ -42,10 +53,21 @@ def _info_table(info: StackInfo, services: list[str]) -> Table:
     return table
 
 
+def _number(details: dict[str, Any], key: str, warn_above: int = 0) -> str:
+    value = details.get(key)
+    if not isinstance(value, int):
+        return "-"
+    return f"[yellow]{value}[/]" if value > warn_above else str(value)
+
+
 def _status_table(rows: list[PartStatus], stack: LocalStack) -> Table:
     table = Table(title=f"chidao local stack ({stack.state_dir})")
     for column in ("Part", "PID", "Running", "Address", "Healthy"):
         table.add_column(column)
+    # What a service's readiness (GET /health/ready) says about its events.
+    table.add_column("Consumer lag", justify="right")
+    table.add_column("Outbox backlog", justify="right")
+    table.add_column("Dead letters", justify="right")
     for row in rows:
         table.add_row(
             row.name,
@@ -53,8 +75,52 @@ def _status_table(rows: list[PartStatus], stack: LocalStack) -> Table:
             "[green]yes[/]" if row.running else "[dim]no[/]",
             row.address,
             "[green]yes[/]" if row.healthy else ("[red]no[/]" if row.running else "-"),
+            _number(row.details, "consumer_lag"),
+            _number(row.details, "outbox_backlog"),
+            _number(row.details, "dead_lettered"),
         )
     return table
+
+
+def _problems(rows: list[PartStatus]) -> list[str]:
+    return [f"{row.name}: {p}" for row in rows for p in row.details.get("problems", [])]
+
+
+@contextmanager
+def download_progress(out: Console | None = None) -> Iterator[OnProgress]:
+    """A Rich progress bar per download (files and bytes so far), shown only for the
+    parts that actually download; a stack whose jars are here shows nothing."""
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TextColumn("{task.fields[files]} files"),
+        TextColumn("[dim]{task.fields[current]}[/]"),
+        TimeElapsedColumn(),
+        console=out or console,
+    )
+    tasks: dict[str, TaskID] = {}
+
+    def on_progress(state: Download) -> None:
+        if state.part not in tasks:
+            if state.finished:
+                return  # nothing was downloaded
+            tasks[state.part] = progress.add_task(
+                f"Downloading {state.part}", total=None, files=0, current=""
+            )
+        description = f"{state.part} downloaded" if state.finished else None
+        progress.update(
+            tasks[state.part],
+            completed=state.bytes,
+            files=state.files,
+            current=state.current or "",
+            description=description or f"Downloading {state.part}",
+            total=state.bytes if state.finished else None,
+        )
+
+    with progress:
+        yield on_progress
 
 
 @app.command()
@@ -66,6 +132,14 @@ def up(
     infra_only: Annotated[
         bool, typer.Option("--infra-only", help="Start only Kafka, PostgreSQL and Keycloak.")
     ] = False,
+    with_zipkin: Annotated[
+        bool,
+        typer.Option(
+            "--zipkin/--no-zipkin",
+            help="Run Zipkin, the trace UI (http://127.0.0.1:9411/zipkin/), and send it the "
+            "services' spans.",
+        ),
+    ] = True,
     brokers: Annotated[
         int | None,
         typer.Option(
@@ -83,7 +157,9 @@ def up(
     if unknown:
         err_console.print(f"Unknown service(s): {', '.join(unknown)}; known: {', '.join(SERVICES)}")
         raise typer.Exit(2)
-    stack = _run(lambda: LocalStack(kafka_brokers=brokers))
+    stack = _run(lambda: LocalStack(kafka_brokers=brokers, with_zipkin=with_zipkin))
+    with download_progress() as on_progress:  # a first start's long step
+        _run(lambda: stack.download(on_progress))
     with console.status("Starting the local stack..."):
         info = _run(lambda: stack.up(names))
     console.print(_info_table(info, names))
@@ -108,7 +184,10 @@ def down() -> None:
 def status() -> None:
     """Show each part: pid, running, address, healthy."""
     stack = _run(LocalStack)
-    console.print(_status_table(_run(stack.status), stack))
+    rows = _run(stack.status)
+    console.print(_status_table(rows, stack))
+    for problem in _problems(rows):
+        console.print(f"[red]•[/] {problem}", highlight=False)
 
 
 @app.command()

@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from chidao.stack import procs
+from chidao.stack import maven, procs
 from chidao.stack.kafka_security import (
     KafkaCredentials,
     ensure_credentials,
@@ -150,7 +150,7 @@ def _file_lock(path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def ensure_libs(libs: Path) -> bool:
+def ensure_libs(libs: Path, on_progress: maven.OnProgress | None = None) -> bool:
     """Resolve the broker's classpath into ``libs`` once; returns True when it downloaded."""
     if libs_ready(libs):
         return False
@@ -163,15 +163,14 @@ def ensure_libs(libs: Path) -> bool:
             raise StackError(f"Kafka pom not found at {pom}; cannot download the Kafka jars.")
         partial = libs.parent / f"{libs.name}.partial"
         shutil.rmtree(partial, ignore_errors=True)
-        cmd = [mvn, "-q", "-B", "-f", str(pom), f"-Dchidao.kafka.libs={partial}", "package"]
-        result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            tail = "\n".join((result.stdout + result.stderr).splitlines()[-20:])
-            raise StackError(f"Maven could not resolve the Kafka jars ({' '.join(cmd)}):\n{tail}")
+        cmd = [mvn, "-B", "-f", str(pom), f"-Dchidao.kafka.libs={partial}", "package"]
+        try:
+            maven.run(cmd, "Kafka", on_progress)
+        finally:
+            shutil.rmtree(pom.parent / "target", ignore_errors=True)  # Maven's scratch folder
         (partial / _COMPLETE).write_text(_pom_digest(pom) + "\n")
         shutil.rmtree(libs, ignore_errors=True)
         partial.replace(libs)
-        shutil.rmtree(pom.parent / "target", ignore_errors=True)  # Maven's scratch folder
     return True
 
 

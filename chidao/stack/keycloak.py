@@ -43,7 +43,7 @@ from pathlib import Path
 
 import httpx
 
-from chidao.stack import procs
+from chidao.stack import maven, procs
 from chidao.stack.paths import StatePaths, keycloak_pom, keycloak_realm_file
 from chidao.stack.procs import StackError
 
@@ -221,20 +221,17 @@ def _tail(text: str, lines: int = 20) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def _unpack(partial: Path) -> Path:
+def _unpack(partial: Path, on_progress: maven.OnProgress | None = None) -> Path:
     """Maven unpacks the zip into ``partial``; returns the distribution's folder in it."""
     mvn = _require("mvn", "Maven is needed once to download the Keycloak distribution.")
     pom = keycloak_pom()
     if not pom.is_file():
         raise StackError(f"Keycloak pom not found at {pom}; cannot download Keycloak.")
-    cmd = [mvn, "-q", "-B", "-f", str(pom), f"-Dchidao.keycloak.dist={partial}", "package"]
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    shutil.rmtree(pom.parent / "target", ignore_errors=True)  # Maven's scratch folder
-    if result.returncode != 0:
-        raise StackError(
-            f"Maven could not fetch Keycloak ({' '.join(cmd)}):\n"
-            f"{_tail(result.stdout + result.stderr)}"
-        )
+    cmd = [mvn, "-B", "-f", str(pom), f"-Dchidao.keycloak.dist={partial}", "package"]
+    try:
+        maven.run(cmd, "Keycloak", on_progress)
+    finally:
+        shutil.rmtree(pom.parent / "target", ignore_errors=True)  # Maven's scratch folder
     homes = [p.parent.parent for p in partial.glob("*/bin/kc.sh")]
     if len(homes) != 1:
         raise StackError(f"Unexpected Keycloak distribution layout in {partial}")
@@ -264,7 +261,7 @@ def _build(home: Path) -> None:
         )
 
 
-def ensure_dist(dist: Path) -> bool:
+def ensure_dist(dist: Path, on_progress: maven.OnProgress | None = None) -> bool:
     """Download, unpack and build the distribution once; True when this call did it."""
     if dist_ready(dist):
         return False
@@ -273,8 +270,12 @@ def ensure_dist(dist: Path) -> bool:
             return False
         partial = dist.parent / f"{dist.name}.partial"
         shutil.rmtree(partial, ignore_errors=True)
-        home = _unpack(partial)
+        home = _unpack(partial, on_progress)
+        if on_progress is not None:  # the second long step: a minute or two
+            on_progress(maven.Download("Keycloak", current="building the server (Quarkus)"))
         _build(home)
+        if on_progress is not None:
+            on_progress(maven.Download("Keycloak", finished=True))
         (home / _COMPLETE).write_text(_dist_digest() + "\n")
         shutil.rmtree(dist, ignore_errors=True)
         home.replace(dist)

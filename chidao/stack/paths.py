@@ -25,6 +25,10 @@ def keycloak_pom() -> Path:
     return repo_root() / "stack" / "keycloak" / "pom.xml"
 
 
+def zipkin_pom() -> Path:
+    return repo_root() / "stack" / "zipkin" / "pom.xml"
+
+
 def keycloak_realm_file() -> Path:
     """The realm every state folder's Keycloak imports on its first start."""
     return repo_root() / "stack" / "keycloak" / "chidao-realm.json"
@@ -137,6 +141,15 @@ class StatePaths:
     def keycloak_admin_password(self) -> Path:
         """The password of Keycloak's ``admin`` (master realm), made on the first start."""
         return self.keycloak_dir / "admin-password"
+
+    @property
+    def zipkin_dir(self) -> Path:
+        return self.root / "zipkin"
+
+    @property
+    def zipkin_libs(self) -> Path:
+        """The Zipkin server jar (``CHIDAO_ZIPKIN_LIBS`` to share one between folders)."""
+        return self.zipkin_dir / "libs"
 
     @property
     def logs(self) -> Path:

@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -57,6 +58,8 @@ class ServiceManager:
     kafka_min_insync_replicas: int = 1
     # Whose tokens the services accept (Keycloak's realm in the local stack).
     oidc_issuer: str | None = None
+    # Where they send their spans (the stack's Zipkin), unless the environment says.
+    zipkin_endpoint: str | None = None
 
     def _check(self, name: str) -> None:
         if name not in self.ports:
@@ -101,6 +104,8 @@ class ServiceManager:
         env.setdefault("CHIDAO_CLOCK_CONTROL", "true")
         if self.oidc_issuer:
             env["CHIDAO_OIDC_ISSUER"] = self.oidc_issuer
+        if self.zipkin_endpoint:
+            env.setdefault("OTEL_EXPORTER_ZIPKIN_ENDPOINT", self.zipkin_endpoint)
         env.update(self.extra_env)
         return env
 
@@ -117,6 +122,16 @@ class ServiceManager:
         except httpx.HTTPError:
             return False
         return response.status_code == 200
+
+    def readiness(self, name: str, timeout: float = 2.0) -> tuple[bool, dict[str, Any]]:
+        """Ready or not, and what ``GET /health/ready`` says (lag, backlog, dead letters,
+        problems); an empty dict when it does not answer with JSON."""
+        try:
+            response = httpx.get(f"{self.url(name)}/health/ready", timeout=timeout)
+            body = response.json()
+        except (httpx.HTTPError, ValueError):
+            return False, {}
+        return response.status_code == 200, body if isinstance(body, dict) else {}
 
     def spawn(self, name: str) -> bool:
         """Spawn ``name`` unless its process already runs; True when this call spawned it."""

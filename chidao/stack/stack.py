@@ -1,19 +1,20 @@
-"""``LocalStack``: Kafka, PostgreSQL, Keycloak and the services of one state folder, as one
-object."""
+"""``LocalStack``: Kafka, PostgreSQL, Keycloak, the services and (when asked, as ``chidao
+up`` does) Zipkin of one state folder, as one object."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aiokafka.errors import KafkaError
 
-from chidao.stack import kafka, kafka_security, keycloak, postgres, procs
+from chidao.stack import kafka, kafka_security, keycloak, maven, postgres, procs, zipkin
 from chidao.stack.kafka_admin import KafkaAdminError, kafka_admin
 from chidao.stack.paths import StatePaths, default_keycloak_dist, default_state_dir
 from chidao.stack.procs import StackError
@@ -37,11 +38,14 @@ class StackInfo:
     services: dict[str, str]
     started: list[str] = field(default_factory=list)
     keycloak: str = ""  # http://127.0.0.1:<port>; the issuer is <keycloak>/realms/chidao
+    zipkin: str = ""  # http://127.0.0.1:<port>, when the stack runs Zipkin
 
     def addresses(self) -> dict[str, str]:
         infra = {"kafka": self.bootstrap_servers, "postgres": self.postgres}
         if self.keycloak:
             infra["keycloak"] = self.keycloak
+        if self.zipkin:
+            infra["zipkin"] = f"{self.zipkin}/zipkin/"
         return {**infra, **self.services}
 
 
@@ -52,6 +56,8 @@ class PartStatus:
     running: bool
     address: str
     healthy: bool
+    # A service's readiness answer (consumer_lag, outbox_backlog, dead_lettered, problems).
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 class LocalStack:
@@ -69,6 +75,9 @@ class LocalStack:
         kafka_brokers: int | None = None,
         keycloak_port: int | None = None,
         keycloak_dist: Path | None = None,
+        with_zipkin: bool = False,
+        zipkin_port: int | None = None,
+        zipkin_libs: Path | None = None,
     ) -> None:
         self.paths = StatePaths((state_dir or default_state_dir()).resolve())
         libs_env = os.environ.get("CHIDAO_KAFKA_LIBS")
@@ -91,6 +100,16 @@ class LocalStack:
             port=keycloak_port or _env_int("KEYCLOAK_PORT", 8080),
             dist=(keycloak_dist or default_keycloak_dist()).resolve(),
         )
+        # Zipkin runs when asked (`chidao up`, the demo): a test's stack does without.
+        self.with_zipkin = with_zipkin
+        zipkin_libs_env = os.environ.get("CHIDAO_ZIPKIN_LIBS")
+        self.zipkin = zipkin.ZipkinSettings(
+            port=zipkin_port or _env_int("ZIPKIN_PORT", 9411),
+            libs=(
+                zipkin_libs
+                or (Path(zipkin_libs_env) if zipkin_libs_env else self.paths.zipkin_libs)
+            ).resolve(),
+        )
         self.services = ServiceManager(
             paths=self.paths,
             ports={**default_ports(), **(service_ports or {})},
@@ -101,6 +120,7 @@ class LocalStack:
             kafka_replication_factor=self.kafka.replication_factor,
             kafka_min_insync_replicas=self.kafka.min_insync_replicas,
             oidc_issuer=self.keycloak.issuer,
+            zipkin_endpoint=self.zipkin.spans_endpoint if with_zipkin else None,
         )
 
     @property
@@ -172,18 +192,39 @@ class LocalStack:
             services={name: self.services.url(name) for name in self.services.ports},
             started=list(started),
             keycloak=self.keycloak.url,
+            zipkin=self.zipkin.url if self.with_zipkin else "",
         )
+
+    def trace_url(self, trace_id: str) -> str:
+        """The Zipkin page of one trace."""
+        return self.zipkin.trace_url(trace_id)
+
+    def download(self, on_progress: maven.OnProgress | None = None) -> list[str]:
+        """Fetch what a first start needs (Kafka's jars, Keycloak, Zipkin), at the same
+        time, reporting each download's progress; returns the parts fetched now. ``up``
+        does it too, silently: this is for a caller that shows progress."""
+        jobs: dict[str, Callable[[], bool]] = {
+            "kafka": lambda: kafka.ensure_libs(self.kafka.libs, on_progress),
+            "keycloak": lambda: keycloak.ensure_dist(self.keycloak.dist, on_progress),
+        }
+        if self.with_zipkin:
+            jobs["zipkin"] = lambda: zipkin.ensure_jar(self.zipkin.libs, on_progress)
+        with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="chidao-fetch") as pool:
+            futures = {part: pool.submit(job) for part, job in jobs.items()}
+            return [part for part, future in futures.items() if future.result()]
 
     def start_infra(self) -> list[str]:
         """Kafka, PostgreSQL and Keycloak, concurrently (seconds each, mostly JVM/initdb work;
         Keycloak is the slowest: ~10 s warm, 25-30 s for a new state folder)."""
         self.paths.ensure()
-        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="chidao-stack") as pool:
-            jobs = (
+        with ThreadPoolExecutor(max_workers=4, thread_name_prefix="chidao-stack") as pool:
+            jobs = [
                 ("kafka", pool.submit(self.start_kafka)),
                 ("postgres", pool.submit(postgres.start, self.paths, self.pg)),
                 ("keycloak", pool.submit(keycloak.start, self.paths, self.keycloak)),
-            )
+            ]
+            if self.with_zipkin:
+                jobs.append(("zipkin", pool.submit(zipkin.start, self.paths, self.zipkin)))
             started: list[str] = []
             errors: list[BaseException] = []
             for part, job in jobs:
@@ -231,7 +272,12 @@ class LocalStack:
         for name in parts:
             if name in self.services.ports:
                 self.services.stop(name)
-        stops = {"kafka": kafka.stop, "postgres": postgres.stop, "keycloak": keycloak.stop}
+        stops = {
+            "kafka": kafka.stop,
+            "postgres": postgres.stop,
+            "keycloak": keycloak.stop,
+            "zipkin": zipkin.stop,
+        }
         infra = [part for part in stops if part in parts]
         if infra:
             with ThreadPoolExecutor(max_workers=len(infra)) as pool:
@@ -239,13 +285,14 @@ class LocalStack:
                 for job in jobs:
                     job.result()
 
-    def stop_started(self, info: StackInfo) -> None:
-        """Stop only what ``info``'s ``up`` call started; leave what was already running."""
-        self._stop_parts(info.started)
+    def stop_started(self, info: StackInfo, keep: Sequence[str] = ()) -> None:
+        """Stop only what ``info``'s ``up`` call started (but ``keep``); leave what was
+        already running."""
+        self._stop_parts([part for part in info.started if part not in keep])
 
     def down(self) -> None:
         """Stop every part this state folder runs."""
-        self._stop_parts([*self.services.ports, "kafka", "postgres", "keycloak"])
+        self._stop_parts([*self.services.ports, "kafka", "postgres", "keycloak", "zipkin"])
 
     def status(self) -> list[PartStatus]:
         rows = []
@@ -281,10 +328,22 @@ class LocalStack:
                 kc_pid is not None and keycloak.healthy(self.keycloak),
             )
         )
+        zk_pid = zipkin.running_pid(self.paths)
+        if self.with_zipkin or zk_pid is not None:
+            rows.append(
+                PartStatus(
+                    "zipkin",
+                    zk_pid,
+                    zk_pid is not None,
+                    f"{self.zipkin.url}/zipkin/",
+                    zk_pid is not None and zipkin.healthy(self.zipkin),
+                )
+            )
         for name in self.services.ports:
             pid = self.services.pid(name)
-            healthy = pid is not None and self.services.healthy(name)
-            rows.append(PartStatus(name, pid, pid is not None, self.services.url(name), healthy))
+            ready, details = self.services.readiness(name) if pid is not None else (False, {})
+            url = self.services.url(name)
+            rows.append(PartStatus(name, pid, pid is not None, url, ready, details))
         return rows
 
     def running(self) -> list[str]:
@@ -295,6 +354,7 @@ class LocalStack:
         distribution); refuses while anything runs."""
         busy = [kafka.running_pid(self.paths, n) for n in kafka.known_nodes(self.paths, self.kafka)]
         busy += [postgres.running_pid(self.paths), keycloak.running_pid(self.paths)]
+        busy += [zipkin.running_pid(self.paths)]
         busy += [self.services.pid(name) for name in self.services.ports]
         if any(pid is not None for pid in busy):
             raise StackError("The stack is running; run 'chidao down' before 'chidao reset'.")

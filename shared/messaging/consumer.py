@@ -231,10 +231,17 @@ class EventConsumer:
             context=context_from_traceparent(envelope.traceparent),
             kind=trace.SpanKind.CONSUMER,
             attributes={
+                # OpenTelemetry's messaging conventions (Kafka).
+                "messaging.system": "kafka",
+                "messaging.operation.type": "process",
+                "messaging.operation.name": "consume",
                 "messaging.destination.name": record.topic,
-                "messaging.kafka.partition": record.partition,
+                "messaging.destination.partition.id": str(record.partition),
+                "messaging.consumer.group.name": self.service,
                 "messaging.kafka.offset": record.offset,
+                "messaging.message.id": envelope.id,
                 "cloudevents.event_id": envelope.id,
+                "cloudevents.event_type": envelope.type,
             },
         )
 

@@ -202,8 +202,14 @@ class Relay:
                     context=parent,
                     kind=trace.SpanKind.PRODUCER,
                     attributes={
+                        # OpenTelemetry's messaging conventions (Kafka).
+                        "messaging.system": "kafka",
+                        "messaging.operation.type": "send",
+                        "messaging.operation.name": "publish",
                         "messaging.destination.name": row.topic,
                         "messaging.kafka.message.key": row.key,
+                        "messaging.message.id": row.headers.get("ce_id", ""),
+                        "cloudevents.event_type": row.event_type,
                     },
                 ):
                     headers = dict(row.headers)
@@ -236,7 +242,7 @@ class Relay:
                 )
             still_failing = await self._count_failures(session, rows, failed)
         self.published += len(sent)
-        metrics.published.add(len(sent))
+        metrics.published.add(len(sent), {"service": self.service})
         if still_failing:
             # Committed above: what was sent is marked, the failures are counted. The
             # caller backs off and recreates the producer before the next try.
