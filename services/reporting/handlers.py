@@ -31,8 +31,6 @@ from shared.contracts.envelope import Envelope
 from shared.contracts.events import (
     ALL_EVENTS,
     PUBLIC_TOPICS,
-    DirectiveIssued,
-    DirectiveRevoked,
     OrgDirectoryPublished,
     ReportDue,
     ReportSubmitted,
@@ -93,6 +91,7 @@ class ReportingService:
 
     async def on_event(self, session: AsyncSession, envelope: Envelope) -> None:
         await repo.add(session, [repo.fact_row(envelope)])
+        await repo.track_obligations(session, [envelope.event])
 
     # --- queries ---------------------------------------------------------------------
 
@@ -224,6 +223,7 @@ class ReportingService:
         async def sink(envelopes: list[Envelope]) -> None:
             async with self.db.transaction() as session:
                 await repo.copy_in(session, [repo.fact_record(e) for e in envelopes])
+                await repo.track_obligations(session, [e.event for e in envelopes])
 
         replayed = await self.replay(PUBLIC_TOPICS, sink)
         async with self.db.sessions() as session:
@@ -241,11 +241,12 @@ class ReportingService:
             log.warning("clock at %s, outside %d-%d: no reminders", today, MIN_YEAR, MAX_YEAR)
             return 0
         horizon = today + dt.timedelta(days=max(self.reminder_days, default=0))
-        # Occurrences due from 400 days back: the cost follows the reporting duties in
-        # force and the reminders of the last year, not the years of history.
+        # Only the duties whose bookmark (first due date that may still need a
+        # reminder) is within the horizon, and occurrences due from 400 days back at
+        # most: the cost follows what is due, not the years of directives.
         since = today - dt.timedelta(days=400)
-        obligations = await self._obligations()
         async with self.db.sessions() as session:
+            due_soon = await repo.obligations_in_force(session, due_by=horizon)
             # Submitted: as its event came back (any instance, any time) or as recorded
             # here by `submit` in the same transaction as that event, before it
             # returns: a report submitted a second ago is not reminded of, let alone
@@ -257,23 +258,31 @@ class ReportingService:
             }
             submitted |= await repo.submitted(session, since_year=ob.reporting_year(since))
             sent = await repo.reminders_sent_by_due(
-                session, [o.obligation_id for o, _ in obligations], since
+                session, [o.obligation_id for o, _, _ in due_soon], since
             )
         published = 0
-        for obligation, issued_on in obligations:
-            start = max(issued_on, since)
-            occurrence = ob.next_occurrence(obligation, start)
+        for obligation, issued_on, bookmark in due_soon:
+            occurrence = ob.next_occurrence(obligation, max(issued_on, bookmark, since))
+            pending: dt.date | None = None
             while (due := ob.occurrence_due(obligation, occurrence)) <= horizon:
                 year = ob.reporting_year(due)
+                is_submitted = (obligation.agency, year) in submitted
                 for reminder in ob.reminders_to_send(
                     due,
                     today,
                     sent.get((obligation.obligation_id, due), set()),
-                    (obligation.agency, year) in submitted,
+                    is_submitted,
                     self.reminder_days,
                 ):
                     published += await self._send(obligation, due, year, reminder)
+                # Done with a due date once its report is in or its overdue notice went
+                # out (the day after it): the first one not done is the new bookmark.
+                if pending is None and not is_submitted and today <= due:
+                    pending = due
                 occurrence += 1
+            if (pending or due) != bookmark:
+                async with self.db.transaction() as session:
+                    await repo.move_bookmark(session, obligation.obligation_id, pending or due)
         return published
 
     # --- helpers -----------------------------------------------------------------------
@@ -294,21 +303,11 @@ class ReportingService:
 
     async def _deadline(self, agency: str, year: int) -> dt.date:
         """The agency's obligation falling due for this reporting year, else 15/12."""
-        for obligation, _ in await self._obligations(agency):
+        async with self.db.sessions() as session:
+            in_force = await repo.obligations_in_force(session, agency=agency)
+        for obligation, _, _ in in_force:
             occurrence = ob.next_occurrence(obligation, dt.date(year, 1, 1))
             due = ob.occurrence_due(obligation, occurrence)
             if ob.reporting_year(due) == year:
                 return due
         return dt.date(year, 12, 15)
-
-    async def _obligations(self, agency: str | None = None) -> list[tuple[ob.Obligation, dt.date]]:
-        async with self.db.sessions() as session:
-            found = await repo.with_obligations(session, agency)
-        revoked = {f.event.directive_id for f in found if isinstance(f.event, DirectiveRevoked)}
-        out = []
-        for fact in found:
-            event = fact.event
-            if isinstance(event, DirectiveIssued) and event.directive_id not in revoked:
-                issued_on = event.content.date or local_date(event.issued_at)
-                out += [(o, issued_on) for o in ob.obligations_of(event)]
-        return out

@@ -9,20 +9,30 @@ pure function applied to every fact the read model holds.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 import uuid
 from typing import Any
 
+import asyncpg
 import pytest
+from alembic import command
+from sqlalchemy import select
 
+from chidao.stack import postgres
 from services.reporting.adapters import repository as repo
+from services.reporting.adapters.tables import facts
+from services.reporting.app import MIGRATIONS
 from services.reporting.domain.annual import build_annual_report
+from services.reporting.domain.fact_keys import fact_keys
 from services.reporting.domain.facts import Fact
 from services.reporting.domain.periods import year_period
 from services.reporting.handlers import ReportingService
+from shared import migrations
 from shared.clock import VN_TZ
 from shared.contracts.events import EVENTS_BY_TYPE
+from shared.db import asyncpg_dsn
 from tests.service.conftest import ServiceDb
 from tests.service.test_reporting_service import (  # noqa: F401 (the module's database)
     CONSUMER,
@@ -33,7 +43,7 @@ from tests.service.test_reporting_service import (  # noqa: F401 (the module's d
     KafkaLog,
     feed,
 )
-from tests.unit.test_reporting_fixtures import AGENCY, year_2020
+from tests.unit.test_reporting_fixtures import AGENCY, REPORT_ACTION, year_2020
 
 _ISO_DAY = re.compile(r"^(\d{4})(-\d{2}-\d{2}.*)$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -91,3 +101,46 @@ async def test_the_report_of_a_year_equals_the_report_of_every_fact(
     assert report.model_dump(exclude=skip) == expected.model_dump(exclude=skip)
     # It still tells how many of the agency's events the read model holds.
     assert report.event_count == len(mine)
+
+
+async def test_the_migration_fills_in_the_keys_of_existing_facts(
+    pg: postgres.PgSettings, service_db: ServiceDb
+) -> None:
+    """Facts stored before the selection keys existed get them from migration 0003,
+    with the reporting duty and its revocation, as a rebuild would compute them."""
+    url = pg.url(SERVICE)
+    cfg = migrations.alembic_config(MIGRATIONS, url)
+    await asyncio.to_thread(command.downgrade, cfg, "0002")
+    story = year_2020().facts
+    directive = next(f for f in story if f.ce_type == "chidao.directive.issued.v1")
+    task = next(f for f in story if f.ce_type == "chidao.task.assigned.v1")
+    try:
+        conn = await asyncpg.connect(asyncpg_dsn(url))
+        try:
+            for n, f in enumerate((directive, task)):
+                await conn.execute(
+                    'INSERT INTO facts (event_id, agency, ce_type, topic, partition, "offset", '
+                    "time, payload) VALUES ($1, $2, $3, $4, 0, $5, $6, $7)",
+                    f.event_id,
+                    f.event.agency,
+                    f.ce_type,
+                    f.topic,
+                    n,
+                    f.time,
+                    f.event.model_dump_json(),
+                )
+        finally:
+            await conn.close()
+    finally:
+        await asyncio.to_thread(command.upgrade, cfg, "head")
+
+    async with service_db.db.sessions() as session:
+        rows = {r["event_id"]: r for r in (await session.execute(select(facts))).mappings()}
+        duties = await repo.obligations_in_force(session, agency=AGENCY)
+        offsets, held = await repo.positions(session, AGENCY)
+    keys = fact_keys(task.event, task.time)
+    assert rows[task.event_id]["subject_id"] == keys.subject_id
+    assert rows[task.event_id]["at"] == keys.at
+    assert rows[directive.event_id]["scheme"] and rows[directive.event_id]["obligations"]
+    assert [o.title for o, _, _ in duties] == [REPORT_ACTION]
+    assert (held, offsets[task.topic][0]) == (2, 1)

@@ -18,12 +18,14 @@ from services.reporting.adapters.tables import (
     facts,
     inbox,
     narratives,
+    obligations,
     reminders_sent,
     submissions,
 )
+from services.reporting.domain import obligations as ob
 from services.reporting.domain.fact_keys import fact_keys
 from services.reporting.domain.facts import Fact
-from services.reporting.domain.periods import Period
+from services.reporting.domain.periods import Period, local_date
 from shared.contracts.envelope import Envelope
 from shared.contracts.events import (
     ALL_EVENTS,
@@ -39,6 +41,7 @@ from shared.contracts.events import (
     ViolationRecorded,
     ViolationResolved,
 )
+from shared.contracts.values import Deadline, UnitRef
 from shared.pagination import Page, PageRequest, cut, keyset
 
 FACT_COLUMNS = tuple(c.name for c in facts.columns)
@@ -253,20 +256,99 @@ async def submitted_reports(session: AsyncSession, year: int) -> list[ReportSubm
     return [f.event for f in found if isinstance(f.event, ReportSubmitted)]
 
 
-async def with_obligations(session: AsyncSession, agency: str | None = None) -> list[Fact]:
-    """The directives with recurring reporting duties, and their revocations."""
-    issued = select(facts).where(facts.c.ce_type == DirectiveIssued.ce_type, facts.c.obligations)
-    if agency:
-        issued = issued.where(facts.c.agency == agency)
-    found = await _facts(session, issued.order_by(facts.c.time, facts.c.event_id))
-    revoked = await _facts(
-        session,
-        select(facts).where(
-            facts.c.ce_type == DirectiveRevoked.ce_type,
-            facts.c.directive_id.in_(_ids(found, "directive_id")),
-        ),
+def _obligation_body(o: ob.Obligation) -> dict[str, Any]:
+    return {
+        "obligation_id": str(o.obligation_id),
+        "agency": o.agency,
+        "directive_id": str(o.directive_id),
+        "directive_reference": o.directive_reference,
+        "index": o.index,
+        "responsible_unit": o.responsible_unit.model_dump(mode="json"),
+        "title": o.title,
+        "deadline": o.deadline.model_dump(mode="json"),
+    }
+
+
+def _obligation(body: dict[str, Any]) -> ob.Obligation:
+    return ob.Obligation(
+        obligation_id=uuid.UUID(body["obligation_id"]),
+        agency=body["agency"],
+        directive_id=uuid.UUID(body["directive_id"]),
+        directive_reference=body["directive_reference"],
+        index=body["index"],
+        responsible_unit=UnitRef.model_validate(body["responsible_unit"]),
+        title=body["title"],
+        deadline=Deadline.model_validate(body["deadline"]),
     )
-    return [*found, *revoked]
+
+
+def obligation_changes(events: Sequence[Event]) -> tuple[list[dict[str, Any]], list[Any]]:
+    """What `track_obligations` writes for some events: the new duties' rows, and the
+    statement marking revoked the duties of the directives they touch."""
+    rows, touched = [], set()
+    for e in events:
+        if isinstance(e, DirectiveIssued):
+            issued_on = e.content.date or local_date(e.issued_at)
+            for o in ob.obligations_of(e):
+                first_due = ob.occurrence_due(o, ob.next_occurrence(o, issued_on))
+                rows.append(
+                    {
+                        "obligation_id": o.obligation_id,
+                        "agency": o.agency,
+                        "directive_id": o.directive_id,
+                        "issued_on": issued_on,
+                        "body": _obligation_body(o),
+                        "next_due": first_due,
+                    }
+                )
+            touched.add(e.directive_id)
+        elif isinstance(e, DirectiveRevoked):
+            touched.add(e.directive_id)
+    revoked = select(facts.c.event_id).where(
+        facts.c.ce_type == DirectiveRevoked.ce_type,
+        facts.c.directive_id == obligations.c.directive_id,
+    )
+    mark = (
+        obligations.update()
+        .where(obligations.c.directive_id.in_(sorted(touched)), revoked.exists())
+        .values(revoked=True)
+    )
+    return rows, [mark] if touched else []
+
+
+async def track_obligations(session: AsyncSession, events: Sequence[Event]) -> None:
+    """Keep `obligations` as directive facts arrive (after `add` stored them): the
+    duties of an issued directive, marked revoked once its revocation is a fact,
+    whichever of the two came first."""
+    rows, marks = obligation_changes(events)
+    if rows:
+        await session.execute(insert(obligations).on_conflict_do_nothing(), rows)
+    for mark in marks:
+        await session.execute(mark)
+
+
+async def obligations_in_force(
+    session: AsyncSession, *, agency: str | None = None, due_by: dt.date | None = None
+) -> list[tuple[ob.Obligation, dt.date, dt.date]]:
+    """(obligation, issued on, next due) of the duties not revoked: an agency's, or
+    those whose bookmark falls on or before `due_by`."""
+    query = select(obligations.c.body, obligations.c.issued_on, obligations.c.next_due).where(
+        obligations.c.revoked.is_(False)
+    )
+    if agency:
+        query = query.where(obligations.c.agency == agency)
+    if due_by:
+        query = query.where(obligations.c.next_due <= due_by)
+    rows = await session.execute(query.order_by(obligations.c.obligation_id))
+    return [(_obligation(body), issued_on, next_due) for body, issued_on, next_due in rows]
+
+
+async def move_bookmark(session: AsyncSession, obligation_id: uuid.UUID, due: dt.date) -> None:
+    await session.execute(
+        obligations.update()
+        .where(obligations.c.obligation_id == obligation_id)
+        .values(next_due=due)
+    )
 
 
 FACTS_KEY = (facts.c.time, facts.c.event_id)
@@ -290,7 +372,7 @@ async def count(session: AsyncSession) -> int:
 
 
 async def drop_read_model(session: AsyncSession, consumer: str) -> None:
-    await session.execute(text("TRUNCATE facts, fact_positions"))
+    await session.execute(text("TRUNCATE facts, fact_positions, obligations"))
     await session.execute(delete(inbox).where(inbox.c.consumer == consumer))
 
 

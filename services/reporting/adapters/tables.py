@@ -87,6 +87,23 @@ fact_positions = Table(
     PrimaryKeyConstraint("agency", "topic", "partition"),
 )
 
+# The reporting duties of the directives (`domain.obligations`), kept as their facts
+# arrive: derived, emptied and refilled by a rebuild. `next_due` is the reminder scan's
+# bookmark: the first due date that may still need a reminder. The scan reads only the
+# duties whose bookmark is within its horizon, so its cost follows what is due.
+obligations = Table(
+    "obligations",
+    metadata,
+    Column("obligation_id", Uuid, primary_key=True),
+    Column("agency", Text, nullable=False),
+    Column("directive_id", Uuid, nullable=False, index=True),
+    Column("issued_on", Date, nullable=False),
+    Column("body", JSONB, nullable=False),
+    Column("revoked", Boolean, nullable=False, server_default=false()),
+    Column("next_due", Date, nullable=False),
+    Index("ix_obligations_next_due", "next_due", postgresql_where=text("NOT revoked")),
+)
+
 narratives = Table(
     "narratives",
     metadata,

@@ -1,10 +1,11 @@
-"""fact selection keys and positions
+"""fact selection keys and positions, reporting duties
 
 Reports load the facts of their agency-year only (services/reporting/adapters/tables.py,
 design note): each fact gains the keys it is selected by, and `fact_positions` counts
-facts and keeps the highest offset per agency and partition. Existing facts are filled
-in from their payloads with the service's own `fact_keys` (a derived read model: the
-same function a rebuild would apply).
+facts and keeps the highest offset per agency and partition; `obligations` keeps the
+directives' reporting duties with the reminder scan's bookmark. Existing facts are
+filled in from their payloads with the service's own functions (a derived read model:
+the same ones a rebuild would apply).
 
 Revision ID: 0003
 Revises: 0002
@@ -16,6 +17,7 @@ from dataclasses import asdict
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = '0003'
 down_revision = '0002'
@@ -56,6 +58,28 @@ def _backfill() -> None:
             updates,
         )
         last = rows[-1][0]
+
+
+def _obligations() -> None:
+    from sqlalchemy.dialects.postgresql import insert
+
+    from services.reporting.adapters.repository import obligation_changes
+    from services.reporting.adapters.tables import obligations
+    from shared.contracts.events import EVENTS_BY_TYPE
+
+    bind = op.get_bind()
+    rows = bind.execute(
+        sa.text(
+            "SELECT ce_type, payload FROM facts WHERE obligations OR "
+            "ce_type = 'chidao.directive.revoked.v1' ORDER BY time, event_id"
+        )
+    ).all()
+    events = [EVENTS_BY_TYPE[ce_type].model_validate(payload) for ce_type, payload in rows]
+    new, marks = obligation_changes(events)
+    if new:
+        bind.execute(insert(obligations).on_conflict_do_nothing(), new)
+    for mark in marks:
+        bind.execute(mark)
 
 
 def upgrade() -> None:
@@ -102,9 +126,29 @@ def upgrade() -> None:
         'SELECT agency, topic, partition, max("offset"), count(*) FROM facts '
         'GROUP BY agency, topic, partition'
     )
+    op.create_table(
+        'obligations',
+        sa.Column('obligation_id', sa.Uuid(), nullable=False),
+        sa.Column('agency', sa.Text(), nullable=False),
+        sa.Column('directive_id', sa.Uuid(), nullable=False),
+        sa.Column('issued_on', sa.Date(), nullable=False),
+        sa.Column('body', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column('revoked', sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column('next_due', sa.Date(), nullable=False),
+        sa.PrimaryKeyConstraint('obligation_id', name=op.f('pk_obligations')),
+    )
+    op.create_index(
+        'ix_obligations_directive_id', 'obligations', ['directive_id'], unique=False
+    )
+    op.create_index(
+        'ix_obligations_next_due', 'obligations', ['next_due'],
+        postgresql_where=sa.text('NOT revoked'),
+    )
+    _obligations()
 
 
 def downgrade() -> None:
+    op.drop_table('obligations')
     op.drop_table('fact_positions')
     for name in (
         'ix_facts_obligations', 'ix_facts_scheme', 'ix_facts_type_year', 'ix_facts_directive',
