@@ -37,6 +37,8 @@ def main(
     keep: bool = typer.Option(False, help="Reuse the bench stack and leave it running."),
 ) -> None:
     if not keep:
+        if BENCH_STATE.exists():
+            bench_stack().down()  # what a `--keep` run left running
         shutil.rmtree(BENCH_STATE, ignore_errors=True)
     stack = bench_stack()
     console.print(f"Starting the bench stack in {BENCH_STATE} (Kafka, PostgreSQL, Keycloak)…")
