@@ -20,6 +20,7 @@ from services.console.web import (
     HERE,
     BadCsrf,
     Console,
+    FormError,
     NeedsSignIn,
     api_error_page,
     console_of,
@@ -85,6 +86,10 @@ def build_app(settings: ConsoleSettings) -> FastAPI:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> HTMLResponse:
         return api_error_page(request, exc)
+
+    @app.exception_handler(FormError)
+    async def form_error(request: Request, exc: FormError) -> HTMLResponse:
+        return error_page(request, 422, "Dữ liệu chưa hợp lệ", str(exc))
 
     @app.exception_handler(BadCsrf)
     async def bad_csrf(request: Request, exc: BadCsrf) -> HTMLResponse:

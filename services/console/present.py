@@ -87,6 +87,23 @@ def vn_datetime(value: str | dt.datetime | None) -> str:
     return when.strftime("%H:%M %d/%m/%Y")
 
 
+DATE_PATTERN = r"\d{1,2}/\d{1,2}/\d{4}"  # for <input pattern>: what people type
+
+
+def parse_vn_date(text: str) -> str | None:
+    """``30/6/2020`` or ``30/06/2020`` (as people write dates) → ``2020-06-30``; empty →
+    None. Text inputs, not <input type=date>: that one shows the browser's own format
+    (mm/dd/yyyy on an English system), and people here read and write dd/mm/yyyy."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        day, month, year = (int(part) for part in text.split("/"))
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        raise ValueError(f"Ngày “{text}” không hợp lệ: hãy ghi theo dạng ngày/tháng/năm.") from None
+
+
 def iso_day(value: str | dt.date | None) -> str:
     """For <input type=date>: yyyy-mm-dd."""
     if value is None:

@@ -206,6 +206,18 @@ def field(form: FormData, name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+class FormError(Exception):
+    """Something typed that cannot be sent on (the message is for the person)."""
+
+
+def date_field(form: FormData, name: str) -> str | None:
+    """A dd/mm/yyyy field as the APIs take it (ISO), None when left empty."""
+    try:
+        return present.parse_vn_date(field(form, name))
+    except ValueError as exc:
+        raise FormError(str(exc)) from None
+
+
 def sign_in_redirect(next_path: str) -> RedirectResponse:
     return RedirectResponse(f"/auth/login?next={quote(next_path, safe='')}", status_code=303)
 

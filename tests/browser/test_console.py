@@ -86,12 +86,12 @@ def test_clerk_imports_the_seed_letter_but_cannot_issue_it(
 
     # The rules review has no deadline in the letter: the clerk fills it in.
     review = page.locator("fieldset.assignment", has_text=REVIEW)
-    review.get_by_label("Hạn hoàn thành").fill("2020-06-30")
+    review.get_by_label("Hạn hoàn thành").fill("30/06/2020")
     page.get_by_role("button", name="Lưu dự thảo").click()
     expect(page.get_by_role("status")).to_contain_text("Đã lưu dự thảo")
     expect(
         page.locator("fieldset.assignment", has_text=REVIEW).get_by_label("Hạn hoàn thành")
-    ).to_have_value("2020-06-30")
+    ).to_have_value("30/06/2020")
     # No issue button for the clerk ...
     expect(page.get_by_role("button", name="Ban hành văn bản")).to_have_count(0)
     clerk.check("02-van-ban-du-thao")

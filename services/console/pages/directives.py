@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from services.console.present import DOC_TYPE_NAMES, FIELD_LABELS, URGENCY
-from services.console.web import CurrentDesk, Desk, PostedForm, field
+from services.console.web import CurrentDesk, Desk, PostedForm, date_field, field
 from shared.auth import Role
 
 router = APIRouter()
@@ -154,9 +154,9 @@ async def edit(directive_id: str, d: CurrentDesk, form: PostedForm) -> Response:
             a["coordinating_units"] = [
                 {"code": c, "name": units[c]["name"]} for c in coordinating if c in units
             ]
-        due = field(form, f"a{i}.due")
-        if due:
-            day, month, year = due[8:10], due[5:7], due[0:4]
+        due = date_field(form, f"a{i}.due")
+        if due and (a["deadline"]["kind"] in ("date", "none")):
+            year, month, day = due.split("-")
             a["deadline"] = {
                 "kind": "date",
                 "date": due,

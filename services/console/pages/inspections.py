@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
-from services.console.web import CurrentDesk, PostedForm, field
+from services.console.web import CurrentDesk, PostedForm, date_field, field
 from shared.auth import Role
 
 router = APIRouter()
@@ -56,13 +56,13 @@ async def plan(d: CurrentDesk, form: PostedForm) -> Response:
         "decision": {
             "number": field(form, "decision_number"),
             "symbol": field(form, "decision_symbol"),
-            "date": field(form, "decision_date"),
+            "date": date_field(form, "decision_date"),
             "issuer": field(form, "decision_issuer"),
         },
         "team": team,
         "targets": [str(t) for t in form.getlist("targets")],
-        "period_start": field(form, "period_start"),
-        "period_end": field(form, "period_end"),
+        "period_start": date_field(form, "period_start"),
+        "period_end": date_field(form, "period_end"),
         "scope": [str(c) for c in form.getlist("scope")] or None,
     }
     await d.api.post("inspections", "/v1/inspections", body)
@@ -91,7 +91,7 @@ async def record(inspection_id: str, d: CurrentDesk, form: PostedForm) -> Respon
                     "severity": field(form, "severity"),
                     "description": field(form, "description"),
                     "evidence": field(form, "evidence"),
-                    "remediation_due": field(form, "remediation_due"),
+                    "remediation_due": date_field(form, "remediation_due"),
                 },
             }
         ]

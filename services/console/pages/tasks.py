@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
-from services.console.present import days_overdue
-from services.console.web import CurrentDesk, Desk, PostedForm, field
+from services.console.present import days_overdue, parse_vn_date
+from services.console.web import CurrentDesk, Desk, FormError, PostedForm, date_field, field
 from shared.auth import UNIT_ROLES, Role
 
 router = APIRouter()
@@ -60,8 +60,12 @@ async def tasks_page(
     found = await d.api.get_all(
         "tasks", "/v1/tasks", status=status or None, directive_id=directive or None
     )
-    if due_before:
-        found = [t for t in found if t.get("due_date") and t["due_date"] <= due_before]
+    try:
+        until = parse_vn_date(due_before)
+    except ValueError as exc:
+        raise FormError(str(exc)) from None
+    if until:
+        found = [t for t in found if t.get("due_date") and t["due_date"] <= until]
     directives = await d.api.get_all("directives", "/v1/directives", status="issued")
     rows = [_context(d, t, today) for t in sorted(found, key=_order)]
     return d.render(
@@ -108,7 +112,7 @@ async def complete(task_id: str, d: CurrentDesk, form: PostedForm) -> Response:
 @router.post("/tasks/{task_id}/extension-request")
 async def extension_request(task_id: str, d: CurrentDesk, form: PostedForm) -> Response:
     body = {
-        "requested_due_date": field(form, "requested_due_date"),
+        "requested_due_date": date_field(form, "requested_due_date"),
         "reason": field(form, "reason"),
     }
     task = await d.api.post("tasks", f"/v1/tasks/{task_id}/extension-request", body)
@@ -118,7 +122,7 @@ async def extension_request(task_id: str, d: CurrentDesk, form: PostedForm) -> R
 @router.post("/tasks/{task_id}/extension-grant")
 async def extension_grant(task_id: str, d: CurrentDesk, form: PostedForm) -> Response:
     body: dict[str, Any] = {"reason": field(form, "reason")}
-    if field(form, "new_due_date"):
-        body["new_due_date"] = field(form, "new_due_date")
+    if new_due := date_field(form, "new_due_date"):
+        body["new_due_date"] = new_due
     task = await d.api.post("tasks", f"/v1/tasks/{task_id}/extension-grant", body)
     return await _after(d, task, "Đã cho gia hạn.")
