@@ -21,10 +21,18 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 from chidao.stack import SERVICES, LocalStack, keycloak
 from chidao.stack.paths import repo_root
+from services.console.sessions import COOKIE
 from shared.clock import VN_TZ
 
 OUT = repo_root() / "out" / "screenshots"
@@ -160,11 +168,26 @@ class Person:
         page = self.page
         page.goto(f"{self.base}/")
         page.get_by_role("link", name="Đăng nhập").click()
+        # At the identity provider: the code flow with a PKCE challenge (S256).
+        expect(page.locator("#username")).to_be_visible()
+        assert "response_type=code" in page.url and "code_challenge_method=S256" in page.url
         page.locator("#username").fill(username)
         page.locator("#password").fill(PASSWORD)
         page.locator("#kc-login").click()
         page.wait_for_url(f"{self.base}/**")
         assert page.url.startswith(self.base), page.url
+        # The browser holds a random session id, HttpOnly and SameSite=Lax; the tokens
+        # stay on the server.
+        ours = [c for c in self.context.cookies(self.base) if c["name"] == COOKIE]
+        assert len(ours) == 1, self.context.cookies(self.base)
+        assert ours[0]["httpOnly"] and ours[0]["sameSite"] == "Lax"
+        assert not ours[0]["value"].startswith("eyJ")
+        # Nothing of the person's pages is kept in the browser (a shared office PC): htmx
+        # keeps only the current path (its history cache is off).
+        stored = page.evaluate(
+            "() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)]"
+        )
+        assert set(stored) <= {"htmx-current-path-for-history"}, stored
 
     def open(self, path: str) -> Page:
         self.page.goto(f"{self.base}{path}")

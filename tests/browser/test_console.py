@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -56,6 +57,25 @@ def test_signed_out_home_page(browser: Browser, console_url: str, timings: Timin
         person.check("00-dang-nhap")
     finally:
         person.context.close()
+
+
+def test_the_identity_provider_refuses_the_console_without_pkce(
+    stack: LocalStack, console_url: str
+) -> None:
+    response = httpx.get(
+        f"{stack.oidc_issuer}/protocol/openid-connect/auth",
+        params={
+            "client_id": "chidao-console",
+            "response_type": "code",
+            "redirect_uri": f"{console_url}/auth/callback",
+            "scope": "openid",
+            "state": "s",
+        },
+        timeout=30,
+    )
+    assert response.status_code == 302, response.text[:300]
+    assert "error=invalid_request" in response.headers["location"]
+    assert "code_challenge" in response.headers["location"]
 
 
 def test_clerk_imports_the_seed_letter_but_cannot_issue_it(
