@@ -193,10 +193,58 @@ def test_planning_head_sees_only_what_concerns_his_unit(people: dict[str, Person
     # ... and none of the Office's other duties (inspection, yearly report).
     expect(cards.filter(has_text="Kiểm tra, giám sát")).to_have_count(0)
     expect(cards.filter(has_text="Tổng hợp, báo cáo")).to_have_count(0)
+    khtc.check("07-viec-phong-khtc")
+    # His division disseminates the plan and says so.
+    own.get_by_role("button", name="Tiếp nhận").click()
+    expect(own.locator(".badge")).to_have_text("Đã tiếp nhận")
+    own.get_by_text("Báo cáo hoàn thành").click()
+    own.get_by_label("Kết quả").fill("Đã quán triệt tới toàn thể công chức của phòng")
+    own.get_by_label("Số người được quán triệt").fill("9")
+    own.get_by_role("button", name="Hoàn thành").click()
+    expect(own.locator(".badge")).to_have_text("Hoàn thành")
     # Directives are the department's: he reads them but cannot issue, import or revoke.
     page = khtc.open("/directives")
     expect(page.get_by_role("button", name="Nhập thành dự thảo")).to_have_count(0)
-    khtc.check("07-viec-phong-khtc")
+
+
+def test_inspector_plans_records_and_completes_an_inspection(
+    stack: LocalStack, people: dict[str, Person]
+) -> None:
+    set_clock(stack, "2020-10-05")
+    inspector = people["thanhtra.sxd"]
+    page = inspector.open("/inspections")
+    page.get_by_text("Lập kế hoạch kiểm tra").click()
+    plan = page.locator("form[action='/inspections/plan']")
+    plan.get_by_label("Số", exact=True).fill("45")
+    plan.get_by_label("Họ tên thành viên 1").fill("Lê Thị Hương")
+    plan.get_by_role("checkbox", name="Phòng Kế hoạch - Tài chính").check()
+    plan.get_by_role("checkbox", name="Phòng Quy hoạch - Kiến trúc").check()
+    plan.get_by_label("Từ ngày").fill("05/10/2020")
+    plan.get_by_label("Đến ngày").fill("12/10/2020")
+    plan.get_by_role("button", name="Lập kế hoạch").click()
+    expect(page.get_by_role("status")).to_have_text("Đã lập kế hoạch kiểm tra.")
+
+    card = page.locator("article.card", has_text="Quyết định 45/QĐ-SXD")
+    card.get_by_text("Ghi kết quả").click()
+    results = card.locator("form[action$='/results']")
+    results.get_by_label("Đơn vị").select_option("KHTC")
+    results.get_by_label("Mức độ").select_option("moderate")
+    results.get_by_label("Mô tả vi phạm").fill("Một số công chức đi muộn, về sớm")
+    results.get_by_label("Chứng cứ").fill("Sổ theo dõi")
+    results.get_by_label("Hạn khắc phục").fill("15/11/2020")
+    results.get_by_role("button", name="Ghi vi phạm").click()
+    expect(page.get_by_role("status")).to_have_text("Đã ghi vi phạm.")
+    for unit in ("KHTC", "QHKT"):
+        card.get_by_text("Ghi kết quả").click()
+        results.get_by_label("Đơn vị").select_option(unit)
+        results.get_by_role("button", name="Các tiêu chí còn lại của đơn vị: đạt").click()
+        expect(page.get_by_role("status")).to_contain_text("tiêu chí đạt")
+    card.get_by_text("Ghi kết quả").click()
+    card.get_by_role("button", name="Kết thúc cuộc kiểm tra").click()
+    expect(page.get_by_role("status")).to_have_text("Đã kết thúc cuộc kiểm tra.")
+    expect(card.locator(".badge")).to_have_text("Đã hoàn thành")
+    expect(card.locator(".violations li")).to_contain_text("Một số công chức đi muộn, về sớm")
+    inspector.check("08-kiem-tra")
 
 
 def test_leader_downloads_the_docx_and_submits_the_report(
@@ -221,7 +269,16 @@ def test_leader_downloads_the_docx_and_submits_the_report(
     figure = page.locator("tr", has_text="Hoàn thành quá hạn").locator("details.figure")
     figure.locator("summary").click()
     expect(figure).to_contain_text("Căn cứ: ")
-    leader.check("08-bao-cao")
+    expect(page.locator("tr", has_text="Vi phạm phát hiện").locator(".value")).to_have_text("1")
+    leader.check("09-bao-cao")
+
+    proposals = page.get_by_label("Đề xuất, kiến nghị")
+    proposals.fill("Đề nghị Sở Nội vụ tổ chức tập huấn về văn hóa công vụ trong quý I.")
+    page.get_by_role("button", name="Lưu phần lời").click()
+    expect(page.get_by_role("status")).to_have_text("Đã lưu phần lời của báo cáo.")
+    expect(page.get_by_label("Đề xuất, kiến nghị")).to_have_value(
+        "Đề nghị Sở Nội vụ tổ chức tập huấn về văn hóa công vụ trong quý I."
+    )
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Tải DOCX").click()
@@ -253,7 +310,7 @@ def test_province_reader_sees_the_roll_up(people: dict[str, Person]) -> None:
     chart = page.get_by_role("img", name=re.compile("Tỷ lệ nhiệm vụ hoàn thành đúng hạn"))
     expect(chart.locator("rect.bar")).to_have_count(1)
     expect(chart).to_contain_text("Sở Xây dựng")
-    snv.check("09-tong-hop-tinh")
+    snv.check("10-tong-hop-tinh")
     # The province reads reports; a department's task list is not its business.
     assert snv.open("/tasks").locator("article.task").count() == 0
 
@@ -263,7 +320,7 @@ def test_operator_sees_each_service_ready(stack: LocalStack, people: dict[str, P
     page = operator.open("/ops")
     ready = page.locator("tbody tr", has_text="Sẵn sàng")
     expect(ready).to_have_count(4)
-    operator.check("10-van-hanh")
+    operator.check("11-van-hanh")
 
 
 def test_sign_out_ends_the_identity_provider_session(people: dict[str, Person]) -> None:

@@ -106,13 +106,14 @@ def chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Bars of on-time completion (percent of tasks done on time) by department, as
     numbers for an inline SVG: no script, readable without colour (values printed)."""
     bar_h, gap, label_w, width = 28, 10, 260, 640
+    track_w = width - label_w - 70  # 100 %; the value is printed after it
     bars = []
     for i, row in enumerate(rows):
         pct = float(row["on_time_percent"] or 0.0)
         bars.append(
             {
                 "y": i * (bar_h + gap),
-                "w": round((width - label_w - 70) * pct / 100, 1),
+                "w": round(track_w * pct / 100, 1),
                 "pct": pct,
                 "label": row["agency_name"],
             }
@@ -121,6 +122,7 @@ def chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "bars": bars,
         "bar_h": bar_h,
         "label_w": label_w,
+        "track_w": track_w,
         "width": width,
         "height": max(1, len(rows)) * (bar_h + gap),
     }
