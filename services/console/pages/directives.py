@@ -40,7 +40,8 @@ class LetterError(ValueError):
 
 
 def _letter_text(name: str, data: bytes) -> str:
-    """The letter as text: .txt as is (UTF-8), .docx by its paragraphs (python-docx)."""
+    """The letter as text: .txt as is (UTF-8), .docx by its paragraphs (python-docx), a
+    PDF by its text layer (pypdf; a scan without one is refused, not guessed at)."""
     lower = name.lower()
     if lower.endswith(".txt"):
         try:
@@ -55,7 +56,18 @@ def _letter_text(name: str, data: bytes) -> str:
         except Exception:
             raise LetterError("Không đọc được tệp .docx.") from None
         return "\n".join(p.text for p in document.paragraphs)
-    raise LetterError("Chỉ nhận tệp .txt hoặc .docx.")
+    if lower.endswith(".pdf"):
+        import pypdf
+
+        try:
+            reader = pypdf.PdfReader(io.BytesIO(data))
+            text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        except Exception:
+            raise LetterError("Không đọc được tệp PDF.") from None
+        if not text.strip():
+            raise LetterError("Tệp PDF không có lớp chữ (bản quét): hãy dán nội dung.")
+        return text
+    raise LetterError("Chỉ nhận tệp .txt, .docx hoặc .pdf.")
 
 
 def _warnings_by_field(directive: dict[str, Any]) -> dict[str, list[str]]:
