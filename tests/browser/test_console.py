@@ -174,6 +174,15 @@ def test_office_head_acknowledges_and_completes_the_rules_review(
     expect(history.filter(has_text="Hoàn thành")).to_contain_text("10/07/2020")
     office.check("05-viec-da-hoan-thanh", loaded=False)
 
+    # The yearly report is due 15/12: the Office asks for five more days.
+    report = page.locator("article.task", has_text="Tổng hợp, báo cáo")
+    report.get_by_text("Xin gia hạn").click()
+    report.get_by_label("Đề nghị hạn mới").fill("20/12/2020")
+    report.get_by_label("Lý do").fill("Chờ số liệu kiểm tra của Thanh tra Sở")
+    report.get_by_role("button", name="Gửi đề nghị").click()
+    expect(report.get_by_role("status")).to_have_text("Đã gửi đề nghị gia hạn.")
+    expect(report).to_contain_text("đến 20/12/2020: Chờ số liệu kiểm tra của Thanh tra Sở")
+
     # On a phone the same page reads top to bottom.
     office.page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
     office.open("/tasks")
@@ -250,6 +259,21 @@ def test_inspector_plans_records_and_completes_an_inspection(
     expect(card.locator(".badge")).to_have_text("Đã hoàn thành")
     expect(card.locator(".violations li")).to_contain_text("Một số công chức đi muộn, về sớm")
     inspector.check("08-kiem-tra")
+
+
+def test_leader_grants_the_office_more_time(people: dict[str, Person]) -> None:
+    leader = people["giamdoc.sxd"]
+    page = leader.open("/tasks")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Việc của đơn vị")
+    card = page.locator("article.task", has_text="Tổng hợp, báo cáo")
+    card.get_by_label("Lý do cho gia hạn").fill("Đồng ý, cần số liệu kiểm tra")
+    card.get_by_role("button", name="Cho gia hạn").click()
+    expect(card.get_by_role("status")).to_have_text("Đã cho gia hạn.")
+    expect(card).to_contain_text("20/12/2020")
+    card.get_by_text("Lịch sử").click()
+    expect(card.locator(".history li").filter(has_text="Cho gia hạn")).to_contain_text(
+        "Trần Quốc Hùng"
+    )
 
 
 def test_leader_downloads_the_docx_and_submits_the_report(
