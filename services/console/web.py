@@ -226,10 +226,10 @@ def error_page(request: Request, status: int, title: str, detail: str) -> HTMLRe
     console = console_of(request)
     session = console.sessions.get(request.cookies.get(COOKIE))
     user = session.user if session else None
-    template = "_error.html" if request.headers.get("HX-Request") == "true" else "error.html"
-    return templates.TemplateResponse(
+    partial = request.headers.get("HX-Request") == "true"
+    response = templates.TemplateResponse(
         request,
-        template,
+        "_error.html" if partial else "error.html",
         {
             "user": user,
             "roles": role_titles(user) if user else "",
@@ -243,6 +243,10 @@ def error_page(request: Request, status: int, title: str, detail: str) -> HTMLRe
         },
         status_code=status,
     )
+    if partial:  # htmx: shown above the page, the card it came from stays as it was
+        response.headers["HX-Retarget"] = "#messages"
+        response.headers["HX-Reswap"] = "innerHTML"
+    return response
 
 
 API_TITLES = {

@@ -185,3 +185,16 @@ def test_a_letter_is_read_from_txt_docx_or_a_pdf_s_text_layer() -> None:
         _letter_text("scan.pdf", blank.getvalue())
     with pytest.raises(LetterError, match=r"\.txt, \.docx hoặc \.pdf"):
         _letter_text("tb.odt", b"...")
+
+
+def test_an_htmx_action_that_fails_shows_why_above_the_page(client: TestClient) -> None:
+    session = _signed_in(client, person(Role.UNIT_HEAD, unit="VP"))
+    response = client.post(
+        "/tasks/00000000-0000-0000-0000-000000000000/extension-request",
+        data={"csrf": session.csrf, "requested_due_date": "31/02/2020", "reason": "x"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    assert response.headers["HX-Retarget"] == "#messages"
+    assert 'role="alert"' in response.text and "31/02/2020" in response.text
+    assert "<html" not in response.text  # a fragment, not a page
