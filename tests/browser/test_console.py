@@ -2,11 +2,13 @@
 
 The clerk imports the letter (uploaded as .txt) and fills in the review's blank
 deadline but has no way to issue it (and the service refuses her); the leader issues
-it; the head of Văn phòng Sở acknowledges and completes the rules review, late; the
-head of Phòng Kế hoạch - Tài chính sees only what concerns his unit; the leader
-downloads the DOCX and submits the report; Sở Nội vụ sees the province's roll-up; the
-operator sees the services' readiness. Every page is photographed, timed and checked
-with axe-core. The tests run in order and share one stack.
+it; the head of Văn phòng Sở acknowledges and completes the rules review, late, and
+asks for more time on the yearly report; the head of Phòng Kế hoạch - Tài chính sees
+only what concerns his unit and disseminates; the inspector inspects; the leader
+grants the extension, edits the narrative, downloads the DOCX and submits the report;
+Sở Nội vụ sees the province's roll-up; the operator sees the services' readiness.
+Every page is photographed, timed and checked with axe-core. The tests run in order and
+share one stack.
 """
 
 from __future__ import annotations
