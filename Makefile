@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck unit service chaos integration up down status contracts bench clean
+.PHONY: demo test lint typecheck unit service browser chaos integration up down status contracts bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,13 +18,16 @@ $(STAMP): pyproject.toml
 # LibreOffice renders the DOCX to PDF, poppler's pdftoppm the pages to PNG, and Liberation
 # Serif stands in for Times New Roman (same metrics). Debian's fonts-liberation (1.07) has
 # no Vietnamese letters (LibreOffice would fall back to DejaVu for "ệ", "ố"...):
-# fonts-liberation2 has them. apt-get runs only when something is missing.
-SYSTEM_PACKAGES := libreoffice-writer poppler-utils fonts-liberation fonts-liberation2
+# fonts-liberation2 has them. The console's browser tests (tests/browser) drive Debian's
+# chromium through Playwright (whose own browser download is not available here).
+# apt-get runs only when something is missing.
+SYSTEM_PACKAGES := libreoffice-writer poppler-utils fonts-liberation fonts-liberation2 chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: system-deps
 system-deps:
 	@if command -v soffice >/dev/null && command -v pdftoppm >/dev/null \
+	    && command -v chromium >/dev/null \
 	    && fc-list ':charset=1ec7' family 2>/dev/null | grep -q 'Liberation Serif'; then :; \
 	elif command -v apt-get >/dev/null; then \
 	    echo "Installing $(SYSTEM_PACKAGES) (apt-get)"; \
@@ -33,7 +36,8 @@ system-deps:
 	        --no-install-recommends $(SYSTEM_PACKAGES); \
 	else \
 	    echo "Install LibreOffice (soffice), poppler-utils (pdftoppm) and Liberation" \
-	        "Serif 2 (fonts-liberation2) for the printed-report tests" >&2; exit 1; \
+	        "Serif 2 (fonts-liberation2) for the printed-report tests, and chromium" \
+	        "for the console's browser tests" >&2; exit 1; \
 	fi
 
 demo: $(STAMP)
@@ -54,6 +58,11 @@ unit: $(STAMP) system-deps
 
 service: $(STAMP)
 	$(BIN)/pytest -q tests/service
+
+# The console in Debian's chromium against a stack of its own (free ports); screenshots
+# and page timings in out/screenshots/.
+browser: $(STAMP) system-deps
+	$(BIN)/pytest -q tests/browser
 
 # Fault injection on a stack of its own (.state/chaos): prints what went in and out.
 chaos: $(STAMP)

@@ -34,6 +34,7 @@ from shared.settings import REPO_ROOT
 DemoError = ScenarioError
 AGENCY = "sxd-thanhhoa"
 SERVICES = ("directives", "tasks", "inspections", "reporting")
+CONSOLE = "console"
 FIRST_YEAR = 2020
 OUT = REPO_ROOT / "out"
 
@@ -57,8 +58,10 @@ def run(console: Console, stack: LocalStack | None = None, out: Path = OUT) -> P
     stack = stack or LocalStack(extra_env={"CHIDAO_CLOCK_CONTROL": "true"}, with_zipkin=True)
     with download_progress(console) as on_progress:  # the first run's long step
         stack.download(on_progress)
-    with console.status("Khởi động hệ thống (Kafka, PostgreSQL, Keycloak, 4 dịch vụ)..."):
-        info = stack.up(SERVICES)
+    with console.status(
+        "Khởi động hệ thống (Kafka, PostgreSQL, Keycloak, 4 dịch vụ, bàn làm việc web)..."
+    ):
+        info = stack.up((*SERVICES, CONSOLE))
     try:
         # Each step is done by the person whose job it is, signed in to Keycloak.
         people = people_of(stack.oidc_issuer, AGENCY)
@@ -84,10 +87,29 @@ def run(console: Console, stack: LocalStack | None = None, out: Path = OUT) -> P
                 played = YearScenario(client, info.services, year, out, people, step).play()
                 progress.update(bar, description="Hoàn thành", completed=STEPS)
         _show(console, played, stack)
+        _show_console(console, info.services[CONSOLE], CONSOLE in info.started, people)
         return played
     finally:
         with console.status("Dừng các thành phần do demo khởi động..."):
             stack.stop_started(info, keep=["zipkin"])
+
+
+def _show_console(console: Console, url: str, stops: bool, people: People) -> None:
+    """Where people do the same in a browser, and who they can sign in as."""
+    table = Table(title="Tài khoản mẫu", title_justify="left")
+    table.add_column("Tên đăng nhập")
+    table.add_column("Vai trò")
+    table.add_column("Đơn vị")
+    for person in people.people:
+        if person.agency not in (AGENCY, None):
+            continue
+        table.add_row(person.username, ", ".join(sorted(person.roles)), person.unit or "")
+    console.print(
+        f"\n[bold]Bàn làm việc trên trình duyệt:[/bold] [cyan]{url}[/cyan] "
+        f"(mật khẩu mọi tài khoản mẫu: [bold]{people.password}[/bold], chỉ dùng cho bản thử)"
+        + ("; demo sẽ dừng hệ thống, chạy [bold]chidao up[/bold] để mở lại." if stops else ".")
+    )
+    console.print(table)
 
 
 def _spans(state_dir: Path, trace_id: str) -> list[dict[str, Any]]:

@@ -153,17 +153,22 @@ class TokenVerifier:
         self._transport = transport  # tests serve the issuer's documents from memory
 
     async def verify(self, token: str) -> Principal:
+        return principal_from_claims(await self.claims(token))
+
+    async def claims(self, token: str, audience: str | None = None) -> dict[str, Any]:
+        """The checked claims of a token of this issuer; ``audience`` other than the
+        verifier's for an ID token (the console checks its own, audience = its client)."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"not a JWT: {exc}") from None
         key = await self._key(str(header.get("kid") or ""))
         try:
-            claims = jwt.decode(
+            claims: dict[str, Any] = jwt.decode(
                 token,
                 key=key,
                 algorithms=self.algorithms,
-                audience=self.audience,
+                audience=audience or self.audience,
                 issuer=self.issuer,
                 leeway=self.leeway_s,
                 options={"require": ["exp", "iat", "sub", "iss", "aud"]},
@@ -172,7 +177,7 @@ class TokenVerifier:
             raise Unauthenticated("the token has expired") from None
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"invalid token: {exc}") from None
-        return principal_from_claims(claims)
+        return claims
 
     async def _key(self, kid: str) -> Any:
         if kid in self._keys:

@@ -106,7 +106,7 @@ class ServiceSettings(BaseSettings):
         return self
 
 
-def deployment_variables(settings: type[ServiceSettings]) -> set[str]:
+def deployment_variables(settings: type[BaseSettings]) -> set[str]:
     """Environment variables a deployment must set for this settings class."""
     prefix = settings.model_config.get("env_prefix", "")
     names = set()

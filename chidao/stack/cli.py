@@ -169,6 +169,10 @@ def up(
         f"{stack.paths.keycloak_admin_password}",
         highlight=False,
     )
+    if "console" in info.services and "console" in names:
+        console.print(
+            f"Web console: {info.services['console']} (sign in as a demo user)", highlight=False
+        )
 
 
 @app.command()

@@ -17,17 +17,29 @@ from chidao.stack.paths import StatePaths, repo_root
 from chidao.stack.procs import StackError
 
 # Every service has a database from the start; a service runs once its package has a
-# process entry point (`services/<name>/__main__.py`).
+# process entry point (`services/<name>/__main__.py`). The console (services/console) is
+# a backend-for-frontend: no database, no Kafka, it calls the four APIs.
 DATABASES: tuple[str, ...] = ("directives", "tasks", "inspections", "reporting")
+CONSOLE = "console"
 SERVICES: tuple[str, ...] = tuple(
-    name for name in DATABASES if (repo_root() / "services" / name / "__main__.py").exists()
+    name
+    for name in (*DATABASES, CONSOLE)
+    if (repo_root() / "services" / name / "__main__.py").exists()
 )
 DEFAULT_PORTS: dict[str, int] = {
     "directives": 8001,
     "tasks": 8002,
     "inspections": 8003,
     "reporting": 8004,
+    CONSOLE: 8000,
 }
+
+
+def service_url_env_var(name: str) -> str:
+    """How the console finds a service: ``CHIDAO_TASKS_URL`` etc."""
+    return f"CHIDAO_{name.upper()}_URL"
+
+
 HEALTH_TIMEOUT = 60.0
 STOP_TIMEOUT = 20.0
 
@@ -81,12 +93,15 @@ class ServiceManager:
                 "KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap,
                 "KAFKA_REPLICATION_FACTOR": str(self.kafka_replication_factor),
                 "KAFKA_MIN_INSYNC_REPLICAS": str(self.kafka_min_insync_replicas),
-                f"{name.upper()}_DATABASE_URL": self.database_url(name),
                 port_env_var(name): str(self.ports[name]),
                 "CHIDAO_STATE_DIR": str(self.paths.root),
                 "PYTHONUNBUFFERED": "1",  # the log file shows output as it happens
             }
         )
+        if name in DATABASES:
+            env[f"{name.upper()}_DATABASE_URL"] = self.database_url(name)
+        if name == CONSOLE:  # where the four APIs answer
+            env.update({service_url_env_var(s): self.url(s) for s in DATABASES if s in self.ports})
         # Each service is its own Kafka principal, allowed only its own topics (ACLs in
         # kafka_security); the password comes from the state folder, not from here.
         creds = kafka_security.load_credentials(self.paths)
