@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.directives.adapters import repository as repo
 from services.directives.domain import numbering
 from services.directives.domain.directory import UnitDirectory, load_directory
-from services.directives.domain.importer import import_letter
+from services.directives.domain.importer import ImportResult, import_letter
 from services.directives.domain.model import Directive, Status
 from shared.auth import AGENCY_MEMBERS, Principal, Role
 from shared.clock import Clock
@@ -51,6 +51,11 @@ class Directories:
         except KeyError:
             known = ", ".join(sorted(self.by_code))
             raise InvalidField(f"unknown agency {code!r} (known: {known})", "agency") from None
+
+    def read_letter(self, text: str, agency: str | None) -> tuple[UnitDirectory, ImportResult]:
+        """The importer as `chidao import` and the API run it (and the corpus scorer)."""
+        directory = self.get(agency)
+        return directory, import_letter(text, directory)
 
 
 def check_deadlines(content: DirectiveContent) -> None:
@@ -131,8 +136,7 @@ class DirectiveService:
 
     async def import_letter(self, text: str, agency: str | None, user: Principal) -> Directive:
         user.require(Role.CLERK, doing="nhập văn bản")
-        directory = self.directories.get(_own_agency(user, agency))
-        result = import_letter(text, directory)
+        directory, result = self.directories.read_letter(text, _own_agency(user, agency))
         return await self._add_draft(directory.code, result.content, tuple(result.warnings))
 
     async def create_draft(

@@ -28,13 +28,25 @@ from .references import read_references
 from .text import Notes, fold, normalise
 from .units import Named, Scanner
 
-__all__ = ["ImportResult", "import_letter"]
+__all__ = ["ImportResult", "LeadSource", "import_letter"]
+
+
+@dataclass(frozen=True)
+class LeadSource:
+    """How the letter wrote the lead of one assignment: the words, and whether they were
+    a group phrase ("các phòng, đơn vị thuộc Sở") the importer expanded into its units."""
+
+    written: str
+    group: bool
+    coordinating: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class ImportResult:
     content: DirectiveContent
     warnings: list[ImportWarning] = field(default_factory=list)
+    # One per assignment, same order: provenance for the clerk's review and the scorer.
+    sources: list[LeadSource] = field(default_factory=list)
 
 
 def import_letter(text: str, directory: UnitDirectory) -> ImportResult:
@@ -85,7 +97,17 @@ def import_letter(text: str, directory: UnitDirectory) -> ImportResult:
         signer=closing.signer,
         assignments=tuple(assignments),
     )
-    return ImportResult(content=content, warnings=notes.items)
+    return ImportResult(content=content, warnings=notes.items, sources=_sources(duties))
+
+
+def _sources(duties: list[Duty]) -> list[LeadSource]:
+    out: list[LeadSource] = []
+    for duty in duties:
+        lead = duty.lead
+        written = lead.written if lead is not None else duty.lead_written
+        coords = tuple(dict.fromkeys(n.written for n in duty.coordinating))
+        out.append(LeadSource(written, bool(lead and lead.generic), coords))
+    return out
 
 
 def _doc_type(head: Header, notes: Notes) -> DocType | None:
