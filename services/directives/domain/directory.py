@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict
@@ -87,12 +88,18 @@ _SEP_RE = re.compile(r"\s*(?:,|;| va | cung | &)\s*")
 _END = re.compile(r"(?![\w])")
 
 
+# What kind of body an agency is: which group phrases ("các phòng, đơn vị thuộc Sở",
+# "các sở, ban, ngành") mean its units.
+Level = Literal["province", "office", "department", "district", "commune"]
+
+
 class _AgencyFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: str
     name: str
     short_name: str
     province: str
+    level: Level = "department"
 
 
 class _DirectoryFile(BaseModel):
@@ -110,6 +117,7 @@ class UnitDirectory:
     short_name: str
     province: str
     units: tuple[Unit, ...]
+    level: Level = "department"
     _keys: dict[str, Unit] = field(default_factory=dict, init=False, repr=False, compare=False)
     _by_word: dict[str, list[tuple[str, Unit]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -211,4 +219,5 @@ def load_directory(path: str | Path) -> UnitDirectory:
         short_name=data.agency.short_name,
         province=data.agency.province,
         units=tuple(data.units),
+        level=data.agency.level,
     )
