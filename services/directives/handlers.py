@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.directives.adapters import repository as repo
 from services.directives.domain import numbering
 from services.directives.domain.directory import UnitDirectory, load_directory
-from services.directives.domain.importer import ImportResult, import_letter
+from services.directives.domain.importer import ImportResult, read_letter
 from services.directives.domain.model import Directive, Status
 from shared.auth import AGENCY_MEMBERS, Principal, Role
 from shared.clock import Clock
@@ -54,8 +54,7 @@ class Directories:
 
     def read_letter(self, text: str, agency: str | None) -> tuple[UnitDirectory, ImportResult]:
         """The importer as `chidao import` and the API run it (and the corpus scorer)."""
-        directory = self.get(agency)
-        return directory, import_letter(text, directory)
+        return read_letter(text, list(self.by_code.values()), self.get(agency))
 
 
 def check_deadlines(content: DirectiveContent) -> None:
@@ -136,8 +135,12 @@ class DirectiveService:
 
     async def import_letter(self, text: str, agency: str | None, user: Principal) -> Directive:
         user.require(Role.CLERK, doing="nhập văn bản")
-        directory, result = self.directories.read_letter(text, _own_agency(user, agency))
-        return await self._add_draft(directory.code, result.content, tuple(result.warnings))
+        # The draft is the clerk's agency's; the letter is read with its issuer's directory.
+        own = _own_agency(user, agency)
+        _, result = self.directories.read_letter(text, own)
+        return await self._add_draft(
+            self.directories.get(own).code, result.content, tuple(result.warnings)
+        )
 
     async def create_draft(
         self, agency: str | None, content: DirectiveContent, user: Principal

@@ -84,6 +84,13 @@ GENERICS: tuple[tuple[re.Pattern[str], tuple[UnitKind, ...], bool], ...] = tuple
         (r"cac phong" + _SO, _PHONG_BAN, False),
     )
 )
+# A provincial People's Committee's units are its departments (kind division).
+_NGANH = r"(?:cac )?so, (?:ban, )?nganh(?:, (?:don vi|doan the))*(?: (?:cap tinh|thuoc tinh|tinh))?"
+PROVINCE_GENERICS: tuple[tuple[re.Pattern[str], tuple[UnitKind, ...], bool], ...] = (
+    (re.compile(_NGANH + r" (?:co )?lien quan"), (UnitKind.DIVISION,), True),
+    (re.compile(_NGANH), (UnitKind.DIVISION,), False),
+)
+_GENERICS_OF_LEVEL = {"department": GENERICS, "province": PROVINCE_GENERICS}
 _SEP_RE = re.compile(r"\s*(?:,|;| va | cung | &)\s*")
 _END = re.compile(r"(?![\w])")
 
@@ -177,7 +184,7 @@ class UnitDirectory:
 
     def generic_at(self, folded: str, pos: int) -> tuple[list[Unit], int, bool] | None:
         """A generic addressee starting at `pos` of a folded text: units, end, vague."""
-        for pattern, kinds, vague in GENERICS:
+        for pattern, kinds, vague in _GENERICS_OF_LEVEL.get(self.level, ()):
             m = pattern.match(folded, pos)
             if m and _END.match(folded, m.end()):
                 return self.of_kind(*kinds), m.end(), vague

@@ -144,6 +144,9 @@ class Scanner:
                 # "các phòng còn lại": which ones depends on the rest of the letter.
                 return [Named(self.text[pos : remaining.end()], vague=True)], remaining.end()
             written = self.text[pos:end]
+            if not units:
+                # A group of an agency whose units are not known here: kept as written.
+                return [Named(written, generic=True, vague=vague)], end
             return [Named(written, u, generic=True, vague=vague) for u in units], end
         vague_m = _VAGUE_RE.match(self.folded, pos)
         if vague_m is not None:
