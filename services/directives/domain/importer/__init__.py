@@ -99,7 +99,8 @@ def import_letter(text: str, directory: UnitDirectory) -> ImportResult:
     years = [r.date.year for r in references if r.date]
     year = head.year or (max(years) if years else None)
 
-    duties = read_assignments(body, directory, year)
+    # The signing date, when printed, dates "05 ngày làm việc kể từ ngày ký".
+    duties = read_assignments(body, directory, head.date or year)
     doc_type = _doc_type(head, notes)
     # Without any header, only a duty given to a unit of the directory shows a directive:
     # news and reports also say "X yêu cầu các chủ đầu tư ...".

@@ -21,7 +21,7 @@ from shared.contracts.values import Deadline, DeadlineKind
 from ..directory import UnitDirectory
 from .attributes import Attrs, Parsed, attributes, is_attr, unresolved
 from .clauses import clauses
-from .deadlines import find_deadline
+from .deadlines import When, find_deadline
 from .inverted import lead_after
 from .outline import ATTR_RE, Node, outline
 from .table import rewrite_tables
@@ -44,7 +44,7 @@ class Duty:
     notes: Notes = field(default_factory=Notes)
 
 
-def read_assignments(lines: list[str], directory: UnitDirectory, year: int | None) -> list[Duty]:
+def read_assignments(lines: list[str], directory: UnitDirectory, year: When) -> list[Duty]:
     duties: list[Duty] = []
     _walk(outline(rewrite_tables(lines)), None, directory, year, duties)
     return duties
@@ -54,7 +54,7 @@ def _walk(
     nodes: list[Node],
     context: list[Named] | None,
     directory: UnitDirectory,
-    year: int | None,
+    year: When,
     out: list[Duty],
 ) -> None:
     for node in nodes:
@@ -157,7 +157,7 @@ def _duties(
     leads: list[Named],
     parsed: tuple[list[Named], str],
     directory: UnitDirectory,
-    year: int | None,
+    year: When,
     attrs: Attrs,
 ) -> list[Duty]:
     coords, action = parsed
