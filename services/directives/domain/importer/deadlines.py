@@ -90,6 +90,9 @@ _HALF_YEAR_RE = re.compile(
 _IN_YEAR_RE = re.compile(r"\b(?P<from>tu )?(?:hoan thanh |xong )?trong (?:ca )?nam (?P<y>\d{4})\b")
 _MONTH_NO_YEAR_RE = re.compile(r"\b(?P<kw>truoc |trong |hoan thanh trong )thang (?P<m>\d{1,2})(?![\d/]| nam)")
 _QUARTER_NO_YEAR_RE = re.compile(r"\b(?P<kw>truoc |trong |hoan thanh trong )?quy (?P<q>iv|i{1,3}|[1-4])(?![\w/])(?! ?nam \d)")
+_WEEKLY_RE = re.compile(r"\b(?:hang|moi) (?:tuan|ngay)\b")
+# Until or before an event, not a date: "trước mùa mưa lũ", "đến khi kết thúc đợt nắng hạn".
+_EVENT_RE = re.compile(r"\b(?:truoc mua|(?:cho )?den khi|den het mua|sau moi dot|sau khi ket thuc)\b")
 _FROM_RE = re.compile(r"\btu (?:quy|thang|nam)\b")
 
 
@@ -107,6 +110,10 @@ def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
     relative = _RELATIVE_RE.search(folded) or _HOURS_RE.search(folded)
     if relative is not None:
         return unparsed(text, folded, relative.start())
+    weekly = _WEEKLY_RE.search(folded)
+    if weekly is not None:
+        # No weekly or daily kind to schedule: the clerk sets it up by hand.
+        return unparsed(text, folded, _phrase_start(folded, weekly.start()))
     recur = next(((m, kind) for rx, kind in _RECUR if (m := rx.search(folded))), None)
     date_m = _DATE_RE.search(folded) or (_BARE_DATE_RE.search(folded) if bare else None)
     day_m = _DAY_RE.search(folded)
@@ -133,9 +140,10 @@ def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
         return found
     if date_m is not None:
         return _dated(text, date_m, year)
-    if _FROM_RE.search(folded) and not _DATE_RE.search(folded):
+    start_m = _FROM_RE.search(folded)
+    if start_m is not None and not _DATE_RE.search(folded):
         # "Từ Quý II/2023": when the work starts, not when it is due.
-        return Found(Deadline(kind=DeadlineKind.NONE, text=text.strip(" .;")))
+        return unparsed(text, folded, start_m.start())
     months = _MONTHS_RE.search(folded)
     if months is not None:
         return _period(text, months, year)
@@ -166,10 +174,21 @@ def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
     last_day = make_date(31, 12, int(year_m.group("y"))) if year_m is not None else None
     if last_day is not None:
         return Found(Deadline(kind=DeadlineKind.DATE, date=last_day, text=text.strip(" .;")))
+    event = _EVENT_RE.search(folded)
+    if event is not None:
+        return unparsed(text, folded, event.start())
     strong = _STRONG_RE.search(folded)
     if strong is not None or (bare and folded.strip(" .;")):
         return unparsed(text, folded, strong.start() if strong else 0)
     return Found()
+
+
+def _phrase_start(folded: str, pos: int) -> int:
+    """Back from a recurrence word to the words that open its phrase ("trước 16 giờ ...")."""
+    opener = None
+    for m in re.finditer(r"\b(?:truoc|vao|cham nhat|dinh ky)\b", folded[:pos]):
+        opener = m
+    return opener.start() if opener is not None and pos - opener.start() < 40 else pos
 
 
 def _span(text: str, first: re.Match[str] | None, second: re.Match[str] | None) -> Found:
