@@ -59,8 +59,8 @@ def _row(cells: list[str], columns: dict[str, int]) -> list[str]:
         return cells[i].strip(" ;") if i is not None and i < len(cells) else ""
 
     content = cell("content")
-    if not content:
-        return []
+    if not content or all(re.fullmatch(r":?-*:?", c) for c in cells):
+        return []  # empty, or the "|---|---|" rule under a markdown header
     if not any(cell(name) for name in _LABELS):
         return [content if content.endswith(":") else f"{content}:"]
     number = cell("number")
