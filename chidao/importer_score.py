@@ -17,8 +17,8 @@ and a leading head title (Thủ trưởng, Giám đốc, Chủ tịch, Trưởng
 - issuer: the draft's issuer against `issuer`; a trailing " tỉnh <province>" of the
   expected name may be missing from the draft (a department names itself without it).
 - signer: the signer's name against `signer.name`.
-- Assignments. The importer gives one assignment per lead unit; consecutive assignments
-  with the same action and deadline are one duty of the letter with several leads, and
+- Assignments. The importer gives one assignment per lead unit; assignments with the
+  same action and deadline are one duty of the letter with several leads, and
   a group phrase the importer expanded ("các phòng, đơn vị thuộc Sở" into its units,
   `LeadSource.group`) is one lead: the phrase as written. So a group phrase counts right
   when the importer expands (or flags and keeps) that very phrase. A lead is right when
@@ -139,7 +139,7 @@ def expected_duties(expected: dict[str, Any]) -> list[Duty]:
 
 def drafted_duties(result: ImportResult) -> list[Duty]:
     duties: list[Duty] = []
-    previous: tuple[str, object] | None = None
+    seen: dict[tuple[str, object], Duty] = {}
     assignments = result.content.assignments
     sources = result.sources
     for i, (a, src) in enumerate(zip(assignments, sources, strict=True)):
@@ -147,14 +147,14 @@ def drafted_duties(result: ImportResult) -> list[Duty]:
         lead = {norm(src.written)} if src.group else {norm(src.written), norm(a.lead_unit.name)}
         coords = [{norm(c)} for c in src.coordinating]
         date = a.deadline.date if a.deadline.kind is DeadlineKind.DATE else None
-        if key == previous and duties:
-            if lead not in duties[-1].leads:
-                duties[-1].leads.append(lead)
+        if key in seen:
+            if lead not in seen[key].leads:
+                seen[key].leads.append(lead)
             continue
-        previous = key
         stated = a.deadline.kind is not DeadlineKind.NONE
         words = _words(a.action)
         duties.append(Duty([lead], coords, date, stated, words, i))
+        seen[key] = duties[-1]
     return duties
 
 

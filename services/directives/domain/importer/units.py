@@ -63,6 +63,10 @@ _LOCAL_RE = re.compile(
 )
 _NOT_THIS_UNIT_RE = re.compile(rf" (?:cac|nhung|{_LEVEL})(?![\w])")
 _REMAINING_RE = re.compile(r" con lai(?![\w])")
+_LISTED_HEAD_RE = re.compile(
+    r"(?:trung tâm|chi cục|phòng|trường|ban quản lý|bệnh viện) (?=[A-ZĐÀ-Ỹ])"
+)
+_PLURAL_RE = re.compile(r"cac (?=\w)")
 _PAREN_RE = re.compile(r" ?\([^()]{0,24}\)")
 
 
@@ -108,7 +112,11 @@ class Scanner:
             sep = _SEP_RE.match(self.folded, pos)
             if sep is None:
                 break
-            item = self._one(self._skip(sep.end()))
+            nxt = self._skip(sep.end())
+            item = self._one(nxt)
+            if item is None and _LISTED_HEAD_RE.match(self.text, nxt):
+                # "..., các trường THPT, trung tâm GDNN-GDTX": lower case inside a list.
+                item = self._unknown(nxt, after_title=True)
         return found, pos
 
     def starts_with_unit(self, pos: int) -> bool:
@@ -170,6 +178,15 @@ class Scanner:
         return paren.end() if paren else end
 
     def _unknown(self, pos: int, *, after_title: bool) -> tuple[list[Named], int] | None:
+        plural = _PLURAL_RE.match(self.folded, pos)
+        if plural is not None:
+            # "Các phòng Giáo dục và Đào tạo", "các trường THPT": a group of bodies this
+            # directory does not hold, kept whole as written.
+            found = self._unknown(plural.end(), after_title=True)
+            if found is None:
+                return None
+            end = found[1]
+            return [Named(self.text[pos:end], generic=True)], end
         head = _HEAD_RE.match(self.folded, pos)
         if head is None or not (after_title or self.text[pos].isupper()):
             return None
