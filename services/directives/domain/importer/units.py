@@ -67,7 +67,7 @@ _LISTED_HEAD_RE = re.compile(
     r"(?:trung tâm|chi cục|phòng|trường|ban quản lý|bệnh viện) (?=[A-ZĐÀ-Ỹ])"
 )
 _PLURAL_RE = re.compile(r"cac (?=\w)")
-_PAREN_RE = re.compile(r" ?\([^()]{0,24}\)")
+_PAREN_RE = re.compile(r" ?\([^()]{0,160}\)")
 
 
 @dataclass(frozen=True)
