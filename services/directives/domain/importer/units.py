@@ -36,6 +36,7 @@ VERB_RE = _words(
     "tap huan", "boi duong", "xac minh", "thu thap", "dua", "dinh ky", "thuong xuyen", "kip thoi",
     "nghiem tuc", "tich cuc", "phe duyet", "quy dinh", "du thao", "du tru", "chan chinh",
     "so hoa", "bien soan", "la dau moi", "lam dau moi", "la co quan dau moi", "la don vi dau moi",
+    "la co quan thuong truc", "la don vi thuong truc",
 )  # fmt: skip
 # Compared with diacritics: folded, "cán bộ" would read as "cần".
 _FUNCTION_WORDS = frozenset(
@@ -49,8 +50,15 @@ _HEAD_RE = _words(
     "phong", "so", "ban", "trung tam", "vien", "ubnd", "uy ban", "cong an", "chi cuc", "cuc", "hoi",
     "doan", "cong doan", "thanh tra", "van phong", "truong", "bo", "kho bac", "ngan hang", "doi",
     "cong ty", "bao hiem", "bao", "dai", "tinh uy", "huyen uy", "thanh uy", "mat tran", "hoi dong",
-    "tong cuc", "chi nhanh", "ban quan ly", "ubmttq", "tap doan",
+    "tong cuc", "chi nhanh", "ban quan ly", "ubmttq", "tap doan", "chu dau tu", "hat", "hiep hoi",
 )  # fmt: skip
+# The same heads with their diacritics (folding makes "Bảo vệ" look like "Báo").
+_RAW_HEAD_RE = re.compile(
+    r"(?:phòng|sở|ban|trung tâm|viện|ubnd|[ủu][ỷy] ban|công an|chi cục|cục|hội|đoàn|công đoàn"
+    r"|thanh tra|văn phòng|trường|bộ|kho bạc|ngân hàng|đội|công ty|bảo hiểm|báo|đài"
+    r"|(?:tỉnh|huyện|thành) [ủu][ỷy]|mặt trận|hội đồng|tổng cục|chi nhánh|ban quản lý|ubmttq"
+    r"|tập đoàn|chủ đầu tư|hạt|hiệp hội)$"
+)
 _ORGS = r"(?:co quan|to chuc|don vi|phong|ban|dia phuong)"
 _BOILERPLATE_RE = re.compile(rf"(?:cac )?(?:{_ORGS}(?:, | va ))*ca nhan(?: co)? lien quan(?![\w])")
 _VAGUE_RE = re.compile(rf"(?:cac )?(?:{_ORGS}(?:, | va ))*{_ORGS}(?: co)? lien quan(?![\w])")
@@ -190,6 +198,8 @@ class Scanner:
         head = _HEAD_RE.match(self.folded, pos)
         if head is None or not (after_title or self.text[pos].isupper()):
             return None
+        if _RAW_HEAD_RE.match(self.text[pos : head.end()].lower()) is None:
+            return None  # "Bảo vệ", "Đổi mới" fold like "Báo", "Đội": not a body
         base = end = head.end()
         words = 0
         for word in re.finditer(r"( ?, | )([\w/.-]+)", self.text[base:]):
