@@ -10,15 +10,15 @@ from chidao.importer_score import FIELDS, Count, Score, norm, run
 
 # field: (precision, recall) at least, on dev.
 FLOOR = {
-    "lead": (0.58, 0.57),
-    "coordinating": (0.55, 0.34),
-    "deadline": (0.75, 0.54),
+    "lead": (0.73, 0.79),
+    "coordinating": (0.68, 0.55),
+    "deadline": (0.97, 0.82),
     "number_symbol": (1.0, 1.0),
     "date": (1.0, 0.92),
-    "issuer": (0.42, 0.42),
+    "issuer": (1.0, 1.0),
     "signer": (0.96, 0.72),
 }
-EMPTY_WITHOUT_WARNING_AT_MOST = 16
+EMPTY_WITHOUT_WARNING_AT_MOST = 8
 
 
 def test_dev_scores_stay_at_or_above_the_floor() -> None:

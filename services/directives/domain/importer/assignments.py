@@ -119,7 +119,7 @@ _TOPIC_RE = re.compile(r"(?:ve|doi voi|rieng|tai) ")
 
 
 def _topic(scan: Scanner) -> _Parsed | None:
-    """"Về công tác X: Chi cục Y chủ trì ...", "Đối với các đơn vị sự nghiệp: xây dựng ...":
+    """ "Về công tác X: Chi cục Y chủ trì ...", "Đối với các đơn vị sự nghiệp: xây dựng ...":
     a topic before the colon, the duty after it (or the topic names who does it)."""
     folded = scan.folded
     topic = _TOPIC_RE.match(folded)

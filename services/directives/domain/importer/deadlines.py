@@ -79,20 +79,27 @@ _FROM_LETTER_RE = re.compile(
 )
 _HOURS_RE = re.compile(r"\b(?:trong (?:vong |thoi gian )?)?\d{1,3} gio (?:sau|ke tu|tinh tu)\b")
 _RANGE_RE = re.compile(
-    rf"\btu (?:ngay )?\d{{1,2}} ?/ ?\d{{1,2}}(?: ?/ ?\d{{4}})? (?:den|toi) {_DMY.replace('(?:ngay )?', '(?:ngay )?', 1)}"
+    rf"\btu (?:ngay )?\d{{1,2}} ?/ ?\d{{1,2}}(?: ?/ ?\d{{4}})? (?:den|toi) {_DMY}"
 )
 _MONTHS_RE = re.compile(
-    r"\b(?:trong )?thang (?P<m1>\d{1,2}) ?(?:-|den|va) ?(?:thang )?(?P<m>\d{1,2}) ?(?:/|nam) ?(?P<y>\d{4})"
+    r"\b(?:trong )?thang (?P<m1>\d{1,2}) ?(?:-|den|va) ?(?:thang )?(?P<m>\d{1,2})"
+    r" ?(?:/|nam) ?(?P<y>\d{4})"
 )
 _HALF_YEAR_RE = re.compile(
     r"\b(?P<from>tu )?(?:trong )?(?:0?6|sau) thang (?P<half>dau|cuoi) nam(?: (?P<y>\d{4}))?"
 )
 _IN_YEAR_RE = re.compile(r"\b(?P<from>tu )?(?:hoan thanh |xong )?trong (?:ca )?nam (?P<y>\d{4})\b")
-_MONTH_NO_YEAR_RE = re.compile(r"\b(?P<kw>truoc |trong |hoan thanh trong )thang (?P<m>\d{1,2})(?![\d/]| nam)")
-_QUARTER_NO_YEAR_RE = re.compile(r"\b(?P<kw>truoc |trong |hoan thanh trong )?quy (?P<q>iv|i{1,3}|[1-4])(?![\w/])(?! ?nam \d)")
+_MONTH_NO_YEAR_RE = re.compile(
+    r"\b(?P<kw>truoc |trong |hoan thanh trong )thang (?P<m>\d{1,2})(?![\d/]| nam)"
+)
+_QUARTER_NO_YEAR_RE = re.compile(
+    r"\b(?P<kw>truoc |trong |hoan thanh trong )?quy (?P<q>iv|i{1,3}|[1-4])(?![\w/])(?! ?nam \d)"
+)
 _WEEKLY_RE = re.compile(r"\b(?:hang|moi) (?:tuan|ngay)\b")
 # Until or before an event, not a date: "trước mùa mưa lũ", "đến khi kết thúc đợt nắng hạn".
-_EVENT_RE = re.compile(r"\b(?:truoc mua|(?:cho )?den khi|den het mua|sau moi dot|sau khi ket thuc)\b")
+_EVENT_RE = re.compile(
+    r"\b(?:truoc mua|(?:cho )?den khi|den het mua|sau moi dot|sau khi ket thuc)\b"
+)
 _FROM_RE = re.compile(r"\btu (?:quy|thang|nam)\b")
 
 
@@ -156,21 +163,25 @@ def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
         return _half(text, half_m, year)
     in_year = _IN_YEAR_RE.search(folded)
     if in_year is not None and not in_year.group("from") and 1900 < int(in_year.group("y")) < 2200:
-        end = dt.date(int(in_year.group("y")), 12, 31)
+        last = dt.date(int(in_year.group("y")), 12, 31)
         span = (in_year.start(), in_year.end())
-        return Found(Deadline(kind=DeadlineKind.DATE, date=end, text=text[slice(*span)]), span)
+        return Found(Deadline(kind=DeadlineKind.DATE, date=last, text=text[slice(*span)]), span)
     if year is not None:
         for rx in (_MONTH_NO_YEAR_RE, _QUARTER_NO_YEAR_RE):
             m = rx.search(folded)
             if m is not None:
                 found = _period(text, m, year)
-                found.warnings.append(("year_assumed", f"Thời hạn không ghi năm; đã lấy năm {year}."))
+                found.warnings.append(
+                    ("year_assumed", f"Thời hạn không ghi năm; đã lấy năm {year}.")
+                )
                 return found
     ongoing = _ONGOING_RE.search(folded)
     if ongoing is not None:
         span = (ongoing.start(), ongoing.end())
         return Found(Deadline(kind=DeadlineKind.ONGOING, text=text[slice(*span)]), span)
-    year_m = _YEAR_RE.match(re.sub(r"^(?:ca |trong ca )", "", folded.strip(" .;"))) if bare else None
+    year_m = (
+        _YEAR_RE.match(re.sub(r"^(?:ca |trong ca )", "", folded.strip(" .;"))) if bare else None
+    )
     last_day = make_date(31, 12, int(year_m.group("y"))) if year_m is not None else None
     if last_day is not None:
         return Found(Deadline(kind=DeadlineKind.DATE, date=last_day, text=text.strip(" .;")))
@@ -226,10 +237,8 @@ def _dated(text: str, m: re.Match[str], year: int | None) -> Found:
     return found
 
 
-def _from_letter(
-    text: str, folded: str, m: re.Match[str], issued: dt.date | None
-) -> Found:
-    """"05 ngày làm việc kể từ ngày ký": from the signing date, on working days."""
+def _from_letter(text: str, folded: str, m: re.Match[str], issued: dt.date | None) -> Found:
+    """ "05 ngày làm việc kể từ ngày ký": from the signing date, on working days."""
     if issued is None:
         return unparsed(text, folded, m.start())
     days = int(m.group("n"))
