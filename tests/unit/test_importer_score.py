@@ -16,7 +16,7 @@ FLOOR = {
     "number_symbol": (1.0, 1.0),
     "date": (1.0, 0.92),
     "issuer": (1.0, 1.0),
-    "signer": (0.96, 0.72),
+    "signer": (1.0, 1.0),
 }
 EMPTY_WITHOUT_WARNING_AT_MOST = 8
 

@@ -23,7 +23,7 @@ from ..directory import UnitDirectory
 from ..errors import NotADirective
 from .annex import annex_body, annex_start
 from .assignments import Duty, read_assignments
-from .closing import closing_start, read_closing
+from .closing import closing_start, foot_columns, read_closing
 from .header import TYPE_NAMES, Header, read_header
 from .issuer import empty_directory, pick_directory, read_issuer
 from .references import read_references
@@ -87,7 +87,7 @@ def read_letter(
 
 def import_letter(text: str, directory: UnitDirectory) -> ImportResult:
     """Draft directive content from the text of a letter; raises NotADirective."""
-    lines = normalise(text)
+    lines = normalise(foot_columns(text))
     head = read_header(lines)
     notes = Notes()
     notes.extend(head.notes)
