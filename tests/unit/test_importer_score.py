@@ -12,13 +12,13 @@ from chidao.importer_score import FIELDS, Count, Score, norm, run
 FLOOR = {
     "lead": (0.73, 0.79),
     "coordinating": (0.68, 0.55),
-    "deadline": (0.97, 0.82),
+    "deadline": (0.96, 0.82),
     "number_symbol": (1.0, 1.0),
-    "date": (1.0, 0.92),
+    "date": (1.0, 1.0),
     "issuer": (1.0, 1.0),
     "signer": (1.0, 1.0),
 }
-EMPTY_WITHOUT_WARNING_AT_MOST = 8
+EMPTY_WITHOUT_WARNING_AT_MOST = 6
 
 
 def test_dev_scores_stay_at_or_above_the_floor() -> None:

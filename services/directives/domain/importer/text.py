@@ -38,8 +38,8 @@ _PLACE_DATE_RE = re.compile(r"^[^,\d]{2,40}, ngay\b")
 
 
 def _place_date_apart(line: str) -> list[str]:
-    """"V/v ...<tab>Thanh Hóa, ngày 02 tháng 11 năm 2021": the header's two columns on one
-    line; the place and date go on a line of their own (else they end the subject)."""
+    """The header's two columns on one line ("V/v ...<tab>Thanh Hóa, ngày 02 tháng 11 năm
+    2021"): the place and date go on a line of their own (else they end the subject)."""
     cells = line.strip(" \r\n").split("\t")
     if len(cells) == 2 and cells[0].strip() and _PLACE_DATE_RE.match(fold(cells[1].strip())):
         return [cells[0], cells[1]]
