@@ -297,11 +297,12 @@ async def test_a_second_issue_of_a_subject_in_a_year_is_warned_and_names_the_fir
 async def test_an_unknown_agency_is_an_invalid_field_and_its_directory_not_found(
     svc: DirectiveService, service_db: ServiceDb
 ) -> None:
-    # A clerk of a department this deployment has no unit directory for.
-    nghean = "sxd-nghean"
-    clerk = principal("vanthu.sxd.nghean", "Hồ Thị Vân", Role.CLERK, agency=nghean)
+    # A clerk of a department this deployment has no unit directory for (Hà Tĩnh: none
+    # ships; Thanh Hóa and Nghệ An do).
+    hatinh = "sxd-hatinh"
+    clerk = principal("vanthu.sxd.hatinh", "Hồ Thị Vân", Role.CLERK, agency=hatinh)
     with pytest.raises(InvalidField) as caught:
-        await svc.create_draft(nghean, content(SUBJECT), clerk)
+        await svc.create_draft(hatinh, content(SUBJECT), clerk)
     assert caught.value.field == "agency"
     with pytest.raises(InvalidField) as caught:
         await svc.import_letter(SEED, None, clerk)
@@ -310,9 +311,9 @@ async def test_an_unknown_agency_is_an_invalid_field_and_its_directory_not_found
     assert await service_db.staged() == []
 
     with pytest.raises(NotFound):
-        svc.directory(nghean, clerk)
+        svc.directory(hatinh, clerk)
     with pytest.raises(NotFound):
-        svc.directory("sxd-nghean", CLERK_SXD)
+        svc.directory("sxd-hatinh", CLERK_SXD)
     directory = svc.directory(SXD, CLERK_SXD)
     assert (directory.name, directory.short_name, directory.province) == (
         "Sở Xây dựng",
