@@ -69,6 +69,15 @@ _LEVEL = r"(?:huyen|quan|thi xa|thanh pho|xa|phuong|thi tran)"
 _LOCAL_RE = re.compile(
     rf"(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan) cac {_LEVEL}(?:(?:, | va ){_LEVEL})*(?![\w])"
 )
+_PLACES_RE = re.compile(rf" cac {_LEVEL}(?:(?:, | va ){_LEVEL})*(?![\w])")
+# A district's or ward's office serves both its council and its committee.
+_COUNCIL_OFFICE_RE = re.compile(
+    rf"van phong (?:hdnd|hoi dong nhan dan) va (?:ubnd|uy ban nhan dan) {_LEVEL}(?![\w])"
+)
+_OPENER_RE = re.compile(r"(?:chu tri|phoi hop|co trach nhiem|la co quan|la don vi)(?![\w])")
+_OPENER_AHEAD_RE = re.compile(
+    r"(?:[^\s,;:.()]+ ){1,4}?(?=(?:chu tri|phoi hop voi|co trach nhiem|la co quan)(?![\w]))"
+)
 _NOT_THIS_UNIT_RE = re.compile(rf" (?:cac|nhung|{_LEVEL})(?![\w])")
 _REMAINING_RE = re.compile(r" con lai(?![\w])")
 _LISTED_HEAD_RE = re.compile(
@@ -148,7 +157,7 @@ class Scanner:
         return self._unit(pos, after_title=False)
 
     def _unit(self, pos: int, *, after_title: bool) -> tuple[list[Named], int] | None:
-        local = _LOCAL_RE.match(self.folded, pos)
+        local = _LOCAL_RE.match(self.folded, pos) or _COUNCIL_OFFICE_RE.match(self.folded, pos)
         if local is not None:
             return [Named(self.text[pos : local.end()])], local.end()
         generic = self.directory.generic_at(self.folded, pos)
@@ -213,6 +222,12 @@ class Scanner:
                 # "Sở Tài nguyên và Môi trường": "và" joins words of one name, not two units.
                 if self.folded.startswith("va ", start) and self._one(start + 3) is None:
                     continue
+                # "Ban Quản lý dự án đầu tư xây dựng thành phố chủ trì": a name may hold a
+                # verb; it goes on when the duty's opener follows within a few words.
+                ahead = _OPENER_AHEAD_RE.match(self.folded, start)
+                if ahead is not None and not _OPENER_RE.match(self.folded, start):
+                    end = ahead.end() - 1  # without the space before the opener
+                    words += 1
                 break
             if capital and self.directory.unit_at(self.folded, start) is not None:
                 break
@@ -223,4 +238,8 @@ class Scanner:
         if words == 0:
             return None
         end = len(self.text[:end].rstrip(".,"))
+        places = _PLACES_RE.match(self.folded, end)
+        if places is not None:
+            # "Trung tâm Y tế các huyện, thị xã, thành phố": one body in each, a group.
+            return [Named(self.text[pos : places.end()], generic=True)], places.end()
         return [Named(self.text[pos:end])], end
