@@ -90,7 +90,12 @@ PROVINCE_GENERICS: tuple[tuple[re.Pattern[str], tuple[UnitKind, ...], bool], ...
     (re.compile(_NGANH + r" (?:co )?lien quan"), (UnitKind.DIVISION,), True),
     (re.compile(_NGANH), (UnitKind.DIVISION,), False),
 )
-_GENERICS_OF_LEVEL = {"department": GENERICS, "province": PROVINCE_GENERICS}
+# Elsewhere "các sở, ban, ngành" is still a group, of bodies outside the directory.
+_OUTSIDE_GENERICS = tuple((pattern, (), vague) for pattern, _, vague in PROVINCE_GENERICS)
+_GENERICS_OF_LEVEL = {
+    "department": GENERICS + _OUTSIDE_GENERICS,
+    "province": PROVINCE_GENERICS,
+}
 _SEP_RE = re.compile(r"\s*(?:,|;| va | cung | &)\s*")
 _END = re.compile(r"(?![\w])")
 
@@ -184,7 +189,7 @@ class UnitDirectory:
 
     def generic_at(self, folded: str, pos: int) -> tuple[list[Unit], int, bool] | None:
         """A generic addressee starting at `pos` of a folded text: units, end, vague."""
-        for pattern, kinds, vague in _GENERICS_OF_LEVEL.get(self.level, ()):
+        for pattern, kinds, vague in _GENERICS_OF_LEVEL.get(self.level, _OUTSIDE_GENERICS):
             m = pattern.match(folded, pos)
             if m and _END.match(folded, m.end()):
                 return self.of_kind(*kinds), m.end(), vague

@@ -31,7 +31,7 @@ VERB_RE = _words(
     "soan thao", "trinh", "gui", "tiep nhan", "giai quyet", "xu ly", "danh gia", "tham dinh",
     "thong ke", "cong bo", "cu", "can cu", "khan truong", "tang cuong", "dam bao", "bao dam",
     "phat dong", "duy tri", "thanh lap", "ban hanh", "dang tai", "cung cap", "rut kinh nghiem",
-    "dang ky", "nop", "sua doi", "lua chon", "quan ly", "chi dao", "yeu cau", "de nghi", "giao",
+    "dang ky", "nop", "sua doi", "lua chon", "quan ly", "chi dao", "yeu cau", "de nghi", "giao(?! thong)",
     "tiep tuc", "nang cao", "van dong", "thanh tra", "kiem soat", "phan cong", "chu dong",
     "tap huan", "boi duong", "xac minh", "thu thap", "dua", "dinh ky", "thuong xuyen", "kip thoi",
     "nghiem tuc", "tich cuc", "phe duyet", "quy dinh", "du thao", "du tru", "chan chinh",
@@ -51,13 +51,15 @@ _HEAD_RE = _words(
     "doan", "cong doan", "thanh tra", "van phong", "truong", "bo", "kho bac", "ngan hang", "doi",
     "cong ty", "bao hiem", "bao", "dai", "tinh uy", "huyen uy", "thanh uy", "mat tran", "hoi dong",
     "tong cuc", "chi nhanh", "ban quan ly", "ubmttq", "tap doan", "chu dau tu", "hat", "hiep hoi",
+    "tram", "buu dien", "lien doan", "to dan pho", "benh vien", "xi nghiep", "ban chi huy",
 )  # fmt: skip
 # The same heads with their diacritics (folding makes "Bảo vệ" look like "Báo").
 _RAW_HEAD_RE = re.compile(
     r"(?:phòng|sở|ban|trung tâm|viện|ubnd|[ủu][ỷy] ban|công an|chi cục|cục|hội|đoàn|công đoàn"
     r"|thanh tra|văn phòng|trường|bộ|kho bạc|ngân hàng|đội|công ty|bảo hiểm|báo|đài"
     r"|(?:tỉnh|huyện|thành) [ủu][ỷy]|mặt trận|hội đồng|tổng cục|chi nhánh|ban quản lý|ubmttq"
-    r"|tập đoàn|chủ đầu tư|hạt|hiệp hội)$"
+    r"|tập đoàn|chủ đầu tư|hạt|hiệp hội|trạm|bưu điện|liên đoàn|tổ dân phố|bệnh viện|xí nghiệp"
+    r"|ban chỉ huy)$"
 )
 _ORGS = r"(?:co quan|to chuc|don vi|phong|ban|dia phuong)"
 _BOILERPLATE_RE = re.compile(rf"(?:cac )?(?:{_ORGS}(?:, | va ))*ca nhan(?: co)? lien quan(?![\w])")
@@ -65,7 +67,7 @@ _VAGUE_RE = re.compile(rf"(?:cac )?(?:{_ORGS}(?:, | va ))*{_ORGS}(?: co)? lien q
 _SEP_RE = re.compile(r" ?(?:,|;| va| cung| &) ?")
 # Local governments: "UBND các huyện, thị xã, thành phố" is one addressee (all of them),
 # and "UBND huyện X" is not the provincial "UBND" the directory knows.
-_LEVEL = r"(?:huyen|quan|thi xa|thanh pho|xa|phuong|thi tran)"
+_LEVEL = r"(?:huyen|quan|thi xa|thanh pho|xa|phuong|thi tran|dac khu)"
 _LOCAL_RE = re.compile(
     rf"(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan) cac {_LEVEL}(?:(?:, | va ){_LEVEL})*(?![\w])"
 )
@@ -209,9 +211,12 @@ class Scanner:
             return None
         if _RAW_HEAD_RE.match(self.text[pos : head.end()].lower()) is None:
             return None  # "Bảo vệ", "Đổi mới" fold like "Báo", "Đội": not a body
-        base = end = head.end()
+        base = end = cursor = head.end()
         words = 0
         for word in re.finditer(r"( ?, | )([\w/.-]+)", self.text[base:]):
+            if base + word.start() != cursor:
+                break  # words must follow on: "Văn phòng UBND tỉnh; Kho bạc ..." is two
+            cursor = base + word.end()
             start = base + word.start(2)
             capital = word.group(2)[0].isupper()
             if word.group(1) != " " and (not capital or self._one(start) is not None):
