@@ -72,7 +72,8 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 # Counted from the letter itself: datable from its signing date. Receipt ("kể từ ngày
 # nhận được văn bản") is not: the letter may arrive days later, so it is flagged.
 _FROM_LETTER_RE = re.compile(
-    r"\b(?P<n>\d{1,3}) ngay(?P<work> lam viec)?,? (?:ke tu|tinh tu|sau) (?:ngay |khi )?"
+    r"\b(?:(?:cham nhat |muon nhat )?(?:trong (?:vong |thoi han |thoi gian )?|khong qua ))?"
+    r"(?P<n>\d{1,3}) ngay(?P<work> lam viec)?,? (?:ke tu|tinh tu|sau) (?:ngay |khi )?"
     r"(?:ky|ban hanh)"
     r"(?: (?:van ban|cong van|thong bao|ke hoach|quyet dinh|chi thi|cong dien|ket luan))?"
     r"(?: nay)?(?![\w])"
