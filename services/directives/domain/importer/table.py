@@ -35,7 +35,8 @@ def rewrite_tables(lines: list[str]) -> list[str]:
     for line in lines:
         cells = [c.strip() for c in line.split("|")] if "|" in line else []
         if columns is not None and (cells or not line):
-            out += _row(cells, columns) if cells else []
+            # A blank line stays: the paragraph after the table is not its last cell's.
+            out += _row(cells, columns) if cells else [""]
             continue
         columns = _header(cells) if len(cells) >= 3 else None
         if columns is None:
