@@ -85,7 +85,10 @@ GENERICS: tuple[tuple[re.Pattern[str], tuple[UnitKind, ...], bool], ...] = tuple
     )
 )
 # A provincial People's Committee's units are its departments (kind division).
-_NGANH = r"(?:cac )?so, (?:ban, )?nganh(?:, (?:don vi|doan the))*(?: (?:cap tinh|thuoc tinh|tinh))?"
+_NGANH = (
+    r"(?:cac )?(?:so, (?:ban, )?nganh|ban, nganh|so, ban)"
+    r"(?:, (?:don vi|doan the))*(?: (?:cap tinh|thuoc tinh|tinh))?"
+)
 PROVINCE_GENERICS: tuple[tuple[re.Pattern[str], tuple[UnitKind, ...], bool], ...] = (
     (re.compile(_NGANH + r" (?:co )?lien quan"), (UnitKind.DIVISION,), True),
     (re.compile(_NGANH), (UnitKind.DIVISION,), False),
