@@ -10,15 +10,15 @@ from chidao.importer_score import FIELDS, Count, Score, norm, run
 
 # field: (precision, recall) at least, on dev.
 FLOOR = {
-    "lead": (0.73, 0.79),
-    "coordinating": (0.68, 0.55),
-    "deadline": (0.96, 0.82),
+    "lead": (0.79, 0.85),
+    "coordinating": (0.87, 0.80),
+    "deadline": (0.98, 0.88),
     "number_symbol": (1.0, 1.0),
     "date": (1.0, 1.0),
     "issuer": (1.0, 1.0),
     "signer": (1.0, 1.0),
 }
-EMPTY_WITHOUT_WARNING_AT_MOST = 6
+EMPTY_WITHOUT_WARNING_AT_MOST = 4
 
 
 def test_dev_scores_stay_at_or_above_the_floor() -> None:
