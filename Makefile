@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint typecheck unit service browser chaos integration up down status contracts bench clean
+.PHONY: demo test lint typecheck unit service browser chaos integration up down status contracts bench clean importer-score
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,11 @@ down: $(STAMP)
 
 status: $(STAMP)
 	$(BIN)/chidao status
+
+# Per-field precision/recall of the directive importer on the blind corpus
+# (tests/fixtures/corpus, dev and held-out parts); see chidao/importer_score.py.
+importer-score: $(STAMP)
+	$(BIN)/python -m chidao.importer_score
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

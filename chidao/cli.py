@@ -105,30 +105,48 @@ def _auth() -> dict[str, str]:
         raise fail(str(exc)) from None
 
 
+_DOCUMENT_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pdf": "application/pdf",
+}
+
+
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="Plain-text letter (UTF-8).")],
+    file: Annotated[Path, typer.Argument(help="The letter: UTF-8 text, .docx or .pdf.")],
     agency: Annotated[str | None, typer.Option(help="Agency whose unit directory applies.")] = None,
     url: Annotated[str, typer.Option(envvar="DIRECTIVES_URL")] = "http://127.0.0.1:8001",
 ) -> None:
-    """Import a letter as a draft directive and print it (JSON)."""
+    """Import a letter (text, .docx or .pdf with a text layer) as a draft; print it (JSON)."""
+    media = _DOCUMENT_TYPES.get(file.suffix.lower())
     try:
-        text = file.read_text(encoding="utf-8")
+        data = file.read_bytes()
+        text = "" if media else data.decode("utf-8")
     except FileNotFoundError:
         raise fail(f"{file}: no such file") from None
     except UnicodeDecodeError:
         raise fail(f"{file}: not UTF-8 text") from None
     except OSError as exc:
         raise fail(f"{file}: {exc.strerror}") from None
-    if not text.strip():
+    if not data.strip() or not (media or text.strip()):
         raise fail(f"{file}: the file is empty")
     try:
-        response = httpx.post(
-            f"{url}/v1/directives/import",
-            json={"text": text, "agency": agency},
-            headers=_auth(),
-            timeout=30,
-        )
+        if media:
+            # The service reads the document (python-docx, pypdf): one reader for all clients.
+            response = httpx.post(
+                f"{url}/v1/directives/import/document",
+                content=data,
+                params={"agency": agency} if agency else {},
+                headers={**_auth(), "content-type": media},
+                timeout=60,
+            )
+        else:
+            response = httpx.post(
+                f"{url}/v1/directives/import",
+                json={"text": text, "agency": agency},
+                headers=_auth(),
+                timeout=30,
+            )
     except httpx.HTTPError:
         raise fail(f"directives service not reachable at {url} (start it: chidao up)") from None
     if response.status_code >= 400:

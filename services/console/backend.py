@@ -58,12 +58,21 @@ class Api:
         *,
         params: dict[str, Any] | None = None,
         json: Any = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
     ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {await self._token()}"}
+        if content_type:
+            headers["Content-Type"] = content_type
         query = {k: v for k, v in (params or {}).items() if v not in (None, "")}
         try:
             response = await self.http.request(
-                method, f"{self.urls[service]}{path}", params=query, json=json, headers=headers
+                method,
+                f"{self.urls[service]}{path}",
+                params=query,
+                json=json,
+                content=content,
+                headers=headers,
             )
         except httpx.HTTPError as exc:
             raise ApiError(
@@ -92,6 +101,11 @@ class Api:
     async def post(self, service: str, path: str, body: Any = None) -> Any:
         response = await self.request(service, "POST", path, json=body)
         return response.json() if response.content else None
+
+    async def post_document(self, service: str, path: str, data: bytes, media_type: str) -> Any:
+        """A file as the request body, by media type (the letter import)."""
+        response = await self.request(service, "POST", path, content=data, content_type=media_type)
+        return response.json()
 
     async def put(self, service: str, path: str, body: Any) -> Any:
         return (await self.request(service, "PUT", path, json=body)).json()

@@ -15,12 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.directives.adapters import repository as repo
 from services.directives.domain import numbering
 from services.directives.domain.directory import UnitDirectory, load_directory
-from services.directives.domain.importer import import_letter
+from services.directives.domain.importer import ImportResult, read_letter
 from services.directives.domain.model import Directive, Status
 from shared.auth import AGENCY_MEMBERS, Principal, Role
 from shared.clock import Clock
 from shared.contracts.events import OrgDirectoryPublished
-from shared.contracts.values import DeadlineKind, DirectiveContent, ImportWarning
+from shared.contracts.values import DeadlineKind, DirectiveContent, ImportWarning, UnitRef
 from shared.db import Database
 from shared.domain import Changed
 from shared.errors import Forbidden, InvalidField, InvalidTransition, NotFound
@@ -51,6 +51,37 @@ class Directories:
         except KeyError:
             known = ", ".join(sorted(self.by_code))
             raise InvalidField(f"unknown agency {code!r} (known: {known})", "agency") from None
+
+    def read_letter(self, text: str, agency: str | None) -> tuple[UnitDirectory, ImportResult]:
+        """The importer as `chidao import` and the API run it (and the corpus scorer)."""
+        return read_letter(text, list(self.by_code.values()), self.get(agency))
+
+
+def _foreign_units(
+    content: DirectiveContent, warnings: tuple[ImportWarning, ...], read_with: UnitDirectory
+) -> tuple[DirectiveContent, tuple[ImportWarning, ...]]:
+    """A letter of another body (the province, another department) names that body's
+    units: their codes mean nothing in the clerk's agency, so only the names are kept."""
+
+    def named(ref: UnitRef) -> UnitRef:
+        return UnitRef(name=ref.name)
+
+    assignments = tuple(
+        a.model_copy(
+            update={
+                "lead_unit": named(a.lead_unit),
+                "coordinating_units": tuple(map(named, a.coordinating_units)),
+            }
+        )
+        for a in content.assignments
+    )
+    note = ImportWarning(
+        code="issuer_units",
+        field="assignments",
+        message=f"Văn bản của {content.issuer or read_with.name}: các đơn vị được đọc theo "
+        "danh mục của cơ quan ban hành; cần chọn đơn vị của Sở khi giao việc.",
+    )
+    return content.model_copy(update={"assignments": assignments}), (*warnings, note)
 
 
 def check_deadlines(content: DirectiveContent) -> None:
@@ -131,9 +162,13 @@ class DirectiveService:
 
     async def import_letter(self, text: str, agency: str | None, user: Principal) -> Directive:
         user.require(Role.CLERK, doing="nhập văn bản")
-        directory = self.directories.get(_own_agency(user, agency))
-        result = import_letter(text, directory)
-        return await self._add_draft(directory.code, result.content, tuple(result.warnings))
+        # The draft is the clerk's agency's; the letter is read with its issuer's directory.
+        own = self.directories.get(_own_agency(user, agency))
+        read_with, result = self.directories.read_letter(text, own.code)
+        content, warnings = result.content, tuple(result.warnings)
+        if read_with.code != own.code:
+            content, warnings = _foreign_units(content, warnings, read_with)
+        return await self._add_draft(own.code, content, warnings)
 
     async def create_draft(
         self, agency: str | None, content: DirectiveContent, user: Principal

@@ -297,11 +297,12 @@ async def test_a_second_issue_of_a_subject_in_a_year_is_warned_and_names_the_fir
 async def test_an_unknown_agency_is_an_invalid_field_and_its_directory_not_found(
     svc: DirectiveService, service_db: ServiceDb
 ) -> None:
-    # A clerk of a department this deployment has no unit directory for.
-    nghean = "sxd-nghean"
-    clerk = principal("vanthu.sxd.nghean", "Hồ Thị Vân", Role.CLERK, agency=nghean)
+    # A clerk of a department this deployment has no unit directory for (Hà Tĩnh: none
+    # ships; Thanh Hóa and Nghệ An do).
+    hatinh = "sxd-hatinh"
+    clerk = principal("vanthu.sxd.hatinh", "Hồ Thị Vân", Role.CLERK, agency=hatinh)
     with pytest.raises(InvalidField) as caught:
-        await svc.create_draft(nghean, content(SUBJECT), clerk)
+        await svc.create_draft(hatinh, content(SUBJECT), clerk)
     assert caught.value.field == "agency"
     with pytest.raises(InvalidField) as caught:
         await svc.import_letter(SEED, None, clerk)
@@ -310,9 +311,9 @@ async def test_an_unknown_agency_is_an_invalid_field_and_its_directory_not_found
     assert await service_db.staged() == []
 
     with pytest.raises(NotFound):
-        svc.directory(nghean, clerk)
+        svc.directory(hatinh, clerk)
     with pytest.raises(NotFound):
-        svc.directory("sxd-nghean", CLERK_SXD)
+        svc.directory("sxd-hatinh", CLERK_SXD)
     directory = svc.directory(SXD, CLERK_SXD)
     assert (directory.name, directory.short_name, directory.province) == (
         "Sở Xây dựng",
@@ -366,3 +367,25 @@ async def test_find_by_agency_status_and_year(two: DirectiveService, service_db:
     assert refused.value.code == "other_agency"
     revoked = await two.get(b, LEADER_SXD)
     assert (revoked.status, revoked.revoke_reason) == (Status.REVOKED, "Ban hành nhầm")
+
+
+async def test_a_letter_of_another_body_is_read_with_its_directory_and_drafted_by_names(
+    svc: DirectiveService, service_db: ServiceDb
+) -> None:
+    # A letter of the Nghệ An Department of Finance, imported by the Sở Xây dựng clerk:
+    # its "các phòng, đơn vị thuộc Sở" are that department's, not Sở Xây dựng's divisions.
+    letter = (
+        "UBND TỈNH NGHỆ AN\nSỞ TÀI CHÍNH\nSố: 12/STC-VP\tNghệ An, ngày 06 tháng 9 năm 2023\n"
+        "V/v triển khai nhiệm vụ\n\nKính gửi: Các phòng, đơn vị thuộc Sở.\n\n"
+        "1. Các phòng, đơn vị thuộc Sở rà soát, báo cáo trước ngày 20/9/2023.\n\n"
+        "Nơi nhận:\tGIÁM ĐỐC\n- Như trên;\n- Lưu: VT.\n\tNguyễn Văn An\n"
+    )
+    draft = await svc.import_letter(letter, SXD, CLERK_SXD)
+    assert draft.agency == SXD
+    c = draft.content
+    assert c.issuer == "Sở Tài chính"
+    assert [a.lead_unit for a in c.assignments] == [
+        UnitRef(name="Văn phòng Sở"),
+        UnitRef(name="Thanh tra Sở"),
+    ]
+    assert "issuer_units" in [w.code for w in draft.warnings]

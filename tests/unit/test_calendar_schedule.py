@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from services.tasks.domain import calendar, schedule
+from services.tasks.domain import schedule
+from shared import workdays as calendar
 from shared.contracts.values import Deadline, DeadlineKind
 
 D = dt.date

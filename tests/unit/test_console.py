@@ -133,58 +133,19 @@ def test_the_realm_s_console_client_is_public_with_pkce_and_exact_redirects() ->
     assert "chidao-api" in audiences
 
 
-def _pdf_with_text(line: str) -> bytes:
-    """A one-page PDF whose text layer says ``line`` (Helvetica, ASCII)."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({line}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+def test_a_letter_file_is_sent_to_the_directives_service_by_its_media_type() -> None:
+    """The console reads no file itself: the directives service does (DOCX tables, PDF
+    text layers; tests/unit/test_letter_documents.py). It names the media type, and
+    refuses what the service could not read, in Vietnamese."""
+    from services.console.pages.directives import LetterError, _media_type
+    from services.directives.adapters.documents import MEDIA_TYPES
 
-
-def test_a_letter_is_read_from_txt_docx_or_a_pdf_s_text_layer() -> None:
-    import io
-
-    import docx
-    import pypdf
-
-    from services.console.pages.directives import LetterError, _letter_text
-
-    assert _letter_text("tb.txt", "Số: /TB-SXD".encode()) == "Số: /TB-SXD"
-    with pytest.raises(LetterError, match="UTF-8"):
-        _letter_text("tb.txt", "Số".encode("utf-16"))
-    document = docx.Document()
-    document.add_paragraph("SỞ XÂY DỰNG")
-    document.add_paragraph("Số: /TB-SXD")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    assert _letter_text("TB.DOCX", buffer.getvalue()) == "SỞ XÂY DỰNG\nSố: /TB-SXD"
-    assert "12/TB-SXD" in _letter_text("tb.pdf", _pdf_with_text("So: 12/TB-SXD"))
-    blank = io.BytesIO()
-    writer = pypdf.PdfWriter()
-    writer.add_blank_page(612, 792)
-    writer.write(blank)
-    with pytest.raises(LetterError, match="không có lớp chữ"):
-        _letter_text("scan.pdf", blank.getvalue())
+    assert _media_type("TB.DOCX") in MEDIA_TYPES
+    assert _media_type("tb.pdf") == "application/pdf"
+    assert _media_type("tb.txt") == "text/plain"
+    assert {_media_type(n) for n in ("a.txt", "a.docx", "a.pdf")} == set(MEDIA_TYPES)
     with pytest.raises(LetterError, match=r"\.txt, \.docx hoặc \.pdf"):
-        _letter_text("tb.odt", b"...")
+        _media_type("tb.odt")
 
 
 def test_an_htmx_action_that_fails_shows_why_above_the_page(client: TestClient) -> None:

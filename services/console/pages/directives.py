@@ -3,7 +3,6 @@ next to the fields they concern, assignments edited, issued (leader), revoked.""
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from typing import Any
 
@@ -11,6 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
+from services.console.backend import ApiError
 from services.console.present import DOC_TYPE_NAMES, FIELD_LABELS, URGENCY
 from services.console.web import CurrentDesk, Desk, PostedForm, date_field, field
 from shared.auth import Role
@@ -39,34 +39,19 @@ class LetterError(ValueError):
     pass
 
 
-def _letter_text(name: str, data: bytes) -> str:
-    """The letter as text: .txt as is (UTF-8), .docx by its paragraphs (python-docx), a
-    PDF by its text layer (pypdf; a scan without one is refused, not guessed at)."""
-    lower = name.lower()
-    if lower.endswith(".txt"):
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise LetterError("Tệp .txt phải được lưu ở mã UTF-8.") from None
-    if lower.endswith(".docx"):
-        import docx
+# The directives service reads the file (services/directives/adapters/documents.py);
+# the console only names its media type.
+MEDIA_TYPES = {
+    ".txt": "text/plain",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pdf": "application/pdf",
+}
 
-        try:
-            document = docx.Document(io.BytesIO(data))
-        except Exception:
-            raise LetterError("Không đọc được tệp .docx.") from None
-        return "\n".join(p.text for p in document.paragraphs)
-    if lower.endswith(".pdf"):
-        import pypdf
 
-        try:
-            reader = pypdf.PdfReader(io.BytesIO(data))
-            text = "\n".join(page.extract_text() or "" for page in reader.pages)
-        except Exception:
-            raise LetterError("Không đọc được tệp PDF.") from None
-        if not text.strip():
-            raise LetterError("Tệp PDF không có lớp chữ (bản quét): hãy dán nội dung.")
-        return text
+def _media_type(name: str) -> str:
+    for suffix, media_type in MEDIA_TYPES.items():
+        if name.lower().endswith(suffix):
+            return media_type
     raise LetterError("Chỉ nhận tệp .txt, .docx hoặc .pdf.")
 
 
@@ -106,15 +91,24 @@ async def import_letter(d: CurrentDesk, form: PostedForm) -> Response:
     upload = form.get("file")
     try:
         if isinstance(upload, UploadFile) and upload.filename:
+            media_type = _media_type(upload.filename)
             data = await upload.read(MAX_UPLOAD_BYTES + 1)
             if len(data) > MAX_UPLOAD_BYTES:
                 raise LetterError("Tệp lớn hơn 2 MB.")
-            text = _letter_text(upload.filename, data)
-        if not text.strip():
+            try:
+                draft = await d.api.post_document(
+                    "directives", "/v1/directives/import/document", data, media_type
+                )
+            except ApiError as exc:
+                if exc.status != 422:
+                    raise
+                raise LetterError(f"Không đọc được nội dung tệp ({exc.detail}).") from None
+        elif text.strip():
+            draft = await d.api.post("directives", "/v1/directives/import", {"text": text})
+        else:
             raise LetterError("Hãy dán nội dung văn bản hoặc chọn tệp.")
     except LetterError as exc:
         return d.done(str(exc), "/directives")
-    draft = await d.api.post("directives", "/v1/directives/import", {"text": text})
     message = "Đã nhập văn bản thành dự thảo. Kiểm tra các điểm cần lưu ý."
     return d.done(message, f"/directives/{draft['id']}")
 

@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict
@@ -83,8 +84,28 @@ GENERICS: tuple[tuple[re.Pattern[str], tuple[UnitKind, ...], bool], ...] = tuple
         (r"cac phong" + _SO, _PHONG_BAN, False),
     )
 )
+# A provincial People's Committee's units are its departments (kind division).
+_NGANH = (
+    r"(?:cac )?(?:so, (?:ban, )?nganh|ban, nganh|so, ban)"
+    r"(?:, (?:don vi|doan the))*(?: (?:cap tinh|thuoc tinh|tinh))?"
+)
+PROVINCE_GENERICS: tuple[tuple[re.Pattern[str], tuple[UnitKind, ...], bool], ...] = (
+    (re.compile(_NGANH + r" (?:co )?lien quan"), (UnitKind.DIVISION,), True),
+    (re.compile(_NGANH), (UnitKind.DIVISION,), False),
+)
+# Elsewhere "các sở, ban, ngành" is still a group, of bodies outside the directory.
+_OUTSIDE_GENERICS = tuple((pattern, (), vague) for pattern, _, vague in PROVINCE_GENERICS)
+_GENERICS_OF_LEVEL = {
+    "department": GENERICS + _OUTSIDE_GENERICS,
+    "province": PROVINCE_GENERICS,
+}
 _SEP_RE = re.compile(r"\s*(?:,|;| va | cung | &)\s*")
 _END = re.compile(r"(?![\w])")
+
+
+# What kind of body an agency is: which group phrases ("các phòng, đơn vị thuộc Sở",
+# "các sở, ban, ngành") mean its units.
+Level = Literal["province", "office", "department", "district", "commune"]
 
 
 class _AgencyFile(BaseModel):
@@ -93,6 +114,7 @@ class _AgencyFile(BaseModel):
     name: str
     short_name: str
     province: str
+    level: Level = "department"
 
 
 class _DirectoryFile(BaseModel):
@@ -110,6 +132,7 @@ class UnitDirectory:
     short_name: str
     province: str
     units: tuple[Unit, ...]
+    level: Level = "department"
     _keys: dict[str, Unit] = field(default_factory=dict, init=False, repr=False, compare=False)
     _by_word: dict[str, list[tuple[str, Unit]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -169,7 +192,7 @@ class UnitDirectory:
 
     def generic_at(self, folded: str, pos: int) -> tuple[list[Unit], int, bool] | None:
         """A generic addressee starting at `pos` of a folded text: units, end, vague."""
-        for pattern, kinds, vague in GENERICS:
+        for pattern, kinds, vague in _GENERICS_OF_LEVEL.get(self.level, _OUTSIDE_GENERICS):
             m = pattern.match(folded, pos)
             if m and _END.match(folded, m.end()):
                 return self.of_kind(*kinds), m.end(), vague
@@ -211,4 +234,5 @@ def load_directory(path: str | Path) -> UnitDirectory:
         short_name=data.agency.short_name,
         province=data.agency.province,
         units=tuple(data.units),
+        level=data.agency.level,
     )

@@ -9,10 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from services.directives.adapters.documents import MEDIA_TYPES, letter_text
 from services.directives.domain.model import Directive, Status
 from services.directives.handlers import DirectiveService
 from shared.auth import CurrentUser
 from shared.contracts.values import DirectiveContent, ImportWarning, Unit
+from shared.errors import InvalidField
 from shared.http import MAX_YEAR, MIN_YEAR, Storable, Text
 from shared.pagination import DEFAULT_LIMIT, Cursor, Limit, PageRequest, link_next
 
@@ -80,6 +82,29 @@ Service = Annotated[DirectiveService, Depends(service)]
 @router.post("/directives/import", status_code=201)
 async def import_letter(body: ImportRequest, svc: Service, user: CurrentUser) -> DirectiveView:
     return DirectiveView.of(await svc.import_letter(body.text, body.agency, user))
+
+
+@router.post(
+    "/directives/import/document",
+    status_code=201,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in MEDIA_TYPES},
+        }
+    },
+)
+async def import_document(
+    request: Request,
+    svc: Service,
+    user: CurrentUser,
+    agency: Annotated[Agency | None, Query(description="Whose draft it becomes.")] = None,
+) -> DirectiveView:
+    """A letter as a file (DOCX, PDF with a text layer, or UTF-8 text), by media type."""
+    text = letter_text(await request.body(), request.headers.get("content-type", ""))
+    if len(text) > MAX_LETTER_CHARS:
+        raise InvalidField(f"the letter is longer than {MAX_LETTER_CHARS} characters", "document")
+    return DirectiveView.of(await svc.import_letter(text, agency, user))
 
 
 @router.post("/directives", status_code=201)

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, TypedDict
 
-from services.tasks.domain.calendar import effective_due_date, is_overdue
 from shared.contracts.events import (
     TaskAcknowledged,
     TaskAssigned,
@@ -33,6 +32,7 @@ from shared.contracts.events import (
 from shared.contracts.values import Actor, Deadline, UnitRef
 from shared.domain import Changed
 from shared.errors import InvalidField, InvalidTransition
+from shared.workdays import effective_due_date, is_overdue
 
 
 class Status(StrEnum):

@@ -8,6 +8,7 @@ Pure: no I/O, no clock; the unit directory is an argument.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from shared.contracts.values import (
@@ -22,24 +23,71 @@ from ..directory import UnitDirectory
 from ..errors import NotADirective
 from .annex import annex_body, annex_start
 from .assignments import Duty, read_assignments
-from .closing import closing_start, read_closing
+from .closing import closing_start, foot_columns, read_closing
 from .header import TYPE_NAMES, Header, read_header
+from .issuer import empty_directory, pick_directory, read_issuer
 from .references import read_references
 from .text import Notes, fold, normalise
 from .units import Named, Scanner
 
-__all__ = ["ImportResult", "import_letter"]
+__all__ = ["ImportResult", "LeadSource", "import_letter", "read_letter"]
+
+
+@dataclass(frozen=True)
+class LeadSource:
+    """How the letter wrote the lead of one assignment: the words, and whether they were
+    a group phrase ("các phòng, đơn vị thuộc Sở") the importer expanded into its units."""
+
+    written: str
+    group: bool
+    coordinating: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class ImportResult:
     content: DirectiveContent
     warnings: list[ImportWarning] = field(default_factory=list)
+    # One per assignment, same order: provenance for the clerk's review and the scorer.
+    sources: list[LeadSource] = field(default_factory=list)
+
+
+def read_letter(
+    text: str, directories: Sequence[UnitDirectory], fallback: UnitDirectory
+) -> tuple[UnitDirectory, ImportResult]:
+    """Import a letter with its issuer's directory, chosen among `directories`.
+
+    An issuer without a directory here gets an empty one (its group phrases are kept as
+    written, and flagged); a letter that names no issuer at all is read with `fallback`
+    (the clerk's agency), and flagged.
+    """
+    head = read_header(normalise(text))
+    issuer = read_issuer(head, directories)
+    directory = pick_directory(issuer, head, text, directories)
+    extra = Notes()
+    if directory is None and issuer is not None:
+        directory = empty_directory(issuer)
+        extra.add(
+            "no_directory",
+            "issuer",
+            f"Chưa có danh mục đơn vị của “{issuer.name}”; các cụm như “các phòng, đơn vị” "
+            "được giữ nguyên, cần chọn đơn vị.",
+        )
+    elif directory is None:
+        directory = fallback
+        extra.add(
+            "issuer_unknown",
+            "issuer",
+            f"Không rõ cơ quan ban hành; đã đọc theo danh mục của {fallback.name} "
+            f"{fallback.province}.",
+        )
+    result = import_letter(text, directory)
+    result.warnings[:0] = extra.items
+    return directory, result
 
 
 def import_letter(text: str, directory: UnitDirectory) -> ImportResult:
     """Draft directive content from the text of a letter; raises NotADirective."""
-    lines = normalise(text)
+    lines = normalise(foot_columns(text))
     head = read_header(lines)
     notes = Notes()
     notes.extend(head.notes)
@@ -51,7 +99,8 @@ def import_letter(text: str, directory: UnitDirectory) -> ImportResult:
     years = [r.date.year for r in references if r.date]
     year = head.year or (max(years) if years else None)
 
-    duties = read_assignments(body, directory, year)
+    # The signing date, when printed, dates "05 ngày làm việc kể từ ngày ký".
+    duties = read_assignments(body, directory, head.date or year)
     doc_type = _doc_type(head, notes)
     # Without any header, only a duty given to a unit of the directory shows a directive:
     # news and reports also say "X yêu cầu các chủ đầu tư ...".
@@ -85,7 +134,17 @@ def import_letter(text: str, directory: UnitDirectory) -> ImportResult:
         signer=closing.signer,
         assignments=tuple(assignments),
     )
-    return ImportResult(content=content, warnings=notes.items)
+    return ImportResult(content=content, warnings=notes.items, sources=_sources(duties))
+
+
+def _sources(duties: list[Duty]) -> list[LeadSource]:
+    out: list[LeadSource] = []
+    for duty in duties:
+        lead = duty.lead
+        written = lead.written if lead is not None else duty.lead_written
+        coords = tuple(dict.fromkeys(n.written for n in duty.coordinating))
+        out.append(LeadSource(written, bool(lead and lead.generic), coords))
+    return out
 
 
 def _doc_type(head: Header, notes: Notes) -> DocType | None:
@@ -114,6 +173,16 @@ def _doc_type(head: Header, notes: Notes) -> DocType | None:
 
 
 def _issuer(head: Header, directory: UnitDirectory, body_text: str) -> str | None:
+    printed = read_issuer(head, [directory])
+    if printed is not None and fold(printed.body) == fold(directory.name):
+        # A configured department goes by its directory name ("Sở Xây dựng"), its province
+        # being the deployment's; any other issuer in full, with its locality.
+        own_department = directory.code and printed.level == "department"
+        return directory.name if own_department else printed.name
+    if printed is not None:
+        # Another body: as the directory calls it when it knows it ("UBND tỉnh").
+        known = next(filter(None, map(directory.match, reversed(head.issuing_lines))), None)
+        return known.name if known is not None else printed.name
     abbreviation = head.symbol_issuer
     if abbreviation and fold(abbreviation) == fold(directory.short_name):
         return directory.name

@@ -21,7 +21,7 @@ from shared.contracts.values import Deadline, DeadlineKind
 from ..directory import UnitDirectory
 from .attributes import Attrs, Parsed, attributes, is_attr, unresolved
 from .clauses import clauses
-from .deadlines import find_deadline
+from .deadlines import When, find_deadline
 from .inverted import lead_after
 from .outline import ATTR_RE, Node, outline
 from .table import rewrite_tables
@@ -44,7 +44,7 @@ class Duty:
     notes: Notes = field(default_factory=Notes)
 
 
-def read_assignments(lines: list[str], directory: UnitDirectory, year: int | None) -> list[Duty]:
+def read_assignments(lines: list[str], directory: UnitDirectory, year: When) -> list[Duty]:
     duties: list[Duty] = []
     _walk(outline(rewrite_tables(lines)), None, directory, year, duties)
     return duties
@@ -54,7 +54,7 @@ def _walk(
     nodes: list[Node],
     context: list[Named] | None,
     directory: UnitDirectory,
-    year: int | None,
+    year: When,
     out: list[Duty],
 ) -> None:
     for node in nodes:
@@ -91,6 +91,9 @@ def _parse(
         coords = Scanner(attrs.coordinating, directory).units()[0] if attrs.coordinating else []
         written = attrs.lead or "Chưa xác định"
         return (leads or [Named(written, unresolved=True)]), (coords, action.strip(" :;-–"))
+    topic = _topic(scan)
+    if topic is not None:
+        return topic
     # "Quyết định này có hiệu lực ... . Chánh Văn phòng Sở, ...": each sentence may assign.
     starts = [0] + [m.end() for m in _SENTENCE_RE.finditer(text)]
     for start in starts:
@@ -112,12 +115,54 @@ def _parse(
     return None, ([], "")
 
 
+_TOPIC_RE = re.compile(r"(?:ve|doi voi|rieng|tai) ")
+
+
+def _topic(scan: Scanner) -> _Parsed | None:
+    """ "Về công tác X: Chi cục Y chủ trì ...", "Đối với các đơn vị sự nghiệp: xây dựng ...":
+    a topic before the colon, the duty after it (or the topic names who does it)."""
+    folded = scan.folded
+    topic = _TOPIC_RE.match(folded)
+    colon = folded.find(":", 0, 160)
+    if topic is None or colon < 0:
+        return None
+    found = _assigned_at(scan, colon + 1)
+    if found is not None and found[0] is not None:
+        coords, rest = found[1]
+        rest = rest[m.end() :] if (m := _PERFORM_RE.match(fold(rest))) else rest
+        return found[0], (coords, f"{scan.text[:colon].rstrip()}: {rest}")
+    if folded.startswith("doi voi "):
+        leads, end = scan.units(topic.end())
+        if leads and _skip(folded, end) >= colon:
+            return leads, ([], scan.text[colon + 1 :])
+    return None
+
+
+# After a unit, a word that cannot open the duty's action ("Sở Xây dựng là cơ quan ...").
+_NOT_ACTION = frozenset(("là", "đã", "đang", "có", "được", "nhận", "và", "với", "của", "tại"))
+
+
+# "Văn phòng Sở thông báo để các phòng biết", "Sở Xây dựng trân trọng kính mời": the
+# issuer speaking, not a duty.
+_SPEAKING_RE = re.compile(r"thong bao|tran trong|kinh (?:moi|gui|de nghi)|xin|cam on|nhan duoc")
+
+
+def _opens_action(scan: Scanner, pos: int) -> bool:
+    word = re.match(r"[^\W\d_]+", scan.text[pos:])
+    if word is None or not word.group().islower() or word.group() in _NOT_ACTION:
+        return False
+    return _SPEAKING_RE.match(scan.folded, pos) is None
+
+
 def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
     folded = scan.folded
     ask = _ASK_RE.match(folded, start)
     subject, end = scan.units(start)
     if ask is None and subject:
         ask = _ASK_RE.match(folded, _skip(folded, end))
+        if ask is not None and folded.startswith("chi dao", ask.start()) and _groupish(subject):
+            # "UBND các huyện chỉ đạo Phòng Tài chính - Kế hoạch ...": the subject leads.
+            return subject, _rest(scan, end)
     if ask is not None:
         leads, end = scan.units(ask.end())
         if leads:
@@ -128,7 +173,38 @@ def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
         after = _skip(folded, end)
         if folded[end : end + 1] == ":" or VERB_RE.match(folded, after) or after >= len(folded):
             return subject, _rest(scan, end)
+        # At the start of an item, a unit followed by any verb gives the duty ("Sở Giao
+        # thông vận tải kiện toàn ..."): the verb list cannot hold every verb.
+        if (
+            start == 0
+            and folded[end : end + 1] in (" ", "")
+            and all(map(_proper, subject))
+            and _opens_action(scan, after)
+        ):
+            return subject, _rest(scan, end)
     return None
+
+
+_PROPER_RE = re.compile(
+    r"(?:(?:Thủ trưởng|Giám đốc|Chủ tịch|Trưởng|Chánh) )?"
+    r"(?:Sở|Phòng|Ban|Trung tâm|Chi cục|Cục|Văn phòng|Thanh tra|Đài|Báo|Công an|UBND|Ủy ban"
+    r"|Uỷ ban|Kho bạc|Bảo hiểm|Hội|Đoàn|Viện|Trường|Bộ|Ngân hàng|Công ty|Liên đoàn|Mặt trận"
+    r"|Bệnh viện|Hạt|Đội|Quỹ|Tổng|Liên minh|Điện lực|Hội đồng|Cảng vụ|Khu|Các|các)"
+    r" (?:[A-ZĐÀ-Ỹ0-9]|tỉnh|huyện|thị|xã|phường|thành|sở|phòng|đơn|ban|chi|trung|cơ|địa|các)"
+)
+
+
+def _proper(named: Named) -> bool:
+    """A unit name, not a sentence that happens to open like one ("Ban hành kèm theo")."""
+    if named.unit is not None or named.generic:
+        return True
+    return _PROPER_RE.match(named.written) is not None and not _SPEAKING_RE.search(
+        fold(named.written)
+    )
+
+
+def _groupish(named: list[Named]) -> bool:
+    return any(n.generic or n.unit is None for n in named)
 
 
 def _skip(folded: str, pos: int) -> int:
@@ -157,7 +233,7 @@ def _duties(
     leads: list[Named],
     parsed: tuple[list[Named], str],
     directory: UnitDirectory,
-    year: int | None,
+    year: When,
     attrs: Attrs,
 ) -> list[Duty]:
     coords, action = parsed

@@ -13,7 +13,7 @@ import re
 
 from shared.contracts.values import DeadlineKind
 
-from .deadlines import Found, find_deadline
+from .deadlines import Found, When, find_deadline
 from .text import clean_action, first_sentence, fold, split_top
 from .units import VERB_RE
 
@@ -24,7 +24,7 @@ _CONNECTOR_RE = re.compile(
 _LEAD_IN_RE = re.compile(r"^[\s,;:]*(?:dinh ky|hang|thoi han|thoi gian)?[\s,;:]*$")
 
 
-def clauses(action: str, year: int | None) -> list[tuple[str, Found]]:
+def clauses(action: str, year: When) -> list[tuple[str, Found]]:
     groups: list[list[int]] = []
     for start, end in split_top(action):
         segment = action[start:end]

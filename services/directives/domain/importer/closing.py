@@ -40,6 +40,33 @@ class Closing:
     notes: Notes = field(default_factory=Notes)
 
 
+def foot_columns(text: str) -> str:
+    """Unzip a two-column foot copied with tabs: "Nơi nhận:<tab>KT. GIÁM ĐỐC", "- Như
+    trên;<tab>PHÓ GIÁM ĐỐC", ..., "<tab>Phạm Hữu Lợi". The left column (the list) stays in
+    place; the right one (the signature block) follows it, its lines in order."""
+    out: list[str] = []
+    right: list[str] = []
+    in_foot = False
+    for line in text.splitlines():
+        left, tab, rest = line.partition("\t")
+        head = left.strip()
+        if fold(head).startswith("noi nhan"):
+            in_foot = True
+        if in_foot and tab and rest.strip():
+            if head:
+                out.append(left)
+            right += [cell for cell in rest.split("\t") if cell.strip()]
+            continue
+        if in_foot and (head.startswith(("-", "+", "•")) or (not head and right)):
+            out.append(line)
+            continue
+        out += right
+        right = []
+        in_foot = False if head else in_foot
+        out.append(line)
+    return "\n".join(out + right)
+
+
 def closing_start(lines: list[str], start: int) -> int:
     """Where the foot begins: "Nơi nhận" or the signature block, whichever comes first."""
     for i in range(start, len(lines)):

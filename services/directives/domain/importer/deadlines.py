@@ -3,7 +3,12 @@
 Reads "trước ngày 30/6/2020", "chậm nhất ngày 20/5/2020", "trước 16 giờ 00 ngày
 15/5/2020", "trước ngày 15 tháng 12 năm 2020", "trước ngày 15/12 hằng năm", "trước ngày
 20 hằng tháng", "hằng quý, trước ngày 15 của tháng cuối quý", "trong tháng 6/2020",
-"Quý II/2020", "thường xuyên". A date without a year takes the document's year.
+"Quý II/2020", "6 tháng đầu năm 2022", "Tháng 5 - 6/2022", "Từ 10/01/2022 đến 15/02/2022"
+(a period ends on its last day), "trong năm 2023", "thường xuyên", and relative ones:
+"trong 05 ngày làm việc kể từ ngày ký văn bản này" is dated from the signing date on the
+working-day calendar (`shared.workdays`; receipt is taken as the signing day), while one
+counted from an event the letter does not date ("kể từ ngày nhận đủ hồ sơ") is flagged.
+A date without a year takes the document's year.
 """
 
 from __future__ import annotations
@@ -13,15 +18,20 @@ import datetime as dt
 import re
 
 from shared.contracts.values import Deadline, DeadlineKind
+from shared.workdays import add_working_days
 
 from .half_year import Found, half_yearly, unparsed
 from .text import fold, make_date
 
-__all__ = ["Found", "find_deadline"]
+__all__ = ["Found", "When", "find_deadline"]
+
+# What dates a duty: the letter's signing date when printed, else its year (or nothing).
+When = int | dt.date | None
 
 _KW = (
     r"(?:truoc|cham nhat(?: la)?|muon nhat(?: la)?|han chot(?: la)?|khong muon hon|khong qua"
-    r"|xong truoc|hoan thanh(?: truoc)?|thoi han(?: hoan thanh)?:?|thoi gian hoan thanh:?|trong)"
+    r"|xong truoc|hoan thanh(?: truoc)?|thoi han(?: hoan thanh)?:?|thoi gian hoan thanh:?|trong"
+    r"|den het ngay|den ngay)"
 )
 _TIME = r"(?:(?P<h>\d{1,2}) ?(?:gio|h|:) ?(?P<mi>\d{2})?(?: ?phut)?,? )?"
 _DMY = (
@@ -59,17 +69,59 @@ _RELATIVE_RE = re.compile(
     r"\d{1,3} ngay(?: lam viec)?(?: ke tu| sau| truoc| tinh tu)\b"
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+# Counted from the letter itself: datable from its signing date. Receipt ("kể từ ngày
+# nhận được văn bản") is not: the letter may arrive days later, so it is flagged.
+_FROM_LETTER_RE = re.compile(
+    r"\b(?:(?:cham nhat |muon nhat )?(?:trong (?:vong |thoi han |thoi gian )?|khong qua ))?"
+    r"(?P<n>\d{1,3}) ngay(?P<work> lam viec)?,? (?:ke tu|tinh tu|sau) (?:ngay |khi )?"
+    r"(?:ky|ban hanh)"
+    r"(?: (?:van ban|cong van|thong bao|ke hoach|quyet dinh|chi thi|cong dien|ket luan))?"
+    r"(?: nay)?(?![\w])"
+)
+_HOURS_RE = re.compile(r"\b(?:trong (?:vong |thoi gian )?)?\d{1,3} gio (?:sau|ke tu|tinh tu)\b")
+_RANGE_RE = re.compile(
+    rf"\btu (?:ngay )?\d{{1,2}} ?/ ?\d{{1,2}}(?: ?/ ?\d{{4}})? (?:den|toi) {_DMY}"
+)
+_MONTHS_RE = re.compile(
+    r"\b(?:trong )?thang (?P<m1>\d{1,2}) ?(?:-|den|va) ?(?:thang )?(?P<m>\d{1,2})"
+    r" ?(?:/|nam) ?(?P<y>\d{4})"
+)
+_HALF_YEAR_RE = re.compile(
+    r"\b(?P<from>tu )?(?:trong )?(?:0?6|sau) thang (?P<half>dau|cuoi) nam(?: (?P<y>\d{4}))?"
+)
+_IN_YEAR_RE = re.compile(r"\b(?P<from>tu )?(?:hoan thanh |xong )?trong (?:ca )?nam (?P<y>\d{4})\b")
+_MONTH_NO_YEAR_RE = re.compile(
+    r"\b(?P<kw>truoc |trong |hoan thanh trong )thang (?P<m>\d{1,2})(?![\d/]| nam)"
+)
+_QUARTER_NO_YEAR_RE = re.compile(
+    r"\b(?P<kw>truoc |trong |hoan thanh trong )?quy (?P<q>iv|i{1,3}|[1-4])(?![\w/])(?! ?nam \d)"
+)
+_WEEKLY_RE = re.compile(r"\b(?:hang|moi) (?:tuan|ngay)\b")
+# Until or before an event, not a date: "trước mùa mưa lũ", "đến khi kết thúc đợt nắng hạn".
+_EVENT_RE = re.compile(
+    r"\b(?:truoc mua|(?:cho )?den khi|den het mua|sau moi dot|sau khi ket thuc)\b"
+)
+_FROM_RE = re.compile(r"\btu (?:quy|thang|nam)\b")
 
 
-def find_deadline(text: str, year: int | None, *, bare: bool = False) -> Found:
+def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
     """The deadline a duty's text states; `bare` when the text is only a deadline value."""
+    issued = when if isinstance(when, dt.date) else None
+    year = when.year if isinstance(when, dt.date) else when
     folded = fold(text)
     half = half_yearly(text, folded)
     if half is not None:
         return half
-    relative = _RELATIVE_RE.search(folded)
+    letter = _FROM_LETTER_RE.search(folded)
+    if letter is not None:
+        return _from_letter(text, folded, letter, issued)
+    relative = _RELATIVE_RE.search(folded) or _HOURS_RE.search(folded)
     if relative is not None:
         return unparsed(text, folded, relative.start())
+    weekly = _WEEKLY_RE.search(folded)
+    if weekly is not None:
+        # No weekly or daily kind to schedule: the clerk sets it up by hand.
+        return unparsed(text, folded, _phrase_start(folded, weekly.start()))
     recur = next(((m, kind) for rx, kind in _RECUR if (m := rx.search(folded))), None)
     date_m = _DATE_RE.search(folded) or (_BARE_DATE_RE.search(folded) if bare else None)
     day_m = _DAY_RE.search(folded)
@@ -89,24 +141,66 @@ def find_deadline(text: str, year: int | None, *, bare: bool = False) -> Found:
         if day is None or (kind is DeadlineKind.YEARLY and month is None):
             found.warnings.append(("incomplete_deadline", "Thời hạn định kỳ chưa ghi rõ ngày."))
         return found
+    ranged = _RANGE_RE.search(folded)
+    if ranged is not None:
+        found = _dated(text, ranged, year)
+        found.span = (ranged.start(), ranged.end())
+        return found
     if date_m is not None:
         return _dated(text, date_m, year)
+    start_m = _FROM_RE.search(folded)
+    if start_m is not None and not _DATE_RE.search(folded):
+        # "Từ Quý II/2023": when the work starts, not when it is due.
+        return unparsed(text, folded, start_m.start())
+    months = _MONTHS_RE.search(folded)
+    if months is not None:
+        return _period(text, months, year)
     for rx in (_MONTH_RE, _QUARTER_RE):
         m = rx.search(folded)
         if m is not None:
             return _period(text, m, year)
+    half_m = _HALF_YEAR_RE.search(folded)
+    if half_m is not None and not half_m.group("from"):
+        return _half(text, half_m, year)
+    in_year = _IN_YEAR_RE.search(folded)
+    if in_year is not None and not in_year.group("from") and 1900 < int(in_year.group("y")) < 2200:
+        last = dt.date(int(in_year.group("y")), 12, 31)
+        span = (in_year.start(), in_year.end())
+        return Found(Deadline(kind=DeadlineKind.DATE, date=last, text=text[slice(*span)]), span)
+    if year is not None:
+        for rx in (_MONTH_NO_YEAR_RE, _QUARTER_NO_YEAR_RE):
+            m = rx.search(folded)
+            if m is not None:
+                found = _period(text, m, year)
+                found.warnings.append(
+                    ("year_assumed", f"Thời hạn không ghi năm; đã lấy năm {year}.")
+                )
+                return found
     ongoing = _ONGOING_RE.search(folded)
     if ongoing is not None:
         span = (ongoing.start(), ongoing.end())
         return Found(Deadline(kind=DeadlineKind.ONGOING, text=text[slice(*span)]), span)
-    year_m = _YEAR_RE.match(folded.strip(" .;")) if bare else None
+    year_m = (
+        _YEAR_RE.match(re.sub(r"^(?:ca |trong ca )", "", folded.strip(" .;"))) if bare else None
+    )
     last_day = make_date(31, 12, int(year_m.group("y"))) if year_m is not None else None
     if last_day is not None:
         return Found(Deadline(kind=DeadlineKind.DATE, date=last_day, text=text.strip(" .;")))
+    event = _EVENT_RE.search(folded)
+    if event is not None:
+        return unparsed(text, folded, event.start())
     strong = _STRONG_RE.search(folded)
     if strong is not None or (bare and folded.strip(" .;")):
         return unparsed(text, folded, strong.start() if strong else 0)
     return Found()
+
+
+def _phrase_start(folded: str, pos: int) -> int:
+    """Back from a recurrence word to the words that open its phrase ("trước 16 giờ ...")."""
+    opener = None
+    for m in re.finditer(r"\b(?:truoc|vao|cham nhat|dinh ky)\b", folded[:pos]):
+        opener = m
+    return opener.start() if opener is not None and pos - opener.start() < 40 else pos
 
 
 def _span(text: str, first: re.Match[str] | None, second: re.Match[str] | None) -> Found:
@@ -119,7 +213,7 @@ def _span(text: str, first: re.Match[str] | None, second: re.Match[str] | None) 
 
 
 def _time(m: re.Match[str] | None) -> dt.time | None:
-    if m is None or m.group("h") is None:
+    if m is None or m.groupdict().get("h") is None:
         return None
     hour, minute = int(m.group("h")), int(m.group("mi") or 0)
     return dt.time(hour, minute) if hour < 24 and minute < 60 else None
@@ -144,9 +238,42 @@ def _dated(text: str, m: re.Match[str], year: int | None) -> Found:
     return found
 
 
+def _from_letter(text: str, folded: str, m: re.Match[str], issued: dt.date | None) -> Found:
+    """ "05 ngày làm việc kể từ ngày ký": from the signing date, on working days."""
+    if issued is None:
+        return unparsed(text, folded, m.start())
+    days = int(m.group("n"))
+    due = add_working_days(issued, days) if m.group("work") else issued + dt.timedelta(days)
+    span = (m.start(), m.end())
+    found = Found(Deadline(kind=DeadlineKind.DATE, date=due, text=text[slice(*span)]), span)
+    found.warnings.append(
+        (
+            "relative_deadline",
+            f"Thời hạn tính từ ngày ký {issued:%d/%m/%Y} (coi như ngày nhận): "
+            f"{due:%d/%m/%Y}; cần rà lại.",
+        )
+    )
+    return found
+
+
+def _half(text: str, m: re.Match[str], year: int | None) -> Found:
+    y = int(m.group("y")) if m.group("y") else year
+    if y is None:
+        return unparsed(text, fold(text), m.start())
+    end = dt.date(y, 6, 30) if m.group("half") == "dau" else dt.date(y, 12, 31)
+    span = (m.start(), m.end())
+    found = Found(Deadline(kind=DeadlineKind.DATE, date=end, text=text[slice(*span)]), span)
+    if not m.group("y"):
+        found.warnings.append(("year_assumed", f"Thời hạn không ghi năm; đã lấy năm {y}."))
+    return found
+
+
 def _period(text: str, m: re.Match[str], year: int | None) -> Found:
     """The last day of a month or quarter; "trước tháng 6" is the day before it starts."""
-    y = int(m.group("y"))
+    given = m.groupdict().get("y")
+    if given is None and year is None:
+        return unparsed(text, fold(text), m.start())
+    y = int(given) if given else int(year or 0)
     if "q" in m.groupdict():
         quarter = _ROMAN.get(m.group("q")) or int(m.group("q"))
         first_month = 3 * quarter - 2
@@ -156,7 +283,7 @@ def _period(text: str, m: re.Match[str], year: int | None) -> Found:
     if not 1 <= first_month <= 12 or not 1900 < y < 2200:
         return unparsed(text, fold(text), m.start())
     last_month = first_month + 2 if quarter else first_month
-    if m.group("kw") == "truoc ":
+    if m.groupdict().get("kw") == "truoc ":
         end = dt.date(y, first_month, 1) - dt.timedelta(days=1)
     else:
         end = dt.date(y, last_month, calendar.monthrange(y, last_month)[1])

@@ -35,7 +35,8 @@ def rewrite_tables(lines: list[str]) -> list[str]:
     for line in lines:
         cells = [c.strip() for c in line.split("|")] if "|" in line else []
         if columns is not None and (cells or not line):
-            out += _row(cells, columns) if cells else []
+            # A blank line stays: the paragraph after the table is not its last cell's.
+            out += _row(cells, columns) if cells else [""]
             continue
         columns = _header(cells) if len(cells) >= 3 else None
         if columns is None:
@@ -59,8 +60,8 @@ def _row(cells: list[str], columns: dict[str, int]) -> list[str]:
         return cells[i].strip(" ;") if i is not None and i < len(cells) else ""
 
     content = cell("content")
-    if not content:
-        return []
+    if not content or all(re.fullmatch(r":?-*:?", c) for c in cells):
+        return []  # empty, or the "|---|---|" rule under a markdown header
     if not any(cell(name) for name in _LABELS):
         return [content if content.endswith(":") else f"{content}:"]
     number = cell("number")

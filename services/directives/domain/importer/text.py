@@ -28,7 +28,22 @@ def normalise(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
     text = _EMPHASIS.sub(r"\2", text)
-    return [_SPACES.sub(" ", _cells(line)).strip() for line in text.split("\n")]
+    lines: list[str] = []
+    for line in text.split("\n"):
+        lines += [_SPACES.sub(" ", part).strip() for part in _place_date_apart(line)]
+    return lines
+
+
+_PLACE_DATE_RE = re.compile(r"^[^,\d]{2,40}, ngay\b")
+
+
+def _place_date_apart(line: str) -> list[str]:
+    """The header's two columns on one line ("V/v ...<tab>Thanh Hóa, ngày 02 tháng 11 năm
+    2021"): the place and date go on a line of their own (else they end the subject)."""
+    cells = line.strip(" \r\n").split("\t")
+    if len(cells) == 2 and cells[0].strip() and _PLACE_DATE_RE.match(fold(cells[1].strip())):
+        return [cells[0], cells[1]]
+    return [_cells(line)]
 
 
 def _cells(line: str) -> str:

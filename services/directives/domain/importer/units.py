@@ -31,11 +31,13 @@ VERB_RE = _words(
     "soan thao", "trinh", "gui", "tiep nhan", "giai quyet", "xu ly", "danh gia", "tham dinh",
     "thong ke", "cong bo", "cu", "can cu", "khan truong", "tang cuong", "dam bao", "bao dam",
     "phat dong", "duy tri", "thanh lap", "ban hanh", "dang tai", "cung cap", "rut kinh nghiem",
-    "dang ky", "nop", "sua doi", "lua chon", "quan ly", "chi dao", "yeu cau", "de nghi", "giao",
+    "dang ky", "nop", "sua doi", "lua chon", "quan ly", "chi dao", "yeu cau", "de nghi",
+    "giao(?! thong)",
     "tiep tuc", "nang cao", "van dong", "thanh tra", "kiem soat", "phan cong", "chu dong",
     "tap huan", "boi duong", "xac minh", "thu thap", "dua", "dinh ky", "thuong xuyen", "kip thoi",
     "nghiem tuc", "tich cuc", "phe duyet", "quy dinh", "du thao", "du tru", "chan chinh",
     "so hoa", "bien soan", "la dau moi", "lam dau moi", "la co quan dau moi", "la don vi dau moi",
+    "la co quan thuong truc", "la don vi thuong truc",
 )  # fmt: skip
 # Compared with diacritics: folded, "cán bộ" would read as "cần".
 _FUNCTION_WORDS = frozenset(
@@ -49,21 +51,43 @@ _HEAD_RE = _words(
     "phong", "so", "ban", "trung tam", "vien", "ubnd", "uy ban", "cong an", "chi cuc", "cuc", "hoi",
     "doan", "cong doan", "thanh tra", "van phong", "truong", "bo", "kho bac", "ngan hang", "doi",
     "cong ty", "bao hiem", "bao", "dai", "tinh uy", "huyen uy", "thanh uy", "mat tran", "hoi dong",
-    "tong cuc", "chi nhanh", "ban quan ly", "ubmttq", "tap doan",
+    "tong cuc", "chi nhanh", "ban quan ly", "ubmttq", "tap doan", "chu dau tu", "hat", "hiep hoi",
+    "tram", "buu dien", "lien doan", "to dan pho", "benh vien", "xi nghiep", "ban chi huy",
 )  # fmt: skip
+# The same heads with their diacritics (folding makes "Bảo vệ" look like "Báo").
+_RAW_HEAD_RE = re.compile(
+    r"(?:phòng|sở|ban|trung tâm|viện|ubnd|[ủu][ỷy] ban|công an|chi cục|cục|hội|đoàn|công đoàn"
+    r"|thanh tra|văn phòng|trường|bộ|kho bạc|ngân hàng|đội|công ty|bảo hiểm|báo|đài"
+    r"|(?:tỉnh|huyện|thành) [ủu][ỷy]|mặt trận|hội đồng|tổng cục|chi nhánh|ban quản lý|ubmttq"
+    r"|tập đoàn|chủ đầu tư|hạt|hiệp hội|trạm|bưu điện|liên đoàn|tổ dân phố|bệnh viện|xí nghiệp"
+    r"|ban chỉ huy)$"
+)
 _ORGS = r"(?:co quan|to chuc|don vi|phong|ban|dia phuong)"
 _BOILERPLATE_RE = re.compile(rf"(?:cac )?(?:{_ORGS}(?:, | va ))*ca nhan(?: co)? lien quan(?![\w])")
 _VAGUE_RE = re.compile(rf"(?:cac )?(?:{_ORGS}(?:, | va ))*{_ORGS}(?: co)? lien quan(?![\w])")
 _SEP_RE = re.compile(r" ?(?:,|;| va| cung| &) ?")
 # Local governments: "UBND các huyện, thị xã, thành phố" is one addressee (all of them),
 # and "UBND huyện X" is not the provincial "UBND" the directory knows.
-_LEVEL = r"(?:huyen|quan|thi xa|thanh pho|xa|phuong|thi tran)"
+_LEVEL = r"(?:huyen|quan|thi xa|thanh pho|xa|phuong|thi tran|dac khu)"
 _LOCAL_RE = re.compile(
     rf"(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan) cac {_LEVEL}(?:(?:, | va ){_LEVEL})*(?![\w])"
 )
+_PLACES_RE = re.compile(rf" cac {_LEVEL}(?:(?:, | va ){_LEVEL})*(?![\w])")
+# A district's or ward's office serves both its council and its committee.
+_COUNCIL_OFFICE_RE = re.compile(
+    rf"van phong (?:hdnd|hoi dong nhan dan) va (?:ubnd|uy ban nhan dan) {_LEVEL}(?![\w])"
+)
+_OPENER_RE = re.compile(r"(?:chu tri|phoi hop|co trach nhiem|la co quan|la don vi)(?![\w])")
+_OPENER_AHEAD_RE = re.compile(
+    r"(?:[^\s,;:.()]+ ){1,4}?(?=(?:chu tri|phoi hop voi|co trach nhiem|la co quan)(?![\w]))"
+)
 _NOT_THIS_UNIT_RE = re.compile(rf" (?:cac|nhung|{_LEVEL})(?![\w])")
 _REMAINING_RE = re.compile(r" con lai(?![\w])")
-_PAREN_RE = re.compile(r" ?\([^()]{0,24}\)")
+_LISTED_HEAD_RE = re.compile(
+    r"(?:trung tâm|chi cục|phòng|trường|ban quản lý|bệnh viện) (?=[A-ZĐÀ-Ỹ])"
+)
+_PLURAL_RE = re.compile(r"cac (?=\w)")
+_PAREN_RE = re.compile(r" ?\([^()]{0,160}\)")
 
 
 @dataclass(frozen=True)
@@ -108,7 +132,11 @@ class Scanner:
             sep = _SEP_RE.match(self.folded, pos)
             if sep is None:
                 break
-            item = self._one(self._skip(sep.end()))
+            nxt = self._skip(sep.end())
+            item = self._one(nxt)
+            if item is None and _LISTED_HEAD_RE.match(self.text, nxt):
+                # "..., các trường THPT, trung tâm GDNN-GDTX": lower case inside a list.
+                item = self._unknown(nxt, after_title=True)
         return found, pos
 
     def starts_with_unit(self, pos: int) -> bool:
@@ -132,7 +160,7 @@ class Scanner:
         return self._unit(pos, after_title=False)
 
     def _unit(self, pos: int, *, after_title: bool) -> tuple[list[Named], int] | None:
-        local = _LOCAL_RE.match(self.folded, pos)
+        local = _LOCAL_RE.match(self.folded, pos) or _COUNCIL_OFFICE_RE.match(self.folded, pos)
         if local is not None:
             return [Named(self.text[pos : local.end()])], local.end()
         generic = self.directory.generic_at(self.folded, pos)
@@ -144,6 +172,9 @@ class Scanner:
                 # "các phòng còn lại": which ones depends on the rest of the letter.
                 return [Named(self.text[pos : remaining.end()], vague=True)], remaining.end()
             written = self.text[pos:end]
+            if not units:
+                # A group of an agency whose units are not known here: kept as written.
+                return [Named(written, generic=True, vague=vague)], end
             return [Named(written, u, generic=True, vague=vague) for u in units], end
         vague_m = _VAGUE_RE.match(self.folded, pos)
         if vague_m is not None:
@@ -167,12 +198,26 @@ class Scanner:
         return paren.end() if paren else end
 
     def _unknown(self, pos: int, *, after_title: bool) -> tuple[list[Named], int] | None:
+        plural = _PLURAL_RE.match(self.folded, pos)
+        if plural is not None:
+            # "Các phòng Giáo dục và Đào tạo", "các trường THPT": a group of bodies this
+            # directory does not hold, kept whole as written.
+            found = self._unknown(plural.end(), after_title=True)
+            if found is None:
+                return None
+            end = found[1]
+            return [Named(self.text[pos:end], generic=True)], end
         head = _HEAD_RE.match(self.folded, pos)
         if head is None or not (after_title or self.text[pos].isupper()):
             return None
-        base = end = head.end()
+        if _RAW_HEAD_RE.match(self.text[pos : head.end()].lower()) is None:
+            return None  # "Bảo vệ", "Đổi mới" fold like "Báo", "Đội": not a body
+        base = end = cursor = head.end()
         words = 0
         for word in re.finditer(r"( ?, | )([\w/.-]+)", self.text[base:]):
+            if base + word.start() != cursor:
+                break  # words must follow on: "Văn phòng UBND tỉnh; Kho bạc ..." is two
+            cursor = base + word.end()
             start = base + word.start(2)
             capital = word.group(2)[0].isupper()
             if word.group(1) != " " and (not capital or self._one(start) is not None):
@@ -183,6 +228,12 @@ class Scanner:
                 # "Sở Tài nguyên và Môi trường": "và" joins words of one name, not two units.
                 if self.folded.startswith("va ", start) and self._one(start + 3) is None:
                     continue
+                # "Ban Quản lý dự án đầu tư xây dựng thành phố chủ trì": a name may hold a
+                # verb; it goes on when the duty's opener follows within a few words.
+                ahead = _OPENER_AHEAD_RE.match(self.folded, start)
+                if ahead is not None and not _OPENER_RE.match(self.folded, start):
+                    end = ahead.end() - 1  # without the space before the opener
+                    words += 1
                 break
             if capital and self.directory.unit_at(self.folded, start) is not None:
                 break
@@ -193,4 +244,8 @@ class Scanner:
         if words == 0:
             return None
         end = len(self.text[:end].rstrip(".,"))
+        places = _PLACES_RE.match(self.folded, end)
+        if places is not None:
+            # "Trung tâm Y tế các huyện, thị xã, thành phố": one body in each, a group.
+            return [Named(self.text[pos : places.end()], generic=True)], places.end()
         return [Named(self.text[pos:end])], end
