@@ -67,7 +67,7 @@ def _jar_cache() -> Path:
     return Path(env) if env else repo_root() / ".state" / "kafka" / "libs"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack() -> Iterator[LocalStack]:
     assert "console" in SERVICES, "services/console/__main__.py is missing"
     # Not pytest's tmp_path: PostgreSQL runs as an unprivileged account that must
@@ -110,13 +110,16 @@ def set_clock(stack: LocalStack, day: str) -> None:
         assert response.status_code == 200, response.text
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
+    # Package scope, not session: Playwright's sync API keeps an event loop marked
+    # running in this thread while it is open, and every asyncio test after the
+    # browser tests would then fail to run its own loop.
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     browser = playwright.chromium.launch(executable_path=chromium_path())
     try:
@@ -147,7 +150,7 @@ class Timings:
         return found
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def timings() -> Iterator[Timings]:
     found = Timings()
     yield found
@@ -216,12 +219,12 @@ class Person:
         return result
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def console_url(stack: LocalStack) -> str:
     return stack.services.url("console")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def people(browser: Browser, console_url: str, timings: Timings) -> Iterator[dict[str, Person]]:
     """Signed in on first use, each in their own context, kept for the session."""
     contexts: list[BrowserContext] = []
