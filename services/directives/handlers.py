@@ -53,8 +53,14 @@ class Directories:
             raise InvalidField(f"unknown agency {code!r} (known: {known})", "agency") from None
 
     def read_letter(self, text: str, agency: str | None) -> tuple[UnitDirectory, ImportResult]:
-        """The importer as `chidao import` and the API run it (and the corpus scorer)."""
-        return read_letter(text, list(self.by_code.values()), self.get(agency))
+        """The importer as `chidao import` and the API run it (and the corpus scorer).
+
+        The reader's own directory is offered first: where two directories fit the
+        issuer equally (a department and its copy on another platform tenant), the
+        letter is read as the reader's own."""
+        own = self.get(agency)
+        others = [d for code, d in self.by_code.items() if code != own.code]
+        return read_letter(text, [own, *others], own)
 
 
 def _foreign_units(

@@ -140,6 +140,7 @@ class Row:
     expected: dict[str, str]
     on: dict[str, str] = field(default_factory=dict)  # path parameter -> `world` key
     body: Any = None
+    document: bytes | None = None  # sent as text/plain instead of a JSON body
 
     @property
     def method(self) -> str:
@@ -168,6 +169,12 @@ MATRIX: tuple[Row, ...] = (
         "POST /v1/directives/import",
         expect(ROLE, {CLERK: OK, CLERK_2: OK}),  # each into their own department
         body={"text": SEED},
+    ),
+    Row(
+        "directives",
+        "POST /v1/directives/import/document",
+        expect(ROLE, {CLERK: OK, CLERK_2: OK}),
+        document=SEED.encode(),
     ),
     Row(
         "directives",
@@ -334,7 +341,15 @@ MATRIX: tuple[Row, ...] = (
 
 # Served without a token: the probes (and /openapi.json, /docs, which the documents
 # themselves do not list).
-PUBLIC = {("GET", "/health"), ("GET", "/health/live"), ("GET", "/health/ready")}
+# No business data: health for probes, metrics for Prometheus, the event catalogue
+# (already public in the repository) for subscribers.
+PUBLIC = {
+    ("GET", "/health"),
+    ("GET", "/health/live"),
+    ("GET", "/health/ready"),
+    ("GET", "/metrics"),
+    ("GET", "/v1/asyncapi.yaml"),
+}
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 # What an operator may read: a service's time, and the reference list of criteria.
 NOT_BUSINESS_DATA = {"GET /v1/clock", "GET /v1/criteria"}
@@ -464,6 +479,9 @@ async def call(
     kwargs: dict[str, Any] = {"headers": dict(headers or {})}
     if row.body is not None:
         kwargs["json"] = row.body
+    if row.document is not None:
+        kwargs["content"] = row.document
+        kwargs["headers"]["Content-Type"] = "text/plain; charset=utf-8"
     return await http.request(row.method, row.url(platform, world), **kwargs)
 
 
