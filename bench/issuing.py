@@ -45,7 +45,7 @@ FILL_GOAL_RATIO = 0.9
 
 def content(n: int, tag: str) -> dict[str, Any]:
     return {
-        "doc_type": "Kế hoạch",
+        "doc_type": "plan",
         "subject": f"Kế hoạch {tag}-{n} về cải cách hành chính năm nay",
         "assignments": [
             {
@@ -79,7 +79,8 @@ class Desk:
             json={"agency": AGENCY, "content": content(n, tag)},
             headers=self.clerk,
         )
-        made.raise_for_status()
+        if made.status_code != 201:
+            raise RuntimeError(f"draft refused: {made.status_code} {made.text}")
         directive_id = made.json()["id"]
         start = time.perf_counter()
         issued = await self.http.post(
@@ -91,7 +92,7 @@ class Desk:
                 f"{self.tasks}/tasks", params={"directive_id": directive_id}, headers=self.leader
             )
             listed.raise_for_status()
-            if len(listed.json()["items"]) == len(UNITS):
+            if len(listed.json()) == len(UNITS):
                 return time.perf_counter() - start
             await asyncio.sleep(0.005)
 

@@ -118,7 +118,8 @@ class Relay:
             lost: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
             def on_terminated(_: object) -> None:
-                if not lost.done():
+                # Not when the relay itself closes it, stopping (active is False by then).
+                if not lost.done() and self.active:
                     lost.set_exception(ConnectionError("the relay's lock connection closed"))
 
             conn.add_termination_listener(on_terminated)
