@@ -30,6 +30,7 @@ import httpx
 from chidao.client import check, export_report, get_all, wait_until
 from chidao.people import People
 from shared.clock import VN_TZ
+from shared.contracts.values import DirectiveContent
 
 SEED = Path(__file__).parent / "samples" / "tb-sxd-thanhhoa-2020.txt"
 SERVICES = ("directives", "tasks", "inspections", "reporting")
@@ -254,24 +255,7 @@ class YearScenario:
             )
         )
         self.import_warnings = list(draft["warnings"])
-        content = {
-            k: draft[k]
-            for k in (
-                "doc_type",
-                "number",
-                "symbol",
-                "issuer",
-                "place",
-                "date",
-                "subject",
-                "urgency",
-                "recipients",
-                "references",
-                "distribution",
-                "signer",
-                "assignments",
-            )
-        }
+        content = {k: draft[k] for k in DirectiveContent.model_fields}
         for assignment in content["assignments"]:
             if assignment["action"].startswith("Rà soát"):
                 assignment["deadline"] = {

@@ -15,11 +15,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import fcntl
-import hashlib
 import logging
 import os
-import shutil
 import signal
 import subprocess
 import time
@@ -43,7 +40,6 @@ from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 START_TIMEOUT = 90.0
 STOP_TIMEOUT = 20.0
 HEAP = "512m"
-_COMPLETE = ".chidao-complete"  # written last, so a half-finished download never counts
 
 
 HOST = "127.0.0.1"
@@ -117,61 +113,20 @@ class KafkaSettings:
         return "Kafka" if self.brokers == 1 else f"Kafka node {node}"
 
 
-def _require(tool: str, why: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        raise StackError(f"'{tool}' was not found on PATH: {why}")
-    return path
-
-
-def _pom_digest(pom: Path) -> str:
-    return hashlib.sha256(pom.read_bytes()).hexdigest()
-
-
 def libs_ready(libs: Path) -> bool:
-    marker = libs / _COMPLETE
-    if not marker.is_file():
-        return False
-    pom = kafka_pom()
-    # Without the pom (e.g. an installed package) trust what is there; with it, a pom
-    # change (version bump) must re-resolve, or two Kafka versions end up on one classpath.
-    return not pom.is_file() or marker.read_text().strip() == _pom_digest(pom)
-
-
-@contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    # Tests and the CLI may share one jar cache: only one Maven run may fill it.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return maven.filled(libs, kafka_pom())
 
 
 def ensure_libs(libs: Path, on_progress: maven.OnProgress | None = None) -> bool:
     """Resolve the broker's classpath into ``libs`` once; returns True when it downloaded."""
-    if libs_ready(libs):
-        return False
-    with _file_lock(libs.parent / f".{libs.name}.lock"):
-        if libs_ready(libs):
-            return False
-        mvn = _require("mvn", "Maven is needed once to download the Kafka jars.")
-        pom = kafka_pom()
-        if not pom.is_file():
-            raise StackError(f"Kafka pom not found at {pom}; cannot download the Kafka jars.")
-        partial = libs.parent / f"{libs.name}.partial"
-        shutil.rmtree(partial, ignore_errors=True)
-        cmd = [mvn, "-B", "-f", str(pom), f"-Dchidao.kafka.libs={partial}", "package"]
-        try:
-            maven.run(cmd, "Kafka", on_progress)
-        finally:
-            shutil.rmtree(pom.parent / "target", ignore_errors=True)  # Maven's scratch folder
-        (partial / _COMPLETE).write_text(_pom_digest(pom) + "\n")
-        shutil.rmtree(libs, ignore_errors=True)
-        partial.replace(libs)
-    return True
+    return maven.fill_once(
+        libs,
+        pom=kafka_pom(),
+        target_property="chidao.kafka.libs",
+        what="Kafka",
+        ready=libs_ready,
+        on_progress=on_progress,
+    )
 
 
 def server_properties(
@@ -240,7 +195,7 @@ Configuration:
 
 
 def _java_cmd(paths: StatePaths, cfg: KafkaSettings, node: int, main: str, *args: str) -> list[str]:
-    java = _require("java", "Java 17+ is needed to run Kafka.")
+    java = procs.require_tool("java", "Java 17+ is needed to run Kafka.")
     return [
         java,
         f"-Xms{HEAP}",

@@ -29,15 +29,13 @@ image is built already, so the server skips the check.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import secrets
 import shlex
 import shutil
 import subprocess
-import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,13 +106,6 @@ class KeycloakSettings:
     @property
     def discovery_url(self) -> str:
         return f"{self.issuer}/.well-known/openid-configuration"
-
-
-def _require(tool: str, why: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        raise StackError(f"'{tool}' was not found on PATH: {why}")
-    return path
 
 
 # --- pure helpers: command line, configuration -------------------------------------------
@@ -206,24 +197,13 @@ def dist_ready(dist: Path) -> bool:
     return not keycloak_pom().is_file() or marker_file.read_text().strip() == _dist_digest()
 
 
-@contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def _tail(text: str, lines: int = 20) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
 def _unpack(partial: Path, on_progress: maven.OnProgress | None = None) -> Path:
     """Maven unpacks the zip into ``partial``; returns the distribution's folder in it."""
-    mvn = _require("mvn", "Maven is needed once to download the Keycloak distribution.")
+    mvn = procs.require_tool("mvn", "Maven is needed once to download the Keycloak distribution.")
     pom = keycloak_pom()
     if not pom.is_file():
         raise StackError(f"Keycloak pom not found at {pom}; cannot download Keycloak.")
@@ -240,7 +220,7 @@ def _unpack(partial: Path, on_progress: maven.OnProgress | None = None) -> Path:
 
 def _build(home: Path) -> None:
     """Build the dev-mode image in ``home``: what a first ``start-dev`` does, then exits 10."""
-    java = _require("java", "Java 17+ is needed to run Keycloak.")
+    java = procs.require_tool("java", "Java 17+ is needed to run Keycloak.")
     cmd = java_cmd(java, home, ["start-dev", *BUILD_OPTIONS], built=False, heap=["-Xmx512m"])
     try:
         result = subprocess.run(
@@ -265,7 +245,7 @@ def ensure_dist(dist: Path, on_progress: maven.OnProgress | None = None) -> bool
     """Download, unpack and build the distribution once; True when this call did it."""
     if dist_ready(dist):
         return False
-    with _file_lock(dist.parent / f".{dist.name}.lock"):
+    with procs.file_lock(dist.parent / f".{dist.name}.lock"):
         if dist_ready(dist):
             return False
         partial = dist.parent / f"{dist.name}.partial"
@@ -363,7 +343,7 @@ def start(paths: StatePaths, cfg: KeycloakSettings, timeout: float = START_TIMEO
     started = pid is None
     if pid is None:
         procs.ensure_port_free(cfg.port, "Keycloak")
-        java = _require("java", "Java 17+ is needed to run Keycloak.")
+        java = procs.require_tool("java", "Java 17+ is needed to run Keycloak.")
         ensure_dist(cfg.dist)
         home = prepare_server(paths, cfg.dist)
         paths.keycloak_data.mkdir(parents=True, exist_ok=True)
@@ -377,27 +357,25 @@ def start(paths: StatePaths, cfg: KeycloakSettings, timeout: float = START_TIMEO
             env=server_env(os.environ, admin_password(paths)),
             cwd=home,
         )
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not procs.is_alive(pid):
-            procs.remove_pid(paths.pid_file(PART))
-            raise StackError(_failure("Keycloak exited during start-up", paths))
-        if healthy(cfg):
-            return started
-        time.sleep(0.5)
-    message = _failure(f"Keycloak did not become ready within {timeout:.0f} s", paths)
-    if started:
-        stop(paths)  # a server we started but cannot use must not linger on the port
-    raise StackError(message)
+    procs.await_ready(
+        pid,
+        what="Keycloak",
+        ready=lambda: healthy(cfg),
+        pid_file=paths.pid_file(PART),
+        failure=lambda headline: _failure(headline, paths),
+        stop=lambda: stop(paths),
+        started=started,
+        timeout=timeout,
+        interval=0.5,
+    )
+    return started
 
 
 def stop(paths: StatePaths, timeout: float = STOP_TIMEOUT) -> bool:
     """SIGTERM (Quarkus shuts down gracefully, ~2 s), SIGKILL after ``timeout``."""
-    pid = running_pid(paths)
-    if pid is not None:
-        procs.stop_pid(pid, marker=marker(paths), term_timeout=timeout)
-    procs.remove_pid(paths.pid_file(PART))
-    return pid is not None
+    return procs.stop_part(
+        running_pid(paths), marker=marker(paths), pid_file=paths.pid_file(PART), timeout=timeout
+    )
 
 
 def token(issuer: str, username: str, password: str, client_id: str = CLI_CLIENT) -> str:

@@ -12,13 +12,16 @@ file Maven writes in the local repository.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import shutil
 import subprocess
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chidao.stack import procs
 from chidao.stack.procs import StackError
 
 _DOWNLOADING = re.compile(r"Downloading from [^:]+: (\S+)")
@@ -140,3 +143,54 @@ def run(
         raise StackError(f"Maven could not fetch {part} ({' '.join(cmd)}):\n{tail}")
     state.finished, state.current, state.current_bytes = True, None, 0
     report(state)
+
+
+COMPLETE = ".chidao-complete"  # written last, so a half-filled folder never counts
+
+
+def pom_digest(pom: Path) -> str:
+    """What a filled folder's marker holds: a changed pom (a version bump) means the
+    folder must be filled again (two versions on one classpath would be a mess)."""
+    return hashlib.sha256(pom.read_bytes()).hexdigest() if pom.is_file() else ""
+
+
+def filled(folder: Path, pom: Path) -> bool:
+    """The folder was filled completely from this pom (or the pom is not here, as in an
+    installed package: then trust what is there)."""
+    marker = folder / COMPLETE
+    if not marker.is_file():
+        return False
+    return not pom.is_file() or marker.read_text().strip() == pom_digest(pom)
+
+
+def fill_once(
+    folder: Path,
+    *,
+    pom: Path,
+    target_property: str,
+    what: str,
+    ready: Callable[[Path], bool],
+    on_progress: OnProgress | None = None,
+) -> bool:
+    """Run `mvn package` on `pom` once to fill `folder` (the pom copies its artifacts to
+    `-D<target_property>`); True when this call filled it. Other processes wait on a
+    file lock; the folder appears whole or not at all (filled beside it, then moved)."""
+    if ready(folder):
+        return False
+    with procs.file_lock(folder.parent / f".{folder.name}.lock"):
+        if ready(folder):
+            return False
+        mvn = procs.require_tool("mvn", f"Maven is needed once to download {what}.")
+        if not pom.is_file():
+            raise StackError(f"{what} pom not found at {pom}; cannot download {what}.")
+        partial = folder.parent / f"{folder.name}.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        cmd = [mvn, "-B", "-f", str(pom), f"-D{target_property}={partial}", "package"]
+        try:
+            run(cmd, what, on_progress)
+        finally:
+            shutil.rmtree(pom.parent / "target", ignore_errors=True)  # Maven's scratch folder
+        (partial / COMPLETE).write_text(pom_digest(pom) + "\n")
+        shutil.rmtree(folder, ignore_errors=True)
+        partial.replace(folder)
+    return True

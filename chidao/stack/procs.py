@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import fcntl
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -178,3 +180,61 @@ def run_coro(coro: Coroutine[Any, Any, T]) -> T:
         return asyncio.run(coro)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chidao-stack-async") as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+def require_tool(tool: str, why: str) -> str:
+    """The path of a program on PATH, or a StackError saying what it is needed for."""
+    path = shutil.which(tool)
+    if path is None:
+        raise StackError(f"'{tool}' was not found on PATH: {why}")
+    return path
+
+
+@contextlib.contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on a file: state folders and test runs may share one download
+    folder, and only one of them may fill it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def await_ready(
+    pid: int,
+    *,
+    what: str,
+    ready: Callable[[], bool],
+    pid_file: Path,
+    failure: Callable[[str], str],
+    stop: Callable[[], object],
+    started: bool,
+    timeout: float,
+    interval: float,
+) -> None:
+    """Wait until a server answers (`ready`); a StackError with its log (`failure`) if it
+    exits first or does not answer in time. One this call's caller started (`started`)
+    is stopped then: a server we cannot use must not linger on the port."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not is_alive(pid):
+            remove_pid(pid_file)
+            raise StackError(failure(f"{what} exited during start-up"))
+        if ready():
+            return
+        time.sleep(interval)
+    message = failure(f"{what} did not become ready within {timeout:.0f} s")
+    if started:
+        stop()
+    raise StackError(message)
+
+
+def stop_part(pid: int | None, *, marker: str, pid_file: Path, timeout: float) -> bool:
+    """Stop a server by its pid (SIGTERM, SIGKILL after `timeout`); True if it ran."""
+    if pid is not None:
+        stop_pid(pid, marker=marker, term_timeout=timeout)
+    remove_pid(pid_file)
+    return pid is not None

@@ -12,13 +12,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import hashlib
 import os
-import shutil
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +20,6 @@ import httpx
 
 from chidao.stack import maven, procs
 from chidao.stack.paths import StatePaths, zipkin_pom
-from chidao.stack.procs import StackError
 
 VERSION = "3.5.1"
 HOST = "127.0.0.1"
@@ -35,7 +28,6 @@ JAR = f"zipkin-server-{VERSION}-exec.jar"
 START_TIMEOUT = 90.0  # ~8 s here; a busy 2-core machine during a whole stack start: more
 STOP_TIMEOUT = 15.0
 MAX_SPANS = 100_000
-_COMPLETE = ".chidao-complete"  # written last, so a half-finished download never counts
 # Zipkin alone on a shared machine: a small heap and C1 only (starts in half the time).
 JAVA_OPTS: tuple[str, ...] = (
     "-Xms32m",
@@ -68,59 +60,20 @@ class ZipkinSettings:
         return self.libs / JAR
 
 
-def _pom_digest() -> str:
-    pom = zipkin_pom()
-    return hashlib.sha256(pom.read_bytes()).hexdigest() if pom.is_file() else ""
-
-
 def jar_ready(libs: Path) -> bool:
-    marker_file = libs / _COMPLETE
-    if not (marker_file.is_file() and (libs / JAR).is_file()):
-        return False
-    return not zipkin_pom().is_file() or marker_file.read_text().strip() == _pom_digest()
-
-
-@contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    # State folders may share one jar folder: only one Maven run may fill it.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _require(tool: str, why: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        raise StackError(f"'{tool}' was not found on PATH: {why}")
-    return path
+    return (libs / JAR).is_file() and maven.filled(libs, zipkin_pom())
 
 
 def ensure_jar(libs: Path, on_progress: maven.OnProgress | None = None) -> bool:
     """Fetch the server jar into ``libs`` once; True when this call downloaded it."""
-    if jar_ready(libs):
-        return False
-    with _file_lock(libs.parent / f".{libs.name}.lock"):
-        if jar_ready(libs):
-            return False
-        mvn = _require("mvn", "Maven is needed once to download the Zipkin server.")
-        pom = zipkin_pom()
-        if not pom.is_file():
-            raise StackError(f"Zipkin pom not found at {pom}; cannot download Zipkin.")
-        partial = libs.parent / f"{libs.name}.partial"
-        shutil.rmtree(partial, ignore_errors=True)
-        cmd = [mvn, "-B", "-f", str(pom), f"-Dchidao.zipkin.libs={partial}", "package"]
-        try:
-            maven.run(cmd, "Zipkin", on_progress)
-        finally:
-            shutil.rmtree(pom.parent / "target", ignore_errors=True)  # Maven's scratch folder
-        (partial / _COMPLETE).write_text(_pom_digest() + "\n")
-        shutil.rmtree(libs, ignore_errors=True)
-        partial.replace(libs)
-    return True
+    return maven.fill_once(
+        libs,
+        pom=zipkin_pom(),
+        target_property="chidao.zipkin.libs",
+        what="Zipkin",
+        ready=jar_ready,
+        on_progress=on_progress,
+    )
 
 
 def marker(paths: StatePaths) -> str:
@@ -170,7 +123,7 @@ def start(paths: StatePaths, cfg: ZipkinSettings, timeout: float = START_TIMEOUT
     started = pid is None
     if pid is None:
         procs.ensure_port_free(cfg.port, "Zipkin")
-        java = _require("java", "Java 17+ is needed to run Zipkin.")
+        java = procs.require_tool("java", "Java 17+ is needed to run Zipkin.")
         ensure_jar(cfg.libs)
         pid = procs.spawn_detached(
             java_cmd(java, paths, cfg),
@@ -179,23 +132,21 @@ def start(paths: StatePaths, cfg: ZipkinSettings, timeout: float = START_TIMEOUT
             env=os.environ,
             cwd=paths.zipkin_dir,
         )
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not procs.is_alive(pid):
-            procs.remove_pid(paths.pid_file(PART))
-            raise StackError(_failure("Zipkin exited during start-up", paths))
-        if healthy(cfg):
-            return started
-        time.sleep(0.3)
-    message = _failure(f"Zipkin did not become ready within {timeout:.0f} s", paths)
-    if started:
-        stop(paths)  # a server we started but cannot use must not linger on the port
-    raise StackError(message)
+    procs.await_ready(
+        pid,
+        what="Zipkin",
+        ready=lambda: healthy(cfg),
+        pid_file=paths.pid_file(PART),
+        failure=lambda headline: _failure(headline, paths),
+        stop=lambda: stop(paths),
+        started=started,
+        timeout=timeout,
+        interval=0.3,
+    )
+    return started
 
 
 def stop(paths: StatePaths, timeout: float = STOP_TIMEOUT) -> bool:
-    pid = running_pid(paths)
-    if pid is not None:
-        procs.stop_pid(pid, marker=marker(paths), term_timeout=timeout)
-    procs.remove_pid(paths.pid_file(PART))
-    return pid is not None
+    return procs.stop_part(
+        running_pid(paths), marker=marker(paths), pid_file=paths.pid_file(PART), timeout=timeout
+    )

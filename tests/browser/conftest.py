@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import tempfile
 import time
 from collections.abc import Iterator
@@ -34,6 +33,7 @@ from chidao.stack import SERVICES, LocalStack, keycloak
 from chidao.stack.paths import repo_root
 from services.console.sessions import COOKIE
 from shared.clock import VN_TZ
+from tests.ports import free_port
 
 OUT = repo_root() / "out" / "screenshots"
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
@@ -41,13 +41,6 @@ BUSINESS = ("directives", "tasks", "inspections", "reporting")
 PASSWORD = "chidao-demo"  # the dev realm's demo password (README, docs/local-stack.md)
 OFFICE = (1366, 768)
 PHONE = (390, 844)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def chromium_path() -> str:
@@ -76,12 +69,12 @@ def stack() -> Iterator[LocalStack]:
     state.chmod(0o755)
     local = LocalStack(
         state,
-        kafka_port=_free_port(),
-        postgres_port=_free_port(),
-        kafka_controller_port=_free_port(),
-        keycloak_port=_free_port(),
+        kafka_port=free_port(),
+        postgres_port=free_port(),
+        kafka_controller_port=free_port(),
+        keycloak_port=free_port(),
         kafka_libs=_jar_cache(),
-        service_ports={name: _free_port() for name in SERVICES},
+        service_ports={name: free_port() for name in SERVICES},
         extra_env={"CHIDAO_CLOCK_CONTROL": "true"},
     )
     keycloak.ensure_dist(local.keycloak.dist)

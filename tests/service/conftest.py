@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
@@ -33,6 +32,7 @@ from shared.messaging.inbox import first_delivery
 from shared.messaging.outbox import Outbox
 from shared.messaging.testing import as_record
 from shared.settings import REPO_ROOT
+from tests.ports import free_port
 
 SERVICES = ("directives", "tasks", "inspections", "reporting")
 START = dt.datetime(2020, 4, 20, 2, 0, tzinfo=dt.UTC)  # 09:00 in Hà Nội, 20/04/2020
@@ -90,20 +90,13 @@ PROVINCE_NGHEAN = principal(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def pg() -> Iterator[postgres.PgSettings]:
     """A PostgreSQL server of this session's own; it fails the session when it cannot
     start (never a skip)."""
     root = REPO_ROOT / ".state" / f"service-tests-{uuid.uuid4().hex[:8]}"
     paths = StatePaths(root)
-    settings = postgres.PgSettings(port=_free_port(), databases=SERVICES)
+    settings = postgres.PgSettings(port=free_port(), databases=SERVICES)
     postgres.start(paths, settings)
     for service in SERVICES:
         migrations.upgrade(REPO_ROOT / "services" / service / "migrations", settings.url(service))

@@ -52,6 +52,7 @@ from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 from shared.messaging.kafka_reads import tail_event_ids
 from shared.messaging.topics import TopicSpec, ensure_topics, service_topics
 from shared.metrics import LagSampler
+from tests.ports import free_pair, free_port
 
 pytestmark = pytest.mark.integration
 
@@ -64,25 +65,6 @@ async def _lags(access: KafkaAccess, group: str, topics: list[str]) -> dict[Any,
         await sampler.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _free_pair() -> int:
-    """A port whose successor is free too (the Kafka port and its controller's)."""
-    while True:
-        port = _free_port()
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-
-
 def _jar_cache() -> Path:
     return repo_root() / ".state" / "kafka" / "libs"
 
@@ -90,13 +72,13 @@ def _jar_cache() -> Path:
 def _new_stack(brokers: int = 1) -> LocalStack:
     state = Path(tempfile.mkdtemp(prefix="chidao-kafka-security-"))
     state.chmod(0o755)
-    port = _free_pair() if brokers == 1 else _free_cluster_ports(brokers)
+    port = free_pair() if brokers == 1 else _free_cluster_ports(brokers)
     return LocalStack(
         state,
         kafka_port=port,
         kafka_controller_port=port + 1,
-        postgres_port=_free_port(),
-        keycloak_port=_free_port(),
+        postgres_port=free_port(),
+        keycloak_port=free_port(),
         kafka_libs=_jar_cache(),
         kafka_brokers=brokers,
     )
@@ -104,7 +86,7 @@ def _new_stack(brokers: int = 1) -> LocalStack:
 
 def _free_cluster_ports(brokers: int) -> int:
     while True:
-        port = _free_port()
+        port = free_port()
         wanted = range(port, port + 2 * brokers)
         if all(_bindable(p) for p in wanted):
             return port

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import stat
 import tempfile
 import time
@@ -25,15 +24,9 @@ import pytest
 
 from chidao.stack import LocalStack, StackError, keycloak
 from chidao.stack.paths import StatePaths, keycloak_realm_file, repo_root
+from tests.ports import free_port
 
 AUDIENCE = "chidao-api"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 # --- helpers, no process ----------------------------------------------------------------
@@ -148,10 +141,10 @@ def stack() -> Iterator[LocalStack]:
     state.chmod(0o755)
     local = LocalStack(
         state,
-        kafka_port=_free_port(),
-        kafka_controller_port=_free_port(),
-        postgres_port=_free_port(),
-        keycloak_port=_free_port(),
+        kafka_port=free_port(),
+        kafka_controller_port=free_port(),
+        postgres_port=free_port(),
+        keycloak_port=free_port(),
         kafka_libs=Path(os.environ.get("CHIDAO_KAFKA_LIBS") or repo_root() / ".state/kafka/libs"),
     )
     try:

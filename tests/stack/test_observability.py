@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import socket
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -32,31 +31,13 @@ from chidao.stack import SERVICES, LocalStack
 from chidao.stack.paths import repo_root
 from chidao.stack.services import DATABASES
 from chidao.traces import load_spans
+from tests.ports import free_pair, free_port
 
 pytestmark = pytest.mark.integration
 
 AGENCY = "sxd-thanhhoa"
 CONSUMING = ("tasks", "inspections", "reporting")  # directives consumes nothing
 T = TypeVar("T")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _free_pair() -> int:
-    """A port whose successor is free too (the Kafka port and its controller's)."""
-    while True:
-        port = _free_port()
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
 
 
 def _cache(env: str, relative: str) -> Path:
@@ -68,17 +49,17 @@ def stack() -> Iterator[LocalStack]:
     # Not tmp_path: PostgreSQL runs as another account, which must reach its folder.
     state = Path(tempfile.mkdtemp(prefix="chidao-observability-test-"))
     state.chmod(0o755)
-    kafka_port = _free_pair()
+    kafka_port = free_pair()
     local = LocalStack(
         state,
         kafka_port=kafka_port,
         kafka_controller_port=kafka_port + 1,
-        postgres_port=_free_port(),
-        keycloak_port=_free_port(),
-        service_ports={name: _free_port() for name in SERVICES},
+        postgres_port=free_port(),
+        keycloak_port=free_port(),
+        service_ports={name: free_port() for name in SERVICES},
         kafka_libs=_cache("CHIDAO_KAFKA_LIBS", "kafka/libs"),
         with_zipkin=True,
-        zipkin_port=_free_port(),
+        zipkin_port=free_port(),
         zipkin_libs=_cache("CHIDAO_ZIPKIN_LIBS", "zipkin/libs"),
     )
     try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 import tempfile
 import time
 import uuid
@@ -26,6 +25,7 @@ from chidao.stack import SERVICES, LocalStack, StackError, keycloak
 from chidao.stack.paths import repo_root
 from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 from shared.messaging.topics import TopicSpec, ensure_topics
+from tests.ports import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -54,13 +54,6 @@ HTTPServer(("127.0.0.1", int(os.environ[NAME.upper() + "_PORT"])), Handler).serv
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _jar_cache() -> Path:
     env = os.environ.get("CHIDAO_KAFKA_LIBS")
     return Path(env) if env else repo_root() / ".state" / "kafka" / "libs"
@@ -78,12 +71,12 @@ def stack() -> Iterator[LocalStack]:
         (dummies / f"dummy_{name}.py").write_text(DUMMY_SERVICE.format(name=name))
     local = LocalStack(
         state,
-        kafka_port=_free_port(),
-        postgres_port=_free_port(),
-        kafka_controller_port=_free_port(),
-        keycloak_port=_free_port(),
+        kafka_port=free_port(),
+        postgres_port=free_port(),
+        kafka_controller_port=free_port(),
+        keycloak_port=free_port(),
         kafka_libs=_jar_cache(),
-        service_ports={name: _free_port() for name in SERVICES},
+        service_ports={name: free_port() for name in SERVICES},
         extra_env={"PYTHONPATH": str(dummies), "CHIDAO_TEST_EXTRA": "fixed-clock"},
         service_module="dummy_{name}",
     )

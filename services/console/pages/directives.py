@@ -14,24 +14,12 @@ from services.console.backend import ApiError
 from services.console.present import DOC_TYPE_NAMES, FIELD_LABELS, URGENCY
 from services.console.web import CurrentDesk, Desk, PostedForm, date_field, field
 from shared.auth import Role
+from shared.contracts.values import DirectiveContent
 
 router = APIRouter()
 
-CONTENT_FIELDS = (
-    "doc_type",
-    "number",
-    "symbol",
-    "issuer",
-    "place",
-    "date",
-    "subject",
-    "urgency",
-    "recipients",
-    "references",
-    "distribution",
-    "signer",
-    "assignments",
-)
+# What a draft's edit form sends back: every field of the directive's content.
+CONTENT_FIELDS = tuple(DirectiveContent.model_fields)
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
