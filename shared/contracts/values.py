@@ -40,6 +40,12 @@ class Unit(Value):
     kind: UnitKind
     aliases: tuple[str, ...] = ()
     staff: int | None = Field(default=None, description="Head count, for coverage figures.")
+    agency: str | None = Field(
+        default=None,
+        description="The agency this unit is, when it has its own directory on the "
+        "platform: a province's department (unit 'SXD' of 'ubnd-thanhhoa' is the agency "
+        "'sxd-thanhhoa'). Directives of the province addressed to the unit reach it.",
+    )
 
 
 class Actor(Value):

@@ -23,6 +23,12 @@ class DirectiveIssued(Event):
     duplicate_of: uuid.UUID | None = Field(
         default=None, description="Set when a directive with the same subject was issued."
     )
+    parent_directive_id: uuid.UUID | None = Field(
+        default=None,
+        description="The upper body's directive on the platform that this one implements "
+        "(cited in `content.references`, matched on number, symbol and year); None when "
+        "none or more than one matched.",
+    )
 
 
 class DirectiveRevoked(Event):

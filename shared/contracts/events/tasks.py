@@ -44,6 +44,12 @@ class TaskAssigned(TaskEvent):
     due_date: dt.date | None = Field(
         default=None, description="The date this task is due; None when ongoing or none."
     )
+    lineage: tuple[uuid.UUID, ...] = Field(
+        default=(),
+        description="The directives the task descends from, root first, ending with its "
+        "own `directive_id` (e.g. the province plan, then the department's letter); empty "
+        "for a remediation task.",
+    )
 
 
 class TaskAcknowledged(TaskEvent):
