@@ -49,6 +49,7 @@ from shared.contracts.events import (
     TOPIC_DIRECTIVES,
     TOPIC_INSPECTIONS,
     TOPIC_ORG,
+    TOPIC_TASKS,
     dlq_topic,
 )
 from shared.messaging.kafka_client import KafkaAccess
@@ -69,7 +70,7 @@ SERVICE_PRINCIPALS: tuple[str, ...] = ("directives", "tasks", "inspections", "re
 # `event_handlers().topics` of each service). Each also reads back its own topics (the
 # relay's takeover reads their tail), and reporting replays every public topic.
 CONSUMES: dict[str, tuple[str, ...]] = {
-    "directives": (),
+    "directives": (TOPIC_TASKS,),  # task progress, for the lineage view
     "tasks": (TOPIC_DIRECTIVES, TOPIC_INSPECTIONS, TOPIC_ORG),
     "inspections": (TOPIC_ORG,),
     "reporting": PUBLIC_TOPICS,

@@ -19,6 +19,8 @@ def build_app(settings: DirectivesSettings) -> FastAPI:
     runtime = ServiceRuntime("directives", settings, metadata, MIGRATIONS)
     directories = Directories.load(settings.directories_dir, settings.default_agency)
     directives = DirectiveService(runtime.db, runtime.outbox, runtime.clock, directories)
+    # Task progress for the lineage view, from chidao.tasks.v1 (docs/lineage.md).
+    runtime.consume(directives.event_handlers())
     runtime.startup.append(directives.publish_directories)
     app = create_app(runtime, [router], title="chidao directives")
     app.state.directives = directives

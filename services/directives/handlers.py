@@ -13,17 +13,26 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.directives.adapters import repository as repo
+from services.directives.domain import lineage as cascade
 from services.directives.domain import numbering
 from services.directives.domain.directory import UnitDirectory, load_directory
 from services.directives.domain.importer import ImportResult, read_letter
 from services.directives.domain.model import Directive, Status
 from shared.auth import AGENCY_MEMBERS, Principal, Role
 from shared.clock import Clock
-from shared.contracts.events import OrgDirectoryPublished
+from shared.contracts.events import (
+    OrgDirectoryPublished,
+    TaskAssigned,
+    TaskCancelled,
+    TaskCompleted,
+    TaskExtensionGranted,
+    TaskOverdue,
+)
 from shared.contracts.values import DeadlineKind, DirectiveContent, ImportWarning, UnitRef
 from shared.db import Database
 from shared.domain import Changed
 from shared.errors import Forbidden, InvalidField, InvalidTransition, NotFound
+from shared.messaging.handlers import EventHandlers
 from shared.messaging.outbox import Outbox
 from shared.pagination import FIRST_PAGE, Page, PageRequest
 
@@ -125,18 +134,129 @@ def _checked_content(content: DirectiveContent, at: str | None) -> DirectiveCont
     return content
 
 
+# How deep and how wide the lineage view goes: a province plan, the departments'
+# letters, what their units issue under them; a few dozen children each at most.
+LINEAGE_DEPTH = 3
+LINEAGE_CHILDREN = 200
+
+
 class DirectiveService:
     def __init__(self, db: Database, outbox: Outbox, clock: Clock, directories: Directories):
         self.db = db
         self.outbox = outbox
         self.clock = clock
         self.directories = directories
+        # Whose directives an agency may implement: the bodies whose directory lists it.
+        self.uppers = cascade.upper_bodies(directories.by_code.values())
+
+    # --- events: the progress of tasks, for the lineage view ---------------------------
+
+    def event_handlers(self) -> EventHandlers:
+        return (
+            EventHandlers()
+            .on(TaskAssigned, self.on_task_assigned)
+            .on(TaskCompleted, self.on_task_completed)
+            .on(TaskOverdue, self.on_task_overdue)
+            .on(TaskExtensionGranted, self.on_task_extended)
+            .on(TaskCancelled, self.on_task_cancelled)
+        )
+
+    async def on_task_assigned(self, session: AsyncSession, event: TaskAssigned) -> None:
+        if event.directive_id is None:
+            return  # a remediation task belongs to no directive
+        await repo.task_assigned(
+            session,
+            task_id=event.task_id,
+            directive_id=event.directive_id,
+            agency=event.agency,
+            assignment_index=event.assignment_index,
+            lead_code=event.lead_unit.code,
+        )
+
+    async def on_task_completed(self, session: AsyncSession, event: TaskCompleted) -> None:
+        await repo.task_changed(session, event.task_id, status="completed", on_time=event.on_time)
+
+    async def on_task_overdue(self, session: AsyncSession, event: TaskOverdue) -> None:
+        await repo.task_changed(session, event.task_id, overdue=True)
+
+    async def on_task_extended(self, session: AsyncSession, event: TaskExtensionGranted) -> None:
+        # A new due date: no longer overdue (the tasks service flags it again if it passes).
+        await repo.task_changed(session, event.task_id, overdue=False)
+
+    async def on_task_cancelled(self, session: AsyncSession, event: TaskCancelled) -> None:
+        await repo.task_changed(session, event.task_id, status="cancelled")
 
     # --- queries ---------------------------------------------------------------------
 
     async def get(self, directive_id: uuid.UUID, user: Principal) -> Directive:
         async with self.db.sessions() as session:
-            return await self._get(session, directive_id, user, lock=False)
+            return await self._readable(session, directive_id, user)
+
+    async def incoming(self, user: Principal, *, page: PageRequest = FIRST_PAGE) -> Page[Directive]:
+        """The upper bodies' directives that give the caller's department duties."""
+        user.require(*AGENCY_MEMBERS, doing="xem văn bản đến của Sở")
+        async with self.db.sessions() as session:
+            return await repo.list_(
+                session,
+                agency=None,
+                status=None,
+                year=None,
+                page=page,
+                addressed_to=user.agency_or_refuse(),
+            )
+
+    def duties_for(self, directive: Directive, agency: str) -> list[cascade.Duty]:
+        """The duties `directive` gives `agency` (none if it is not its upper body)."""
+        if agency not in directive.addressed_agencies:
+            return []
+        return cascade.duties_of(directive.content, self.directories.get(directive.agency), agency)
+
+    async def lineage(self, directive_id: uuid.UUID, user: Principal) -> cascade.Node:
+        """The tree down from a directive: per department it gives duties to, the
+        progress of each duty and the department's implementing directives (and theirs,
+        `LINEAGE_DEPTH` levels). A department reading an upper directive sees its own
+        branch only."""
+        async with self.db.sessions() as session:
+            root = await self._readable(session, directive_id, user)
+            only = None
+            if not user.in_agency(root.agency) and not user.has(Role.PROVINCE_READER):
+                only = user.agency  # an addressed department: its own branch
+            levels = [[root]]
+            while len(levels) < LINEAGE_DEPTH:
+                parents = [d.id for d in levels[-1]]
+                kids = await repo.children(session, parents, LINEAGE_CHILDREN)
+                if only is not None and len(levels) == 1:
+                    kids = [k for k in kids if k.agency == only]
+                if not kids:
+                    break
+                levels.append(kids)
+            everything = [d for level in levels for d in level]
+            tasks = await repo.progress(session, [d.id for d in everything])
+        return self._node(root, everything, tasks, only)
+
+    def _node(
+        self,
+        d: Directive,
+        everything: list[Directive],
+        tasks: list[cascade.TaskRow],
+        only: str | None = None,
+    ) -> cascade.Node:
+        addressed = [a for a in d.addressed_agencies if only is None or a == only]
+        kids: dict[str, list[cascade.Node]] = {}
+        for kid in everything:
+            if kid.parent_directive_id == d.id and kid.agency in addressed:
+                kids.setdefault(kid.agency, []).append(self._node(kid, everything, tasks))
+        names = {
+            a: self.directories.by_code[a].name if a in self.directories.by_code else a
+            for a in addressed
+        }
+        return cascade.build_node(
+            _summary(d),
+            tasks,
+            duties={a: self.duties_for(d, a) for a in addressed},
+            names=names,
+            children=kids,
+        )
 
     async def find(
         self,
@@ -221,6 +341,7 @@ class DirectiveService:
             duplicate_of = await repo.same_subject_issued(
                 session, directive.agency, today.year, content.subject
             )
+            parent = await self._parent(session, directive)
             # The year's number is taken last: its row lock serialises the agency's
             # issuing until this transaction ends, so nothing else waits behind it.
             serial = await repo.take_next_serial(session, directive.agency, today.year)
@@ -233,8 +354,22 @@ class DirectiveService:
                 at=self.clock.now(),
                 duplicate_of=duplicate_of,
                 by=user.actor,
+                parent=parent,
+                addressed=cascade.addressed_agencies(content, directory),
             )
             return await self._save(session, changed)
+
+    async def _parent(self, session: AsyncSession, directive: Directive) -> cascade.ParentMatch:
+        """The upper body's issued directive the references cite (docs/lineage.md)."""
+        uppers = self.uppers.get(directive.agency, ())
+        refs = directive.content.references
+        keys = {
+            (serial, r.date.year if r.date else None)
+            for r in refs
+            if (serial := cascade.ref_serial(r)) is not None
+        }
+        candidates = await repo.upper_candidates(session, uppers, keys)
+        return cascade.match_parent(refs, candidates)
 
     async def revoke(self, directive_id: uuid.UUID, reason: str, user: Principal) -> Directive:
         user.require(Role.LEADER, doing="thu hồi văn bản")
@@ -266,6 +401,22 @@ class DirectiveService:
         await self.outbox.add(session, *changed.events)
         return changed.state
 
+    async def _readable(
+        self, session: AsyncSession, directive_id: uuid.UUID, user: Principal
+    ) -> Directive:
+        """A directive the caller may read: its own department's (as `_get`), an issued
+        one of an upper body that gives its department duties, or, for the province
+        reader, any issued directive of its province. Anything else is 404."""
+        directive = await repo.get(session, directive_id)
+        if directive is not None and directive.status is not Status.DRAFT:
+            if user.agency in directive.addressed_agencies and user.has(*AGENCY_MEMBERS):
+                return directive
+            if user.has(Role.PROVINCE_READER) and user.province is not None:
+                issuer = self.directories.by_code.get(directive.agency)
+                if issuer is not None and issuer.province == user.province:
+                    return directive
+        return await self._get(session, directive_id, user, lock=False)
+
     async def _get(
         self, session: AsyncSession, directive_id: uuid.UUID, user: Principal, *, lock: bool
     ) -> Directive:
@@ -276,3 +427,14 @@ class DirectiveService:
         if not user.has(*AGENCY_MEMBERS):
             raise Forbidden("Tài khoản không được xem văn bản của Sở.", code="role_required")
         return directive
+
+
+def _summary(d: Directive) -> cascade.Summary:
+    return cascade.Summary(
+        id=d.id,
+        agency=d.agency,
+        reference=d.reference,
+        subject=d.content.subject,
+        date=d.content.date,
+        status=d.status.value,
+    )

@@ -115,13 +115,17 @@ def test_a_state_folder_from_before_authentication_is_refused(tmp_path: Path) ->
 
 
 def _service_handlers_topics() -> dict[str, set[str]]:
+    from services.directives.handlers import DirectiveService, Directories
+    from services.directives.settings import DirectivesSettings
     from services.inspections.handlers import InspectionService
     from services.reporting.handlers import ReportingService
     from services.tasks.handlers import TaskService
 
     none = cast(Any, None)
+    settings = DirectivesSettings()
+    directories = Directories.load(settings.directories_dir, settings.default_agency)
     return {
-        "directives": set(),  # publishes only
+        "directives": set(DirectiveService(none, none, none, directories).event_handlers().topics),
         "tasks": set(TaskService(none, none, none).event_handlers().topics),
         "inspections": set(InspectionService(none, none, none, none).event_handlers().topics),
         "reporting": set(ReportingService(none, none, none, none).event_handlers().topics),

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.directives.adapters.tables import directives, number_series, published_directories
+from services.directives.adapters.tables import (
+    directives,
+    number_series,
+    published_directories,
+    task_progress,
+)
+from services.directives.domain.lineage import Candidate, TaskRow
 from services.directives.domain.model import Directive, Status
 from shared.contracts.values import DirectiveContent, ImportWarning
 from shared.pagination import Page, PageRequest, cut, keyset
@@ -26,6 +32,8 @@ def _to_row(d: Directive) -> dict[str, object]:
         "issued_at": d.issued_at,
         "revoked_at": d.revoked_at,
         "revoke_reason": d.revoke_reason,
+        "parent_directive_id": d.parent_directive_id,
+        "addressed_agencies": list(d.addressed_agencies),
         "created_at": d.created_at,
     }
 
@@ -43,6 +51,8 @@ def _from_row(row: object) -> Directive:
         issued_at=r["issued_at"],
         revoked_at=r["revoked_at"],
         revoke_reason=r["revoke_reason"],
+        parent_directive_id=r["parent_directive_id"],
+        addressed_agencies=tuple(r["addressed_agencies"] or ()),
         created_at=r["created_at"],
     )
 
@@ -82,10 +92,15 @@ async def list_(
     status: str | None,
     year: int | None,
     page: PageRequest,
+    addressed_to: str | None = None,
 ) -> Page[Directive]:
     query = select(directives)
     if agency:
         query = query.where(directives.c.agency == agency)
+    if addressed_to:
+        # ix_directives_addressed: a GIN probe, issued (and revoked) directives only.
+        query = query.where(directives.c.addressed_agencies.contains([addressed_to]))
+        query = query.where(directives.c.status != "draft")
     if status:
         query = query.where(directives.c.status == status)
     if year:
@@ -140,4 +155,116 @@ async def record_directory(session: AsyncSession, agency: str, digest: str) -> N
         insert(published_directories)
         .values(agency=agency, digest=digest)
         .on_conflict_do_update(index_elements=["agency"], set_={"digest": digest})
+    )
+
+
+# --- lineage ---------------------------------------------------------------------------
+
+
+async def upper_candidates(
+    session: AsyncSession, agencies: tuple[str, ...], keys: set[tuple[int, int | None]]
+) -> list[Candidate]:
+    """Issued directives of `agencies` with one of the (serial, year) `keys` (year None:
+    any year): an index probe each on ix_directives_issued_serial. A revoked directive
+    is no parent: nothing implements a withdrawn plan."""
+    if not agencies or not keys:
+        return []
+    wanted = [
+        and_(directives.c.serial == serial, directives.c.year == year)
+        if year is not None
+        else directives.c.serial == serial
+        for serial, year in keys
+    ]
+    rows = (
+        await session.execute(
+            select(
+                directives.c.id,
+                directives.c.agency,
+                directives.c.serial,
+                directives.c.content["symbol"].astext,
+                directives.c.year,
+            )
+            .where(directives.c.agency.in_(agencies))
+            .where(directives.c.status == "issued")
+            .where(or_(*wanted))
+        )
+    ).all()
+    return [Candidate(r[0], r[1], r[2], r[3] or "", r[4]) for r in rows]
+
+
+async def children(
+    session: AsyncSession, parent_ids: list[uuid.UUID], limit: int
+) -> list[Directive]:
+    """Issued directives implementing any of `parent_ids`, oldest first, at most `limit`."""
+    if not parent_ids:
+        return []
+    rows = (
+        await session.execute(
+            select(directives)
+            .where(directives.c.parent_directive_id.in_(parent_ids))
+            .where(directives.c.status != "draft")
+            .order_by(*LIST_KEY)
+            .limit(limit)
+        )
+    ).all()
+    return [_from_row(r) for r in rows]
+
+
+async def progress(session: AsyncSession, directive_ids: list[uuid.UUID]) -> list[TaskRow]:
+    """The tasks of `directive_ids`, counted by what the lineage view tells apart."""
+    if not directive_ids:
+        return []
+    t = task_progress.c
+    n = func.count().label("n")
+    keys = (t.directive_id, t.assignment_index, t.lead_code, t.status, t.on_time, t.overdue)
+    rows = (
+        await session.execute(
+            select(*keys, n).where(t.directive_id.in_(directive_ids)).group_by(*keys)
+        )
+    ).all()
+    return [
+        TaskRow(
+            directive_id=r.directive_id,
+            assignment_index=r.assignment_index,
+            lead_code=r.lead_code,
+            completed=r.status == "completed",
+            on_time=bool(r.on_time),
+            overdue=bool(r.overdue),
+            cancelled=r.status == "cancelled",
+            n=int(r.n),
+        )
+        for r in rows
+    ]
+
+
+async def task_assigned(
+    session: AsyncSession,
+    *,
+    task_id: uuid.UUID,
+    directive_id: uuid.UUID,
+    agency: str,
+    assignment_index: int,
+    lead_code: str | None,
+) -> None:
+    await session.execute(
+        insert(task_progress)
+        .values(
+            task_id=task_id,
+            directive_id=directive_id,
+            agency=agency,
+            assignment_index=assignment_index,
+            lead_code=lead_code,
+            status="open",
+        )
+        .on_conflict_do_nothing(index_elements=["task_id"])
+    )
+
+
+async def task_changed(session: AsyncSession, task_id: uuid.UUID, **values: object) -> None:
+    """A later transition of a task; one this service never saw assigned (a task of
+    before this projection existed) changes nothing."""
+    await session.execute(
+        task_progress.update()
+        .where(task_progress.c.task_id == task_id)
+        .values(**values, updated_at=func.now())
     )

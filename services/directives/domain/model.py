@@ -11,10 +11,13 @@ import uuid
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from services.directives.domain.lineage import ParentMatch
 from shared.contracts.events import DirectiveIssued, DirectiveRevoked
 from shared.contracts.values import Actor, DirectiveContent, ImportWarning
 from shared.domain import Changed
 from shared.errors import InvalidField, InvalidTransition
+
+NO_PARENT = ParentMatch(None)
 
 
 class Status(StrEnum):
@@ -35,6 +38,8 @@ class Directive:
     issued_at: dt.datetime | None = None
     revoked_at: dt.datetime | None = None
     revoke_reason: str | None = None
+    parent_directive_id: uuid.UUID | None = None  # the upper directive it implements
+    addressed_agencies: tuple[str, ...] = ()  # the departments it gives duties to
     created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property
@@ -58,9 +63,13 @@ class Directive:
         at: dt.datetime,
         duplicate_of: uuid.UUID | None = None,
         by: Actor | None = None,
+        parent: ParentMatch = NO_PARENT,
+        addressed: tuple[str, ...] = (),
     ) -> Changed[Directive]:
         """Number, date and sign the draft. `duplicate_of` is an issued directive of the
-        same year with the same subject: allowed (a follow-up letter), but warned of."""
+        same year with the same subject: allowed (a follow-up letter), but warned of.
+        `parent` is the upper directive its references cite (an ambiguous match links
+        nothing and is warned of); `addressed`, the agencies it gives duties to."""
         if self.status is not Status.DRAFT:
             raise InvalidTransition(f"directive is already {self.status}")
         if not self.content.subject.strip():
@@ -76,6 +85,16 @@ class Directive:
                     message=f"Đã có văn bản cùng trích yếu ban hành năm {date.year}.",
                 ),
             )
+        if parent.ambiguous:
+            warnings = (
+                *warnings,
+                ImportWarning(
+                    code="ambiguous_parent",
+                    field="references",
+                    message=f"Căn cứ trích dẫn khớp với {len(parent.ambiguous)} văn bản của "
+                    "cấp trên trên hệ thống: văn bản không được gắn với văn bản cấp trên nào.",
+                ),
+            )
         issued = replace(
             self,
             content=content,
@@ -84,6 +103,8 @@ class Directive:
             serial=serial,
             issued_at=at,
             warnings=warnings,
+            parent_directive_id=parent.parent_id,
+            addressed_agencies=addressed,
         )
         event = DirectiveIssued(
             agency=self.agency,
@@ -92,6 +113,7 @@ class Directive:
             content=content,
             issued_at=at,
             duplicate_of=duplicate_of,
+            parent_directive_id=parent.parent_id,
             actor=by,
         )
         return Changed(issued, (event,))

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from services.directives.adapters.documents import MEDIA_TYPES, letter_text
+from services.directives.domain import lineage as cascade
 from services.directives.domain.model import Directive, Status
 from services.directives.handlers import DirectiveService
 from shared.auth import CurrentUser
@@ -29,6 +30,19 @@ Content = Annotated[DirectiveContent, Storable]
 Agency = Annotated[Text, Field(max_length=MAX_AGENCY_CHARS)]
 
 
+class DutyView(BaseModel):
+    """A duty of an upper directive addressed to a department."""
+
+    index: int = Field(description="The assignment's position in the directive.")
+    action: str
+    role: str = Field(description="lead (chủ trì) or coordinate (phối hợp).")
+    deadline: str = Field(default="", description="The deadline as the directive writes it.")
+
+    @classmethod
+    def of(cls, d: cascade.Duty) -> DutyView:
+        return cls(index=d.index, action=d.action, role=d.role, deadline=d.deadline)
+
+
 class DirectiveView(DirectiveContent):
     """A directive as the API shows it: its content plus where it stands."""
 
@@ -40,9 +54,19 @@ class DirectiveView(DirectiveContent):
     revoked_at: dt.datetime | None = None
     revoke_reason: str | None = None
     warnings: tuple[ImportWarning, ...] = ()
+    parent_directive_id: uuid.UUID | None = Field(
+        default=None, description="The upper body's directive this one implements."
+    )
+    addressed_agencies: tuple[str, ...] = Field(
+        default=(), description="The agencies (departments) it gives duties to."
+    )
+    duties: list[DutyView] | None = Field(
+        default=None,
+        description="In the incoming list: the duties it gives the caller's department.",
+    )
 
     @classmethod
-    def of(cls, d: Directive) -> DirectiveView:
+    def of(cls, d: Directive, duties: list[cascade.Duty] | None = None) -> DirectiveView:
         return cls(
             **d.content.model_dump(),
             id=d.id,
@@ -53,6 +77,9 @@ class DirectiveView(DirectiveContent):
             revoked_at=d.revoked_at,
             revoke_reason=d.revoke_reason,
             warnings=d.warnings,
+            parent_directive_id=d.parent_directive_id,
+            addressed_agencies=d.addressed_agencies,
+            duties=None if duties is None else [DutyView.of(x) for x in duties],
         )
 
 
@@ -145,14 +172,113 @@ async def list_directives(
     agency: Annotated[Agency | None, Query(description="Only your own department.")] = None,
     status: Status | None = None,
     year: Annotated[int | None, Query(ge=MIN_YEAR, le=MAX_YEAR)] = None,
+    incoming: Annotated[
+        bool,
+        Query(
+            description="The upper bodies' directives giving your department duties "
+            "(with those duties), instead of your department's own."
+        ),
+    ] = False,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> list[DirectiveView]:
+    if incoming:
+        got = await svc.incoming(user, page=PageRequest(limit, cursor))
+        link_next(request, response, got)
+        own = user.agency_or_refuse()
+        return [DirectiveView.of(d, svc.duties_for(d, own)) for d in got.items]
     page = await svc.find(
         user, agency=agency, status=status, year=year, page=PageRequest(limit, cursor)
     )
     link_next(request, response, page)
     return [DirectiveView.of(d) for d in page.items]
+
+
+class CountsView(BaseModel):
+    assigned: int
+    completed: int
+    completed_on_time: int
+    overdue: int
+
+    @classmethod
+    def of(cls, c: cascade.Counts) -> CountsView:
+        return cls(
+            assigned=c.assigned,
+            completed=c.completed,
+            completed_on_time=c.completed_on_time,
+            overdue=c.overdue,
+        )
+
+
+class DutyProgressView(DutyView):
+    progress: CountsView = Field(description="The issuing body's own task(s) of this duty.")
+
+
+class LineageDirective(BaseModel):
+    id: uuid.UUID
+    agency: str
+    reference: str | None
+    subject: str
+    date: dt.date | None
+    status: str
+
+
+class BranchView(BaseModel):
+    """A department the directive gives duties to."""
+
+    agency: str
+    name: str
+    duties: list[DutyProgressView]
+    implementing: list[LineageView] = Field(
+        description="Its directives implementing this one (issued, citing it)."
+    )
+    progress: CountsView = Field(description="Every task of its implementing directives.")
+
+
+class LineageView(BaseModel):
+    directive: LineageDirective
+    progress: CountsView = Field(description="Every task of this directive.")
+    departments: list[BranchView]
+
+    @classmethod
+    def of(cls, node: cascade.Node) -> LineageView:
+        d = node.directive
+        return cls(
+            directive=LineageDirective(
+                id=d.id,
+                agency=d.agency,
+                reference=d.reference,
+                subject=d.subject,
+                date=d.date,
+                status=d.status,
+            ),
+            progress=CountsView.of(node.counts),
+            departments=[
+                BranchView(
+                    agency=b.agency,
+                    name=b.name,
+                    duties=[
+                        DutyProgressView(
+                            **DutyView.of(p.duty).model_dump(), progress=CountsView.of(p.counts)
+                        )
+                        for p in b.duties
+                    ],
+                    implementing=[LineageView.of(k) for k in b.children],
+                    progress=CountsView.of(b.counts),
+                )
+                for b in node.branches
+            ],
+        )
+
+
+BranchView.model_rebuild()  # it nests LineageView, defined after it
+
+
+@router.get("/directives/{directive_id}/lineage")
+async def get_lineage(directive_id: uuid.UUID, svc: Service, user: CurrentUser) -> LineageView:
+    """The tree down from a directive: each department it gives duties to, the progress
+    of each duty, the department's implementing directives and their progress."""
+    return LineageView.of(await svc.lineage(directive_id, user))
 
 
 class DirectoryView(BaseModel):
