@@ -71,6 +71,8 @@ class TaskService:
         )
 
     async def on_directive_issued(self, session: AsyncSession, event: DirectiveIssued) -> None:
+        if event.parent_directive_id is not None:
+            await repo.record_parent(session, event.directive_id, event.parent_directive_id)
         created = await self._assign(session, expansion.tasks_for_directive(event))
         log.info("directive %s: %d tasks assigned", event.reference, len(created))
 
@@ -254,5 +256,13 @@ class TaskService:
         announce each."""
         now = self.clock.now()
         created = await repo.add_new(session, new, now)
-        await self.outbox.add(session, *(t.assigned(now) for t in created))
+        # Each task tells the chain of directives it descends from (one lookup a directive).
+        lineages: dict[uuid.UUID, tuple[uuid.UUID, ...]] = {}
+        for t in created:
+            if t.directive_id is not None and t.directive_id not in lineages:
+                lineages[t.directive_id] = await repo.lineage(session, t.directive_id)
+        await self.outbox.add(
+            session,
+            *(t.assigned(now, lineages[t.directive_id] if t.directive_id else ()) for t in created),
+        )
         return created

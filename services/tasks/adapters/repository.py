@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.tasks.adapters.tables import UNFLAGGED, task_history, tasks
+from services.tasks.adapters.tables import UNFLAGGED, directive_parents, task_history, tasks
 from services.tasks.domain.model import OPEN, HistoryEntry, PendingExtension, Status, Task
 from shared.contracts.values import Deadline, UnitRef
 from shared.pagination import Page, PageRequest, cut, keyset
@@ -223,3 +223,34 @@ async def find(
     if lock:
         query = query.with_for_update(skip_locked=True)
     return await _with_history(session, (await session.execute(query)).mappings().all())
+
+
+# A province plan, a department's letter, a unit's own: deeper is a loop in the data.
+MAX_LINEAGE = 8
+
+
+async def record_parent(
+    session: AsyncSession, directive_id: uuid.UUID, parent_id: uuid.UUID
+) -> None:
+    await session.execute(
+        insert(directive_parents)
+        .values(directive_id=directive_id, parent_id=parent_id)
+        .on_conflict_do_nothing(index_elements=["directive_id"])
+    )
+
+
+async def lineage(session: AsyncSession, directive_id: uuid.UUID) -> tuple[uuid.UUID, ...]:
+    """The directives `directive_id` descends from, root first, ending with itself; as far
+    as this service heard of the parents (a parent issued before this service consumed
+    it is still known: the link is on the child's own event)."""
+    chain = [directive_id]
+    while len(chain) < MAX_LINEAGE:
+        parent = await session.scalar(
+            select(directive_parents.c.parent_id).where(
+                directive_parents.c.directive_id == chain[-1]
+            )
+        )
+        if parent is None or parent in chain:
+            break
+        chain.append(parent)
+    return tuple(reversed(chain))

@@ -84,3 +84,12 @@ task_history = Table(
 
 # Local copy of each agency's unit directory, from chidao.org.v1.
 units = units_table(metadata)
+
+# Which directive each directive implements, from `directive.issued`'s
+# parent_directive_id: the lineage `task.assigned` carries (docs/lineage.md).
+directive_parents = Table(
+    "directive_parents",
+    metadata,
+    Column("directive_id", Uuid, primary_key=True),
+    Column("parent_id", Uuid, nullable=False),
+)

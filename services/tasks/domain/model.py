@@ -126,9 +126,11 @@ class Task:
             actor=actor,
         )
 
-    def assigned(self, at: dt.datetime) -> TaskAssigned:
-        """The event that announces this task to its lead unit."""
+    def assigned(self, at: dt.datetime, lineage: tuple[uuid.UUID, ...] = ()) -> TaskAssigned:
+        """The event that announces this task to its lead unit; `lineage` is the chain of
+        directives it descends from, root first, ending with its own."""
         return TaskAssigned(
+            lineage=lineage,
             **self._ids(at),
             directive_reference=self.directive_reference,
             assignment_index=self.assignment_index,
