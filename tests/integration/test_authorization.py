@@ -202,10 +202,17 @@ MATRIX: tuple[Row, ...] = (
         on={"directive_id": "issued to revoke"},
         body={"reason": "Ban hành nhầm"},
     ),
+    # The province reader reads every issued directive of its province (docs/lineage.md).
     Row(
         "directives",
         "GET /v1/directives/{directive_id}",
-        OWN_READ,
+        OWN_READ | {PROVINCE: OK},
+        on={"directive_id": "directive"},
+    ),
+    Row(
+        "directives",
+        "GET /v1/directives/{directive_id}/lineage",
+        OWN_READ | {PROVINCE: OK},
         on={"directive_id": "directive"},
     ),
     Row("directives", "GET /v1/directives", OWN_LIST),

@@ -275,7 +275,23 @@ DIRECTIVES: dict[str, Rule[Directives]] = {
         expect(ROLE, {LEADER_SXD: OK, LEADER_SGTVT: NOT_FOUND}),
         writes=True,
     ),
-    "get": Rule(lambda w, u: w.svc.get(w.issued, u), expect(NOT_FOUND, OWN_READ), writes=False),
+    # The province reader reads every issued directive of its province (the cascade).
+    "get": Rule(
+        lambda w, u: w.svc.get(w.issued, u),
+        expect(NOT_FOUND, OWN_READ | {PROVINCE: OK}),
+        writes=False,
+    ),
+    "lineage": Rule(
+        lambda w, u: w.svc.lineage(w.issued, u),
+        expect(NOT_FOUND, OWN_READ | {PROVINCE: OK}),
+        writes=False,
+    ),
+    # Every department member lists what upper bodies address to their department.
+    "incoming": Rule(
+        lambda w, u: w.svc.incoming(u),
+        expect(ROLE, dict.fromkeys((*SXD_MEMBERS, *SGTVT_MEMBERS), OK)),
+        writes=False,
+    ),
     "find": Rule(lambda w, u: w.svc.find(u, agency=SXD), expect(ROLE, OWN_LIST), writes=False),
     "directory": Rule(_directory, expect(NOT_FOUND, OWN_READ), writes=False),
 }
