@@ -44,6 +44,7 @@ from tests.service.test_reporting_service import (  # noqa: F401 (the module's d
     feed,
 )
 from tests.unit.test_reporting_fixtures import AGENCY, REPORT_ACTION, year_2020
+from tests.unit.test_reporting_lineage import linked_to_plan, plan_fact
 
 _ISO_DAY = re.compile(r"^(\d{4})(-\d{2}-\d{2}.*)$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -101,6 +102,34 @@ async def test_the_report_of_a_year_equals_the_report_of_every_fact(
     assert report.model_dump(exclude=skip) == expected.model_dump(exclude=skip)
     # It still tells how many of the agency's events the read model holds.
     assert report.event_count == len(mine)
+
+
+async def test_the_report_names_the_upper_directive_from_its_selection_too(
+    service_db: ServiceDb,
+) -> None:
+    """The plan of UBND tỉnh its scheme directives implement is another agency's fact:
+    the selection fetches it by id, and the report still equals the pure function."""
+    log = KafkaLog(service_db)
+    svc = ReportingService(service_db.db, service_db.outbox, service_db.clock, log.replay)
+    story = linked_to_plan(year_2020().facts, plan_fact())
+    # Another province plan, not cited: the selection must leave it out.
+    unrelated = plan_fact(uuid.UUID(int=7), "plan-other")
+    await feed(service_db, svc, log, [*story, unrelated, *copy_of(story, 1)])
+    service_db.clock.set(dt.datetime(2021, 1, 10, 9, tzinfo=VN_TZ), frozen=True)
+
+    report = await svc.annual(AGENCY, 2020)
+
+    async with service_db.db.sessions() as session:
+        everything = await repo.load(session)
+        selected = await repo.load_year(session, AGENCY, year_period(2020))
+    expected = build_annual_report(
+        await svc.agency(AGENCY), 2020, everything, {}, year_period(2020).cutoff
+    )
+    skip = {"offsets", "event_count"}
+    assert report.model_dump(exclude=skip) == expected.model_dump(exclude=skip)
+    assert [u.reference for u in report.implements] == ["84/KH-UBND"]
+    assert "plan-84" in {f.event_id for f in selected}
+    assert "plan-other" not in {f.event_id for f in selected}
 
 
 async def test_the_migration_fills_in_the_keys_of_existing_facts(

@@ -224,7 +224,20 @@ async def load_year(session: AsyncSession, agency: str, period: Period) -> list[
     resolved = await _facts(
         session, _of(agency, ViolationResolved).where(facts.c.subject_id.in_(violation_ids))
     )
-    found = [*scheme, *revoked, *tasks, *inspections, *resolved]
+    # The upper directives the scheme directives implement: each parent's own
+    # `directive.issued`, of another agency (ix_facts_directive).
+    parent_ids = {
+        f.event.parent_directive_id
+        for f in scheme
+        if isinstance(f.event, DirectiveIssued) and f.event.parent_directive_id is not None
+    }
+    parents = await _facts(
+        session,
+        select(facts).where(
+            facts.c.ce_type == DirectiveIssued.ce_type, facts.c.directive_id.in_(parent_ids)
+        ),
+    )
+    found = [*scheme, *revoked, *tasks, *inspections, *resolved, *parents]
     return [directory, *found] if directory else found
 
 

@@ -17,13 +17,14 @@ from collections.abc import Mapping, Sequence
 from services.reporting.domain.facts import AgencyInfo, Fact
 from services.reporting.domain.inspection_figures import inspection_facts, inspection_figures
 from services.reporting.domain.labels import DEFAULT_RECIPIENTS, REPORT_TITLE
-from services.reporting.domain.ledger import Ledger, coverage
+from services.reporting.domain.ledger import Ledger, coverage, dedupe
 from services.reporting.domain.model import (
     AnnualReport,
     DirectiveItem,
     Directives,
     PeriodOut,
     SignerOut,
+    UpperDirectiveItem,
     figure,
 )
 from services.reporting.domain.narrative import draft
@@ -32,7 +33,7 @@ from services.reporting.domain.scheme import SchemeDirective, listed, scheme_dir
 from services.reporting.domain.task_figures import dissemination, task_figures
 from services.reporting.domain.task_status import task_states
 from services.reporting.domain.unit_rows import unit_rows
-from shared.contracts.events import OrgDirectoryPublished
+from shared.contracts.events import DirectiveIssued, OrgDirectoryPublished
 
 
 def _directives(items: list[SchemeDirective]) -> Directives:
@@ -49,6 +50,33 @@ def _directives(items: list[SchemeDirective]) -> Directives:
             for d in items
         ],
     )
+
+
+def implemented(facts: Sequence[Fact], items: list[SchemeDirective]) -> list[UpperDirectiveItem]:
+    """The upper bodies' directives `items` implement, from each parent's own
+    `directive.issued` fact (another agency's: not in the ledger), first cited first."""
+    issued: dict[object, Fact] = {}
+    for f in dedupe(facts):
+        if isinstance(f.event, DirectiveIssued):
+            issued.setdefault(f.event.directive_id, f)
+    out: list[UpperDirectiveItem] = []
+    for d in items:
+        parent = issued.get(d.issued.parent_directive_id)
+        if parent is None or any(u.event_id == parent.event_id for u in out):
+            continue
+        e = parent.event
+        assert isinstance(e, DirectiveIssued)
+        out.append(
+            UpperDirectiveItem(
+                directive_id=str(e.directive_id),
+                reference=e.reference,
+                issuer=e.content.issuer or e.agency,
+                date=e.content.date,
+                subject=e.content.subject,
+                event_id=parent.event_id,
+            )
+        )
+    return out
 
 
 def _signer(candidates: list[SchemeDirective]) -> SignerOut | None:
@@ -101,6 +129,7 @@ def build_annual_report(
         cutoff=period.cutoff,
         generated_at=generated_at,
         directives=directives,
+        implements=implemented(facts, in_period),
         dissemination=spread,
         tasks=tasks,
         inspections=inspections,

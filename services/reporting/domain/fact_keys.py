@@ -3,7 +3,9 @@
 A report needs a small part of the read model: the agency's scheme directives (any
 year, `scheme.scheme_directives`), the tasks assigned in its period and their events
 (`task_status.task_states`), the inspections completed in its period with their
-findings and remedies (`inspection_figures.inspection_facts`), the latest directory.
+findings and remedies (`inspection_figures.inspection_facts`), the latest directory,
+and the upper bodies' directives its scheme directives implement (their own
+`directive.issued`, found by `directive_id` = the child's `parent_directive_id`).
 These keys let the repository fetch exactly that with indexed lookups; they are a
 function of the event alone, so a rebuild computes the same ones.
 """

@@ -58,6 +58,18 @@ class DirectiveItem(_Model):
     event_id: str
 
 
+class UpperDirectiveItem(_Model):
+    """An upper body's directive the agency's scheme directives implement (their
+    `parent_directive_id`), e.g. Kế hoạch 84/KH-UBND of UBND tỉnh."""
+
+    directive_id: str
+    reference: str
+    issuer: str
+    date: dt.date | None
+    subject: str
+    event_id: str
+
+
 class Directives(_Model):
     count: Figure[int]
     items: list[DirectiveItem]
@@ -139,6 +151,8 @@ class AnnualReport(_Model):
     cutoff: dt.datetime
     generated_at: dt.datetime
     directives: Directives
+    # The upper directives implemented (docs/lineage.md); [] in reports made before.
+    implements: list[UpperDirectiveItem] = []
     dissemination: Dissemination
     tasks: TaskFigures
     inspections: Inspections

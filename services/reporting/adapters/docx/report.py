@@ -78,7 +78,20 @@ def _title(doc: Document, report: AnnualReport) -> None:
     rule(doc, 30, 165)
 
 
+def implements_lines(report: AnnualReport) -> list[str]:
+    """ "Thực hiện văn bản số 84/KH-UBND ngày 06/04/2020 của UBND tỉnh (…);": the upper
+    directives the agency implements, each on its line, as a report opens."""
+    lines = []
+    for n, u in enumerate(report.implements, 1):
+        day = f" ngày {u.date:%d/%m/%Y}" if u.date else ""
+        end = "." if n == len(report.implements) else ";"
+        lines.append(f"Thực hiện văn bản số {u.reference}{day} của {u.issuer} ({u.subject}){end}")
+    return lines
+
+
 def _body(doc: Document, report: AnnualReport) -> None:
+    for line in implements_lines(report):
+        para(doc, line, align=JUSTIFY, indent=True)
     text: list[Paragraph] = []
     for key, section in report.narrative.items():
         keep(para(doc, section.title, bold=True, align=JUSTIFY, indent=True))
