@@ -64,9 +64,12 @@ async def _completion(d: Desk) -> dict[str, tuple[int, int]]:
 async def directives_page(d: CurrentDesk, status: str = "") -> HTMLResponse:
     directives = await d.api.get_all("directives", "/v1/directives", status=status or None)
     directives.sort(key=lambda x: (x.get("issued_at") or "9999", x.get("date") or ""), reverse=True)
+    # What the upper body (UBND tỉnh) addresses to the department: its incoming plans.
+    incoming = await d.api.get_all("directives", "/v1/directives", incoming="true")
     return d.render(
         "directives.html",
         directives=directives,
+        incoming=incoming,
         completion=await _completion(d),
         status=status,
         may_import=d.user.has(Role.CLERK),
@@ -109,7 +112,8 @@ async def directive_page(directive_id: str, d: CurrentDesk) -> HTMLResponse:
     if editable and d.user.agency:
         units = (await d.api.get("directives", f"/v1/org/{d.user.agency}"))["units"]
     tasks = []
-    if directive["status"] != "draft":
+    # Another body's directive (an incoming plan, the province's view) has no tasks here.
+    if directive["status"] != "draft" and directive["agency"] == d.user.agency:
         tasks = await d.api.get_all("tasks", "/v1/tasks", directive_id=directive_id)
     return d.render(
         "directive.html",
@@ -124,6 +128,14 @@ async def directive_page(directive_id: str, d: CurrentDesk) -> HTMLResponse:
         may_issue=directive["status"] == "draft" and d.user.has(Role.LEADER),
         may_revoke=directive["status"] == "issued" and d.user.has(Role.LEADER),
     )
+
+
+@router.get("/directives/{directive_id}/lineage", response_class=HTMLResponse)
+async def lineage_page(directive_id: str, d: CurrentDesk) -> HTMLResponse:
+    """The cascade from a directive: each department it gives duties to, how far each
+    duty is done, the department's implementing directives and their tasks."""
+    tree = await d.api.get("directives", f"/v1/directives/{directive_id}/lineage")
+    return d.render("lineage.html", tree=tree)
 
 
 @router.post("/directives/{directive_id}/edit")
