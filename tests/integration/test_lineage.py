@@ -130,7 +130,9 @@ async def test_a_province_plan_shows_each_departments_implementing_directive_and
 
     def settled(view: dict[str, Any]) -> bool:
         branches = {b["agency"]: b for b in view["departments"]}
-        return view["progress"]["assigned"] == 2 and branches[SXD]["progress"]["completed"] == 1
+        return bool(
+            view["progress"]["assigned"] == 2 and branches[SXD]["progress"]["completed"] == 1
+        )
 
     url = f"{directives}/{plan['id']}/lineage"
     view = await lineage_when(http, url, province_leader, settled)
