@@ -267,7 +267,12 @@ class DirectiveService:
         year: int | None = None,
         page: PageRequest = FIRST_PAGE,
     ) -> Page[Directive]:
-        """The caller's own department's directives (the `agency` filter may only name it)."""
+        """The caller's own department's directives (the `agency` filter may only name it).
+
+        For the province reader: the directives of its province's agencies that give
+        departments duties (the roots of the cascade, docs/lineage.md)."""
+        if user.has(Role.PROVINCE_READER) and not user.has(*AGENCY_MEMBERS):
+            return await self._province_directives(user, agency, status, year, page)
         user.require(*AGENCY_MEMBERS, doing="xem văn bản của Sở")
         async with self.db.sessions() as session:
             return await repo.list_(
@@ -276,6 +281,32 @@ class DirectiveService:
                 status=status.value if status else None,
                 year=year,
                 page=page,
+            )
+
+    async def _province_directives(
+        self,
+        user: Principal,
+        agency: str | None,
+        status: Status | None,
+        year: int | None,
+        page: PageRequest,
+    ) -> Page[Directive]:
+        province = [
+            code for code, d in self.directories.by_code.items() if d.province == user.province
+        ]
+        if agency and agency not in province:
+            raise Forbidden(
+                f"Không được xem văn bản của cơ quan ngoài tỉnh ({agency}).",
+                code="other_province",
+            )
+        async with self.db.sessions() as session:
+            return await repo.list_(
+                session,
+                agency=agency,
+                status=status.value if status else None,
+                year=year,
+                page=page,
+                cascading_in=tuple(province),
             )
 
     def directory(self, agency: str, user: Principal) -> UnitDirectory:

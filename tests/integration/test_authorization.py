@@ -215,7 +215,8 @@ MATRIX: tuple[Row, ...] = (
         OWN_READ | {PROVINCE: OK},
         on={"directive_id": "directive"},
     ),
-    Row("directives", "GET /v1/directives", OWN_LIST),
+    # The province reader: its province's directives that give departments duties.
+    Row("directives", "GET /v1/directives", OWN_LIST | {PROVINCE: OK}),
     Row("directives", "GET /v1/org/{agency}", OWN_READ, on={"agency": "agency"}),
     # --- tasks (of the Văn phòng Sở, VP) --------------------------------------------------
     Row("tasks", "GET /v1/tasks", OWN_LIST),

@@ -155,6 +155,9 @@ async def test_a_province_plan_shows_each_departments_implementing_directive_and
     assert [(d["index"], d["role"]) for d in sgtvt["duties"]] == [(0, "coordinate"), (1, "lead")]
 
     # The province reader sees it all; the other department its own branch only.
+    province_list = ok(await http.get(directives, headers=people.as_user("snv")))
+    assert plan["id"] in {d["id"] for d in province_list}
+    assert letter["id"] not in {d["id"] for d in province_list}  # a department's own
     everything = ok(await http.get(url, headers=people.as_user("snv")))
     assert [b["agency"] for b in everything["departments"]] == [SXD, SGTVT]
     own = ok(await http.get(url, headers=people.as_user("giamdoc.sgtvt")))

@@ -292,7 +292,12 @@ DIRECTIVES: dict[str, Rule[Directives]] = {
         expect(ROLE, dict.fromkeys((*SXD_MEMBERS, *SGTVT_MEMBERS), OK)),
         writes=False,
     ),
-    "find": Rule(lambda w, u: w.svc.find(u, agency=SXD), expect(ROLE, OWN_LIST), writes=False),
+    # The province reader lists its province's directives that give departments duties.
+    "find": Rule(
+        lambda w, u: w.svc.find(u, agency=SXD),
+        expect(ROLE, OWN_LIST | {PROVINCE: OK}),
+        writes=False,
+    ),
     "directory": Rule(_directory, expect(NOT_FOUND, OWN_READ), writes=False),
 }
 

@@ -209,6 +209,17 @@ async def test_incoming_lists_the_province_directives_giving_the_department_duti
     assert (await svc.incoming(CLERK_UBND)).items == []
     with pytest.raises(Forbidden):
         await svc.incoming(PROVINCE)  # no department: the province reads the lineage
+    # The province reader lists the plans of its province (not the departments' own
+    # directives, not drafts); another province's reader, none of them.
+    sxd_own = await issue(svc, letter(citing("01")), SXD_STAFF)
+    listed = {d.id for d in (await svc.find(PROVINCE)).items}
+    assert listed == {plan.id, other.id} and sxd_own.id not in listed
+    assert {d.id for d in (await svc.find(PROVINCE, agency=UBND)).items} == listed
+    assert (await svc.find(PROVINCE, agency=SXD)).items == []
+    assert (await svc.find(PROVINCE_NGHEAN)).items == []
+    with pytest.raises(Forbidden) as refused:
+        await svc.find(PROVINCE_NGHEAN, agency=UBND)
+    assert refused.value.code == "other_province"
     # Reading them: the addressed department yes, another not (404), drafts never.
     assert (await svc.get(plan.id, KHTC_HEAD)).id == plan.id
     assert (await svc.get(plan.id, PROVINCE)).id == plan.id

@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile
 from services.console.backend import ApiError
 from services.console.present import DOC_TYPE_NAMES, FIELD_LABELS, URGENCY
 from services.console.web import CurrentDesk, Desk, PostedForm, date_field, field
-from shared.auth import Role
+from shared.auth import AGENCY_MEMBERS, Role
 from shared.contracts.values import DirectiveContent
 
 router = APIRouter()
@@ -65,7 +65,9 @@ async def directives_page(d: CurrentDesk, status: str = "") -> HTMLResponse:
     directives = await d.api.get_all("directives", "/v1/directives", status=status or None)
     directives.sort(key=lambda x: (x.get("issued_at") or "9999", x.get("date") or ""), reverse=True)
     # What the upper body (UBND tỉnh) addresses to the department: its incoming plans.
-    incoming = await d.api.get_all("directives", "/v1/directives", incoming="true")
+    incoming = []
+    if d.user.has(*AGENCY_MEMBERS):
+        incoming = await d.api.get_all("directives", "/v1/directives", incoming="true")
     return d.render(
         "directives.html",
         directives=directives,
@@ -126,7 +128,10 @@ async def directive_page(directive_id: str, d: CurrentDesk) -> HTMLResponse:
         units=units,
         tasks=tasks,
         may_issue=directive["status"] == "draft" and d.user.has(Role.LEADER),
-        may_revoke=directive["status"] == "issued" and d.user.has(Role.LEADER),
+        # An upper body's directive is read here, never revoked.
+        may_revoke=directive["status"] == "issued"
+        and d.user.has(Role.LEADER)
+        and directive["agency"] == d.user.agency,
     )
 
 

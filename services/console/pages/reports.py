@@ -149,8 +149,11 @@ async def province_page(d: CurrentDesk, year: int | None = None) -> HTMLResponse
                 "on_time_percent": tasks["done_on_time"]["percent"] if tasks else None,
             }
         )
+    # The province's plans given to departments, each opening onto its lineage.
+    plans = await d.api.get_all("directives", "/v1/directives", year=year)
     return d.render(
         "province.html",
+        plans=plans,
         rollup=rollup,
         rows=rows,
         chart=chart(rows),

@@ -93,10 +93,16 @@ async def list_(
     year: int | None,
     page: PageRequest,
     addressed_to: str | None = None,
+    cascading_in: tuple[str, ...] | None = None,
 ) -> Page[Directive]:
     query = select(directives)
     if agency:
         query = query.where(directives.c.agency == agency)
+    if cascading_in is not None:
+        # The issued directives of these agencies that give other agencies duties.
+        query = query.where(directives.c.agency.in_(cascading_in))
+        query = query.where(directives.c.status != "draft")
+        query = query.where(func.cardinality(directives.c.addressed_agencies) > 0)
     if addressed_to:
         # ix_directives_addressed: a GIN probe, issued (and revoked) directives only.
         query = query.where(directives.c.addressed_agencies.contains([addressed_to]))
