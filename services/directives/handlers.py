@@ -325,6 +325,12 @@ class DirectiveService:
         content, warnings = result.content, tuple(result.warnings)
         if read_with.code != own.code:
             content, warnings = _foreign_units(content, warnings, read_with)
+        # Told at once when the references cite more than one upper directive; the
+        # link itself is made on issuing (the upper directive may be issued meanwhile).
+        async with self.db.sessions() as session:
+            ambiguous = cascade.ambiguous_warning(await self._parent(session, own.code, content))
+        if ambiguous is not None:
+            warnings = (*warnings, ambiguous)
         return await self._add_draft(own.code, content, warnings)
 
     async def create_draft(
@@ -372,7 +378,7 @@ class DirectiveService:
             duplicate_of = await repo.same_subject_issued(
                 session, directive.agency, today.year, content.subject
             )
-            parent = await self._parent(session, directive)
+            parent = await self._parent(session, directive.agency, directive.content)
             # The year's number is taken last: its row lock serialises the agency's
             # issuing until this transaction ends, so nothing else waits behind it.
             serial = await repo.take_next_serial(session, directive.agency, today.year)
@@ -390,10 +396,12 @@ class DirectiveService:
             )
             return await self._save(session, changed)
 
-    async def _parent(self, session: AsyncSession, directive: Directive) -> cascade.ParentMatch:
+    async def _parent(
+        self, session: AsyncSession, agency: str, content: DirectiveContent
+    ) -> cascade.ParentMatch:
         """The upper body's issued directive the references cite (docs/lineage.md)."""
-        uppers = self.uppers.get(directive.agency, ())
-        refs = directive.content.references
+        uppers = self.uppers.get(agency, ())
+        refs = content.references
         keys = {
             (serial, r.date.year if r.date else None)
             for r in refs

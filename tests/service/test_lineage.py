@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from chidao.stack import postgres
-from services.directives.adapters.tables import metadata
+from services.directives.adapters.tables import metadata, number_series
 from services.directives.domain.model import Directive
 from services.directives.handlers import DirectiveService, Directories
 from services.directives.settings import DirectivesSettings
@@ -36,6 +36,7 @@ from shared.contracts.values import (
 )
 from shared.db import Database
 from shared.errors import Forbidden, NotFound
+from shared.settings import REPO_ROOT
 from tests.service.conftest import (
     CLERK_SGTVT,
     CLERK_SXD,
@@ -383,3 +384,59 @@ async def test_tasks_carry_the_chain_of_directives_they_descend_from(tasks_db: S
     by_directive = {e.directive_id: e.lineage for e in staged}
     assert by_directive == {plan_id: (plan_id,), letter_id: (plan_id, letter_id)}
     assert len(staged) == len(PLAN.assignments) + 1
+
+
+SEED = (REPO_ROOT / "chidao" / "samples" / "tb-sxd-thanhhoa-2020.txt").read_text(encoding="utf-8")
+
+
+async def plan_numbered(
+    svc: DirectiveService, service_db: ServiceDb, serial: int, year: int = 2020
+) -> Directive:
+    """The province's plan issued with the number `serial` of `year` (the series moved
+    on as if the committee had issued the ones before on the platform)."""
+    async with service_db.db.transaction() as session:
+        await session.execute(
+            number_series.insert().values(agency=UBND, year=year, last_serial=serial - 1)
+        )
+    return await issue(svc, PLAN, UBND_STAFF)
+
+
+async def test_the_seed_letter_is_linked_to_plan_84_once_the_province_issued_it_here(
+    svc: DirectiveService, service_db: ServiceDb
+) -> None:
+    plan = await plan_numbered(svc, service_db, 84)
+    assert plan.reference == "84/KH-UBND"
+    draft = await svc.import_letter(SEED, SXD, CLERK_SXD)
+    assert "ambiguous_parent" not in [w.code for w in draft.warnings]
+    draft = await svc.edit_draft(draft.id, fillable(draft.content), CLERK_SXD)
+    issued = await svc.issue(draft.id, LEADER_SXD)
+    assert issued.parent_directive_id == plan.id
+    assert [d.id for d in (await svc.incoming(CLERK_SXD)).items] == [plan.id]
+
+
+async def test_an_ambiguous_citation_is_told_on_the_imported_draft_and_once(
+    svc: DirectiveService, service_db: ServiceDb
+) -> None:
+    first = await plan_numbered(svc, service_db, 84)
+    service_db.move_clock(dt.datetime(2021, 3, 1, 2, 0, tzinfo=dt.UTC))
+    second = await plan_numbered(svc, service_db, 84, 2021)
+    assert first.reference == second.reference == "84/KH-UBND"
+    undated = SEED.replace("84/KH-UBND ngày 06/4/2020", "84/KH-UBND")
+    assert undated != SEED
+    draft = await svc.import_letter(undated, SXD, CLERK_SXD)
+    assert [w.field for w in draft.warnings if w.code == "ambiguous_parent"] == ["references"]
+    draft = await svc.edit_draft(draft.id, fillable(draft.content), CLERK_SXD)
+    issued = await svc.issue(draft.id, LEADER_SXD)
+    assert issued.parent_directive_id is None
+    assert [w.code for w in issued.warnings].count("ambiguous_parent") == 1
+
+
+def fillable(content: DirectiveContent) -> DirectiveContent:
+    """The seed's blank yearly deadline filled in, as the clerk does before issuing."""
+    assignments = tuple(
+        a.model_copy(update={"deadline": a.deadline.model_copy(update={"day": 15, "month": 12})})
+        if a.deadline.kind is DeadlineKind.YEARLY
+        else a
+        for a in content.assignments
+    )
+    return content.model_copy(update={"assignments": assignments})

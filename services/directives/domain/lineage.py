@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from services.directives.domain.directory import UnitDirectory
-from shared.contracts.values import DirectiveContent, DocumentRef
+from shared.contracts.values import DirectiveContent, DocumentRef, ImportWarning
 
 # --- who is whose upper body -----------------------------------------------------------
 
@@ -123,6 +123,21 @@ def match_parent(refs: Sequence[DocumentRef], candidates: Sequence[Candidate]) -
     if len(found) == 1:
         return ParentMatch(found[0])
     return ParentMatch(None, tuple(found))
+
+
+AMBIGUOUS_PARENT = "ambiguous_parent"
+
+
+def ambiguous_warning(match: ParentMatch) -> ImportWarning | None:
+    """What the clerk is told when the references cite more than one upper directive."""
+    if not match.ambiguous:
+        return None
+    return ImportWarning(
+        code=AMBIGUOUS_PARENT,
+        field="references",
+        message=f"Căn cứ trích dẫn khớp với {len(match.ambiguous)} văn bản của cấp trên "
+        "trên hệ thống: văn bản không được gắn với văn bản cấp trên nào.",
+    )
 
 
 # --- the lineage tree ------------------------------------------------------------------

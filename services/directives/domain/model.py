@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from services.directives.domain.lineage import ParentMatch
+from services.directives.domain.lineage import ParentMatch, ambiguous_warning
 from shared.contracts.events import DirectiveIssued, DirectiveRevoked
 from shared.contracts.values import Actor, DirectiveContent, ImportWarning
 from shared.domain import Changed
@@ -85,16 +85,10 @@ class Directive:
                     message=f"Đã có văn bản cùng trích yếu ban hành năm {date.year}.",
                 ),
             )
-        if parent.ambiguous:
-            warnings = (
-                *warnings,
-                ImportWarning(
-                    code="ambiguous_parent",
-                    field="references",
-                    message=f"Căn cứ trích dẫn khớp với {len(parent.ambiguous)} văn bản của "
-                    "cấp trên trên hệ thống: văn bản không được gắn với văn bản cấp trên nào.",
-                ),
-            )
+        ambiguous = ambiguous_warning(parent)
+        # Told once: the import may have found the same ambiguity already.
+        if ambiguous is not None and all(w.code != ambiguous.code for w in warnings):
+            warnings = (*warnings, ambiguous)
         issued = replace(
             self,
             content=content,
