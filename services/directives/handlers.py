@@ -232,6 +232,10 @@ class DirectiveService:
                 levels.append(kids)
             everything = [d for level in levels for d in level]
             tasks = await repo.progress(session, [d.id for d in everything])
+        if only is not None:
+            # The department counts the upper directive's tasks of its own duties only.
+            own = {duty.index for duty in self.duties_for(root, only)}
+            tasks = [t for t in tasks if t.directive_id != root.id or t.assignment_index in own]
         return self._node(root, everything, tasks, only)
 
     def _node(

@@ -337,6 +337,8 @@ async def test_lineage_counts_each_departments_duties_and_implementing_directive
     assert len((await svc.lineage(plan.id, PROVINCE)).branches) == 4
     own = await svc.lineage(plan.id, KHTC_HEAD)
     assert [b.agency for b in own.branches] == [SXD]
+    # Of the plan's own tasks, those of its duties only (not Sở GTVT's duty 1).
+    assert (own.counts.assigned, own.counts.completed) == (1, 1)
     assert [k.directive.id for k in own.branches[0].children] == [sxd_letter.id]
     # The department's own letter: its tree (no department below it).
     assert (await svc.lineage(sxd_letter.id, CLERK_SXD)).counts.assigned == 3
