@@ -159,6 +159,13 @@ def current_traceparent() -> str | None:
     return carrier.get("traceparent")
 
 
+def traceparent_of(span: trace.Span) -> str | None:
+    """The traceparent of a span that is not the current one."""
+    carrier: dict[str, str] = {}
+    _propagator.inject(carrier, context=trace.set_span_in_context(span))
+    return carrier.get("traceparent")
+
+
 def context_from_traceparent(traceparent: str | None) -> context.Context:
     if not traceparent:
         return context.Context()

@@ -30,9 +30,10 @@ from shared.db import Database
 from shared.directory_copy import replace_units
 from shared.domain import Changed
 from shared.errors import Forbidden, NotFound
-from shared.messaging.handlers import EventHandlers
+from shared.messaging.handlers import EventHandlers, Received
 from shared.messaging.outbox import Outbox
 from shared.pagination import FIRST_PAGE, Page, PageRequest
+from shared.telemetry import current_traceparent
 
 log = logging.getLogger(__name__)
 
@@ -63,18 +64,33 @@ class TaskService:
     def event_handlers(self) -> EventHandlers:
         return (
             EventHandlers()
-            .on(DirectiveIssued, self.on_directive_issued)
+            .on_batch(DirectiveIssued, self.on_directives_issued)
             .on(DirectiveRevoked, self.on_directive_revoked)
             .on(OrgDirectoryPublished, self.on_directory)
             .on(ViolationRecorded, self.on_violation_recorded)
             .on(ViolationResolved, self.on_violation_resolved)
         )
 
-    async def on_directive_issued(self, session: AsyncSession, event: DirectiveIssued) -> None:
-        if event.parent_directive_id is not None:
-            await repo.record_parent(session, event.directive_id, event.parent_directive_id)
-        created = await self._assign(session, expansion.tasks_for_directive(event))
-        log.info("directive %s: %d tasks assigned", event.reference, len(created))
+    async def on_directives_issued(
+        self, session: AsyncSession, received: Sequence[Received[DirectiveIssued]]
+    ) -> None:
+        """The directives of one consumer batch together: a few statements for all
+        their tasks, whatever their number (issue 10)."""
+        await repo.record_parents(
+            session,
+            {
+                r.event.directive_id: r.event.parent_directive_id
+                for r in received
+                if r.event.parent_directive_id is not None
+            },
+        )
+        wanted = [
+            (task, r.traceparent)
+            for r in received
+            for task in expansion.tasks_for_directive(r.event)
+        ]
+        created = await self._assign_traced(session, wanted)
+        log.info("%d directive(s): %d tasks assigned", len(received), len(created))
 
     async def on_directive_revoked(self, session: AsyncSession, event: DirectiveRevoked) -> None:
         now = self.clock.now()
@@ -252,17 +268,24 @@ class TaskService:
             await self._assign(session, [following])
 
     async def _assign(self, session: AsyncSession, new: Sequence[Task]) -> list[Task]:
+        traceparent = current_traceparent()
+        return await self._assign_traced(session, [(t, traceparent) for t in new])
+
+    async def _assign_traced(
+        self, session: AsyncSession, new: Sequence[tuple[Task, str | None]]
+    ) -> list[Task]:
         """Add the tasks not yet known (ids are derived, so a redelivery adds none) and
-        announce each."""
+        announce each, in the trace of what caused it."""
         now = self.clock.now()
-        created = await repo.add_new(session, new, now)
-        # Each task tells the chain of directives it descends from (one lookup a directive).
-        lineages: dict[uuid.UUID, tuple[uuid.UUID, ...]] = {}
-        for t in created:
-            if t.directive_id is not None and t.directive_id not in lineages:
-                lineages[t.directive_id] = await repo.lineage(session, t.directive_id)
-        await self.outbox.add(
-            session,
-            *(t.assigned(now, lineages[t.directive_id] if t.directive_id else ()) for t in created),
+        created = {t.id for t in await repo.add_new(session, [t for t, _ in new], now)}
+        # Each task tells the chain of directives it descends from.
+        lineages = await repo.lineages(
+            session, {t.directive_id for t, _ in new if t.id in created and t.directive_id}
         )
-        return created
+        announced = [
+            (t.assigned(now, lineages.get(t.directive_id, ()) if t.directive_id else ()), cause)
+            for t, cause in new
+            if t.id in created
+        ]
+        await self.outbox.add_traced(session, announced)
+        return [t for t, _ in new if t.id in created]

@@ -52,9 +52,9 @@ from shared.contracts.envelope import (
 from shared.contracts.events import dlq_topic
 from shared.db import Database
 from shared.messaging.failures import is_infrastructure
-from shared.messaging.handlers import EnvelopeHandler, EventHandlers
+from shared.messaging.handlers import EnvelopeHandler, EventHandlers, RunHandler
 from shared.messaging.inbox import Delivery, first_deliveries, first_delivery
-from shared.telemetry import context_from_traceparent
+from shared.telemetry import context_from_traceparent, traceparent_of
 
 log = logging.getLogger(__name__)
 
@@ -188,11 +188,26 @@ class EventConsumer:
                     self.service,
                     [Delivery(e.id, e.type, r.topic, r.partition, r.offset) for r, e, _ in work],
                 )
+                run: list[tuple[ConsumerRecord[bytes, bytes], Envelope]] = []
+                run_handler: RunHandler | None = None
                 for record, envelope, handler in work:
-                    if envelope.id in fresh:
-                        fresh.discard(envelope.id)  # the same event twice in a batch: once
-                        with self._span(record, envelope):
-                            await handler(session, envelope)
+                    if envelope.id not in fresh:
+                        continue
+                    fresh.discard(envelope.id)  # the same event twice in a batch: once
+                    batched = self.handlers.run_handler(type(envelope.event))
+                    if batched is not None and batched is run_handler:
+                        run.append((record, envelope))
+                        continue
+                    if run_handler is not None:
+                        await self._handle_run(session, run_handler, run)
+                    run, run_handler = [], batched
+                    if batched is not None:
+                        run.append((record, envelope))
+                        continue
+                    with self._span(record, envelope):
+                        await handler(session, envelope)
+                if run_handler is not None:
+                    await self._handle_run(session, run_handler, run)
             self.handled += len(work)
             metrics.handled.add(len(work), {"service": self.service})
         except Exception as exc:
@@ -200,6 +215,29 @@ class EventConsumer:
                 log.info("batch of %d failed (%s); handling one by one", len(work), exc)
             for item in work:
                 await self._handle_with_retries(*item)
+
+    async def _handle_run(
+        self,
+        session: AsyncSession,
+        handler: RunHandler,
+        run: Sequence[tuple[ConsumerRecord[bytes, bytes], Envelope]],
+    ) -> None:
+        """Consecutive events of a batch-handled type, in one call; each keeps its own
+        consume span, whose traceparent its effects carry."""
+        spans = [
+            tracer.start_span(**self._span_arguments(record, envelope)) for record, envelope in run
+        ]
+        try:
+            await handler(
+                session,
+                [
+                    (envelope, traceparent_of(span))
+                    for (_, envelope), span in zip(run, spans, strict=True)
+                ],
+            )
+        finally:
+            for span in spans:
+                span.end()
 
     async def handle(self, record: ConsumerRecord[bytes, bytes]) -> None:
         """Handle one record; returns once it is safely handled or dead-lettered."""
@@ -226,8 +264,13 @@ class EventConsumer:
         return record, envelope, handler
 
     def _span(self, record: ConsumerRecord[bytes, bytes], envelope: Envelope) -> Any:
-        return tracer.start_as_current_span(
-            f"consume {envelope.type}",
+        return tracer.start_as_current_span(**self._span_arguments(record, envelope))
+
+    def _span_arguments(
+        self, record: ConsumerRecord[bytes, bytes], envelope: Envelope
+    ) -> dict[str, Any]:
+        return dict(
+            name=f"consume {envelope.type}",
             context=context_from_traceparent(envelope.traceparent),
             kind=trace.SpanKind.CONSUMER,
             attributes={

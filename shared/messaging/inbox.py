@@ -10,6 +10,8 @@ from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.bulk import insert_rows
+
 
 async def first_delivery(
     session: AsyncSession,
@@ -46,8 +48,9 @@ async def first_deliveries(
     already handled are left out)."""
     if not deliveries:
         return set()
-    result = await session.execute(
-        insert(table).on_conflict_do_nothing().returning(table.c.event_id),
+    inserted = await insert_rows(
+        session,
+        table,
         [
             {
                 "consumer": consumer,
@@ -59,8 +62,10 @@ async def first_deliveries(
             }
             for d in deliveries
         ],
+        skip_conflicts=True,
+        returning="event_id",
     )
-    return set(result.scalars())
+    return set(inserted)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,12 @@ exist. The relay (relay.py) publishes the rows afterwards."""
 
 from __future__ import annotations
 
-from sqlalchemy import Table, insert, text
+from collections.abc import Sequence
+
+from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.bulk import insert_rows
 from shared.clock import Clock
 from shared.contracts.envelope import Envelope
 from shared.contracts.events import Event
@@ -29,17 +32,20 @@ class Outbox:
 
     async def add(self, session: AsyncSession, *events: Event) -> list[Envelope]:
         """Stage events in the caller's transaction; they are published after commit."""
+        traceparent = current_traceparent()
+        return await self.add_traced(session, [(e, traceparent) for e in events])
+
+    async def add_traced(
+        self, session: AsyncSession, events: Sequence[tuple[Event, str | None]]
+    ) -> list[Envelope]:
+        """`add` for the effects of several causes at once (a batch handler's), each
+        event continuing the trace given beside it; one insert for all."""
         if not events:
             return []
-        traceparent = current_traceparent()
+        now = self.clock.now()
         envelopes = [
-            Envelope(
-                event=e,
-                source=f"chidao/{self.service}",
-                time=self.clock.now(),
-                traceparent=traceparent,
-            )
-            for e in events
+            Envelope(event=e, source=f"chidao/{self.service}", time=now, traceparent=traceparent)
+            for e, traceparent in events
         ]
         rows = []
         for env in envelopes:
@@ -60,10 +66,10 @@ class Outbox:
                     "key": env.subject,
                     "headers": env.headers(),
                     "value": value,
-                    "traceparent": traceparent,
+                    "traceparent": env.traceparent,
                 }
             )
-        await session.execute(insert(self.table), rows)
+        await insert_rows(session, self.table, rows)
         # Delivered by PostgreSQL only if and when this transaction commits; one
         # notification per transaction is enough to wake the relay.
         if not session.info.get(_NOTIFIED):

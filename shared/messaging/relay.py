@@ -36,7 +36,8 @@ from typing import Any
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
-from sqlalchemy import Table, select, update
+from sqlalchemy import BigInteger, Table, any_, bindparam, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import func
 
@@ -46,7 +47,7 @@ from shared.messaging.failures import is_infrastructure
 from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 from shared.messaging.kafka_reads import tail_event_ids
 from shared.messaging.outbox import notify_channel
-from shared.telemetry import context_from_traceparent, current_traceparent
+from shared.telemetry import context_from_traceparent, traceparent_of
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("chidao.relay")
@@ -196,11 +197,11 @@ class Relay:
             if not rows:
                 return 0
             futures: list[asyncio.Future[Any]] = []
+            spans = []
             for row in rows:
-                parent = context_from_traceparent(row.traceparent)
-                with tracer.start_as_current_span(
+                span = tracer.start_span(
                     f"publish {row.event_type}",
-                    context=parent,
+                    context=context_from_traceparent(row.traceparent),
                     kind=trace.SpanKind.PRODUCER,
                     attributes={
                         # OpenTelemetry's messaging conventions (Kafka).
@@ -212,23 +213,23 @@ class Relay:
                         "messaging.message.id": row.headers.get("ce_id", ""),
                         "cloudevents.event_type": row.event_type,
                     },
-                ):
-                    headers = dict(row.headers)
-                    traceparent = current_traceparent()
-                    if traceparent:
-                        headers["traceparent"] = traceparent
-                    try:
-                        futures.append(
-                            await producer.send(
-                                row.topic,
-                                value=row.value,
-                                key=row.key.encode(),
-                                headers=[(k, v.encode()) for k, v in headers.items()],
-                            )
+                )
+                spans.append(span)
+                headers = [(k, v.encode()) for k, v in row.headers.items() if k != "traceparent"]
+                traceparent = traceparent_of(span)
+                if traceparent:
+                    headers.append(("traceparent", traceparent.encode()))
+                try:
+                    futures.append(
+                        await producer.send(
+                            row.topic, value=row.value, key=row.key.encode(), headers=headers
                         )
-                    except Exception as exc:  # refused before sending (e.g. too large)
-                        futures.append(_failed(exc))
+                    )
+                except Exception as exc:  # refused before sending (e.g. too large)
+                    futures.append(_failed(exc))
             outcomes = await asyncio.gather(*futures, return_exceptions=True)
+            for span in spans:
+                span.end()
             failed = {
                 row.id: out
                 for row, out in zip(rows, outcomes, strict=True)
@@ -236,10 +237,12 @@ class Relay:
             }
             sent = [r.id for r in rows if r.id not in failed]
             if sent:
+                # One array parameter: the statement is the same whatever the batch's size.
                 await session.execute(
                     update(t)
-                    .where(t.c.id.in_(sent))
-                    .values(published_at=func.now(), attempts=t.c.attempts + 1)
+                    .where(t.c.id == any_(bindparam("sent", type_=ARRAY(BigInteger))))
+                    .values(published_at=func.now(), attempts=t.c.attempts + 1),
+                    {"sent": sent},
                 )
             still_failing = await self._count_failures(session, rows, failed)
         self.published += len(sent)

@@ -18,6 +18,7 @@ from services.tasks.domain.model import Status, Task
 from services.tasks.handlers import TaskService
 from shared.auth import Principal
 from shared.clock import VN_TZ
+from shared.contracts.envelope import Envelope, publisher_source
 from shared.contracts.events import (
     DirectiveIssued,
     DirectiveRevoked,
@@ -38,6 +39,8 @@ from shared.contracts.events import (
 )
 from shared.contracts.values import DeadlineKind, Unit, UnitRef
 from shared.errors import DomainError, InvalidField, InvalidTransition, NotFound
+from shared.messaging.consumer import DeadLetters, EventConsumer
+from shared.messaging.testing import as_record
 from shared.settings import REPO_ROOT
 from tests.service.conftest import (
     KHTC_HEAD,
@@ -684,3 +687,67 @@ async def test_the_unit_directory_is_replaced_whole_and_a_redelivered_one_change
     assert await stored() == {u.code: u.name for u in fewer}
     assert await service_db.handled() == 2
     assert await service_db.staged() == []
+
+
+async def test_a_consumer_batch_assigns_in_order_and_each_task_continues_its_directives_trace(
+    svc: TaskService, service_db: ServiceDb
+) -> None:
+    """The consumer hands consecutive `directive.issued` of a batch to one handler call
+    (issue 10): the order of the batch still holds (a revocation acts on what came
+    before it, never on what follows), a redelivered batch adds nothing, and every
+    `task.assigned` carries the trace of the directive that caused it."""
+    first, second, third = (uuid.UUID(int=n) for n in (101, 102, 103))
+    traces = {d: f"00-{d.hex}-{d.int:016x}-01" for d in (first, second, third)}
+
+    def sent(event: Event, directive_id: uuid.UUID) -> Envelope:
+        return Envelope(
+            event=event,
+            source=publisher_source(type(event)),
+            time=service_db.clock.now(),
+            traceparent=traces[directive_id],
+        )
+
+    def revoked(directive_id: uuid.UUID) -> DirectiveRevoked:
+        return DirectiveRevoked(
+            agency=AGENCY,
+            directive_id=directive_id,
+            reference="01/TB-SXD",
+            reason="Ban hành nhầm",
+            revoked_at=local(dt.date(2020, 4, 21)),
+        )
+
+    batch = [
+        as_record(sent(seed_issued(first, "01"), first), 1),
+        # Before `second` exists: cancels nothing, unless the batch were reordered.
+        as_record(sent(revoked(second), second), 2),
+        as_record(sent(seed_issued(second, "02"), second), 3),
+        as_record(sent(revoked(first), first), 4),
+        as_record(sent(seed_issued(third, "03"), third), 5),
+    ]
+    consumer = EventConsumer(
+        service=CONSUMER,
+        db=service_db.db,
+        inbox=METADATA.tables["inbox"],
+        handlers=svc.event_handlers(),
+        dead_letters=DeadLetters(CONSUMER, lambda: pytest.fail("nothing is dead-lettered")),
+    )
+    await consumer.handle_batch(batch)
+    await consumer.handle_batch(batch)  # redelivered: nothing twice
+
+    duties = len(CONTENT.assignments)
+    for directive, status in ((first, Status.CANCELLED), (second, None), (third, None)):
+        tasks = await listed(svc, directive_id=directive)
+        assert len(tasks) == duties
+        if status:
+            assert {t.status for t in tasks} == {status}
+        else:
+            assert Status.CANCELLED not in {t.status for t in tasks}
+    assigned = [e for e in await service_db.envelopes() if isinstance(e.event, TaskAssigned)]
+    assert len(assigned) == 3 * duties
+    for envelope in assigned:
+        assert isinstance(envelope.event, TaskAssigned)
+        cause = envelope.event.directive_id
+        assert cause is not None
+        # Same trace as the directive's event; the span is the consume span of that event.
+        assert envelope.traceparent is not None
+        assert envelope.traceparent.split("-")[1] == traces[cause].split("-")[1]

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.tasks.adapters.tables import UNFLAGGED, directive_parents, task_history, tasks
 from services.tasks.domain.model import OPEN, HistoryEntry, PendingExtension, Status, Task
+from shared.bulk import insert_rows
 from shared.contracts.values import Deadline, UnitRef
 from shared.pagination import Page, PageRequest, cut, keyset
 
@@ -85,24 +86,21 @@ def _task(r: Any, history: Sequence[HistoryEntry]) -> Task:
 async def add_new(session: AsyncSession, new: Sequence[Task], at: dt.datetime) -> list[Task]:
     """Insert tasks that do not exist yet; return those actually inserted.
 
-    Both statements take their rows as parameters (executemany), so SQLAlchemy compiles
-    each once whatever the number of tasks, and asyncpg sends each in one round trip."""
+    Both statements carry all their rows at once (`shared.bulk`), one round trip each
+    whatever the number of tasks."""
     if not new:
         return []
     inserted = set(
-        (
-            await session.execute(
-                insert(tasks).on_conflict_do_nothing(index_elements=["id"]).returning(tasks.c.id),
-                [_row(t) for t in new],
-            )
-        ).scalars()
+        await insert_rows(
+            session, tasks, [_row(t) for t in new], skip_conflicts=True, returning="id"
+        )
     )
     created = [t for t in new if t.id in inserted]
-    if created:
-        await session.execute(
-            insert(task_history),
-            [{"task_id": t.id, "at": at, "kind": "assigned", "data": {}} for t in created],
-        )
+    await insert_rows(
+        session,
+        task_history,
+        [{"task_id": t.id, "at": at, "kind": "assigned", "data": {}} for t in created],
+    )
     return created
 
 
@@ -229,28 +227,43 @@ async def find(
 MAX_LINEAGE = 8
 
 
-async def record_parent(
-    session: AsyncSession, directive_id: uuid.UUID, parent_id: uuid.UUID
-) -> None:
-    await session.execute(
-        insert(directive_parents)
-        .values(directive_id=directive_id, parent_id=parent_id)
-        .on_conflict_do_nothing(index_elements=["directive_id"])
-    )
-
-
-async def lineage(session: AsyncSession, directive_id: uuid.UUID) -> tuple[uuid.UUID, ...]:
-    """The directives `directive_id` descends from, root first, ending with itself; as far
-    as this service heard of the parents (a parent issued before this service consumed
-    it is still known: the link is on the child's own event)."""
-    chain = [directive_id]
-    while len(chain) < MAX_LINEAGE:
-        parent = await session.scalar(
-            select(directive_parents.c.parent_id).where(
-                directive_parents.c.directive_id == chain[-1]
-            )
+async def record_parents(session: AsyncSession, parents: dict[uuid.UUID, uuid.UUID]) -> None:
+    """Remember each directive's parent (directive → parent), in one statement."""
+    if parents:
+        await session.execute(
+            insert(directive_parents).on_conflict_do_nothing(index_elements=["directive_id"]),
+            [{"directive_id": d, "parent_id": p} for d, p in parents.items()],
         )
-        if parent is None or parent in chain:
-            break
-        chain.append(parent)
-    return tuple(reversed(chain))
+
+
+async def lineages(
+    session: AsyncSession, directive_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, tuple[uuid.UUID, ...]]:
+    """For each directive, the directives it descends from, root first, ending with
+    itself; as far as this service heard of the parents (a parent issued before this
+    service consumed it is still known: the link is on the child's own event). One
+    recursive query for all of them; depth is bounded, so a cycle cannot loop."""
+    ids = list(directive_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(
+        text(
+            """
+            WITH RECURSIVE up(start, id, depth) AS (
+                SELECT s, s, 1 FROM unnest(CAST(:ids AS uuid[])) AS s
+                UNION ALL
+                SELECT up.start, p.parent_id, up.depth + 1
+                FROM up JOIN directive_parents p ON p.directive_id = up.id
+                WHERE up.depth < :max_depth
+            )
+            SELECT start, id FROM up ORDER BY start, depth DESC
+            """
+        ),
+        {"ids": ids, "max_depth": MAX_LINEAGE},
+    )
+    chains: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for start, directive in rows:
+        chain = chains.setdefault(start, [])
+        if directive not in chain:  # a cycle in bad data: each directive once
+            chain.append(directive)
+    return {start: tuple(chain) for start, chain in chains.items()}

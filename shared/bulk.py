@@ -1,0 +1,80 @@
+"""Bulk inserts in one statement, whatever the number of rows.
+
+    INSERT INTO t (a, b) SELECT a, b::jsonb FROM unnest($1::uuid[], $2::text[]) AS u(a, b)
+
+Design note: the rows travel as one array per column, encoded by asyncpg in C, and the
+statement's text depends only on the table, the columns and the options, so asyncpg
+prepares it once per connection. SQLAlchemy's executemany processes every parameter of
+every row in Python and sends one Bind/Execute per row: in the tasks consumer's profile
+(issue 10) that was the largest single cost. The statement runs on the session's own
+connection, inside its transaction. JSONB columns travel as text and are cast in the
+SELECT, since asyncpg's JSON codec here is SQLAlchemy's (it expects text).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncSession
+
+_DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
+
+
+@lru_cache(maxsize=256)
+def _statement(
+    table: Table, columns: tuple[str, ...], skip_conflicts: bool, returning: str | None
+) -> tuple[str, tuple[bool, ...]]:
+    """The statement for these columns, and which of them are JSON (sent as text)."""
+    quote = _DIALECT.identifier_preparer.quote
+    names, arrays, selected, is_json = [], [], [], []
+    for n, name in enumerate(columns, start=1):
+        sql_type = table.c[name].type.compile(dialect=_DIALECT)
+        json_column = sql_type in ("JSONB", "JSON")
+        quoted = quote(name)
+        names.append(quoted)
+        arrays.append(f"${n}::{'text' if json_column else sql_type}[]")
+        selected.append(f"{quoted}::{sql_type}" if json_column else quoted)
+        is_json.append(json_column)
+    sql = (
+        f"INSERT INTO {_DIALECT.identifier_preparer.format_table(table)} ({', '.join(names)}) "
+        f"SELECT {', '.join(selected)} FROM unnest({', '.join(arrays)}) AS u({', '.join(names)})"
+    )
+    if skip_conflicts:
+        sql += " ON CONFLICT DO NOTHING"
+    if returning:
+        sql += f" RETURNING {quote(returning)}"
+    return sql, tuple(is_json)
+
+
+async def insert_rows(
+    session: AsyncSession,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    skip_conflicts: bool = False,
+    returning: str | None = None,
+) -> list[Any]:
+    """Insert `rows` (dicts with the same keys) in the session's transaction; return the
+    `returning` column of the rows inserted (conflicting rows are skipped when asked)."""
+    if not rows:
+        return []
+    columns = tuple(rows[0])
+    sql, is_json = _statement(table, columns, skip_conflicts, returning)
+    arrays = []
+    for name, json_column in zip(columns, is_json, strict=True):
+        values = [row[name] for row in rows]
+        if json_column:
+            values = [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]
+        arrays.append(values)
+    connection = await session.connection()
+    raw = (await connection.get_raw_connection()).driver_connection
+    assert raw is not None  # an open session's connection always has its driver's
+    if returning:
+        return [record[0] for record in await raw.fetch(sql, *arrays)]
+    await raw.execute(sql, *arrays)
+    return []
