@@ -7,7 +7,7 @@ statement's text depends only on the table, the columns and the options, so asyn
 prepares it once per connection. SQLAlchemy's executemany processes every parameter of
 every row in Python and sends one Bind/Execute per row: in the tasks consumer's profile
 (issue 10) that was the largest single cost. The statement runs on the session's own
-connection, inside its transaction. JSONB columns travel as text and are cast in the
+connection, inside its transaction (a test proves a rollback takes it back). JSONB columns travel as text and are cast in the
 SELECT, since asyncpg's JSON codec here is SQLAlchemy's (it expects text).
 """
 
@@ -71,10 +71,9 @@ async def insert_rows(
         if json_column:
             values = [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]
         arrays.append(values)
+    # Through SQLAlchemy's driver-level execute, not asyncpg directly: that is what
+    # begins the session's transaction if this is its first statement (asyncpg alone
+    # would run it in autocommit, outside the transaction).
     connection = await session.connection()
-    raw = (await connection.get_raw_connection()).driver_connection
-    assert raw is not None  # an open session's connection always has its driver's
-    if returning:
-        return [record[0] for record in await raw.fetch(sql, *arrays)]
-    await raw.execute(sql, *arrays)
-    return []
+    result = await connection.exec_driver_sql(sql, tuple(arrays))
+    return [row[0] for row in result] if returning else []

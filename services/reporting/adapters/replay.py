@@ -9,6 +9,7 @@ the tables were emptied is lost.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
@@ -52,25 +53,38 @@ async def replay(
         await consumer.seek_to_beginning(*tps)
         ends = await consumer.end_offsets(tps)
         total, rows = 0, list[Envelope]()
-        while await behind(consumer, ends):
-            for records in (await consumer.getmany(timeout_ms=1000, max_records=batch)).values():
-                for r in records:
-                    if r.offset >= ends[TopicPartition(r.topic, r.partition)]:
-                        continue
-                    try:
-                        envelope = read_envelope(decode_headers(r.headers or ()), r.value)
-                        check_provenance(envelope, r.topic)
-                    except (PoisonMessage, UnknownEventType):
-                        continue  # already dead-lettered by the live consumer
-                    rows.append(
-                        replace(envelope, topic=r.topic, partition=r.partition, offset=r.offset)
-                    )
-            if len(rows) >= batch:
+        # One batch is stored while the next is read and parsed: the database works on
+        # its own core meanwhile. Batches are still stored one after the other, in order.
+        storing: asyncio.Future[None] | None = None
+        try:
+            while await behind(consumer, ends):
+                fetched = await consumer.getmany(timeout_ms=1000, max_records=batch)
+                for records in fetched.values():
+                    for r in records:
+                        if r.offset >= ends[TopicPartition(r.topic, r.partition)]:
+                            continue
+                        try:
+                            envelope = read_envelope(decode_headers(r.headers or ()), r.value)
+                            check_provenance(envelope, r.topic)
+                        except (PoisonMessage, UnknownEventType):
+                            continue  # already dead-lettered by the live consumer
+                        rows.append(
+                            replace(envelope, topic=r.topic, partition=r.partition, offset=r.offset)
+                        )
+                if len(rows) >= batch:
+                    if storing is not None:
+                        await storing
+                    storing = asyncio.ensure_future(sink(rows))
+                    total, rows = total + len(rows), []
+            if storing is not None:
+                await storing
+            if rows:
                 await sink(rows)
-                total, rows = total + len(rows), []
-        if rows:
-            await sink(rows)
-            total += len(rows)
+                total += len(rows)
+        finally:
+            if storing is not None and not storing.done():
+                storing.cancel()
+                await asyncio.gather(storing, return_exceptions=True)
         return total
     finally:
         await consumer.stop()

@@ -48,6 +48,16 @@ FACT_COLUMNS = tuple(c.name for c in facts.columns)
 
 
 def fact_row(envelope: Envelope) -> dict[str, Any]:
+    return _fact_values(envelope, envelope.event.model_dump(mode="json"))
+
+
+def fact_record(envelope: Envelope) -> tuple[Any, ...]:
+    """`fact_row` as a COPY record: values in `FACT_COLUMNS` order, payload as JSON."""
+    row = _fact_values(envelope, envelope.event.model_dump_json())
+    return tuple(row[c] for c in FACT_COLUMNS)
+
+
+def _fact_values(envelope: Envelope, payload: Any) -> dict[str, Any]:
     assert envelope.topic is not None and envelope.partition is not None
     assert envelope.offset is not None
     keys = fact_keys(envelope.event, envelope.time)
@@ -59,15 +69,9 @@ def fact_row(envelope: Envelope) -> dict[str, Any]:
         "partition": envelope.partition,
         "offset": envelope.offset,
         "time": envelope.time,
-        "payload": envelope.event.model_dump(mode="json"),
+        "payload": payload,
         **asdict(keys),
     }
-
-
-def fact_record(envelope: Envelope) -> tuple[Any, ...]:
-    """`fact_row` as a COPY record: values in `FACT_COLUMNS` order, payload as JSON."""
-    row = fact_row(envelope) | {"payload": envelope.event.model_dump_json()}
-    return tuple(row[c] for c in FACT_COLUMNS)
 
 
 def _count_new(new: Any) -> Any:
