@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import Select, column, delete, func, select, table, text
@@ -70,7 +69,8 @@ def _fact_values(envelope: Envelope, payload: Any) -> dict[str, Any]:
         "offset": envelope.offset,
         "time": envelope.time,
         "payload": payload,
-        **asdict(keys),
+        # Shallow: `asdict` deep-copies every UUID and datetime (a third of a rebuild).
+        **vars(keys),
     }
 
 
