@@ -102,7 +102,7 @@ def test_director_orders_unit_heads_by_title(directory: UnitDirectory) -> None:
         ("VP", [], ("date", D(2021, 9, 30))),
         ("TTr", [], ("none",)),
         ("KHTC", [], ("date", D(2021, 9, 30))),
-        ("TTKD", [], ("none",)),
+        ("TTKD", [], ("date", D(2021, 9, 13))),
         ("QLHDXD", [], ("yearly", 10, 6)),
         ("QLHDXD", [], ("yearly", 10, 12)),
         ("HTKT", [], ("yearly", 10, 6)),
@@ -115,15 +115,17 @@ def test_director_orders_unit_heads_by_title(directory: UnitDirectory) -> None:
         "Rà soát các khoản chi hành chính, đề xuất cắt giảm các khoản chi không cần thiết"
     )
     assert a[4].action.startswith("Chấn chỉnh việc tiếp nhận và trả kết quả kiểm định")
-    # "chậm nhất 05 ngày làm việc kể từ ngày nhận được văn bản": no date can be computed.
-    assert ("unparsed_deadline", "assignments[4].deadline") in warned(r)
-    heads = a[9:29]
-    assert [x.lead_unit.code for x in heads] == [code for code in INTERNAL for _ in (1, 2)]
-    assert [row(x)[2] for x in heads] == [("none",), ("ongoing",)] * 10
-    closing = a[29:]
-    assert [x.lead_unit.code for x in closing] == INTERNAL
-    assert {x.action for x in closing} == {"Nghiêm túc thực hiện Chỉ thị này"}
-    assert [w for w in r.warnings if w.code != "unparsed_deadline"] == []
+    # "chậm nhất 05 ngày làm việc kể từ ngày nhận được văn bản": counted from the signing
+    # date (a letter goes out the day it is signed, Decree 30 art. 16), and flagged.
+    assert ("relative_deadline", "assignments[4].deadline") in warned(r)
+    # "quán triệt ...; thường xuyên kiểm tra ...": one duty per unit.
+    heads = a[9:19]
+    assert [x.lead_unit.code for x in heads] == INTERNAL
+    assert [row(x)[2] for x in heads] == [("ongoing",)] * 10
+    # "... yêu cầu Trưởng các phòng, đơn vị thuộc Sở nghiêm túc thực hiện Chỉ thị này": the
+    # closing line asks for the letter itself, no duty of its own.
+    assert len(a) == 19
+    assert [w for w in r.warnings if w.code != "relative_deadline"] == []
 
 
 def test_meeting_conclusions(directory: UnitDirectory) -> None:
@@ -193,8 +195,9 @@ def test_lead_named_after_the_task(directory: UnitDirectory) -> None:
     assert a[1].action == "Số hóa hồ sơ lưu trữ của cơ quan"
     assert "an toàn thông tin mạng" in a[2].action
     rest = a[3:]
-    assert [x.lead_unit.code for x in rest] == [code for code in INTERNAL for _ in (1, 2)]
-    assert [row(x)[2] for x in rest] == [("none",), ("date", D(2021, 12, 5))] * 10
+    # "chủ động triển khai ...; báo cáo kết quả ... trước ngày 05/12/2021": one duty each.
+    assert [x.lead_unit.code for x in rest] == INTERNAL
+    assert [row(x)[2] for x in rest] == [("date", D(2021, 12, 5))] * 10
     assert rest[0].action.startswith("Căn cứ chức năng, nhiệm vụ được giao chủ động triển khai")
     assert warned(r) == []
 

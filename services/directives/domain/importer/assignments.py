@@ -21,7 +21,7 @@ from shared.contracts.values import Deadline, DeadlineKind
 from ..directory import UnitDirectory
 from .attributes import Attrs, Parsed, attributes, is_attr, unresolved
 from .clauses import clauses
-from .deadlines import When, find_deadline
+from .deadlines import Found, When, find_deadline
 from .inverted import lead_after
 from .outline import ATTR_RE, Node, outline
 from .table import rewrite_tables
@@ -229,6 +229,21 @@ def _rest(scan: Scanner, pos: int) -> tuple[list[Named], str]:
     return coords, scan.text[pos:]
 
 
+# "Yêu cầu các đơn vị nghiêm túc thực hiện Chỉ thị này", "Các đơn vị, địa phương quan tâm
+# phối hợp thực hiện": the closing line asks for the letter itself to be carried out; it
+# gives no task of its own to track (corpus README: not an assignment).
+_CLOSING_RE = re.compile(
+    r"(?:(?:nghiem tuc|khan truong|chu dong|kip thoi|quan tam|to chuc|phoi hop|trien khai)"
+    r"[ ,]+)*thuc hien(?: (?:tot|nghiem)(?: noi dung)?)?"
+    r"(?: (?:(?:chi thi|ke hoach|thong bao|cong van|cong dien|quyet dinh|van ban)(?: nay)?"
+    r"|cac noi dung (?:tren|neu tren)|noi dung nay))?[ ./]*$"
+)
+
+
+def _bare_closing(text: str, found: Found) -> bool:
+    return found.deadline.kind is DeadlineKind.NONE and bool(_CLOSING_RE.fullmatch(fold(text)))
+
+
 def _duties(
     leads: list[Named],
     parsed: tuple[list[Named], str],
@@ -244,7 +259,7 @@ def _duties(
     duties: list[Duty] = []
     for lead in leads:
         for i, (text, found) in enumerate(found_clauses):
-            if not text:
+            if not text or _bare_closing(text, found):
                 continue
             if found.deadline.kind is DeadlineKind.NONE and attr_deadline is not None:
                 found = attr_deadline

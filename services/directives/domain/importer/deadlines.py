@@ -69,12 +69,16 @@ _RELATIVE_RE = re.compile(
     r"\d{1,3} ngay(?: lam viec)?(?: ke tu| sau| truoc| tinh tu)\b"
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-# Counted from the letter itself: datable from its signing date. Receipt ("kể từ ngày
-# nhận được văn bản") is not: the letter may arrive days later, so it is flagged.
+# Counted from the letter itself: datable from its signing date. Receipt of the letter
+# ("kể từ ngày nhận được văn bản này") too: Decree 30 (art. 16) has a letter sent out the
+# day it is signed, or the next working day, so the signing date is a near bound; the
+# draft says so and asks the clerk to check. Receipt of anything else (a dossier, "văn bản
+# yêu cầu" = a later request) is not.
 _FROM_LETTER_RE = re.compile(
     r"\b(?:(?:cham nhat |muon nhat )?(?:trong (?:vong |thoi han |thoi gian )?|khong qua ))?"
     r"(?P<n>\d{1,3}) ngay(?P<work> lam viec)?,? (?:ke tu|tinh tu|sau) (?:ngay |khi )?"
-    r"(?:ky|ban hanh)"
+    r"(?:ky|ban hanh|(?P<receipt>nhan(?: duoc)?)(?= (?:van ban|cong van|thong bao|ke hoach"
+    r"|quyet dinh|chi thi|cong dien|ket luan)(?: nay)?(?! ?\w)))"
     r"(?: (?:van ban|cong van|thong bao|ke hoach|quyet dinh|chi thi|cong dien|ket luan))?"
     r"(?: nay)?(?![\w])"
 )
@@ -246,13 +250,17 @@ def _from_letter(text: str, folded: str, m: re.Match[str], issued: dt.date | Non
     due = add_working_days(issued, days) if m.group("work") else issued + dt.timedelta(days)
     span = (m.start(), m.end())
     found = Found(Deadline(kind=DeadlineKind.DATE, date=due, text=text[slice(*span)]), span)
-    found.warnings.append(
-        (
-            "relative_deadline",
-            f"Thời hạn tính từ ngày ký {issued:%d/%m/%Y} (coi như ngày nhận): "
-            f"{due:%d/%m/%Y}; cần rà lại.",
+    if m.group("receipt"):
+        message = (
+            f"Thời hạn tính từ ngày nhận văn bản, tạm lấy ngày ký {issued:%d/%m/%Y}: "
+            f"{due:%d/%m/%Y}; cần đối chiếu ngày nhận thực tế."
         )
-    )
+    else:
+        message = (
+            f"Thời hạn tính từ ngày ký {issued:%d/%m/%Y} (coi như ngày nhận): "
+            f"{due:%d/%m/%Y}; cần rà lại."
+        )
+    found.warnings.append(("relative_deadline", message))
     return found
 
 
