@@ -50,9 +50,7 @@ def clauses(action: str, year: When) -> list[tuple[str, Found]]:
     return out
 
 
-_RECURRING = frozenset(
-    (DeadlineKind.MONTHLY, DeadlineKind.QUARTERLY, DeadlineKind.YEARLY)
-)
+_RECURRING = frozenset((DeadlineKind.MONTHLY, DeadlineKind.QUARTERLY, DeadlineKind.YEARLY))
 
 
 def _dated(text: str, year: When) -> bool:
