@@ -87,6 +87,9 @@ _LISTED_HEAD_RE = re.compile(
     r"(?:trung tâm|chi cục|phòng|trường|ban quản lý|bệnh viện) (?=[A-ZĐÀ-Ỹ])"
 )
 _PLURAL_RE = re.compile(r"cac (?=\w)")
+_BUILD_RE = re.compile(r"xay dung(?![\w])")
+# "..., thị xã, thành phố", "..., xã Nghi Yên": places, not words of a unit's name.
+_LEVEL_WORD_RE = re.compile(rf"(?:{_LEVEL}|tinh|huyen)(?![\w])")
 _PAREN_RE = re.compile(r" ?\([^()]{0,160}\)")
 
 
@@ -191,6 +194,19 @@ class Scanner:
                 return [Named(self.text[pos:end], known[0])], end
         return self._unknown(pos, after_title=after_title)
 
+    def _goes_on(self, start: int) -> bool:
+        """ "Phòng Tổng hợp, quy hoạch", "Phòng Quản lý vận tải, phương tiện và người lái":
+        after a comma, a lower-case word that is no verb, function word or unit goes on
+        with the name (unit names list their fields this way)."""
+        word = re.match(r"\w+", self.text[start:])
+        return (
+            word is not None
+            and word.group() not in _FUNCTION_WORDS
+            and VERB_RE.match(self.folded, start) is None
+            and _LEVEL_WORD_RE.match(self.folded, start) is None
+            and self._one(start) is None
+        )
+
     def _tail(self, end: int) -> int:
         m = self._qualifier.match(self.folded, end)
         end = m.end() if m else end
@@ -220,8 +236,14 @@ class Scanner:
             cursor = base + word.end()
             start = base + word.start(2)
             capital = word.group(2)[0].isupper()
-            if word.group(1) != " " and (not capital or self._one(start) is not None):
+            if word.group(1) != " " and (capital and self._one(start) is not None):
                 break
+            if word.group(1) != " " and not capital and not self._goes_on(start):
+                break
+            if self.folded.endswith("dau tu ", 0, start) and _BUILD_RE.match(self.folded, start):
+                # "Ban Quản lý dự án đầu tư xây dựng huyện": "đầu tư xây dựng" is a noun.
+                end = base + word.end(2)
+                continue
             if not capital and (
                 VERB_RE.match(self.folded, start) or word.group(2) in _FUNCTION_WORDS
             ):
