@@ -86,9 +86,11 @@ _HOURS_RE = re.compile(r"\b(?:trong (?:vong |thoi gian )?)?\d{1,3} gio (?:sau|ke
 _RANGE_RE = re.compile(
     rf"\btu (?:ngay )?\d{{1,2}} ?/ ?\d{{1,2}}(?: ?/ ?\d{{4}})? (?:den|toi) {_DMY}"
 )
+# "Tháng 5 - 6/2022", "từ tháng 6 đến hết tháng 8/2022", "Tháng 12/2024 - tháng 01/2025":
+# a range of months ends on the last day of its last month.
 _MONTHS_RE = re.compile(
-    r"\b(?:trong )?thang (?P<m1>\d{1,2}) ?(?:-|den|va) ?(?:thang )?(?P<m>\d{1,2})"
-    r" ?(?:/|nam) ?(?P<y>\d{4})"
+    r"\b(?:tu |trong )?thang (?P<m1>\d{1,2})(?: ?/ ?\d{4})? ?(?:-|den|va|toi) ?(?:het )?"
+    r"(?:thang )?(?P<m>\d{1,2}) ?(?:/|nam) ?(?P<y>\d{4})"
 )
 _HALF_YEAR_RE = re.compile(
     r"\b(?P<from>tu )?(?:trong )?(?:0?6|sau) thang (?P<half>dau|cuoi) nam(?: (?P<y>\d{4}))?"
@@ -145,6 +147,9 @@ def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
         if day is None or (kind is DeadlineKind.YEARLY and month is None):
             found.warnings.append(("incomplete_deadline", "Thời hạn định kỳ chưa ghi rõ ngày."))
         return found
+    months = _MONTHS_RE.search(folded)
+    if months is not None and (date_m is None or months.start() <= date_m.start()):
+        return _period(text, months, year)
     ranged = _RANGE_RE.search(folded)
     if ranged is not None:
         found = _dated(text, ranged, year)
@@ -156,9 +161,6 @@ def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
     if start_m is not None and not _DATE_RE.search(folded):
         # "Từ Quý II/2023": when the work starts, not when it is due.
         return unparsed(text, folded, start_m.start())
-    months = _MONTHS_RE.search(folded)
-    if months is not None:
-        return _period(text, months, year)
     for rx in (_MONTH_RE, _QUARTER_RE):
         m = rx.search(folded)
         if m is not None:
