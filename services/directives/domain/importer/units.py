@@ -32,7 +32,7 @@ VERB_RE = _words(
     "thong ke", "cong bo", "cu", "can cu", "khan truong", "tang cuong", "dam bao", "bao dam",
     "phat dong", "duy tri", "thanh lap", "ban hanh", "dang tai", "cung cap", "rut kinh nghiem",
     "dang ky", "nop", "sua doi", "lua chon", "quan ly", "chi dao", "yeu cau", "de nghi",
-    "giao(?! thong)",
+    "giao(?! thong| duc)", "khao sat", "day manh", "tham tra", "lam viec voi", "dieu tiet",
     "tiep tuc", "nang cao", "van dong", "thanh tra", "kiem soat", "phan cong", "chu dong",
     "tap huan", "boi duong", "xac minh", "thu thap", "dua", "dinh ky", "thuong xuyen", "kip thoi",
     "nghiem tuc", "tich cuc", "phe duyet", "quy dinh", "du thao", "du tru", "chan chinh",
@@ -87,7 +87,18 @@ _LISTED_HEAD_RE = re.compile(
     r"(?:trung tâm|chi cục|phòng|trường|ban quản lý|bệnh viện) (?=[A-ZĐÀ-Ỹ])"
 )
 _PLURAL_RE = re.compile(r"cac (?=\w)")
-_BUILD_RE = re.compile(r"xay dung(?![\w])")
+# Nouns that look like verbs after the noun before them: "Ban Quản lý dự án đầu tư xây dựng
+# huyện", "Phòng Giáo dục thường xuyên - Chuyên nghiệp".
+_COMPOUNDS = (("dau tu ", re.compile(r"xay dung(?![\w])")),
+              ("giao duc ", re.compile(r"thuong xuyen(?![\w])")))  # fmt: skip
+
+
+def _in_compound(folded: str, start: int) -> bool:
+    return any(
+        folded.endswith(head, 0, start) and rx.match(folded, start) for head, rx in _COMPOUNDS
+    )
+
+
 # "..., thị xã, thành phố", "..., xã Nghi Yên": places, not words of a unit's name.
 _LEVEL_WORD_RE = re.compile(rf"(?:{_LEVEL}|tinh|huyen)(?![\w])")
 _PAREN_RE = re.compile(r" ?\([^()]{0,160}\)")
@@ -240,8 +251,7 @@ class Scanner:
                 break
             if word.group(1) != " " and not capital and not self._goes_on(start):
                 break
-            if self.folded.endswith("dau tu ", 0, start) and _BUILD_RE.match(self.folded, start):
-                # "Ban Quản lý dự án đầu tư xây dựng huyện": "đầu tư xây dựng" is a noun.
+            if _in_compound(self.folded, start):
                 end = base + word.end(2)
                 continue
             if not capital and (
