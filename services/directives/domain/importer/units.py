@@ -87,6 +87,8 @@ _LISTED_HEAD_RE = re.compile(
     r"(?:trung tâm|chi cục|phòng|trường|ban quản lý|bệnh viện) (?=[A-ZĐÀ-Ỹ])"
 )
 _PLURAL_RE = re.compile(r"cac (?=\w)")
+# Heads that name bodies by themselves ("Các chủ đầu tư"); "các phòng" needs its names.
+_WHOLE_HEADS = frozenset(("chu dau tu", "to dan pho"))
 # Nouns that look like verbs after the noun before them: "Ban Quản lý dự án đầu tư xây dựng
 # huyện", "Phòng Giáo dục thường xuyên - Chuyên nghiệp".
 _COMPOUNDS = (("dau tu ", re.compile(r"xay dung(?![\w])")),
@@ -224,12 +226,14 @@ class Scanner:
         paren = _PAREN_RE.match(self.folded, end)
         return paren.end() if paren else end
 
-    def _unknown(self, pos: int, *, after_title: bool) -> tuple[list[Named], int] | None:
+    def _unknown(
+        self, pos: int, *, after_title: bool, in_plural: bool = False
+    ) -> tuple[list[Named], int] | None:
         plural = _PLURAL_RE.match(self.folded, pos)
         if plural is not None:
             # "Các phòng Giáo dục và Đào tạo", "các trường THPT": a group of bodies this
             # directory does not hold, kept whole as written.
-            found = self._unknown(plural.end(), after_title=True)
+            found = self._unknown(plural.end(), after_title=True, in_plural=True)
             if found is None:
                 return None
             end = found[1]
@@ -273,8 +277,8 @@ class Scanner:
             words += 1
             if words >= 10 or word.group(2).endswith("."):
                 break
-        if words == 0:
-            return None
+        if words == 0 and not (in_plural and head.group() in _WHOLE_HEADS):
+            return None  # "Các chủ đầu tư", "các tổ dân phố": the plural head is enough
         end = len(self.text[:end].rstrip(".,"))
         places = _PLACES_RE.match(self.folded, end)
         if places is not None:
