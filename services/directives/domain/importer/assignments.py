@@ -57,22 +57,70 @@ def _walk(
     year: When,
     out: list[Duty],
 ) -> None:
-    for node in nodes:
-        if is_attr(node):
+    for whole in nodes:
+        if is_attr(whole):
             continue
-        attrs = attributes(node)
-        leads, action = _parse(node, context, directory, attrs)
-        children = [c for c in node.children if not is_attr(c)]
-        if leads is not None and children and not action[1].strip(" :"):
-            _walk(children, leads, directory, year, out)
+        for node in _by_subject(whole, directory):
+            _one_node(node, context, directory, year, out)
+
+
+def _by_subject(node: Node, directory: UnitDirectory) -> list[Node]:
+    """ "Phòng A tổng hợp danh sách ... . Thời hạn: ... . Phòng B có trách nhiệm thẩm định
+    ...": a later sentence with a subject of its own is another duty of the item (the
+    sentences between go with the duty before them)."""
+    text = node.text
+    scan = Scanner(text, directory)
+    cuts: list[int] = []
+    last: str | None = None
+    for m in _SENTENCE_RE.finditer(text):
+        found = _assigned_at(scan, m.end())
+        if found is None or found[0] is None or not all(map(_proper, found[0])):
             continue
-        if leads is not None and children and node.text.rstrip().endswith(":"):
-            _walk(children, leads, directory, year, out)
-            continue
-        made = _duties(leads, action, directory, year, attrs) if leads is not None else []
-        out += made
-        # Sub-items of a duty are its details; only their own explicit assignments count.
-        _walk(children, None if made else context, directory, year, out)
+        if fold(found[1][1]).startswith("phoi hop"):
+            continue  # "Sở Y phối hợp ...": a coordinator of the same duty
+        who = ",".join(n.written for n in found[0])
+        if last is not None and who != last:
+            cuts.append(m.end())
+        last = who
+    if not cuts or _assigned_at(scan, 0) is None and not _first_assigned(scan, cuts[0]):
+        return [node]
+    bounds = [0, *cuts, len(text)]
+    parts = [text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [
+        Node(node.kind, part, node.children if i == len(parts) - 1 else [])
+        for i, part in enumerate(parts)
+    ]
+
+
+def _first_assigned(scan: Scanner, before: int) -> bool:
+    """Whether a sentence before `before` already gives a duty (else the cut would leave a
+    preamble on its own)."""
+    return any(
+        m.end() < before and (f := _assigned_at(scan, m.end())) is not None and f[0] is not None
+        for m in _SENTENCE_RE.finditer(scan.text)
+    )
+
+
+def _one_node(
+    node: Node,
+    context: list[Named] | None,
+    directory: UnitDirectory,
+    year: When,
+    out: list[Duty],
+) -> None:
+    attrs = attributes(node)
+    leads, action = _parse(node, context, directory, attrs)
+    children = [c for c in node.children if not is_attr(c)]
+    if leads is not None and children and not action[1].strip(" :"):
+        _walk(children, leads, directory, year, out)
+        return
+    if leads is not None and children and node.text.rstrip().endswith(":"):
+        _walk(children, leads, directory, year, out)
+        return
+    made = _duties(leads, action, directory, year, attrs) if leads is not None else []
+    out += made
+    # Sub-items of a duty are its details; only their own explicit assignments count.
+    _walk(children, None if made else context, directory, year, out)
 
 
 _Parsed = Parsed

@@ -90,9 +90,10 @@ _PLURAL_RE = re.compile(r"cac (?=\w)")
 # Heads that name bodies by themselves ("Các chủ đầu tư"); "các phòng" needs its names.
 _WHOLE_HEADS = frozenset(("chu dau tu", "to dan pho"))
 # Nouns that look like verbs after the noun before them: "Ban Quản lý dự án đầu tư xây dựng
-# huyện", "Phòng Giáo dục thường xuyên - Chuyên nghiệp".
+# huyện", "Phòng Giáo dục thường xuyên - Chuyên nghiệp", "Trung tâm Điều dưỡng người có công".
 _COMPOUNDS = (("dau tu ", re.compile(r"xay dung(?![\w])")),
-              ("giao duc ", re.compile(r"thuong xuyen(?![\w])")))  # fmt: skip
+              ("giao duc ", re.compile(r"thuong xuyen(?![\w])")),
+              ("nguoi ", re.compile(r"co cong(?![\w])")))  # fmt: skip
 
 
 def _in_compound(folded: str, start: int) -> bool:
