@@ -172,7 +172,9 @@ def _topic(scan: Scanner) -> _Parsed | None:
     folded = scan.folded
     topic = _TOPIC_RE.match(folded)
     colon = folded.find(":", 0, 160)
-    if topic is None or colon < 0:
+    if topic is not None and colon < 0:
+        return _after_topic(scan)
+    if topic is None:
         return None
     found = _assigned_at(scan, colon + 1)
     if found is not None and found[0] is not None:
@@ -183,6 +185,17 @@ def _topic(scan: Scanner) -> _Parsed | None:
         leads, end = scan.units(topic.end())
         if leads and _skip(folded, end) >= colon:
             return leads, ([], scan.text[colon + 1 :])
+    return None
+
+
+def _after_topic(scan: Scanner) -> _Parsed | None:
+    """ "Về thẩm định giá đất Phòng Quản lý giá chủ trì ..." (a heading run into its
+    paragraph), "Đối với 14 dự án đã nộp hồ sơ, Phòng Tài chính đầu tư thẩm tra ...": the
+    first named unit that a verb follows is the subject."""
+    for m in re.finditer(r"(?<=[\s,])(?=[A-ZĐÀ-Ỹ])", scan.text[:160]):
+        found = _assigned_at(scan, m.start())
+        if found is not None and found[0] is not None and all(map(_proper, found[0])):
+            return found
     return None
 
 
