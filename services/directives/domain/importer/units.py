@@ -32,7 +32,7 @@ VERB_RE = _words(
     "thong ke", "cong bo", "cu", "can cu", "khan truong", "tang cuong", "dam bao", "bao dam",
     "phat dong", "duy tri", "thanh lap", "ban hanh", "dang tai", "cung cap", "rut kinh nghiem",
     "dang ky", "nop", "sua doi", "lua chon", "quan ly", "chi dao", "yeu cau", "de nghi",
-    "giao(?! thong| duc)", "khao sat", "day manh", "tham tra", "lam viec voi", "dieu tiet",
+    "giao(?! thong| duc)", "tap trung", "ho tro", "khao sat", "day manh", "tham tra", "lam viec voi", "dieu tiet",
     "tiep tuc", "nang cao", "van dong", "thanh tra", "kiem soat", "phan cong", "chu dong",
     "tap huan", "boi duong", "xac minh", "thu thap", "dua", "dinh ky", "thuong xuyen", "kip thoi",
     "nghiem tuc", "tich cuc", "phe duyet", "quy dinh", "du thao", "du tru", "chan chinh",
@@ -87,6 +87,7 @@ _LISTED_HEAD_RE = re.compile(
     r"(?:trung tâm|chi cục|phòng|trường|ban quản lý|bệnh viện) (?=[A-ZĐÀ-Ỹ])"
 )
 _PLURAL_RE = re.compile(r"cac (?=\w)")
+_WHICH_RE = re.compile(r" co(?= [^\W\d_])")
 # Heads that name bodies by themselves ("Các chủ đầu tư"); "các phòng" needs its names.
 _WHOLE_HEADS = frozenset(("chu dau tu", "to dan pho"))
 # Nouns that look like verbs after the noun before them: "Ban Quản lý dự án đầu tư xây dựng
@@ -179,7 +180,8 @@ class Scanner:
     def _unit(self, pos: int, *, after_title: bool) -> tuple[list[Named], int] | None:
         local = _LOCAL_RE.match(self.folded, pos) or _COUNCIL_OFFICE_RE.match(self.folded, pos)
         if local is not None:
-            return [Named(self.text[pos : local.end()])], local.end()
+            end = self._which(local.end())
+            return [Named(self.text[pos:end])], end
         generic = self.directory.generic_at(self.folded, pos)
         if generic is not None:
             units, end, vague = generic
@@ -207,6 +209,22 @@ class Scanner:
                 end = self._tail(known[1])
                 return [Named(self.text[pos:end], known[0])], end
         return self._unknown(pos, after_title=after_title)
+
+    def _which(self, end: int) -> int:
+        """ "UBND các xã có dự án", "UBND các phường có liên quan": the group's qualifier
+        ("có" and a few words, up to the verb) belongs to it."""
+        m = _WHICH_RE.match(self.folded, end)
+        if m is None or VERB_RE.match(self.folded, end + 1):
+            return end  # "UBND các xã có trách nhiệm ...": the verb, not a qualifier
+        cursor = m.end()
+        for _ in range(4):
+            word = re.match(r" ([^\W\d_]+)", self.text[cursor:])
+            if word is None or VERB_RE.match(self.folded, cursor + 1):
+                break
+            if word.group(1) in _FUNCTION_WORDS:
+                return end  # "UBND các xã có nhiều ...": a sentence, not a qualifier
+            cursor += word.end()
+        return cursor if cursor > m.end() else end
 
     def _goes_on(self, start: int) -> bool:
         """ "Phòng Tổng hợp, quy hoạch", "Phòng Quản lý vận tải, phương tiện và người lái":
