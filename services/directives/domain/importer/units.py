@@ -32,7 +32,7 @@ VERB_RE = _words(
     "thong ke", "cong bo", "cu", "can cu", "khan truong", "tang cuong", "dam bao", "bao dam",
     "phat dong", "duy tri", "thanh lap", "ban hanh", "dang tai", "cung cap", "rut kinh nghiem",
     "dang ky", "nop", "sua doi", "lua chon", "quan ly", "chi dao", "yeu cau", "de nghi",
-    "giao(?! thong| duc)", "tap trung", "ho tro", "khao sat", "day manh", "tham tra", "lam viec voi", "dieu tiet",
+    "giao(?! thong| duc)", "tap trung", "ho tro", "di doi", "khao sat", "day manh", "tham tra", "lam viec voi", "dieu tiet",
     "tiep tuc", "nang cao", "van dong", "thanh tra", "kiem soat", "phan cong", "chu dong",
     "tap huan", "boi duong", "xac minh", "thu thap", "dua", "dinh ky", "thuong xuyen", "kip thoi",
     "nghiem tuc", "tich cuc", "phe duyet", "quy dinh", "du thao", "du tru", "chan chinh",
@@ -53,6 +53,7 @@ _HEAD_RE = _words(
     "cong ty", "bao hiem", "bao", "dai", "tinh uy", "huyen uy", "thanh uy", "mat tran", "hoi dong",
     "tong cuc", "chi nhanh", "ban quan ly", "ubmttq", "tap doan", "chu dau tu", "hat", "hiep hoi",
     "tram", "buu dien", "lien doan", "to dan pho", "benh vien", "xi nghiep", "ban chi huy",
+    "doanh nghiep", "nha hat", "xom", "thon", "khoi", "huyen doan", "tinh doan", "thanh doan",
 )  # fmt: skip
 # The same heads with their diacritics (folding makes "Bảo vệ" look like "Báo").
 _RAW_HEAD_RE = re.compile(
@@ -60,7 +61,7 @@ _RAW_HEAD_RE = re.compile(
     r"|thanh tra|văn phòng|trường|bộ|kho bạc|ngân hàng|đội|công ty|bảo hiểm|báo|đài"
     r"|(?:tỉnh|huyện|thành) [ủu][ỷy]|mặt trận|hội đồng|tổng cục|chi nhánh|ban quản lý|ubmttq"
     r"|tập đoàn|chủ đầu tư|hạt|hiệp hội|trạm|bưu điện|liên đoàn|tổ dân phố|bệnh viện|xí nghiệp"
-    r"|ban chỉ huy)$"
+    r"|ban chỉ huy|doanh nghiệp|nhà hát|xóm|thôn|khối|(?:huyện|tỉnh|thành) đoàn)$"
 )
 _ORGS = r"(?:co quan|to chuc|don vi|phong|ban|dia phuong)"
 _BOILERPLATE_RE = re.compile(rf"(?:cac )?(?:{_ORGS}(?:, | va ))*ca nhan(?: co)? lien quan(?![\w])")
@@ -89,7 +90,9 @@ _LISTED_HEAD_RE = re.compile(
 _PLURAL_RE = re.compile(r"cac (?=\w)")
 _WHICH_RE = re.compile(r" co(?= [^\W\d_])")
 # Heads that name bodies by themselves ("Các chủ đầu tư"); "các phòng" needs its names.
-_WHOLE_HEADS = frozenset(("chu dau tu", "to dan pho"))
+_WHOLE_HEADS = frozenset(("chu dau tu", "to dan pho", "xom", "thon", "khoi", "doanh nghiep"))
+# Bodies named by their head alone: "Huyện đoàn", "Tỉnh đoàn".
+_BODY_HEADS = frozenset(("huyen doan", "tinh doan", "thanh doan"))
 # Nouns that look like verbs after the noun before them: "Ban Quản lý dự án đầu tư xây dựng
 # huyện", "Phòng Giáo dục thường xuyên - Chuyên nghiệp", "Trung tâm Điều dưỡng người có công".
 _COMPOUNDS = (("dau tu ", re.compile(r"xay dung(?![\w])")),
@@ -296,7 +299,8 @@ class Scanner:
             words += 1
             if words >= 10 or word.group(2).endswith("."):
                 break
-        if words == 0 and not (in_plural and head.group() in _WHOLE_HEADS):
+        whole = head.group() in _BODY_HEADS or (in_plural and head.group() in _WHOLE_HEADS)
+        if words == 0 and not whole:
             return None  # "Các chủ đầu tư", "các tổ dân phố": the plural head is enough
         end = len(self.text[:end].rstrip(".,"))
         places = _PLACES_RE.match(self.folded, end)
