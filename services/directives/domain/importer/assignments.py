@@ -294,11 +294,13 @@ def _rest(scan: Scanner, pos: int) -> tuple[list[Named], str]:
 # "Yêu cầu các đơn vị nghiêm túc thực hiện Chỉ thị này", "Các đơn vị, địa phương quan tâm
 # phối hợp thực hiện": the closing line asks for the letter itself to be carried out; it
 # gives no task of its own to track (corpus README: not an assignment).
+_GROUP = r"(?:co quan|don vi|dia phuong|phong|ban|nganh)"
 _CLOSING_RE = re.compile(
-    r"(?:(?:nghiem tuc|khan truong|chu dong|kip thoi|quan tam|to chuc|phoi hop|trien khai)"
-    r"[ ,]+)*thuc hien(?: (?:tot|nghiem)(?: noi dung)?)?"
+    rf"(?:(?:thu truong |truong |giam doc |chu tich )?cac {_GROUP}(?:(?:, | va ){_GROUP})* )?"
+    r"(?:(?:nghiem tuc|khan truong|chu dong|kip thoi|quan tam|to chuc|phoi hop|trien khai"
+    r"|chi dao)[ ,]+)*thuc hien(?: (?:tot|nghiem|dung)(?: noi dung)?)?"
     r"(?: (?:(?:chi thi|ke hoach|thong bao|cong van|cong dien|quyet dinh|van ban)(?: nay)?"
-    r"|cac noi dung (?:tren|neu tren)|noi dung nay))?[ ./]*$"
+    r"|cac noi dung (?:tren|neu tren)|noi dung nay|thoi gian quy dinh|quy dinh))?[ ./]*$"
 )
 
 
