@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from shared.contracts.values import Deadline, DeadlineKind
 
@@ -82,10 +83,10 @@ def _by_subject(node: Node, directory: UnitDirectory) -> list[Node]:
         if last is not None and who != last:
             cuts.append(m.end())
         last = who
-    if not cuts or _assigned_at(scan, 0) is None and not _first_assigned(scan, cuts[0]):
+    if not cuts or (_assigned_at(scan, 0) is None and not _first_assigned(scan, cuts[0])):
         return [node]
     bounds = [0, *cuts, len(text)]
-    parts = [text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+    parts = [text[a:b].strip() for a, b in pairwise(bounds)]
     return [
         Node(node.kind, part, node.children if i == len(parts) - 1 else [])
         for i, part in enumerate(parts)

@@ -229,6 +229,30 @@ class Scanner:
             cursor += word.end()
         return cursor if cursor > m.end() else end
 
+    def _field_run(self, start: int) -> int | None:
+        """ "Phòng Đấu thầu, thẩm định và giám sát đầu tư tham mưu ...": after a comma, the
+        fields of a name may be verbs too; they are when joined by "và" and followed by the
+        duty's verb or the end of the list. Returns where the name ends."""
+        cursor, joined, prev_va = start, False, True
+        for word in re.finditer(r"([^\W\d_]+)( ?)", self.text[start:]):
+            at = start + word.start()
+            if at != cursor or not word.group(1).islower():
+                break
+            if word.group(1) in _FUNCTION_WORDS and word.group(1) != "và":
+                return None
+            if VERB_RE.match(self.folded, at) and not prev_va:
+                return at - 1 if joined else None
+            joined = joined or word.group(1) == "và"
+            prev_va = word.group(1) == "và" or (prev_va and at == start)
+            cursor = start + word.end()
+            if not word.group(2):
+                break
+        if joined and (
+            cursor >= len(self.text) or self.text[cursor - 1 : cursor + 1].strip() in ",;.)"
+        ):
+            return len(self.text[:cursor].rstrip())
+        return None
+
     def _goes_on(self, start: int) -> bool:
         """ "Phòng Tổng hợp, quy hoạch", "Phòng Quản lý vận tải, phương tiện và người lái":
         after a comma, a lower-case word that is no verb, function word or unit goes on
@@ -276,6 +300,9 @@ class Scanner:
             if word.group(1) != " " and (capital and self._one(start) is not None):
                 break
             if word.group(1) != " " and not capital and not self._goes_on(start):
+                run = self._field_run(start)
+                if run is not None:
+                    end, words = run, words + 1
                 break
             if _in_compound(self.folded, start):
                 end = base + word.end(2)
