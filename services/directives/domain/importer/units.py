@@ -89,6 +89,11 @@ _LISTED_HEAD_RE = re.compile(
     r"(?:trung tâm|chi cục|phòng|trường|ban quản lý|bệnh viện) (?=[A-ZĐÀ-Ỹ])"
 )
 _PLURAL_RE = re.compile(r"cac (?=\w)")
+_MEMBER_RE = re.compile(r" (?:duoc giao nhiem vu|la thanh vien|thuoc dien)(?![\w])")
+_GROUP_RE = re.compile(
+    r"cac (?:co quan|don vi|dia phuong|so|nganh|to chuc)"
+    r"(?:(?:, | va )(?:co quan|don vi|dia phuong|so|ban|nganh|to chuc))+(?![\w])"
+)
 _WHICH_RE = re.compile(r" co(?= [^\W\d_])")
 # Heads that name bodies by themselves ("Các chủ đầu tư"); "các phòng" needs its names.
 _WHOLE_HEADS = frozenset(("chu dau tu", "to dan pho", "xom", "thon", "khoi", "doanh nghiep"))
@@ -194,6 +199,7 @@ class Scanner:
             if remaining is not None:
                 # "các phòng còn lại": which ones depends on the rest of the letter.
                 return [Named(self.text[pos : remaining.end()], vague=True)], remaining.end()
+            end = self._member(end)
             written = self.text[pos:end]
             if not units:
                 # A group of an agency whose units are not known here: kept as written.
@@ -202,6 +208,12 @@ class Scanner:
         vague_m = _VAGUE_RE.match(self.folded, pos)
         if vague_m is not None:
             return [Named(self.text[pos : vague_m.end()], vague=True)], vague_m.end()
+        group = _GROUP_RE.match(self.folded, pos)
+        if group is not None and not self.directory.units:
+            # "Các cơ quan, đơn vị, địa phương" to an issuer without a directory here: a
+            # group kept as written (and flagged), with its qualifier.
+            end = self._member(self._words_after(group.end()))
+            return [Named(self.text[pos:end], generic=True, vague=True)], end
         known = self.directory.unit_at(self.folded, pos)
         if known is not None:
             alias = self.folded[pos : known[1]]
@@ -213,6 +225,34 @@ class Scanner:
                 end = self._tail(known[1])
                 return [Named(self.text[pos:end], known[0])], end
         return self._unknown(pos, after_title=after_title)
+
+    def _words_after(self, end: int) -> int:
+        """ "Các sở, ban, ngành, đơn vị dự toán cấp tỉnh": lower-case words up to the verb."""
+        cursor = end
+        for _ in range(4):
+            word = re.match(r" ([^\W\d_]+)", self.text[cursor:])
+            if word is None or not word.group(1).islower() or word.group(1) in _FUNCTION_WORDS:
+                break
+            if VERB_RE.match(self.folded, cursor + 1) or _MEMBER_RE.match(self.folded, cursor):
+                break
+            cursor += word.end()
+        return cursor
+
+    def _member(self, end: int) -> int:
+        """ "các phòng, đơn vị được giao nhiệm vụ", "Các sở, ngành là thành viên Ban Chỉ
+        đạo": the qualifier says which members of the group."""
+        m = _MEMBER_RE.match(self.folded, end)
+        if m is None:
+            return end
+        cursor = m.end()
+        for _ in range(5):
+            word = re.match(r" ([^\W\d_]+)", self.text[cursor:])
+            if word is None or word.group(1) in _FUNCTION_WORDS:
+                break
+            if word.group(1).islower() and VERB_RE.match(self.folded, cursor + 1):
+                break
+            cursor += word.end()
+        return cursor
 
     def _which(self, end: int) -> int:
         """ "UBND các xã có dự án", "UBND các phường có liên quan": the group's qualifier
