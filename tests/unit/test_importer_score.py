@@ -10,15 +10,15 @@ from chidao.importer_score import FIELDS, Count, Score, norm, run
 
 # field: (precision, recall) at least, on dev.
 FLOOR = {
-    "lead": (0.85, 0.75),
-    "coordinating": (0.87, 0.75),
-    "deadline": (0.95, 0.82),
-    "number_symbol": (0.98, 0.98),
-    "date": (0.98, 0.98),
-    "issuer": (0.98, 0.98),
-    "signer": (1.0, 0.95),
+    "lead": (0.90, 0.82),
+    "coordinating": (0.95, 0.83),
+    "deadline": (0.97, 0.88),
+    "number_symbol": (0.97, 0.97),
+    "date": (0.97, 0.97),
+    "issuer": (0.97, 0.97),
+    "signer": (0.97, 0.97),
 }
-EMPTY_WITHOUT_WARNING_AT_MOST = 8
+EMPTY_WITHOUT_WARNING_AT_MOST = 7
 
 
 def test_dev_scores_stay_at_or_above_the_floor() -> None:
