@@ -176,7 +176,7 @@ def _topic(scan: Scanner) -> _Parsed | None:
     if topic is not None and colon < 0:
         return _after_topic(scan)
     if topic is None:
-        return None
+        return _labelled(scan, folded.find(":", 0, 60))
     found = _assigned_at(scan, colon + 1)
     if found is not None and found[0] is not None:
         coords, rest = found[1]
@@ -187,6 +187,18 @@ def _topic(scan: Scanner) -> _Parsed | None:
         if leads and _skip(folded, end) >= colon:
             return leads, ([], scan.text[colon + 1 :])
     return None
+
+
+def _labelled(scan: Scanner, colon: int) -> _Parsed | None:
+    """ "Báo cáo quý: Các bệnh viện ngoài công lập báo cáo ...": a short label (no unit)
+    before the colon, the duty after it."""
+    if colon < 0 or scan.text[:colon].count(" ") > 5 or scan.units(0)[0]:
+        return None
+    found = _assigned_at(scan, colon + 1)
+    if found is None or found[0] is None or not all(map(_proper, found[0])):
+        return None
+    coords, rest = found[1]
+    return found[0], (coords, f"{scan.text[:colon].rstrip()}: {rest}")
 
 
 def _after_topic(scan: Scanner) -> _Parsed | None:

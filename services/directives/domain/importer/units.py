@@ -89,6 +89,7 @@ _LISTED_HEAD_RE = re.compile(
     r"(?:trung tâm|chi cục|phòng|trường|ban quản lý|bệnh viện) (?=[A-ZĐÀ-Ỹ])"
 )
 _PLURAL_RE = re.compile(r"cac (?=\w)")
+_NOT_BODY_RE = re.compile(r"(?:bao cao|ban hanh)(?![\w])")
 _MEMBER_RE = re.compile(r" (?:duoc giao nhiem vu|la thanh vien|thuoc dien)(?![\w])")
 _GROUP_RE = re.compile(
     r"cac (?:co quan|don vi|dia phuong|so|nganh|to chuc)"
@@ -330,6 +331,8 @@ class Scanner:
             return None
         if _RAW_HEAD_RE.match(self.text[pos : head.end()].lower()) is None:
             return None  # "Bảo vệ", "Đổi mới" fold like "Báo", "Đội": not a body
+        if _NOT_BODY_RE.match(self.folded, pos):
+            return None  # "Báo cáo tháng:", "Ban hành ...": a heading or a verb, not a body
         base = end = cursor = head.end()
         words = 0
         for word in re.finditer(r"( ?, | )([\w/.-]+)", self.text[base:]):
