@@ -141,7 +141,8 @@ class Scanner:
         self.text = text
         self.folded = fold(text)
         self.directory = directory
-        agency = re.escape(fold(directory.name).removeprefix("so "))
+        self._agency = fold(directory.name).removeprefix("so ")
+        agency = re.escape(self._agency)
         province = re.escape(fold(directory.province))
         self._qualifier = re.compile(
             rf"(?: (?:thuoc |cua )?so)?(?: {agency})?(?: (?:tinh )?{province})?(?![\w])"
@@ -310,7 +311,10 @@ class Scanner:
 
     def _tail(self, end: int) -> int:
         m = self._qualifier.match(self.folded, end)
-        end = m.end() if m else end
+        # "… chuyên môn xây dựng kế hoạch": a verb in lower case, not "(Sở) Xây dựng".
+        verb = self._agency and self.folded.startswith(f" {self._agency}", end)
+        if m is not None and not (verb and self.text[end + 1 : end + 2].islower()):
+            end = m.end()
         paren = _PAREN_RE.match(self.folded, end)
         return paren.end() if paren else end
 
