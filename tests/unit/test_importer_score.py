@@ -10,20 +10,20 @@ from chidao.importer_score import FIELDS, Count, Score, norm, run
 
 # field: (precision, recall) at least, on dev.
 FLOOR = {
-    "lead": (0.79, 0.85),
-    "coordinating": (0.87, 0.80),
-    "deadline": (0.98, 0.88),
-    "number_symbol": (1.0, 1.0),
-    "date": (1.0, 1.0),
-    "issuer": (1.0, 1.0),
-    "signer": (1.0, 1.0),
+    "lead": (0.90, 0.82),
+    "coordinating": (0.95, 0.83),
+    "deadline": (0.97, 0.88),
+    "number_symbol": (0.97, 0.97),
+    "date": (0.97, 0.97),
+    "issuer": (0.97, 0.97),
+    "signer": (0.97, 0.97),
 }
-EMPTY_WITHOUT_WARNING_AT_MOST = 4
+EMPTY_WITHOUT_WARNING_AT_MOST = 7
 
 
 def test_dev_scores_stay_at_or_above_the_floor() -> None:
     score = run("dev")["dev"]
-    assert score.letters == 40
+    assert score.letters >= 40  # the 40 first letters and the "b" letters added since
     below = {
         name: (round(c.precision, 3), round(c.recall, 3))
         for name, c in score.fields.items()

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from shared.contracts.values import Deadline, DeadlineKind
 
 from ..directory import UnitDirectory
 from .attributes import Attrs, Parsed, attributes, is_attr, unresolved
 from .clauses import clauses
-from .deadlines import When, find_deadline
+from .deadlines import Found, When, find_deadline
 from .inverted import lead_after
 from .outline import ATTR_RE, Node, outline
 from .table import rewrite_tables
@@ -57,22 +58,70 @@ def _walk(
     year: When,
     out: list[Duty],
 ) -> None:
-    for node in nodes:
-        if is_attr(node):
+    for whole in nodes:
+        if is_attr(whole):
             continue
-        attrs = attributes(node)
-        leads, action = _parse(node, context, directory, attrs)
-        children = [c for c in node.children if not is_attr(c)]
-        if leads is not None and children and not action[1].strip(" :"):
-            _walk(children, leads, directory, year, out)
+        for node in _by_subject(whole, directory):
+            _one_node(node, context, directory, year, out)
+
+
+def _by_subject(node: Node, directory: UnitDirectory) -> list[Node]:
+    """ "Phòng A tổng hợp danh sách ... . Thời hạn: ... . Phòng B có trách nhiệm thẩm định
+    ...": a later sentence with a subject of its own is another duty of the item (the
+    sentences between go with the duty before them)."""
+    text = node.text
+    scan = Scanner(text, directory)
+    cuts: list[int] = []
+    last: str | None = None
+    for m in _SENTENCE_RE.finditer(text):
+        found = _assigned_at(scan, m.end())
+        if found is None or found[0] is None or not all(map(_proper, found[0])):
             continue
-        if leads is not None and children and node.text.rstrip().endswith(":"):
-            _walk(children, leads, directory, year, out)
-            continue
-        made = _duties(leads, action, directory, year, attrs) if leads is not None else []
-        out += made
-        # Sub-items of a duty are its details; only their own explicit assignments count.
-        _walk(children, None if made else context, directory, year, out)
+        if fold(found[1][1]).startswith("phoi hop"):
+            continue  # "Sở Y phối hợp ...": a coordinator of the same duty
+        who = ",".join(n.written for n in found[0])
+        if last is not None and who != last:
+            cuts.append(m.end())
+        last = who
+    if not cuts or (_assigned_at(scan, 0) is None and not _first_assigned(scan, cuts[0])):
+        return [node]
+    bounds = [0, *cuts, len(text)]
+    parts = [text[a:b].strip() for a, b in pairwise(bounds)]
+    return [
+        Node(node.kind, part, node.children if i == len(parts) - 1 else [])
+        for i, part in enumerate(parts)
+    ]
+
+
+def _first_assigned(scan: Scanner, before: int) -> bool:
+    """Whether a sentence before `before` already gives a duty (else the cut would leave a
+    preamble on its own)."""
+    return any(
+        m.end() < before and (f := _assigned_at(scan, m.end())) is not None and f[0] is not None
+        for m in _SENTENCE_RE.finditer(scan.text)
+    )
+
+
+def _one_node(
+    node: Node,
+    context: list[Named] | None,
+    directory: UnitDirectory,
+    year: When,
+    out: list[Duty],
+) -> None:
+    attrs = attributes(node)
+    leads, action = _parse(node, context, directory, attrs)
+    children = [c for c in node.children if not is_attr(c)]
+    if leads is not None and children and not action[1].strip(" :"):
+        _walk(children, leads, directory, year, out)
+        return
+    if leads is not None and children and node.text.rstrip().endswith(":"):
+        _walk(children, leads, directory, year, out)
+        return
+    made = _duties(leads, action, directory, year, attrs) if leads is not None else []
+    out += made
+    # Sub-items of a duty are its details; only their own explicit assignments count.
+    _walk(children, None if made else context, directory, year, out)
 
 
 _Parsed = Parsed
@@ -124,8 +173,10 @@ def _topic(scan: Scanner) -> _Parsed | None:
     folded = scan.folded
     topic = _TOPIC_RE.match(folded)
     colon = folded.find(":", 0, 160)
-    if topic is None or colon < 0:
-        return None
+    if topic is not None and colon < 0:
+        return _after_topic(scan)
+    if topic is None:
+        return _labelled(scan, folded.find(":", 0, 60))
     found = _assigned_at(scan, colon + 1)
     if found is not None and found[0] is not None:
         coords, rest = found[1]
@@ -135,6 +186,29 @@ def _topic(scan: Scanner) -> _Parsed | None:
         leads, end = scan.units(topic.end())
         if leads and _skip(folded, end) >= colon:
             return leads, ([], scan.text[colon + 1 :])
+    return None
+
+
+def _labelled(scan: Scanner, colon: int) -> _Parsed | None:
+    """ "Báo cáo quý: Các bệnh viện ngoài công lập báo cáo ...": a short label (no unit)
+    before the colon, the duty after it."""
+    if colon < 0 or scan.text[:colon].count(" ") > 5 or scan.units(0)[0]:
+        return None
+    found = _assigned_at(scan, colon + 1)
+    if found is None or found[0] is None or not all(map(_proper, found[0])):
+        return None
+    coords, rest = found[1]
+    return found[0], (coords, f"{scan.text[:colon].rstrip()}: {rest}")
+
+
+def _after_topic(scan: Scanner) -> _Parsed | None:
+    """ "Về thẩm định giá đất Phòng Quản lý giá chủ trì ..." (a heading run into its
+    paragraph), "Đối với 14 dự án đã nộp hồ sơ, Phòng Tài chính đầu tư thẩm tra ...": the
+    first named unit that a verb follows is the subject."""
+    for m in re.finditer(r"(?<=[\s,])(?=[A-ZĐÀ-Ỹ])", scan.text[:160]):
+        found = _assigned_at(scan, m.start())
+        if found is not None and found[0] is not None and all(map(_proper, found[0])):
+            return found
     return None
 
 
@@ -190,7 +264,8 @@ _PROPER_RE = re.compile(
     r"(?:Sở|Phòng|Ban|Trung tâm|Chi cục|Cục|Văn phòng|Thanh tra|Đài|Báo|Công an|UBND|Ủy ban"
     r"|Uỷ ban|Kho bạc|Bảo hiểm|Hội|Đoàn|Viện|Trường|Bộ|Ngân hàng|Công ty|Liên đoàn|Mặt trận"
     r"|Bệnh viện|Hạt|Đội|Quỹ|Tổng|Liên minh|Điện lực|Hội đồng|Cảng vụ|Khu|Các|các)"
-    r" (?:[A-ZĐÀ-Ỹ0-9]|tỉnh|huyện|thị|xã|phường|thành|sở|phòng|đơn|ban|chi|trung|cơ|địa|các)"
+    r" (?:[A-ZĐÀ-Ỹ0-9]|tỉnh|huyện|thị|xã|phường|thành|sở|phòng|đơn|ban|chi|trung|cơ|địa|các"
+    r"|chủ đầu tư|tổ dân phố|bệnh viện|trường)"
 )
 
 
@@ -229,6 +304,23 @@ def _rest(scan: Scanner, pos: int) -> tuple[list[Named], str]:
     return coords, scan.text[pos:]
 
 
+# "Yêu cầu các đơn vị nghiêm túc thực hiện Chỉ thị này", "Các đơn vị, địa phương quan tâm
+# phối hợp thực hiện": the closing line asks for the letter itself to be carried out; it
+# gives no task of its own to track (corpus README: not an assignment).
+_GROUP = r"(?:co quan|don vi|dia phuong|phong|ban|nganh)"
+_CLOSING_RE = re.compile(
+    rf"(?:(?:thu truong |truong |giam doc |chu tich )?cac {_GROUP}(?:(?:, | va ){_GROUP})* )?"
+    r"(?:(?:nghiem tuc|khan truong|chu dong|kip thoi|quan tam|to chuc|phoi hop|trien khai"
+    r"|chi dao)[ ,]+)*thuc hien(?: (?:tot|nghiem|dung)(?: noi dung)?)?"
+    r"(?: (?:(?:chi thi|ke hoach|thong bao|cong van|cong dien|quyet dinh|van ban)(?: nay)?"
+    r"|cac noi dung (?:tren|neu tren)|noi dung nay|thoi gian quy dinh|quy dinh))?[ ./]*$"
+)
+
+
+def _bare_closing(text: str, found: Found) -> bool:
+    return found.deadline.kind is DeadlineKind.NONE and bool(_CLOSING_RE.fullmatch(fold(text)))
+
+
 def _duties(
     leads: list[Named],
     parsed: tuple[list[Named], str],
@@ -244,7 +336,7 @@ def _duties(
     duties: list[Duty] = []
     for lead in leads:
         for i, (text, found) in enumerate(found_clauses):
-            if not text:
+            if not text or _bare_closing(text, found):
                 continue
             if found.deadline.kind is DeadlineKind.NONE and attr_deadline is not None:
                 found = attr_deadline

@@ -31,7 +31,11 @@ def clauses(action: str, year: When) -> list[tuple[str, Found]]:
         opens = VERB_RE.match(fold(segment).lstrip(" ,"))
         found = find_deadline(segment, year) if groups and opens else None
         own = found is not None and found.deadline.kind is not DeadlineKind.NONE
-        if own and found is not None and _without_deadline(segment, found):
+        # A later deadline covers the clauses before it unless they carry their own: only
+        # two deadlines make two duties ("quán triệt ...; rà soát ..., gửi trước ngày 30/4"
+        # is one duty, due 30/4).
+        dated = bool(groups) and _dated(action[groups[-1][0] : groups[-1][1]], year)
+        if own and dated and found is not None and _without_deadline(segment, found):
             groups.append([start, end])
         elif groups:
             groups[-1][1] = end
@@ -43,6 +47,10 @@ def clauses(action: str, year: When) -> list[tuple[str, Found]]:
         found = find_deadline(text, year)
         out.append((clean_action(first_sentence(clean_action(_cut(text, found)))), found))
     return out
+
+
+def _dated(text: str, year: When) -> bool:
+    return find_deadline(text, year).deadline.kind is not DeadlineKind.NONE
 
 
 def _without_deadline(text: str, found: Found) -> str:

@@ -49,7 +49,12 @@ def foot_columns(text: str) -> str:
     in_foot = False
     for line in text.splitlines():
         left, tab, rest = line.partition("\t")
+        if not tab and in_foot:
+            left, tab, rest = _spaced(line)
         head = left.strip()
+        if not tab and fold(head).startswith("noi nhan"):
+            left, tab, rest = _after_label(line)
+            head = left.strip()
         if fold(head).startswith("noi nhan"):
             in_foot = True
         if in_foot and tab and rest.strip():
@@ -65,6 +70,30 @@ def foot_columns(text: str) -> str:
         in_foot = False if head else in_foot
         out.append(line)
     return "\n".join(out + right)
+
+
+# Columns copied as runs of spaces: "- Như trên;       PHÓ CHÁNH VĂN PHÒNG", "      Lê Văn A".
+_SPACED_RE = re.compile(r"^(.*?)\s{2,}(\S.*?)\s*$")
+
+
+def _right_cell(cell: str) -> bool:
+    cell = cell.strip()
+    return is_caps(cell) or AUTHORITY_RE.match(cell) is not None or bool(_NAME_RE.match(cell))
+
+
+def _spaced(line: str) -> tuple[str, str, str]:
+    m = _SPACED_RE.match(line)
+    if m is None or not _right_cell(m.group(2)):
+        return line, "", ""
+    return m.group(1), "\t", m.group(2)
+
+
+def _after_label(line: str) -> tuple[str, str, str]:
+    """ "Nơi nhận: GIÁM ĐỐC": the columns run together after the label."""
+    label, colon, rest = line.partition(":")
+    if colon and rest.strip() and is_caps(rest.strip()) and len(rest.strip()) > 3:
+        return label + colon, "\t", rest.strip()
+    return line, "", ""
 
 
 def closing_start(lines: list[str], start: int) -> int:

@@ -69,12 +69,16 @@ _RELATIVE_RE = re.compile(
     r"\d{1,3} ngay(?: lam viec)?(?: ke tu| sau| truoc| tinh tu)\b"
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-# Counted from the letter itself: datable from its signing date. Receipt ("kể từ ngày
-# nhận được văn bản") is not: the letter may arrive days later, so it is flagged.
+# Counted from the letter itself: datable from its signing date. Receipt of the letter
+# ("kể từ ngày nhận được văn bản này") too: Decree 30 (art. 16) has a letter sent out the
+# day it is signed, or the next working day, so the signing date is a near bound; the
+# draft says so and asks the clerk to check. Receipt of anything else (a dossier, "văn bản
+# yêu cầu" = a later request) is not.
 _FROM_LETTER_RE = re.compile(
     r"\b(?:(?:cham nhat |muon nhat )?(?:trong (?:vong |thoi han |thoi gian )?|khong qua ))?"
     r"(?P<n>\d{1,3}) ngay(?P<work> lam viec)?,? (?:ke tu|tinh tu|sau) (?:ngay |khi )?"
-    r"(?:ky|ban hanh)"
+    r"(?:ky|ban hanh|(?P<receipt>nhan(?: duoc)?)(?= (?:van ban|cong van|thong bao|ke hoach"
+    r"|quyet dinh|chi thi|cong dien|ket luan)(?: nay)?(?! ?\w)))"
     r"(?: (?:van ban|cong van|thong bao|ke hoach|quyet dinh|chi thi|cong dien|ket luan))?"
     r"(?: nay)?(?![\w])"
 )
@@ -82,9 +86,11 @@ _HOURS_RE = re.compile(r"\b(?:trong (?:vong |thoi gian )?)?\d{1,3} gio (?:sau|ke
 _RANGE_RE = re.compile(
     rf"\btu (?:ngay )?\d{{1,2}} ?/ ?\d{{1,2}}(?: ?/ ?\d{{4}})? (?:den|toi) {_DMY}"
 )
+# "Tháng 5 - 6/2022", "từ tháng 6 đến hết tháng 8/2022", "Tháng 12/2024 - tháng 01/2025":
+# a range of months ends on the last day of its last month.
 _MONTHS_RE = re.compile(
-    r"\b(?:trong )?thang (?P<m1>\d{1,2}) ?(?:-|den|va) ?(?:thang )?(?P<m>\d{1,2})"
-    r" ?(?:/|nam) ?(?P<y>\d{4})"
+    r"\b(?:tu |trong )?thang (?P<m1>\d{1,2})(?: ?/ ?\d{4})? ?(?:-|den|va|toi) ?(?:het )?"
+    r"(?:thang )?(?P<m>\d{1,2}) ?(?:/|nam) ?(?P<y>\d{4})"
 )
 _HALF_YEAR_RE = re.compile(
     r"\b(?P<from>tu )?(?:trong )?(?:0?6|sau) thang (?P<half>dau|cuoi) nam(?: (?P<y>\d{4}))?"
@@ -141,6 +147,9 @@ def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
         if day is None or (kind is DeadlineKind.YEARLY and month is None):
             found.warnings.append(("incomplete_deadline", "Thời hạn định kỳ chưa ghi rõ ngày."))
         return found
+    months = _MONTHS_RE.search(folded)
+    if months is not None and (date_m is None or months.start() <= date_m.start()):
+        return _period(text, months, year)
     ranged = _RANGE_RE.search(folded)
     if ranged is not None:
         found = _dated(text, ranged, year)
@@ -152,9 +161,6 @@ def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
     if start_m is not None and not _DATE_RE.search(folded):
         # "Từ Quý II/2023": when the work starts, not when it is due.
         return unparsed(text, folded, start_m.start())
-    months = _MONTHS_RE.search(folded)
-    if months is not None:
-        return _period(text, months, year)
     for rx in (_MONTH_RE, _QUARTER_RE):
         m = rx.search(folded)
         if m is not None:
@@ -246,13 +252,17 @@ def _from_letter(text: str, folded: str, m: re.Match[str], issued: dt.date | Non
     due = add_working_days(issued, days) if m.group("work") else issued + dt.timedelta(days)
     span = (m.start(), m.end())
     found = Found(Deadline(kind=DeadlineKind.DATE, date=due, text=text[slice(*span)]), span)
-    found.warnings.append(
-        (
-            "relative_deadline",
-            f"Thời hạn tính từ ngày ký {issued:%d/%m/%Y} (coi như ngày nhận): "
-            f"{due:%d/%m/%Y}; cần rà lại.",
+    if m.group("receipt"):
+        message = (
+            f"Thời hạn tính từ ngày nhận văn bản, tạm lấy ngày ký {issued:%d/%m/%Y}: "
+            f"{due:%d/%m/%Y}; cần đối chiếu ngày nhận thực tế."
         )
-    )
+    else:
+        message = (
+            f"Thời hạn tính từ ngày ký {issued:%d/%m/%Y} (coi như ngày nhận): "
+            f"{due:%d/%m/%Y}; cần rà lại."
+        )
+    found.warnings.append(("relative_deadline", message))
     return found
 
 

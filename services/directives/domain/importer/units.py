@@ -32,7 +32,8 @@ VERB_RE = _words(
     "thong ke", "cong bo", "cu", "can cu", "khan truong", "tang cuong", "dam bao", "bao dam",
     "phat dong", "duy tri", "thanh lap", "ban hanh", "dang tai", "cung cap", "rut kinh nghiem",
     "dang ky", "nop", "sua doi", "lua chon", "quan ly", "chi dao", "yeu cau", "de nghi",
-    "giao(?! thong)",
+    "giao(?! thong| duc)", "tap trung", "ho tro", "di doi", "khao sat", "day manh", "tham tra",
+    "lam viec voi", "dieu tiet",
     "tiep tuc", "nang cao", "van dong", "thanh tra", "kiem soat", "phan cong", "chu dong",
     "tap huan", "boi duong", "xac minh", "thu thap", "dua", "dinh ky", "thuong xuyen", "kip thoi",
     "nghiem tuc", "tich cuc", "phe duyet", "quy dinh", "du thao", "du tru", "chan chinh",
@@ -53,6 +54,7 @@ _HEAD_RE = _words(
     "cong ty", "bao hiem", "bao", "dai", "tinh uy", "huyen uy", "thanh uy", "mat tran", "hoi dong",
     "tong cuc", "chi nhanh", "ban quan ly", "ubmttq", "tap doan", "chu dau tu", "hat", "hiep hoi",
     "tram", "buu dien", "lien doan", "to dan pho", "benh vien", "xi nghiep", "ban chi huy",
+    "doanh nghiep", "nha hat", "xom", "thon", "khoi", "huyen doan", "tinh doan", "thanh doan",
 )  # fmt: skip
 # The same heads with their diacritics (folding makes "Bảo vệ" look like "Báo").
 _RAW_HEAD_RE = re.compile(
@@ -60,7 +62,7 @@ _RAW_HEAD_RE = re.compile(
     r"|thanh tra|văn phòng|trường|bộ|kho bạc|ngân hàng|đội|công ty|bảo hiểm|báo|đài"
     r"|(?:tỉnh|huyện|thành) [ủu][ỷy]|mặt trận|hội đồng|tổng cục|chi nhánh|ban quản lý|ubmttq"
     r"|tập đoàn|chủ đầu tư|hạt|hiệp hội|trạm|bưu điện|liên đoàn|tổ dân phố|bệnh viện|xí nghiệp"
-    r"|ban chỉ huy)$"
+    r"|ban chỉ huy|doanh nghiệp|nhà hát|xóm|thôn|khối|(?:huyện|tỉnh|thành) đoàn)$"
 )
 _ORGS = r"(?:co quan|to chuc|don vi|phong|ban|dia phuong)"
 _BOILERPLATE_RE = re.compile(rf"(?:cac )?(?:{_ORGS}(?:, | va ))*ca nhan(?: co)? lien quan(?![\w])")
@@ -87,6 +89,32 @@ _LISTED_HEAD_RE = re.compile(
     r"(?:trung tâm|chi cục|phòng|trường|ban quản lý|bệnh viện) (?=[A-ZĐÀ-Ỹ])"
 )
 _PLURAL_RE = re.compile(r"cac (?=\w)")
+_NOT_BODY_RE = re.compile(r"(?:bao cao|ban hanh)(?![\w])")
+_MEMBER_RE = re.compile(r" (?:duoc giao nhiem vu|la thanh vien|thuoc dien)(?![\w])")
+_GROUP_RE = re.compile(
+    r"cac (?:co quan|don vi|dia phuong|so|nganh|to chuc)"
+    r"(?:(?:, | va )(?:co quan|don vi|dia phuong|so|ban|nganh|to chuc))+(?![\w])"
+)
+_WHICH_RE = re.compile(r" co(?= [^\W\d_])")
+# Heads that name bodies by themselves ("Các chủ đầu tư"); "các phòng" needs its names.
+_WHOLE_HEADS = frozenset(("chu dau tu", "to dan pho", "xom", "thon", "khoi", "doanh nghiep"))
+# Bodies named by their head alone: "Huyện đoàn", "Tỉnh đoàn".
+_BODY_HEADS = frozenset(("huyen doan", "tinh doan", "thanh doan"))
+# Nouns that look like verbs after the noun before them: "Ban Quản lý dự án đầu tư xây dựng
+# huyện", "Phòng Giáo dục thường xuyên - Chuyên nghiệp", "Trung tâm Điều dưỡng người có công".
+_COMPOUNDS = (("dau tu ", re.compile(r"xay dung(?![\w])")),
+              ("giao duc ", re.compile(r"thuong xuyen(?![\w])")),
+              ("nguoi ", re.compile(r"co cong(?![\w])")))  # fmt: skip
+
+
+def _in_compound(folded: str, start: int) -> bool:
+    return any(
+        folded.endswith(head, 0, start) and rx.match(folded, start) for head, rx in _COMPOUNDS
+    )
+
+
+# "..., thị xã, thành phố", "..., xã Nghi Yên": places, not words of a unit's name.
+_LEVEL_WORD_RE = re.compile(rf"(?:{_LEVEL}|tinh|huyen)(?![\w])")
 _PAREN_RE = re.compile(r" ?\([^()]{0,160}\)")
 
 
@@ -113,7 +141,8 @@ class Scanner:
         self.text = text
         self.folded = fold(text)
         self.directory = directory
-        agency = re.escape(fold(directory.name).removeprefix("so "))
+        self._agency = fold(directory.name).removeprefix("so ")
+        agency = re.escape(self._agency)
         province = re.escape(fold(directory.province))
         self._qualifier = re.compile(
             rf"(?: (?:thuoc |cua )?so)?(?: {agency})?(?: (?:tinh )?{province})?(?![\w])"
@@ -162,7 +191,8 @@ class Scanner:
     def _unit(self, pos: int, *, after_title: bool) -> tuple[list[Named], int] | None:
         local = _LOCAL_RE.match(self.folded, pos) or _COUNCIL_OFFICE_RE.match(self.folded, pos)
         if local is not None:
-            return [Named(self.text[pos : local.end()])], local.end()
+            end = self._which(local.end())
+            return [Named(self.text[pos:end])], end
         generic = self.directory.generic_at(self.folded, pos)
         if generic is not None:
             units, end, vague = generic
@@ -171,6 +201,7 @@ class Scanner:
             if remaining is not None:
                 # "các phòng còn lại": which ones depends on the rest of the letter.
                 return [Named(self.text[pos : remaining.end()], vague=True)], remaining.end()
+            end = self._member(end)
             written = self.text[pos:end]
             if not units:
                 # A group of an agency whose units are not known here: kept as written.
@@ -179,6 +210,12 @@ class Scanner:
         vague_m = _VAGUE_RE.match(self.folded, pos)
         if vague_m is not None:
             return [Named(self.text[pos : vague_m.end()], vague=True)], vague_m.end()
+        group = _GROUP_RE.match(self.folded, pos)
+        if group is not None and not self.directory.units:
+            # "Các cơ quan, đơn vị, địa phương" to an issuer without a directory here: a
+            # group kept as written (and flagged), with its qualifier.
+            end = self._member(self._words_after(group.end()))
+            return [Named(self.text[pos:end], generic=True, vague=True)], end
         known = self.directory.unit_at(self.folded, pos)
         if known is not None:
             alias = self.folded[pos : known[1]]
@@ -191,18 +228,104 @@ class Scanner:
                 return [Named(self.text[pos:end], known[0])], end
         return self._unknown(pos, after_title=after_title)
 
+    def _words_after(self, end: int) -> int:
+        """ "Các sở, ban, ngành, đơn vị dự toán cấp tỉnh": lower-case words up to the verb."""
+        cursor = end
+        for _ in range(4):
+            word = re.match(r" ([^\W\d_]+)", self.text[cursor:])
+            if word is None or not word.group(1).islower() or word.group(1) in _FUNCTION_WORDS:
+                break
+            if VERB_RE.match(self.folded, cursor + 1) or _MEMBER_RE.match(self.folded, cursor):
+                break
+            cursor += word.end()
+        return cursor
+
+    def _member(self, end: int) -> int:
+        """ "các phòng, đơn vị được giao nhiệm vụ", "Các sở, ngành là thành viên Ban Chỉ
+        đạo": the qualifier says which members of the group."""
+        m = _MEMBER_RE.match(self.folded, end)
+        if m is None:
+            return end
+        cursor = m.end()
+        for _ in range(5):
+            word = re.match(r" ([^\W\d_]+)", self.text[cursor:])
+            if word is None or word.group(1) in _FUNCTION_WORDS:
+                break
+            if word.group(1).islower() and VERB_RE.match(self.folded, cursor + 1):
+                break
+            cursor += word.end()
+        return cursor
+
+    def _which(self, end: int) -> int:
+        """ "UBND các xã có dự án", "UBND các phường có liên quan": the group's qualifier
+        ("có" and a few words, up to the verb) belongs to it."""
+        m = _WHICH_RE.match(self.folded, end)
+        if m is None or VERB_RE.match(self.folded, end + 1):
+            return end  # "UBND các xã có trách nhiệm ...": the verb, not a qualifier
+        cursor = m.end()
+        for _ in range(4):
+            word = re.match(r" ([^\W\d_]+)", self.text[cursor:])
+            if word is None or VERB_RE.match(self.folded, cursor + 1):
+                break
+            if word.group(1) in _FUNCTION_WORDS:
+                return end  # "UBND các xã có nhiều ...": a sentence, not a qualifier
+            cursor += word.end()
+        return cursor if cursor > m.end() else end
+
+    def _field_run(self, start: int) -> int | None:
+        """ "Phòng Đấu thầu, thẩm định và giám sát đầu tư tham mưu ...": after a comma, the
+        fields of a name may be verbs too; they are when joined by "và" and followed by the
+        duty's verb or the end of the list. Returns where the name ends."""
+        cursor, joined, prev_va = start, False, True
+        for word in re.finditer(r"([^\W\d_]+)( ?)", self.text[start:]):
+            at = start + word.start()
+            if at != cursor or not word.group(1).islower():
+                break
+            if word.group(1) in _FUNCTION_WORDS and word.group(1) != "và":
+                return None
+            if VERB_RE.match(self.folded, at) and not prev_va:
+                return at - 1 if joined else None
+            joined = joined or word.group(1) == "và"
+            prev_va = word.group(1) == "và" or (prev_va and at == start)
+            cursor = start + word.end()
+            if not word.group(2):
+                break
+        if joined and (
+            cursor >= len(self.text) or self.text[cursor - 1 : cursor + 1].strip() in ",;.)"
+        ):
+            return len(self.text[:cursor].rstrip())
+        return None
+
+    def _goes_on(self, start: int) -> bool:
+        """ "Phòng Tổng hợp, quy hoạch", "Phòng Quản lý vận tải, phương tiện và người lái":
+        after a comma, a lower-case word that is no verb, function word or unit goes on
+        with the name (unit names list their fields this way)."""
+        word = re.match(r"\w+", self.text[start:])
+        return (
+            word is not None
+            and word.group() not in _FUNCTION_WORDS
+            and VERB_RE.match(self.folded, start) is None
+            and _LEVEL_WORD_RE.match(self.folded, start) is None
+            and self._one(start) is None
+        )
+
     def _tail(self, end: int) -> int:
         m = self._qualifier.match(self.folded, end)
-        end = m.end() if m else end
+        # "… chuyên môn xây dựng kế hoạch": a verb in lower case, not "(Sở) Xây dựng".
+        verb = self._agency and self.folded.startswith(f" {self._agency}", end)
+        if m is not None and not (verb and self.text[end + 1 : end + 2].islower()):
+            end = m.end()
         paren = _PAREN_RE.match(self.folded, end)
         return paren.end() if paren else end
 
-    def _unknown(self, pos: int, *, after_title: bool) -> tuple[list[Named], int] | None:
+    def _unknown(
+        self, pos: int, *, after_title: bool, in_plural: bool = False
+    ) -> tuple[list[Named], int] | None:
         plural = _PLURAL_RE.match(self.folded, pos)
         if plural is not None:
             # "Các phòng Giáo dục và Đào tạo", "các trường THPT": a group of bodies this
             # directory does not hold, kept whole as written.
-            found = self._unknown(plural.end(), after_title=True)
+            found = self._unknown(plural.end(), after_title=True, in_plural=True)
             if found is None:
                 return None
             end = found[1]
@@ -212,6 +335,8 @@ class Scanner:
             return None
         if _RAW_HEAD_RE.match(self.text[pos : head.end()].lower()) is None:
             return None  # "Bảo vệ", "Đổi mới" fold like "Báo", "Đội": not a body
+        if _NOT_BODY_RE.match(self.folded, pos):
+            return None  # "Báo cáo tháng:", "Ban hành ...": a heading or a verb, not a body
         base = end = cursor = head.end()
         words = 0
         for word in re.finditer(r"( ?, | )([\w/.-]+)", self.text[base:]):
@@ -220,8 +345,16 @@ class Scanner:
             cursor = base + word.end()
             start = base + word.start(2)
             capital = word.group(2)[0].isupper()
-            if word.group(1) != " " and (not capital or self._one(start) is not None):
+            if word.group(1) != " " and (capital and self._one(start) is not None):
                 break
+            if word.group(1) != " " and not capital and not self._goes_on(start):
+                run = self._field_run(start)
+                if run is not None:
+                    end, words = run, words + 1
+                break
+            if _in_compound(self.folded, start):
+                end = base + word.end(2)
+                continue
             if not capital and (
                 VERB_RE.match(self.folded, start) or word.group(2) in _FUNCTION_WORDS
             ):
@@ -241,8 +374,9 @@ class Scanner:
             words += 1
             if words >= 10 or word.group(2).endswith("."):
                 break
-        if words == 0:
-            return None
+        whole = head.group() in _BODY_HEADS or (in_plural and head.group() in _WHOLE_HEADS)
+        if words == 0 and not whole:
+            return None  # "Các chủ đầu tư", "các tổ dân phố": the plural head is enough
         end = len(self.text[:end].rstrip(".,"))
         places = _PLACES_RE.match(self.folded, end)
         if places is not None:
