@@ -57,7 +57,7 @@ def test_official_letter(directory: UnitDirectory) -> None:
     assert [who(x) for x in a] == [
         ("KHTC", ["VP", "Sở Tài chính"]),
         ("VP", ["QLHDXD", "HTKT"]),
-        # "triển khai ...; báo cáo kết quả ... trước ngày 20 hằng tháng": one duty.
+        ("TTKD", []),
         ("TTKD", []),
         ("TTr", []),
     ]
@@ -65,9 +65,9 @@ def test_official_letter(directory: UnitDirectory) -> None:
     assert (a[0].deadline.kind, a[0].deadline.date) == (DeadlineKind.DATE, dt.date(2020, 6, 30))
     assert a[0].deadline.text == "hoàn thành trước ngày 30/6/2020"
     assert a[1].deadline.date == dt.date(2020, 7, 15)  # "chậm nhất ngày 15/7": year assumed
-    assert a[2].action.endswith("; báo cáo kết quả về Văn phòng Sở")
-    assert (a[2].deadline.kind, a[2].deadline.day) == (DeadlineKind.MONTHLY, 20)
-    assert a[3].deadline.kind is DeadlineKind.ONGOING
+    assert a[3].action == "Báo cáo kết quả về Văn phòng Sở"
+    assert (a[3].deadline.kind, a[3].deadline.day) == (DeadlineKind.MONTHLY, 20)
+    assert a[4].deadline.kind is DeadlineKind.ONGOING
 
     assert sorted(codes(r)) == ["unknown_unit", "year_assumed"]
     unknown = next(w for w in r.warnings if w.code == "unknown_unit")
@@ -102,14 +102,13 @@ def test_plan(directory: UnitDirectory) -> None:
     assert a[3].lead_unit.code is None
     assert a[3].lead_unit.name == "các cơ quan, đơn vị có liên quan"
     assert a[3].deadline.date == dt.date(2020, 12, 31)
-    # "Theo dõi ...; tổng hợp, báo cáo ... trước ngày 15/12 hằng năm": one duty.
     assert who(a[4]) == ("VP", [])
-    assert (a[4].deadline.kind, a[4].deadline.day, a[4].deadline.month) == (
+    assert (a[5].deadline.kind, a[5].deadline.day, a[5].deadline.month) == (
         DeadlineKind.YEARLY, 15, 12
     )  # fmt: skip
-    assert [x.lead_unit.code for x in a[5:]] == DIVISIONS + AFFILIATED
-    assert all(x.action.startswith("Căn cứ nội dung Kế hoạch") for x in a[5:])
-    assert len(a) == 13
+    assert [x.lead_unit.code for x in a[6:]] == DIVISIONS + AFFILIATED
+    assert all(x.action.startswith("Căn cứ nội dung Kế hoạch") for x in a[6:])
+    assert len(a) == 14
 
     no_lead = [w for w in r.warnings if w.code == "no_lead_unit"]
     assert [w.field for w in no_lead] == ["assignments[3].lead_unit"]
@@ -133,13 +132,12 @@ def test_decision(directory: UnitDirectory) -> None:
     ]
     a = c.assignments
     assert who(a[0]) == ("VP", ["TTr"])
-    # "Hướng dẫn, kiểm tra ...; định kỳ tổng hợp, báo cáo ... hằng quý": one duty.
-    assert a[0].action == (
-        "Hướng dẫn, kiểm tra việc thực hiện Quy chế; định kỳ tổng hợp, báo cáo Giám đốc Sở"
-    )
-    assert (a[0].deadline.kind, a[0].deadline.day) == (DeadlineKind.QUARTERLY, 25)
+    assert a[0].action == "Hướng dẫn, kiểm tra việc thực hiện Quy chế"
+    assert a[0].deadline.kind is DeadlineKind.NONE
+    assert a[1].action == "Định kỳ tổng hợp, báo cáo Giám đốc Sở"
+    assert (a[1].deadline.kind, a[1].deadline.day) == (DeadlineKind.QUARTERLY, 25)
     # Điều 3: one duty per unit named, "các tổ chức, cá nhân có liên quan" is boilerplate.
-    article3 = a[1:]
+    article3 = a[2:]
     assert [x.lead_unit.code for x in article3] == ["VP", *DIVISIONS, *AFFILIATED]
     assert {x.action for x in article3} == {"Chịu trách nhiệm thi hành Quyết định này"}
     assert {x.deadline.kind for x in article3} == {DeadlineKind.NONE}

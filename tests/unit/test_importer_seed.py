@@ -89,8 +89,8 @@ def test_dissemination_goes_to_every_division_and_affiliated_unit(result: Import
 
 
 def test_office_duties(result: ImportResult) -> None:
-    review, inspect = result.content.assignments[8:]
-    assert len(result.content.assignments) == 10
+    review, inspect, report = result.content.assignments[8:]
+    assert len(result.content.assignments) == 11
 
     assert review.lead_unit.code == "VP"
     assert [u.code for u in review.coordinating_units] == ["CDCQ", "DTN", "CCB", *DIVISIONS]
@@ -99,15 +99,18 @@ def test_office_duties(result: ImportResult) -> None:
 
     assert inspect.lead_unit.code == "VP"
     assert [u.code for u in inspect.coordinating_units] == ["CDCQ", "TTr"]
-    # "kiểm tra, giám sát ...; tổng hợp, báo cáo ... trước ngày 15/12 hằng năm": one item,
-    # one deadline, one duty (the corpus README's reading of such an item).
-    assert inspect.action.startswith(
+    assert inspect.action == (
         "Kiểm tra, giám sát việc thực hiện các nội dung có liên quan đến văn hóa công vụ "
-        "tại Sở Xây dựng; tổng hợp, báo cáo kết quả thực hiện Quyết định số 1847/QĐ-TTg"
+        "tại Sở Xây dựng"
     )
-    assert inspect.deadline.kind is DeadlineKind.YEARLY
-    assert (inspect.deadline.day, inspect.deadline.month) == (15, 12)
-    assert inspect.deadline.text == "trước ngày 15/12 hằng năm"
+    assert inspect.deadline.kind is DeadlineKind.NONE
+
+    assert report.lead_unit.code == "VP"
+    assert report.coordinating_units == ()
+    assert report.action.startswith("Tổng hợp, báo cáo kết quả thực hiện Quyết định số 1847/QĐ-TTg")
+    assert report.deadline.kind is DeadlineKind.YEARLY
+    assert (report.deadline.day, report.deadline.month) == (15, 12)
+    assert report.deadline.text == "trước ngày 15/12 hằng năm"
 
 
 def test_unit_names_are_the_directory_names(result: ImportResult) -> None:

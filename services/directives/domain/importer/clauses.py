@@ -35,7 +35,8 @@ def clauses(action: str, year: When) -> list[tuple[str, Found]]:
         # two deadlines make two duties ("quán triệt ...; rà soát ..., gửi trước ngày 30/4"
         # is one duty, due 30/4).
         dated = bool(groups) and _dated(action[groups[-1][0] : groups[-1][1]], year)
-        if own and dated and found is not None and _without_deadline(segment, found):
+        recurring = own and found is not None and found.deadline.kind in _RECURRING
+        if own and (dated or recurring) and found is not None and _without_deadline(segment, found):
             groups.append([start, end])
         elif groups:
             groups[-1][1] = end
@@ -47,6 +48,9 @@ def clauses(action: str, year: When) -> list[tuple[str, Found]]:
         found = find_deadline(text, year)
         out.append((clean_action(first_sentence(clean_action(_cut(text, found)))), found))
     return out
+
+
+_RECURRING = frozenset((DeadlineKind.MONTHLY, DeadlineKind.QUARTERLY, DeadlineKind.YEARLY))
 
 
 def _dated(text: str, year: When) -> bool:
