@@ -4,6 +4,7 @@ and the events (`Changed`); a handler loads, applies, saves and stages them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import uuid
@@ -14,12 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.directives.adapters import repository as repo
 from services.directives.domain import numbering
-from services.directives.domain.directory import UnitDirectory, load_directory
+from services.directives.domain.directory import UnitDirectory
+from services.directives.domain.history import DirectoryHistory, Version
 from services.directives.domain.importer import ImportResult, read_letter
 from services.directives.domain.model import Directive, Status
 from shared.auth import AGENCY_MEMBERS, Principal, Role
 from shared.clock import Clock
-from shared.contracts.events import OrgDirectoryPublished
+from shared.contracts.events import Event, OrgDirectoryPublished, OrgUnitsSucceeded
 from shared.contracts.values import DeadlineKind, DirectiveContent, ImportWarning, UnitRef
 from shared.db import Database
 from shared.domain import Changed
@@ -31,18 +33,32 @@ log = logging.getLogger(__name__)
 
 
 class Directories:
-    """The unit directories this deployment serves, one YAML file per agency."""
+    """The unit directories this deployment serves, one YAML file per agency and
+    version (docs/directory-history.md); `by_code` holds each agency's newest."""
 
-    def __init__(self, directories: Sequence[UnitDirectory], default: str) -> None:
-        self.by_code = {d.code: d for d in directories}
+    def __init__(
+        self,
+        directories: Sequence[UnitDirectory],
+        default: str,
+        history: DirectoryHistory | None = None,
+    ) -> None:
+        self.history = history or DirectoryHistory.of(Version(d, d.code) for d in directories)
+        self.by_code = {d.code: d for d in self.history.newest()}
         self.default = default
         if default not in self.by_code:
             raise ValueError(f"default agency {default!r} has no directory file")
 
     @classmethod
     def load(cls, folder: Path, default: str) -> Directories:
-        files = sorted(folder.glob("*.yaml"))
-        return cls([load_directory(f) for f in files], default)
+        history = DirectoryHistory.load(folder)
+        return cls(history.newest(), default, history)
+
+    def on(self, day: dt.date, agency: str | None) -> tuple[list[UnitDirectory], UnitDirectory]:
+        """The directories in force on `day`, the reader's own first, and the reader's
+        own (its newest when it did not exist yet, or no longer)."""
+        own = self.history.on(self.get(agency).code, day) or self.get(agency)
+        others = [d for d in self.history.all_on(day) if d.code != own.code]
+        return [own, *others], own
 
     def get(self, agency: str | None) -> UnitDirectory:
         code = agency or self.default
@@ -60,7 +76,7 @@ class Directories:
         letter is read as the reader's own."""
         own = self.get(agency)
         others = [d for code, d in self.by_code.items() if code != own.code]
-        return read_letter(text, [own, *others], own)
+        return read_letter(text, [own, *others], own, lambda day: self.on(day, agency))
 
 
 def _foreign_units(
@@ -244,22 +260,36 @@ class DirectiveService:
             return await self._save(session, changed)
 
     async def publish_directories(self) -> None:
-        """Publish each directory on chidao.org.v1 when it changed since last time."""
-        for directory in self.directories.by_code.values():
-            event = OrgDirectoryPublished(
-                agency=directory.code,
-                agency_name=directory.name,
-                short_name=directory.short_name,
-                province=directory.province,
-                units=tuple(directory.units),
-            )
-            digest = hashlib.sha256(event.model_dump_json().encode()).hexdigest()
+        """Publish each agency's directory on chidao.org.v1 when it changed since last
+        time: every version, oldest first (a consumer keeping the latest event keeps the
+        newest), then what its reorganisations did to units (`org.units_succeeded`).
+        One digest per agency covers all of it, so a change republishes the agency whole
+        and in order; consumers apply a replay without effect."""
+        history = self.directories.history
+        succeeded: dict[str, list[OrgUnitsSucceeded]] = {}
+        for event in history.successions():
+            succeeded.setdefault(event.agency, []).append(event)
+        for agency, versions in history.versions.items():
+            events: list[Event] = [
+                OrgDirectoryPublished(
+                    agency=d.code,
+                    agency_name=d.name,
+                    short_name=d.short_name,
+                    province=d.province,
+                    units=tuple(d.units),
+                    valid_from=d.valid_from,
+                )
+                for d in (v.directory for v in versions)
+            ]
+            events += succeeded.get(agency, [])
+            dumps = "\n".join(e.model_dump_json() for e in events)
+            digest = hashlib.sha256(dumps.encode()).hexdigest()
             async with self.db.transaction() as session:
-                if await repo.directory_digest(session, directory.code) == digest:
+                if await repo.directory_digest(session, agency) == digest:
                     continue
-                await repo.record_directory(session, directory.code, digest)
-                await self.outbox.add(session, event)
-                log.info("published the unit directory of %s", directory.code)
+                await repo.record_directory(session, agency, digest)
+                await self.outbox.add(session, *events)
+                log.info("published the unit directory of %s (%d versions)", agency, len(versions))
 
     async def _save(self, session: AsyncSession, changed: Changed[Directive]) -> Directive:
         await repo.save(session, changed.state)
