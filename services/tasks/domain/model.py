@@ -359,7 +359,9 @@ def _moved(
     """A coordinating unit after the change: its successor when it has one in the task's
     new agency; its name only when the task left its agency (a code of another agency
     means nothing there, as for a letter of another body)."""
-    found = succession.successor(successions, old_agency, unit.code)
+    # Only a unit's own succession: the catch-all of a merged agency (its Office) is who
+    # leads what nobody else took over, not who coordinates.
+    found = succession.successor(successions, old_agency, unit.code, whole=False)
     if found is not None:
         agency, ref = succession.target(found)
         return ref if agency == new_agency else UnitRef(name=unit.name)

@@ -19,12 +19,13 @@ KIND_VN = {
 
 
 def successor(
-    successions: Sequence[Succession], agency: str, unit: str | None
+    successions: Sequence[Succession], agency: str, unit: str | None, *, whole: bool = True
 ) -> Succession | None:
-    """The succession that says who takes over `unit` of `agency`, if any does."""
+    """The succession that says who takes over `unit` of `agency`, if any does; with
+    `whole=False` only one that names the unit (not its agency's catch-all)."""
     own = [s for s in successions if s.from_agency == agency and s.from_unit == unit]
-    whole = [s for s in successions if s.from_agency == agency and s.from_unit is None]
-    for found in (own, whole):
+    rest = [s for s in successions if s.from_agency == agency and s.from_unit is None]
+    for found in (own, rest if whole else []):
         if found:
             return found[0] if found[0].to_unit is not None else None
     return None
