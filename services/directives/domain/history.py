@@ -151,6 +151,9 @@ class DirectoryHistory:
     # --- validation -----------------------------------------------------------------
 
     def _validate(self) -> None:
+        for v in self._all():
+            if v.directory.valid_from is None and v.directory.changes:
+                raise DirectoryConfigError(f"{v.source}: changes need a valid_from date")
         for vs in self.versions.values():
             starts = [_start(v.directory) for v in vs]
             if len(set(starts)) != len(starts):
@@ -173,8 +176,6 @@ class DirectoryHistory:
     def _check_version(self, v: Version) -> None:
         d = v.directory
         if d.valid_from is None:
-            if d.changes:
-                raise DirectoryConfigError(f"{v.source}: changes need a valid_from date")
             return
         day, eve = d.valid_from, d.valid_from - dt.timedelta(days=1)
         covered: set[tuple[str, str | None]] = set()

@@ -45,8 +45,7 @@ def directory_in_force(found: Sequence[Fact], day: dt.date | None) -> Fact | Non
     not as a later reorganisation renamed them. Among the same version published twice,
     the later publication (a corrected file) wins."""
     dated = [
-        (getattr(f.event, "valid_from", None) or dt.date.min, f.time, f.event_id, f)
-        for f in found
+        (getattr(f.event, "valid_from", None) or dt.date.min, f.time, f.event_id, f) for f in found
     ]
     in_force = [d for d in dated if day is None or d[0] <= day]
     return max(in_force, key=lambda d: d[:3])[3] if in_force else None
