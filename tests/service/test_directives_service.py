@@ -14,7 +14,12 @@ from services.directives.handlers import DirectiveService, Directories
 from services.directives.settings import DirectivesSettings
 from shared.auth import Principal, Role
 from shared.clock import VN_TZ
-from shared.contracts.events import DirectiveIssued, DirectiveRevoked, OrgDirectoryPublished
+from shared.contracts.events import (
+    DirectiveIssued,
+    DirectiveRevoked,
+    OrgDirectoryPublished,
+    OrgUnitsSucceeded,
+)
 from shared.contracts.values import (
     Assignment,
     Deadline,
@@ -87,8 +92,18 @@ async def test_directories_are_published_once_until_they_change(
     await svc.publish_directories()
     await svc.publish_directories()
     published = await service_db.staged()
-    assert published and all(isinstance(e, OrgDirectoryPublished) for e in published)
-    assert len(published) == len(svc.directories.by_code)
+    history = svc.directories.history
+    # Every version of every agency, oldest first, so the last one a consumer keeps of
+    # an agency is its newest; then what the reorganisation did to units.
+    versions = [e for e in published if isinstance(e, OrgDirectoryPublished)]
+    assert len(versions) == sum(len(vs) for vs in history.versions.values())
+    last = {e.agency: e.valid_from for e in versions}
+    assert last == {d.code: d.valid_from for d in history.newest()}
+    assert last["sxd-thanhhoa"] == dt.date(2025, 3, 1)
+    assert [e.valid_from for e in versions if e.agency == "sxd-thanhhoa"] == [None, last[SXD]]
+    succeeded = [e for e in published if isinstance(e, OrgUnitsSucceeded)]
+    assert succeeded == history.successions()
+    assert len(versions) + len(succeeded) == len(published)
 
 
 # --- drafts, numbering, duplicates, lookups --------------------------------------------
