@@ -174,11 +174,17 @@ class DirectiveService:
                 page=page,
             )
 
-    def directory(self, agency: str, user: Principal) -> UnitDirectory:
+    def directory(self, agency: str, user: Principal, on: dt.date | None = None) -> UnitDirectory:
+        """The agency's directory: the newest version, or the one in force on `on`."""
         # The directory is the resource named: unknown (or another's) is 404.
         if agency not in self.directories.by_code or not user.in_agency(agency):
             raise NotFound(f"no unit directory for agency {agency!r}")
-        return self.directories.get(agency)
+        if on is None:
+            return self.directories.get(agency)
+        found = self.directories.history.on(agency, on)
+        if found is None:  # merged away by then
+            raise NotFound(f"no unit directory for agency {agency!r} on {on:%d/%m/%Y}")
+        return found
 
     # --- commands --------------------------------------------------------------------
 

@@ -339,6 +339,18 @@ async def test_an_unknown_agency_is_an_invalid_field_and_its_directory_not_found
     assert vp is not None and (vp.name, vp.staff) == ("Văn phòng Sở", 14)
 
 
+def test_the_directory_of_a_day_and_after_a_merger(svc: DirectiveService) -> None:
+    """Sở Xây dựng's transport division arrived with the 2025 merger; Sở GTVT's own
+    directory ends the day it merged."""
+    then = svc.directory(SXD, CLERK_SXD, dt.date(2020, 4, 20))
+    now = svc.directory(SXD, CLERK_SXD)
+    assert then.valid_from is None and then.by_code("QLVT") is None
+    assert now.valid_from == dt.date(2025, 3, 1) and now.by_code("QLVT") is not None
+    assert svc.directory(SGTVT, CLERK_SGTVT, dt.date(2025, 2, 28)).by_code("QLVT") is not None
+    with pytest.raises(NotFound, match="01/03/2025"):
+        svc.directory(SGTVT, CLERK_SGTVT, dt.date(2025, 3, 1))
+
+
 async def test_find_by_agency_status_and_year(two: DirectiveService, service_db: ServiceDb) -> None:
     async def issued(agency: str, subject: str) -> uuid.UUID:
         clerk, leader = STAFF[agency]
