@@ -61,7 +61,8 @@ def test_the_directory_of_an_agency_on_a_day(tmp_path: Path) -> None:
     a_2020, a_2025 = h.on("sa-x", dt.date(2020, 4, 20)), h.on("sa-x", MARCH_2025)
     assert a_2020 is not None and a_2025 is not None
     assert [u.code for u in a_2020.units] == ["VP", "P1", "P2"]
-    assert a_2025.by_code("P1") is not None and a_2025.by_code("P1").name == "Phòng Một và Hai"  # type: ignore[union-attr]
+    p1 = a_2025.by_code("P1")
+    assert p1 is not None and p1.name == "Phòng Một và Hai"
     # Sở B merged into Sở A as a whole: it has a directory until the eve only.
     assert h.on("sb-x", dt.date(2025, 2, 28)) is not None
     assert h.on("sb-x", MARCH_2025) is None
