@@ -14,9 +14,9 @@ import jsonschema
 from chidao.contracts import CONTRACTS_DIR
 from services.directives.domain.history import DirectoryHistory
 from services.directives.settings import DIRECTORIES
-from shared.contracts.envelope import Envelope
-from shared.contracts.events import TOPIC_ORG, dlq_topic
-from tests.integration.conftest import TEST_SOURCE, Platform
+from shared.contracts.envelope import Envelope, publisher_source
+from shared.contracts.events import TOPIC_ORG, OrgUnitsSucceeded, dlq_topic
+from tests.integration.conftest import INJECTED, Platform
 from tests.integration.helpers import ok
 from tests.integration.kafka_tools import Record, produce, read_topic
 
@@ -90,10 +90,10 @@ async def test_an_open_sgtvt_task_follows_the_merger_into_sxd(platform: Platform
         merger = next(
             e for e in DirectoryHistory.load(DIRECTORIES).successions() if e.agency == SXD
         )
-        again = Envelope(event=merger, source=TEST_SOURCE)
-        await produce(
-            platform.kafka, TOPIC_ORG, again.value(), again.subject.encode(), again.headers()
-        )
+        # Consumers accept it from the directives service only: sent as it, marked injected.
+        again = Envelope(event=merger, source=publisher_source(OrgUnitsSucceeded))
+        headers = {**again.headers(), **INJECTED}
+        await produce(platform.kafka, TOPIC_ORG, again.value(), again.subject.encode(), headers)
 
         deadline = time.monotonic() + 60
         while True:
