@@ -7,8 +7,9 @@ statement's text depends only on the table, the columns and the options, so asyn
 prepares it once per connection. SQLAlchemy's executemany processes every parameter of
 every row in Python and sends one Bind/Execute per row: in the tasks consumer's profile
 (issue 10) that was the largest single cost. The statement runs on the session's own
-connection, inside its transaction (a test proves a rollback takes it back). JSONB columns travel as text and are cast in the
-SELECT, since asyncpg's JSON codec here is SQLAlchemy's (it expects text).
+connection, inside its transaction (tests/service/test_bulk.py: a rollback takes it
+back). JSONB columns travel as text and are cast in the SELECT, since asyncpg's JSON
+codec here is SQLAlchemy's (it expects text).
 """
 
 from __future__ import annotations

@@ -4,10 +4,11 @@ and the events (`Changed`); a handler loads, applies, saves and stages them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,13 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.directives.adapters import repository as repo
 from services.directives.domain import lineage as cascade
 from services.directives.domain import numbering
-from services.directives.domain.directory import UnitDirectory, load_directory
+from services.directives.domain.directory import UnitDirectory
+from services.directives.domain.history import DirectoryHistory, Version
 from services.directives.domain.importer import ImportResult, read_letter
 from services.directives.domain.model import Directive, Status
 from shared.auth import AGENCY_MEMBERS, Principal, Role
 from shared.clock import Clock
 from shared.contracts.events import (
+    Event,
     OrgDirectoryPublished,
+    OrgUnitsSucceeded,
     TaskAssigned,
     TaskCancelled,
     TaskCompleted,
@@ -40,18 +44,32 @@ log = logging.getLogger(__name__)
 
 
 class Directories:
-    """The unit directories this deployment serves, one YAML file per agency."""
+    """The unit directories this deployment serves, one YAML file per agency and
+    version (docs/directory-history.md); `by_code` holds each agency's newest."""
 
-    def __init__(self, directories: Sequence[UnitDirectory], default: str) -> None:
-        self.by_code = {d.code: d for d in directories}
+    def __init__(
+        self,
+        directories: Sequence[UnitDirectory],
+        default: str,
+        history: DirectoryHistory | None = None,
+    ) -> None:
+        self.history = history or DirectoryHistory.of(Version(d, d.code) for d in directories)
+        self.by_code = {d.code: d for d in self.history.newest()}
         self.default = default
         if default not in self.by_code:
             raise ValueError(f"default agency {default!r} has no directory file")
 
     @classmethod
     def load(cls, folder: Path, default: str) -> Directories:
-        files = sorted(folder.glob("*.yaml"))
-        return cls([load_directory(f) for f in files], default)
+        history = DirectoryHistory.load(folder)
+        return cls(history.newest(), default, history)
+
+    def on(self, day: dt.date, agency: str | None) -> tuple[list[UnitDirectory], UnitDirectory]:
+        """The directories in force on `day`, the reader's own first, and the reader's
+        own (its newest when it did not exist yet, or no longer)."""
+        own = self.history.on(self.get(agency).code, day) or self.get(agency)
+        others = [d for d in self.history.all_on(day) if d.code != own.code]
+        return [own, *others], own
 
     def get(self, agency: str | None) -> UnitDirectory:
         code = agency or self.default
@@ -69,7 +87,7 @@ class Directories:
         letter is read as the reader's own."""
         own = self.get(agency)
         others = [d for code, d in self.by_code.items() if code != own.code]
-        return read_letter(text, [own, *others], own)
+        return read_letter(text, [own, *others], own, lambda day: self.on(day, agency))
 
 
 def _foreign_units(
@@ -147,7 +165,12 @@ class DirectiveService:
         self.clock = clock
         self.directories = directories
         # Whose directives an agency may implement: the bodies whose directory lists it.
-        self.uppers = cascade.upper_bodies(directories.by_code.values())
+        # Who is above whom, in any version of the directories: a 2020 letter of a
+        # department merged away in 2025 still links to the province plan it cites.
+        self.uppers = _union(
+            cascade.upper_bodies(directories.history.all_on(day))
+            for day in directories.history.version_days()
+        )
 
     # --- events: the progress of tasks, for the lineage view ---------------------------
 
@@ -209,7 +232,15 @@ class DirectiveService:
         """The duties `directive` gives `agency` (none if it is not its upper body)."""
         if agency not in directive.addressed_agencies:
             return []
-        return cascade.duties_of(directive.content, self.directories.get(directive.agency), agency)
+        return cascade.duties_of(directive.content, self._directory_of(directive), agency)
+
+    def _directory_of(self, directive: Directive) -> UnitDirectory:
+        """The issuer's directory as it was when the directive was dated: the units its
+        duties named then (a 2020 plan names departments merged away in 2025)."""
+        day = directive.content.date or self.clock.today()
+        return self.directories.history.on(directive.agency, day) or self.directories.get(
+            directive.agency
+        )
 
     async def lineage(self, directive_id: uuid.UUID, user: Principal) -> cascade.Node:
         """The tree down from a directive: per department it gives duties to, the
@@ -313,11 +344,17 @@ class DirectiveService:
                 cascading_in=tuple(province),
             )
 
-    def directory(self, agency: str, user: Principal) -> UnitDirectory:
+    def directory(self, agency: str, user: Principal, on: dt.date | None = None) -> UnitDirectory:
+        """The agency's directory: the newest version, or the one in force on `on`."""
         # The directory is the resource named: unknown (or another's) is 404.
         if agency not in self.directories.by_code or not user.in_agency(agency):
             raise NotFound(f"no unit directory for agency {agency!r}")
-        return self.directories.get(agency)
+        if on is None:
+            return self.directories.get(agency)
+        found = self.directories.history.on(agency, on)
+        if found is None:  # merged away by then
+            raise NotFound(f"no unit directory for agency {agency!r} on {on:%d/%m/%Y}")
+        return found
 
     # --- commands --------------------------------------------------------------------
 
@@ -376,8 +413,10 @@ class DirectiveService:
             if directive.status is not Status.DRAFT:
                 raise InvalidTransition(f"directive is already {directive.status}")
             _checked_content(directive.content, "content")
-            directory = self.directories.get(directive.agency)
             today = self.clock.today()
+            directory = self.directories.history.on(
+                directive.agency, today
+            ) or self.directories.get(directive.agency)
             content = directive.content
             duplicate_of = await repo.same_subject_issued(
                 session, directive.agency, today.year, content.subject
@@ -422,22 +461,36 @@ class DirectiveService:
             return await self._save(session, changed)
 
     async def publish_directories(self) -> None:
-        """Publish each directory on chidao.org.v1 when it changed since last time."""
-        for directory in self.directories.by_code.values():
-            event = OrgDirectoryPublished(
-                agency=directory.code,
-                agency_name=directory.name,
-                short_name=directory.short_name,
-                province=directory.province,
-                units=tuple(directory.units),
-            )
-            digest = hashlib.sha256(event.model_dump_json().encode()).hexdigest()
+        """Publish each agency's directory on chidao.org.v1 when it changed since last
+        time: every version, oldest first (a consumer keeping the latest event keeps the
+        newest), then what its reorganisations did to units (`org.units_succeeded`).
+        One digest per agency covers all of it, so a change republishes the agency whole
+        and in order; consumers apply a replay without effect."""
+        history = self.directories.history
+        succeeded: dict[str, list[OrgUnitsSucceeded]] = {}
+        for event in history.successions():
+            succeeded.setdefault(event.agency, []).append(event)
+        for agency, versions in history.versions.items():
+            events: list[Event] = [
+                OrgDirectoryPublished(
+                    agency=d.code,
+                    agency_name=d.name,
+                    short_name=d.short_name,
+                    province=d.province,
+                    units=tuple(d.units),
+                    valid_from=d.valid_from,
+                )
+                for d in (v.directory for v in versions)
+            ]
+            events += succeeded.get(agency, [])
+            dumps = "\n".join(e.model_dump_json() for e in events)
+            digest = hashlib.sha256(dumps.encode()).hexdigest()
             async with self.db.transaction() as session:
-                if await repo.directory_digest(session, directory.code) == digest:
+                if await repo.directory_digest(session, agency) == digest:
                     continue
-                await repo.record_directory(session, directory.code, digest)
-                await self.outbox.add(session, event)
-                log.info("published the unit directory of %s", directory.code)
+                await repo.record_directory(session, agency, digest)
+                await self.outbox.add(session, *events)
+                log.info("published the unit directory of %s (%d versions)", agency, len(versions))
 
     async def _save(self, session: AsyncSession, changed: Changed[Directive]) -> Directive:
         await repo.save(session, changed.state)
@@ -481,3 +534,11 @@ def _summary(d: Directive) -> cascade.Summary:
         date=d.content.date,
         status=d.status.value,
     )
+
+
+def _union(maps: Iterable[dict[str, tuple[str, ...]]]) -> dict[str, tuple[str, ...]]:
+    merged: dict[str, set[str]] = {}
+    for m in maps:
+        for agency, uppers in m.items():
+            merged.setdefault(agency, set()).update(uppers)
+    return {agency: tuple(sorted(codes)) for agency, codes in merged.items()}

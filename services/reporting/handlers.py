@@ -95,9 +95,10 @@ class ReportingService:
 
     # --- queries ---------------------------------------------------------------------
 
-    async def agency(self, code: str) -> AgencyInfo:
+    async def agency(self, code: str, on: dt.date | None = None) -> AgencyInfo:
+        """The agency and its units as its directory stood on `on` (today's when None)."""
         async with self.db.sessions() as session:
-            found = await repo.latest_directory(session, code)
+            found = await repo.latest_directory(session, code, on)
         if found is None or not isinstance(e := found.event, OrgDirectoryPublished):
             raise NotFound(f"no unit directory of agency {code!r} has been published")
         return AgencyInfo(e.agency, e.agency_name, e.short_name, e.province, e.units)
@@ -123,8 +124,9 @@ class ReportingService:
 
     @metrics.timed(metrics.report_build)
     async def annual(self, agency: str, year: int) -> AnnualReport:
-        info = await self.agency(agency)
         period = year_period(year)
+        # The units and names of the report's year, not of a later reorganisation.
+        info = await self.agency(agency, period.end)
         async with self.db.sessions() as session:
             facts = await repo.load_year(session, agency, period)
             narrative = await repo.narrative(session, agency, year)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.tasks.adapters import repository as repo
 from services.tasks.adapters.tables import units
-from services.tasks.domain import expansion
+from services.tasks.domain import expansion, succession
 from services.tasks.domain.model import Status, Task
 from shared.auth import AGENCY_MEMBERS, UNIT_ROLES, Principal, Role
 from shared.clock import VN_TZ, Clock
@@ -23,6 +23,7 @@ from shared.contracts.events import (
     DirectiveIssued,
     DirectiveRevoked,
     OrgDirectoryPublished,
+    OrgUnitsSucceeded,
     ViolationRecorded,
     ViolationResolved,
 )
@@ -67,6 +68,7 @@ class TaskService:
             .on_batch(DirectiveIssued, self.on_directives_issued)
             .on(DirectiveRevoked, self.on_directive_revoked)
             .on(OrgDirectoryPublished, self.on_directory)
+            .on(OrgUnitsSucceeded, self.on_units_succeeded)
             .on(ViolationRecorded, self.on_violation_recorded)
             .on(ViolationResolved, self.on_violation_resolved)
         )
@@ -100,6 +102,20 @@ class TaskService:
 
     async def on_directory(self, session: AsyncSession, event: OrgDirectoryPublished) -> None:
         await replace_units(session, units, event.agency, event.units)
+
+    async def on_units_succeeded(self, session: AsyncSession, event: OrgUnitsSucceeded) -> None:
+        """Open tasks of a renamed, merged or dissolved unit go to its successor (in
+        another agency too, when departments merged); closed ones keep their unit. A
+        replay finds them moved already and moves nothing."""
+        now, moved = self.clock.now(), 0
+        for agency in succession.agencies(event.successions):
+            for task in await repo.find(session, agency=agency, open_only=True, lock=True):
+                change = task.follow(now, event.effective, event.successions)
+                if change is not None:
+                    await self._save(session, task, change)
+                    moved += 1
+        if moved:
+            log.info("directory change of %s: %d open tasks transferred", event.agency, moved)
 
     async def on_violation_recorded(self, session: AsyncSession, event: ViolationRecorded) -> None:
         await self._assign(session, [expansion.remediation_task(event)])

@@ -40,7 +40,10 @@ async def test_seed_letter_becomes_the_tasks_of_each_unit(platform: Platform) ->
             dt.datetime(2020, 4, 20, 8, 30),
             people.headers("operator"),
         )
-        directory = ok(await http.get(f"{directives}/v1/org/sxd-thanhhoa", headers=clerk))
+        # The letter is of April 2020: it is read with the directory of that day.
+        directory = ok(
+            await http.get(f"{directives}/v1/org/sxd-thanhhoa?on=2020-04-20", headers=clerk)
+        )
         draft = ok(
             await http.post(
                 f"{directives}/v1/directives/import",

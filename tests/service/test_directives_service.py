@@ -14,7 +14,12 @@ from services.directives.handlers import DirectiveService, Directories
 from services.directives.settings import DirectivesSettings
 from shared.auth import Principal, Role
 from shared.clock import VN_TZ
-from shared.contracts.events import DirectiveIssued, DirectiveRevoked, OrgDirectoryPublished
+from shared.contracts.events import (
+    DirectiveIssued,
+    DirectiveRevoked,
+    OrgDirectoryPublished,
+    OrgUnitsSucceeded,
+)
 from shared.contracts.values import (
     Assignment,
     Deadline,
@@ -87,8 +92,18 @@ async def test_directories_are_published_once_until_they_change(
     await svc.publish_directories()
     await svc.publish_directories()
     published = await service_db.staged()
-    assert published and all(isinstance(e, OrgDirectoryPublished) for e in published)
-    assert len(published) == len(svc.directories.by_code)
+    history = svc.directories.history
+    # Every version of every agency, oldest first, so the last one a consumer keeps of
+    # an agency is its newest; then what the reorganisation did to units.
+    versions = [e for e in published if isinstance(e, OrgDirectoryPublished)]
+    assert len(versions) == sum(len(vs) for vs in history.versions.values())
+    last = {e.agency: e.valid_from for e in versions}
+    assert last == {d.code: d.valid_from for d in history.newest()}
+    assert last["sxd-thanhhoa"] == dt.date(2025, 3, 1)
+    assert [e.valid_from for e in versions if e.agency == "sxd-thanhhoa"] == [None, last[SXD]]
+    succeeded = [e for e in published if isinstance(e, OrgUnitsSucceeded)]
+    assert succeeded == history.successions()
+    assert len(versions) + len(succeeded) == len(published)
 
 
 # --- drafts, numbering, duplicates, lookups --------------------------------------------
@@ -322,6 +337,18 @@ async def test_an_unknown_agency_is_an_invalid_field_and_its_directory_not_found
     )
     vp = directory.by_code("VP")
     assert vp is not None and (vp.name, vp.staff) == ("Văn phòng Sở", 14)
+
+
+def test_the_directory_of_a_day_and_after_a_merger(svc: DirectiveService) -> None:
+    """Sở Xây dựng's transport division arrived with the 2025 merger; Sở GTVT's own
+    directory ends the day it merged."""
+    then = svc.directory(SXD, CLERK_SXD, dt.date(2020, 4, 20))
+    now = svc.directory(SXD, CLERK_SXD)
+    assert then.valid_from is None and then.by_code("QLVT") is None
+    assert now.valid_from == dt.date(2025, 3, 1) and now.by_code("QLVT") is not None
+    assert svc.directory(SGTVT, CLERK_SGTVT, dt.date(2025, 2, 28)).by_code("QLVT") is not None
+    with pytest.raises(NotFound, match="01/03/2025"):
+        svc.directory(SGTVT, CLERK_SGTVT, dt.date(2025, 3, 1))
 
 
 async def test_find_by_agency_status_and_year(two: DirectiveService, service_db: ServiceDb) -> None:

@@ -706,3 +706,36 @@ async def test_a_rebuild_replaces_facts_not_in_the_log_and_resends_no_reminder(
     assert len((await svc.reminders(AGENCY, VP_HEAD)).items) == 1
     assert await scan_twice(svc, service_db, at(2020, 12, 9)) == (0, 0)
     assert await service_db.staged() == []
+
+
+# --- directory versions: a year's report keeps that year's names ---------------------------
+
+
+def directory_2025() -> OrgDirectoryPublished:
+    """The 2025 version, published after 2020: a division renamed, one merged away."""
+    renamed = Unit(code="KHTC", name="Phòng Kế hoạch, Tài chính và Hạ tầng", kind=UnitKind.DIVISION)
+    units = tuple(renamed if u.code == "KHTC" else u for u in UNITS if u.code != "QLHDXD")
+    return directory_event().model_copy(update={"units": units, "valid_from": dt.date(2025, 3, 1)})
+
+
+async def test_a_2020_report_keeps_the_2020_names_after_the_2025_directory_is_published(
+    svc: ReportingService, service_db: ServiceDb, log: KafkaLog
+) -> None:
+    await feed_year(service_db, svc, log)
+    set_clock(service_db, at(2025, 3, 1))
+    await log.deliver(svc, directory_2025())
+    set_clock(service_db, at(2026, 1, 10))
+
+    # Today the agency is read from its newest version...
+    today = await svc.agency(AGENCY)
+    assert today.units == directory_2025().units
+    # ...but the 2020 report lists the units, and their names, of 2020.
+    report = await svc.annual(AGENCY, 2020)
+    rows = {r.code: r.name for r in report.units}
+    assert rows["KHTC"] == "Phòng Kế hoạch - Tài chính"
+    assert rows["QLHDXD"] == "Phòng Quản lý hoạt động xây dựng"
+    assert report.tasks.total.value == 9
+    # A report of 2025 is read with the 2025 version.
+    rows_2025 = {r.code: r.name for r in (await svc.annual(AGENCY, 2025)).units}
+    assert rows_2025["KHTC"] == "Phòng Kế hoạch, Tài chính và Hạ tầng"
+    assert "QLHDXD" not in rows_2025

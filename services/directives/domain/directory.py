@@ -13,6 +13,7 @@ diacritics) so that typing and casing variants meet.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -117,9 +118,27 @@ class _AgencyFile(BaseModel):
     level: Level = "department"
 
 
+class ChangeEntry(BaseModel):
+    """What became of a unit (or of a whole agency) when this version took effect.
+
+    `agency` defaults to the file's own agency, `to_agency` too; without `unit` the
+    entry covers every unit of `agency` that no other entry names (a merged agency)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    agency: str | None = None
+    unit: str | None = None
+    kind: Literal["renamed", "merged", "dissolved"]
+    to: str | None = None
+    to_agency: str | None = None
+    note: str = ""
+
+
 class _DirectoryFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     agency: _AgencyFile
+    # None: the first version (the files as of 2020); later versions say when they began.
+    valid_from: dt.date | None = None
+    changes: list[ChangeEntry] = []
     units: list[Unit]
 
 
@@ -133,6 +152,8 @@ class UnitDirectory:
     province: str
     units: tuple[Unit, ...]
     level: Level = "department"
+    valid_from: dt.date | None = None
+    changes: tuple[ChangeEntry, ...] = ()
     _keys: dict[str, Unit] = field(default_factory=dict, init=False, repr=False, compare=False)
     _by_word: dict[str, list[tuple[str, Unit]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -235,4 +256,6 @@ def load_directory(path: str | Path) -> UnitDirectory:
         province=data.agency.province,
         units=tuple(data.units),
         level=data.agency.level,
+        valid_from=data.valid_from,
+        changes=tuple(data.changes),
     )

@@ -16,7 +16,7 @@ from services.directives.handlers import DirectiveService
 from shared.auth import CurrentUser
 from shared.contracts.values import DirectiveContent, ImportWarning, Unit
 from shared.errors import InvalidField
-from shared.http import MAX_YEAR, MIN_YEAR, Storable, Text
+from shared.http import MAX_YEAR, MIN_YEAR, Day, Storable, Text
 from shared.pagination import DEFAULT_LIMIT, Cursor, Limit, PageRequest, link_next
 
 router = APIRouter(prefix="/v1", tags=["directives"])
@@ -287,17 +287,26 @@ class DirectoryView(BaseModel):
     short_name: str
     province: str
     units: list[Unit]
+    valid_from: dt.date | None = Field(
+        default=None, description="The day this version took effect; None: the first."
+    )
 
 
 @router.get("/org/{agency}")
 async def get_directory(
-    agency: Annotated[Agency, Path()], svc: Service, user: CurrentUser
+    agency: Annotated[Agency, Path()],
+    svc: Service,
+    user: CurrentUser,
+    on: Annotated[
+        Day | None, Query(description="The version in force that day; the newest if absent.")
+    ] = None,
 ) -> DirectoryView:
-    d = svc.directory(agency, user)
+    d = svc.directory(agency, user, on)
     return DirectoryView(
         agency=d.code,
         name=d.name,
         short_name=d.short_name,
         province=d.province,
         units=list(d.units),
+        valid_from=d.valid_from,
     )

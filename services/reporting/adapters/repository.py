@@ -23,7 +23,7 @@ from services.reporting.adapters.tables import (
 )
 from services.reporting.domain import obligations as ob
 from services.reporting.domain.fact_keys import fact_keys
-from services.reporting.domain.facts import Fact
+from services.reporting.domain.facts import Fact, directory_in_force
 from services.reporting.domain.periods import Period, local_date
 from shared.contracts.envelope import Envelope
 from shared.contracts.events import (
@@ -153,16 +153,18 @@ async def load(
     return await _facts(session, query)
 
 
-async def latest_directory(session: AsyncSession, agency: str) -> Fact | None:
+async def latest_directory(
+    session: AsyncSession, agency: str, on: dt.date | None = None
+) -> Fact | None:
+    """The agency's directory in force on `on` (its newest version when None); an
+    agency publishes a few versions, so all are read and `directory_in_force` picks."""
     found = await _facts(
         session,
         select(facts)
         .where(facts.c.agency == agency)
-        .where(facts.c.ce_type == OrgDirectoryPublished.ce_type)
-        .order_by(facts.c.time.desc(), facts.c.event_id.desc())
-        .limit(1),
+        .where(facts.c.ce_type == OrgDirectoryPublished.ce_type),
     )
-    return found[0] if found else None
+    return directory_in_force(found, on)
 
 
 def _of(agency: str, *types: type[Event]) -> Select[Any]:
@@ -185,7 +187,7 @@ async def load_year(session: AsyncSession, agency: str, period: Period) -> list[
     (`domain.fact_keys` says which and why): a handful of indexed lookups whose cost
     follows the year's work, not the years before it."""
     start, cutoff = period.start_instant, period.cutoff
-    directory = await latest_directory(session, agency)
+    directory = await latest_directory(session, agency, period.end)
     scheme = await _facts(session, _of(agency, DirectiveIssued).where(facts.c.scheme))
     scheme_ids = _ids(scheme, "directive_id")
     revoked = await _facts(

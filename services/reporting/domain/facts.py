@@ -10,6 +10,7 @@ order does not matter either.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from shared.contracts.events import Event
@@ -36,3 +37,15 @@ class AgencyInfo:
     short_name: str
     province: str
     units: tuple[Unit, ...]
+
+
+def directory_in_force(found: Sequence[Fact], day: dt.date | None) -> Fact | None:
+    """The `org.directory_published` fact of the version in force on `day` (the newest
+    version when `day` is None): a report names units as the directory of its year did,
+    not as a later reorganisation renamed them. Among the same version published twice,
+    the later publication (a corrected file) wins."""
+    dated = [
+        (getattr(f.event, "valid_from", None) or dt.date.min, f.time, f.event_id, f) for f in found
+    ]
+    in_force = [d for d in dated if day is None or d[0] <= day]
+    return max(in_force, key=lambda d: d[:3])[3] if in_force else None

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, TypedDict
 
+from services.tasks.domain import succession
 from shared.contracts.events import (
+    Succession,
     TaskAcknowledged,
     TaskAssigned,
     TaskCancelled,
@@ -28,6 +31,7 @@ from shared.contracts.events import (
     TaskExtensionRequested,
     TaskOverdue,
     TaskProgressReported,
+    TaskTransferred,
 )
 from shared.contracts.values import Actor, Deadline, UnitRef
 from shared.domain import Changed
@@ -285,6 +289,57 @@ class Task:
         )
         return Changed(cancelled, (TaskCancelled(**self._ids(at), reason=reason),))
 
+    def follow(
+        self, at: dt.datetime, effective: dt.date, successions: Sequence[Succession]
+    ) -> Changed[Task] | None:
+        """The open task moved to the unit that took over its lead unit's work, or None
+        when nothing moves: the task is closed (it keeps the unit and name it was
+        assigned under), its unit has no successor, or it is there already (a replay)."""
+        found = succession.successor(successions, self.agency, self.lead_unit.code)
+        if not self.is_open or found is None:
+            return None
+        agency, lead = succession.target(found)
+        if (agency, lead) == (self.agency, self.lead_unit):
+            return None
+        before = self.lead_unit.name + ("" if agency == self.agency else f" ({self.agency})")
+        reason = (
+            f"{before} {succession.KIND_VN[found.kind]} {lead.name} từ ngày {effective:%d/%m/%Y}"
+        )
+        reason += f". {found.note}" if found.note else ""
+        coordinating = tuple(
+            dict.fromkeys(
+                u
+                for u in (
+                    _moved(c, self.agency, agency, successions) for c in self.coordinating_units
+                )
+                if u != lead
+            )
+        )
+        moved = replace(
+            self,
+            agency=agency,
+            lead_unit=lead,
+            coordinating_units=coordinating,
+            history=self._log(
+                at,
+                "transferred",
+                previous_agency=self.agency,
+                previous_unit=self.lead_unit.model_dump(),
+                agency=agency,
+                unit=lead.model_dump(),
+                reason=reason,
+                effective=effective.isoformat(),
+            ),
+        )
+        event = TaskTransferred(
+            **moved._ids(at),
+            previous_agency=self.agency,
+            previous_unit=self.lead_unit,
+            reason=reason,
+            effective=effective,
+        )
+        return Changed(moved, (event,))
+
     def mark_overdue(self, at: dt.datetime, today: dt.date) -> Changed[Task] | None:
         """The task with its overdue flag set and `task.overdue`, or None when nothing
         changes (not open, not yet overdue, or already flagged once)."""
@@ -298,6 +353,21 @@ class Task:
         )
         event = TaskOverdue(**self._ids(at), due_date=self.due_date, occurrence=self.occurrence)
         return Changed(flagged, (event,))
+
+
+def _moved(
+    unit: UnitRef, old_agency: str, new_agency: str, successions: Sequence[Succession]
+) -> UnitRef:
+    """A coordinating unit after the change: its successor when it has one in the task's
+    new agency; its name only when the task left its agency (a code of another agency
+    means nothing there, as for a letter of another body)."""
+    # Only a unit's own succession: the catch-all of a merged agency (its Office) is who
+    # leads what nobody else took over, not who coordinates.
+    found = succession.successor(successions, old_agency, unit.code, whole=False)
+    if found is not None:
+        agency, ref = succession.target(found)
+        return ref if agency == new_agency else UnitRef(name=unit.name)
+    return unit if old_agency == new_agency else UnitRef(name=unit.name)
 
 
 def _iso(day: dt.date | None) -> str | None:

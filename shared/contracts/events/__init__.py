@@ -32,7 +32,12 @@ from shared.contracts.events.inspections import (
     ViolationRecorded,
     ViolationResolved,
 )
-from shared.contracts.events.org import OrgDirectoryPublished
+from shared.contracts.events.org import (
+    OrgDirectoryPublished,
+    OrgUnitsSucceeded,
+    Succession,
+    SuccessionKind,
+)
 from shared.contracts.events.reports import ReportDue, ReportSubmitted
 from shared.contracts.events.tasks import (
     TaskAcknowledged,
@@ -44,6 +49,7 @@ from shared.contracts.events.tasks import (
     TaskExtensionRequested,
     TaskOverdue,
     TaskProgressReported,
+    TaskTransferred,
 )
 
 TaskStatus = Literal["assigned", "acknowledged", "in_progress", "completed", "cancelled"]
@@ -60,6 +66,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     TaskExtensionGranted,
     TaskCancelled,
     TaskOverdue,
+    TaskTransferred,
+    OrgUnitsSucceeded,
     InspectionCompleted,
     ViolationRecorded,
     ViolationResolved,
@@ -87,9 +95,12 @@ __all__ = [
     "InspectionArea",
     "InspectionCompleted",
     "OrgDirectoryPublished",
+    "OrgUnitsSucceeded",
     "ReportDue",
     "ReportSubmitted",
     "Severity",
+    "Succession",
+    "SuccessionKind",
     "TaskAcknowledged",
     "TaskAssigned",
     "TaskCancelled",
@@ -100,6 +111,7 @@ __all__ = [
     "TaskOverdue",
     "TaskProgressReported",
     "TaskStatus",
+    "TaskTransferred",
     "UnitSummary",
     "ViolationRecorded",
     "ViolationResolved",

@@ -95,3 +95,14 @@ class TaskOverdue(TaskEvent):
     ce_type = "chidao.task.overdue.v1"
     due_date: dt.date
     occurrence: int | None = None
+
+
+class TaskTransferred(TaskEvent):
+    """An open task moved to the unit that took over its lead unit's work (a directory
+    change: renamed, merged, dissolved). `agency` and `lead_unit` are the new ones."""
+
+    ce_type = "chidao.task.transferred.v1"
+    previous_agency: str = Field(description="The agency the task belonged to before.")
+    previous_unit: UnitRef = Field(description="The lead unit it was assigned to.")
+    reason: str = Field(description="Why, in Vietnamese, e.g. the merger and its date.")
+    effective: dt.date = Field(description="The day the directory change took effect.")

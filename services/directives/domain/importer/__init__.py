@@ -8,7 +8,8 @@ Pure: no I/O, no clock; the unit directory is an argument.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from shared.contracts.values import (
@@ -52,15 +53,26 @@ class ImportResult:
 
 
 def read_letter(
-    text: str, directories: Sequence[UnitDirectory], fallback: UnitDirectory
+    text: str,
+    directories: Sequence[UnitDirectory],
+    fallback: UnitDirectory,
+    on_date: Callable[[dt.date], tuple[Sequence[UnitDirectory], UnitDirectory]] | None = None,
 ) -> tuple[UnitDirectory, ImportResult]:
     """Import a letter with its issuer's directory, chosen among `directories`.
+
+    With `on_date`, a letter that prints its date (or at least its year) is read with
+    the directories in force on that day (`on_date` gives them and the fallback):
+    a 2020 letter names 2020 units even after a reorganisation. An undated letter is
+    read with `directories` (the newest versions).
 
     An issuer without a directory here gets an empty one (its group phrases are kept as
     written, and flagged); a letter that names no issuer at all is read with `fallback`
     (the clerk's agency), and flagged.
     """
     head = read_header(normalise(text))
+    day = head.date or (dt.date(head.year, 12, 31) if head.year else None)
+    if on_date is not None and day is not None:
+        directories, fallback = on_date(day)
     issuer = read_issuer(head, directories)
     directory = pick_directory(issuer, head, text, directories)
     extra = Notes()
