@@ -227,14 +227,27 @@ class EventConsumer:
         spans = [
             tracer.start_span(**self._span_arguments(record, envelope)) for record, envelope in run
         ]
-        try:
-            await handler(
-                session,
-                [
-                    (envelope, traceparent_of(span))
-                    for (_, envelope), span in zip(run, spans, strict=True)
-                ],
+        received = [(e, traceparent_of(span)) for (_, e), span in zip(run, spans, strict=True)]
+        # The statements the handler runs belong to a current span: the event's own when
+        # it is alone; for several, one batch span linked to each event's (OpenTelemetry's
+        # messaging conventions for batch processing).
+        current = (
+            trace.use_span(spans[0])
+            if len(spans) == 1
+            else tracer.start_as_current_span(
+                f"process {len(spans)} {run[0][1].type}",
+                kind=trace.SpanKind.CONSUMER,
+                links=[trace.Link(span.get_span_context()) for span in spans],
+                attributes={
+                    "messaging.system": "kafka",
+                    "messaging.operation.type": "process",
+                    "messaging.batch.message_count": len(spans),
+                },
             )
+        )
+        try:
+            with current:
+                await handler(session, received)
         finally:
             for span in spans:
                 span.end()
