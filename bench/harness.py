@@ -1,6 +1,6 @@
 """What every benchmark shares: a stack of its own, fresh databases, the results table.
 
-The stack runs in `.state/bench` on ports 46xxx, reset at every run (a benchmark never
+The stack runs in `.state/bench` on ports 26xxx, reset at every run (a benchmark never
 touches a running `chidao up` stack, and never reads what a previous run left).
 """
 
@@ -29,15 +29,15 @@ BENCH_STATE = REPO_ROOT / ".state" / "bench"
 def bench_stack() -> LocalStack:
     stack = LocalStack(
         state_dir=BENCH_STATE,
-        kafka_port=46092,
-        kafka_controller_port=46093,
-        postgres_port=46432,
-        keycloak_port=46080,
+        kafka_port=26092,
+        kafka_controller_port=26093,
+        postgres_port=26432,
+        keycloak_port=26080,
         service_ports={
-            "directives": 46001,
-            "tasks": 46002,
-            "inspections": 46003,
-            "reporting": 46004,
+            "directives": 26001,
+            "tasks": 26002,
+            "inspections": 26003,
+            "reporting": 26004,
         },
         kafka_libs=REPO_ROOT / ".state" / "kafka" / "libs",
         kafka_brokers=1,

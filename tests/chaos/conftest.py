@@ -1,6 +1,6 @@
 """Fault injection on the real stack: what goes in must come out, once.
 
-A stack of its own (state in `.state/chaos`, ports 49092/45432/4800x), so killing its
+A stack of its own (state in `.state/chaos`, ports 29092/25432/2800x), so killing its
 PostgreSQL or its broker touches nothing else. Each scenario drives a workload through
 the public API or onto the topics, injects its fault mid-stream, then counts what came
 out on every side (rows behind the APIs, events on the topics by distinct id, facts in
@@ -124,7 +124,8 @@ class ChaosStack:
 def fresh_stack(name: str, base: int, brokers: int = 1) -> LocalStack:
     """A stack of its own, emptied and started: state `.state/<name>`, Kafka on
     `<base>092`, PostgreSQL `<base-4>432`, Keycloak and the services `<base-1>080`/`0xx`
-    (e.g. base 49 → 49092, 45432, 48080, 48001-48004)."""
+    (e.g. base 29 → 29092, 25432, 28080, 28001-28004; below 32768, outside the
+    range Linux hands out to outgoing connections, so no probe can be holding one)."""
     state = REPO_ROOT / ".state" / name
     stack = LocalStack(
         state_dir=state,
@@ -151,7 +152,7 @@ def fresh_stack(name: str, base: int, brokers: int = 1) -> LocalStack:
 
 @pytest.fixture(scope="package")
 def chaos() -> Iterator[ChaosStack]:
-    stack = fresh_stack("chaos", 49)
+    stack = fresh_stack("chaos", 29)
     state = stack.state_dir
     try:
         yield ChaosStack(stack)

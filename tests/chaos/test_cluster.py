@@ -1,7 +1,7 @@
 """A three-node Kafka cluster (`chidao up --brokers 3`) loses nothing when a broker dies.
 
-A stack of its own (state in `.state/chaos-cluster`, Kafka 59092/59094/59096 with
-controllers on 59093/59095/59097, PostgreSQL 55432, services 58001..58004): every node a
+A stack of its own (state in `.state/chaos-cluster`, Kafka 31092/31094/31096 with
+controllers on 31093/31095/31097, PostgreSQL 27432, services 30001..30004): every node a
 broker and a KRaft voter, topics replicated 3 times with `min.insync.replicas=2`. The
 clerk issues directives through the API while node 2 is SIGKILLed, keeps issuing on the
 two survivors, then the node comes back; the counts are the same as in test_faults.py.
@@ -39,7 +39,7 @@ KILLED = 2  # not node 1: the first bootstrap address must not be the one that h
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[ChaosStack]:
-    stack = fresh_stack("chaos-cluster", 59, BROKERS)
+    stack = fresh_stack("chaos-cluster", 31, BROKERS)
     try:
         yield ChaosStack(stack)
     finally:
@@ -83,7 +83,7 @@ async def _wait_isr(
 
 
 async def test_the_cluster_replicates_every_partition_three_times(cluster: ChaosStack) -> None:
-    assert cluster.bootstrap == "127.0.0.1:59092,127.0.0.1:59094,127.0.0.1:59096"
+    assert cluster.bootstrap == "127.0.0.1:31092,127.0.0.1:31094,127.0.0.1:31096"
     partitions, configs = await _describe(cluster.kafka, TOPIC_DIRECTIVES)
     assert len(partitions) == 6
     for partition in partitions:

@@ -72,7 +72,7 @@ async def test_a_service_killed_repeatedly_under_load(chaos: ChaosStack) -> None
 
 
 async def test_two_replicas_share_the_partitions_and_survive_one_killed(chaos: ChaosStack) -> None:
-    port = 48102
+    port = 28102  # the chaos stack's range (tests/chaos/conftest.py: below 32768)
     pid = chaos.spawn_replica("tasks", port)
     replica = f"http://127.0.0.1:{port}"
     await chaos.wait_ready([replica])
