@@ -18,6 +18,7 @@ from bench.reports import bench_reports
 from bench.scans import bench_scans
 from services.reporting.app import MIGRATIONS as REPORTING_MIGRATIONS
 from services.tasks.app import MIGRATIONS as TASKS_MIGRATIONS
+from shared.heap import freeze_startup_heap
 
 app = typer.Typer(add_completion=False)
 
@@ -48,6 +49,9 @@ def main(
     async def run() -> None:
         await migrate(stack.database_url("tasks"), TASKS_MIGRATIONS)
         await migrate(stack.database_url("reporting"), REPORTING_MIGRATIONS)
+        # As every service does once started (shared.heap); chidao and the raw
+        # baselines run in this one process, so both sides get it.
+        freeze_startup_heap()
         chosen = (
             set(only.split(",")) if only else {"pipeline", "rebuild", "reports", "issuing", "scans"}
         )

@@ -30,6 +30,7 @@ from shared import catalogue, metrics, migrations
 from shared.auth import CurrentUser, Role, TokenVerifier, authenticate
 from shared.clock import Clock, PersistedClock, parse_clock_setting
 from shared.db import Database
+from shared.heap import freeze_startup_heap
 from shared.http import ERROR_RESPONSES, MAX_YEAR, MIN_YEAR, BodyLimit, install_error_handlers
 from shared.messaging.consumer import DeadLetters, EventConsumer
 from shared.messaging.handlers import EventHandlers
@@ -172,6 +173,7 @@ class ServiceRuntime:
         for step in self.startup:
             await step()
         self.supervisor.start()
+        freeze_startup_heap()
         log.info("%s started", self.name)
         try:
             yield
