@@ -2,6 +2,8 @@
 
 The stack runs in `.state/bench` on ports 26xxx, reset at every run (a benchmark never
 touches a running `chidao up` stack, and never reads what a previous run left).
+`CHIDAO_BENCH_PORT_BASE` moves the ports (e.g. 24000 for 24xxx), so two checkouts can
+run their benchmarks side by side.
 """
 
 from __future__ import annotations
@@ -27,17 +29,18 @@ BENCH_STATE = REPO_ROOT / ".state" / "bench"
 
 
 def bench_stack() -> LocalStack:
+    base = int(os.environ.get("CHIDAO_BENCH_PORT_BASE", "26000"))
     stack = LocalStack(
         state_dir=BENCH_STATE,
-        kafka_port=26092,
-        kafka_controller_port=26093,
-        postgres_port=26432,
-        keycloak_port=26080,
+        kafka_port=base + 92,
+        kafka_controller_port=base + 93,
+        postgres_port=base + 432,
+        keycloak_port=base + 80,
         service_ports={
-            "directives": 26001,
-            "tasks": 26002,
-            "inspections": 26003,
-            "reporting": 26004,
+            "directives": base + 1,
+            "tasks": base + 2,
+            "inspections": base + 3,
+            "reporting": base + 4,
         },
         kafka_libs=REPO_ROOT / ".state" / "kafka" / "libs",
         kafka_brokers=1,
