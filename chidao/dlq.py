@@ -21,6 +21,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from shared.contracts.events import EVENTS_BY_TYPE, dlq_topic
 from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 from shared.messaging.kafka_reads import behind
+from shared.messaging.partitioner import KeyPartitioner
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,9 @@ async def redrive(kafka: KafkaAccess, service: str) -> int:
     letters = await read_all(kafka, service, group)
     if not letters:
         return 0
-    producer = AIOKafkaProducer(**client_kwargs(kafka), enable_idempotence=True, acks="all")
+    producer = AIOKafkaProducer(
+        **client_kwargs(kafka), enable_idempotence=True, acks="all", partitioner=KeyPartitioner()
+    )
     await producer.start()
     sent = 0
     try:

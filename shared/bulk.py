@@ -14,11 +14,11 @@ codec here is SQLAlchemy's (it expects text).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from pydantic_core import to_json
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,7 +70,8 @@ async def insert_rows(
     for name, json_column in zip(columns, is_json, strict=True):
         values = [row[name] for row in rows]
         if json_column:
-            values = [None if v is None else json.dumps(v, ensure_ascii=False) for v in values]
+            # pydantic's Rust encoder: several times json.dumps's speed, same JSONB.
+            values = [None if v is None else to_json(v).decode() for v in values]
         arrays.append(values)
     # Through SQLAlchemy's driver-level execute, not asyncpg directly: that is what
     # begins the session's transaction if this is its first statement (asyncpg alone

@@ -47,6 +47,7 @@ from shared.messaging.failures import is_infrastructure
 from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 from shared.messaging.kafka_reads import tail_event_ids
 from shared.messaging.outbox import notify_channel
+from shared.messaging.partitioner import KeyPartitioner
 from shared.telemetry import context_from_traceparent, traceparent_of
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ def new_producer(kafka: KafkaAccess) -> AIOKafkaProducer:
         **client_kwargs(kafka),
         enable_idempotence=True,
         acks="all",
+        partitioner=KeyPartitioner(),
         linger_ms=5,
         max_batch_size=256 * 1024,
         request_timeout_ms=15000,

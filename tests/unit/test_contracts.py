@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import jsonschema
 
 from chidao import contracts
-from shared.contracts.envelope import Envelope, PoisonMessage, decode_headers, read_envelope
+from shared.contracts.envelope import (
+    Envelope,
+    PoisonMessage,
+    decode_headers,
+    new_event_id,
+    read_envelope,
+)
 from shared.contracts.events import ALL_EVENTS, TaskOverdue
 
 
@@ -83,3 +90,13 @@ def test_unreadable_messages_are_poison_with_a_reason() -> None:
         assert "schema" in str(exc)
     else:
         raise AssertionError("accepted bytes that are not JSON")
+
+
+def test_event_ids_are_canonical_random_uuids() -> None:
+    ids = [new_event_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    for text in ids[:200]:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text  # canonical form: lower-case, hyphenated
+        assert parsed.version == 4
+        assert parsed.variant == uuid.RFC_4122

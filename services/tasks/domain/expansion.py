@@ -19,14 +19,20 @@ from shared.contracts.values import Assignment, Deadline, DeadlineKind
 TASK_NAMESPACE = uuid.UUID("4f5d3c1e-9b7a-4e57-8a51-6f0c2b1d9e42")
 
 
-def task_id(directive_id: uuid.UUID, index: int, lead: str, occurrence: int | None) -> uuid.UUID:
+def task_id(
+    directive_id: uuid.UUID | str, index: int, lead: str, occurrence: int | None
+) -> uuid.UUID:
+    # A directive's id may come as text already: formatting a UUID costs more than
+    # hashing the name, and one directive has many duties.
     return uuid.uuid5(TASK_NAMESPACE, f"{directive_id}/{index}/{lead}/{occurrence}")
 
 
-def _task(event: DirectiveIssued, index: int, a: Assignment, occurrence: int | None) -> Task:
+def _task(
+    event: DirectiveIssued, directive: str, index: int, a: Assignment, occurrence: int | None
+) -> Task:
     lead_key = a.lead_unit.code or a.lead_unit.name
     return Task(
-        id=task_id(event.directive_id, index, lead_key, occurrence),
+        id=task_id(directive, index, lead_key, occurrence),
         agency=event.agency,
         directive_id=event.directive_id,
         directive_reference=event.reference,
@@ -43,14 +49,14 @@ def _task(event: DirectiveIssued, index: int, a: Assignment, occurrence: int | N
 def tasks_for_directive(event: DirectiveIssued) -> list[Task]:
     # A deadline is a local date: the issue day is the Vietnamese one, not UTC's.
     issued_on = event.content.date or event.issued_at.astimezone(VN_TZ).date()
-    tasks = []
+    tasks, directive = [], str(event.directive_id)
     for index, assignment in enumerate(event.content.assignments):
         occurrence = (
             schedule.first_occurrence(assignment.deadline, issued_on)
             if schedule.is_recurring(assignment.deadline)
             else None
         )
-        tasks.append(_task(event, index, assignment, occurrence))
+        tasks.append(_task(event, directive, index, assignment, occurrence))
     return tasks
 
 
