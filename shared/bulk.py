@@ -52,6 +52,12 @@ def _statement(
     return sql, tuple(is_json)
 
 
+@lru_cache(maxsize=1024)
+def _null_by_default(table: Table, name: str) -> bool:
+    column = table.c[name]
+    return bool(column.nullable) and column.server_default is None and column.default is None
+
+
 async def insert_rows(
     session: AsyncSession,
     table: Table,
@@ -64,7 +70,14 @@ async def insert_rows(
     `returning` column of the rows inserted (conflicting rows are skipped when asked)."""
     if not rows:
         return []
-    columns = tuple(rows[0])
+    # A nullable column without a default that is NULL in every row is left out: NULL
+    # is what it gets anyway, and asyncpg spends a type check on every element of every
+    # array it encodes (a fresh task has seven such columns).
+    columns = tuple(
+        name
+        for name in rows[0]
+        if not _null_by_default(table, name) or any(row[name] is not None for row in rows)
+    )
     sql, is_json = _statement(table, columns, skip_conflicts, returning)
     arrays = []
     for name, json_column in zip(columns, is_json, strict=True):

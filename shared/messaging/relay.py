@@ -43,6 +43,7 @@ from sqlalchemy.sql import func
 
 from shared import metrics
 from shared.db import Database, asyncpg_dsn
+from shared.messaging.batches import Outgoing, send_all
 from shared.messaging.failures import is_infrastructure
 from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 from shared.messaging.kafka_reads import tail_event_ids
@@ -68,12 +69,6 @@ class RelayBatchError(Exception):
         self.failures = failures
 
 
-def _failed(exc: BaseException) -> asyncio.Future[Any]:
-    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-    future.set_exception(exc)
-    return future
-
-
 def new_producer(kafka: KafkaAccess) -> AIOKafkaProducer:
     return AIOKafkaProducer(
         **client_kwargs(kafka),
@@ -93,7 +88,7 @@ class Relay:
         table: Table,
         service: str,
         kafka: KafkaAccess,
-        batch_size: int = 500,
+        batch_size: int = 2000,
     ) -> None:
         self.db = db
         self.table = table
@@ -198,8 +193,7 @@ class Relay:
             ).all()
             if not rows:
                 return 0
-            futures: list[asyncio.Future[Any]] = []
-            spans = []
+            spans, outgoing = [], []
             for row in rows:
                 span = tracer.start_span(
                     f"publish {row.event_type}",
@@ -221,21 +215,12 @@ class Relay:
                 traceparent = traceparent_of(span)
                 if traceparent:
                     headers.append(("traceparent", traceparent.encode()))
-                try:
-                    futures.append(
-                        await producer.send(
-                            row.topic, value=row.value, key=row.key.encode(), headers=headers
-                        )
-                    )
-                except Exception as exc:  # refused before sending (e.g. too large)
-                    futures.append(_failed(exc))
-            outcomes = await asyncio.gather(*futures, return_exceptions=True)
+                outgoing.append(Outgoing(row.topic, row.key.encode(), row.value, headers))
+            outcomes = await send_all(producer, outgoing)
             for span in spans:
                 span.end()
             failed = {
-                row.id: out
-                for row, out in zip(rows, outcomes, strict=True)
-                if isinstance(out, BaseException)
+                row.id: out for row, out in zip(rows, outcomes, strict=True) if out is not None
             }
             sent = [r.id for r in rows if r.id not in failed]
             if sent:
