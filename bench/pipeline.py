@@ -144,7 +144,8 @@ async def run_chidao(url: str, kafka: KafkaAccess, group: str, expected: int) ->
     db = Database(url)
     outbox_table, inbox_table = tasks_metadata.tables["outbox"], tasks_metadata.tables["inbox"]
     clock = Clock()
-    service = TaskService(db, Outbox(outbox_table, "tasks", clock), clock)
+    outbox = Outbox(outbox_table, "tasks", clock)
+    service = TaskService(db, outbox, clock)
     broker = KafkaBroker(
         kafka.servers,
         client_id=group,
@@ -161,6 +162,7 @@ async def run_chidao(url: str, kafka: KafkaAccess, group: str, expected: int) ->
     )
     consumer.subscribe(broker)
     relay = Relay(db, outbox_table, "tasks", kafka)
+    outbox.hand_over(relay.receive)
     await broker.start()
     relaying = asyncio.create_task(relay.run())
     try:

@@ -28,7 +28,10 @@ _DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
 
 @lru_cache(maxsize=256)
 def _statement(
-    table: Table, columns: tuple[str, ...], skip_conflicts: bool, returning: str | None
+    table: Table,
+    columns: tuple[str, ...],
+    skip_conflicts: bool,
+    returning: str | tuple[str, ...] | None,
 ) -> tuple[str, tuple[bool, ...]]:
     """The statement for these columns, and which of them are JSON (sent as text)."""
     quote = _DIALECT.identifier_preparer.quote
@@ -48,7 +51,8 @@ def _statement(
     if skip_conflicts:
         sql += " ON CONFLICT DO NOTHING"
     if returning:
-        sql += f" RETURNING {quote(returning)}"
+        wanted = (returning,) if isinstance(returning, str) else returning
+        sql += f" RETURNING {', '.join(quote(name) for name in wanted)}"
     return sql, tuple(is_json)
 
 
@@ -64,10 +68,11 @@ async def insert_rows(
     rows: Sequence[Mapping[str, Any]],
     *,
     skip_conflicts: bool = False,
-    returning: str | None = None,
+    returning: str | tuple[str, ...] | None = None,
 ) -> list[Any]:
     """Insert `rows` (dicts with the same keys) in the session's transaction; return the
-    `returning` column of the rows inserted (conflicting rows are skipped when asked)."""
+    `returning` column of the rows inserted, or a tuple per row when given several
+    (conflicting rows are skipped when asked)."""
     if not rows:
         return []
     # A nullable column without a default that is NULL in every row is left out: NULL
@@ -91,4 +96,6 @@ async def insert_rows(
     # would run it in autocommit, outside the transaction).
     connection = await session.connection()
     result = await connection.exec_driver_sql(sql, tuple(arrays))
-    return [row[0] for row in result] if returning else []
+    if not returning:
+        return []
+    return [row[0] for row in result] if isinstance(returning, str) else [tuple(r) for r in result]

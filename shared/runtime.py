@@ -92,6 +92,7 @@ class ServiceRuntime:
         self._producer: AIOKafkaProducer | None = None
         self.dead_letters = DeadLetters(name, self.producer)
         self.relay = Relay(self.db, self.outbox_table, name, self.kafka)
+        self.outbox.hand_over(self.relay.receive)
         self.consumer: EventConsumer | None = None
         # Every background loop runs supervised: restarted with backoff when it fails,
         # and reported by readiness while it is down.

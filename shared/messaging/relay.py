@@ -47,7 +47,7 @@ from shared.messaging.batches import Outgoing, send_all
 from shared.messaging.failures import is_infrastructure
 from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 from shared.messaging.kafka_reads import tail_event_ids
-from shared.messaging.outbox import notify_channel
+from shared.messaging.outbox import OutboxRow, notify_channel
 from shared.messaging.partitioner import KeyPartitioner
 from shared.telemetry import context_from_traceparent, traceparent_of
 
@@ -98,6 +98,16 @@ class Relay:
         self._wake = asyncio.Event()
         self.published = 0
         self.active = False
+        # Rows handed over at commit by this process's outbox, by id (outbox.py).
+        self._handed: dict[int, OutboxRow] = {}
+
+    def receive(self, rows: list[OutboxRow]) -> None:
+        """Rows just committed by this process: published without reading them back.
+        Only the active relay keeps them, and only so many: past that, or on a standby,
+        the table is read as for any other row."""
+        if self.active and len(self._handed) < 4 * self.batch_size:
+            for row in rows:
+                self._handed[row.id] = row
 
     async def run(self) -> None:
         """Wait for the lock, then publish whenever woken, until cancelled or until the
@@ -136,6 +146,7 @@ class Relay:
             publishing.result()
         finally:
             self.active = False
+            self._handed.clear()
             await _close_quietly(conn)
 
     def _on_notify(self, *_: object) -> None:
@@ -172,18 +183,9 @@ class Relay:
     async def publish_batch(self, producer: AIOKafkaProducer) -> int:
         t = self.table
         async with self.db.transaction() as session:
-            rows = (
+            pending = (
                 await session.execute(
-                    select(
-                        t.c.id,
-                        t.c.topic,
-                        t.c.key,
-                        t.c.headers,
-                        t.c.value,
-                        t.c.traceparent,
-                        t.c.event_type,
-                        t.c.attempts,
-                    )
+                    select(t.c.id, t.c.attempts)
                     .where(t.c.published_at.is_(None))
                     .where(t.c.set_aside_at.is_(None))
                     .order_by(t.c.id)
@@ -191,8 +193,10 @@ class Relay:
                     .with_for_update(skip_locked=True)
                 )
             ).all()
-            if not rows:
+            if not pending:
+                self._handed.clear()
                 return 0
+            rows = await self._rows(session, [r.id for r in pending])
             spans, outgoing = [], []
             for row in rows:
                 span = tracer.start_span(
@@ -206,12 +210,12 @@ class Relay:
                         "messaging.operation.name": "publish",
                         "messaging.destination.name": row.topic,
                         "messaging.kafka.message.key": row.key,
-                        "messaging.message.id": row.headers.get("ce_id", ""),
+                        "messaging.message.id": row.event_id,
                         "cloudevents.event_type": row.event_type,
                     },
                 )
                 spans.append(span)
-                headers = [(k, v.encode()) for k, v in row.headers.items() if k != "traceparent"]
+                headers = list(row.headers)
                 traceparent = traceparent_of(span)
                 if traceparent:
                     headers.append(("traceparent", traceparent.encode()))
@@ -231,7 +235,9 @@ class Relay:
                     .values(published_at=func.now(), attempts=t.c.attempts + 1),
                     {"sent": sent},
                 )
-            still_failing = await self._count_failures(session, rows, failed)
+            still_failing = await self._count_failures(session, pending, failed)
+        for row_id in sent:
+            self._handed.pop(row_id, None)
         self.published += len(sent)
         metrics.published.add(len(sent), {"service": self.service})
         if still_failing:
@@ -239,6 +245,32 @@ class Relay:
             # caller backs off and recreates the producer before the next try.
             raise RelayBatchError(still_failing)
         return len(sent)
+
+    async def _rows(self, session: AsyncSession, ids: list[int]) -> list[OutboxRow]:
+        """The rows of these ids, in order: handed over if they were, else read."""
+        # Handed rows below the first pending id are no longer pending (published or
+        # set aside since): forget them.
+        for stale in [i for i in self._handed if i < ids[0]]:
+            del self._handed[stale]
+        missing = [i for i in ids if i not in self._handed]
+        read: dict[int, OutboxRow] = {}
+        if missing:
+            t = self.table
+            result = await session.execute(
+                select(
+                    t.c.id,
+                    t.c.event_id,
+                    t.c.event_type,
+                    t.c.topic,
+                    t.c.key,
+                    t.c.headers,
+                    t.c.value,
+                    t.c.traceparent,
+                ).where(t.c.id == any_(bindparam("ids", type_=ARRAY(BigInteger)))),
+                {"ids": missing},
+            )
+            read = {row.id: OutboxRow.read(row) for row in result}
+        return [self._handed.get(i) or read[i] for i in ids]
 
     async def _count_failures(
         self, session: AsyncSession, rows: Sequence[Any], failed: dict[int, BaseException]
