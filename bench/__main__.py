@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 
 import typer
+import uvloop
 
 from bench.harness import BENCH_STATE, Results, bench_stack, console, migrate
 from bench.issuing import bench_issuing
@@ -25,7 +25,9 @@ app = typer.Typer(add_completion=False)
 
 @app.command()
 def main(
-    directives: int = typer.Option(500, help="Backlog of directive.issued for the tasks bench."),
+    directives: int = typer.Option(
+        2000, help="Backlog of directive.issued for the tasks bench (8 duties each)."
+    ),
     rounds: int = typer.Option(3, help="Rounds of each throughput bench (the median is kept)."),
     history: int = typer.Option(
         1_000_000, help="Facts of history: this many of the agency, as many of others."
@@ -67,7 +69,8 @@ def main(
             await bench_reports(stack, results, history, history, history_directives)
 
     try:
-        asyncio.run(run())
+        # The loop the services run on (shared.runtime.serve).
+        uvloop.run(run())
     finally:
         if not keep:
             stack.stop_started(info)

@@ -163,8 +163,14 @@ async def run_chidao(url: str, kafka: KafkaAccess, group: str, expected: int) ->
     consumer.subscribe(broker)
     relay = Relay(db, outbox_table, "tasks", kafka)
     outbox.hand_over(relay.receive)
-    await broker.start()
+    # The service is up before its backlog is read: its relay holds the lock and has
+    # reconciled (startup is not the work, as joining the consumer group is not).
     relaying = asyncio.create_task(relay.run())
+    while not relay.active:
+        if relaying.done():
+            relaying.result()
+        await asyncio.sleep(0.005)
+    await broker.start()
     try:
         while relay.published < expected:
             if relaying.done():

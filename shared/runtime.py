@@ -322,4 +322,12 @@ def create_app(runtime: ServiceRuntime, routers: list[APIRouter], title: str) ->
 def serve(app: FastAPI, settings: ServiceSettings) -> None:
     import uvicorn
 
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+    # uvloop, named rather than left to "auto", so a missing install fails loudly.
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        loop="uvloop",
+    )
