@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
+from pydantic_core import to_json
 from sqlalchemy import MetaData
 from sqlalchemy.ext import asyncio as sa_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -24,13 +26,23 @@ def new_metadata() -> MetaData:
     return MetaData(naming_convention=NAMING)
 
 
+def json_text(value: Any) -> str:
+    """JSONB parameters as text, by pydantic's Rust encoder: several times faster than
+    `json.dumps`, and it takes pydantic values (a deadline, a unit) as they are."""
+    return to_json(value).decode()
+
+
 class Database:
     def __init__(self, url: str, *, pool_size: int = 5) -> None:
         self.url = url
         # Looked up at call time: the OpenTelemetry instrumentation wraps this attribute
         # (shared.telemetry.instrument_libraries), one span per statement.
         self.engine: AsyncEngine = sa_asyncio.create_async_engine(
-            url, pool_size=pool_size, max_overflow=5, pool_pre_ping=True
+            url,
+            pool_size=pool_size,
+            max_overflow=5,
+            pool_pre_ping=True,
+            json_serializer=json_text,
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 

@@ -175,3 +175,13 @@ def test_cancelled_task_accepts_no_more_work() -> None:
     assert isinstance(event, TaskCancelled) and event.reason == "thu hồi"
     with pytest.raises(InvalidTransition):
         t.acknowledge(AT, None)
+
+
+def test_task_ids_stay_the_uuid5_of_what_identifies_the_duty() -> None:
+    """Ids written by earlier versions must come out again (a redelivered directive
+    adds no task), whether the directive's id comes as a UUID or as text."""
+    directive = uuid.UUID("0d9c1f5e-2b7a-4c3e-9f1d-8a6b5c4d3e2f")
+    expected = uuid.uuid5(expansion.TASK_NAMESPACE, f"{directive}/2/QLXD/None")
+    assert expansion.task_id(directive, 2, "QLXD", None) == expected
+    assert expansion.task_id(str(directive), 2, "QLXD", None) == expected
+    assert expansion.task_id(directive, 2, "QLXD", 3) != expected

@@ -31,9 +31,10 @@ def _row(t: Task) -> dict[str, Any]:
         "occurrence": t.occurrence,
         "lead_code": t.lead_unit.code,
         "lead_name": t.lead_unit.name,
-        "coordinating_units": [u.model_dump() for u in t.coordinating_units],
+        # JSONB columns take pydantic values as they are (shared.db.json_text).
+        "coordinating_units": t.coordinating_units,
         "action": t.action,
-        "deadline": t.deadline.model_dump(mode="json"),
+        "deadline": t.deadline,
         "due_date": t.due_date,
         "status": t.status.value,
         "percent": t.percent,
