@@ -66,6 +66,14 @@ class OutboxRow:
 HandOver = Callable[[list[OutboxRow]], None]
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An event in its envelope, and the outbox row that will carry it."""
+
+    envelope: Envelope
+    row: dict[str, Any]
+
+
 @event.listens_for(Session, "after_commit")
 def _hand_over_committed(session: Session) -> None:
     staged = session.info.pop(_STAGED, None)
@@ -105,15 +113,20 @@ class Outbox:
     ) -> list[Envelope]:
         """`add` for the effects of several causes at once (a batch handler's), each
         event continuing the trace given beside it; one insert for all."""
-        if not events:
-            return []
+        return await self.stage(session, self.prepare(events))
+
+    def prepare(self, events: Sequence[tuple[Event, str | None]]) -> list[Prepared]:
+        """The rows for these events, built without touching the database (so a handler
+        may build them while a statement of its own runs); `stage` writes them."""
         now = self.clock.now()
-        envelopes = [
-            Envelope(event=e, source=f"chidao/{self.service}", time=now, traceparent=traceparent)
-            for e, traceparent in events
-        ]
-        rows: list[dict[str, Any]] = []
-        for env in envelopes:
+        prepared = []
+        for announced, traceparent in events:
+            env = Envelope(
+                event=announced,
+                source=f"chidao/{self.service}",
+                time=now,
+                traceparent=traceparent,
+            )
             value = env.value()
             # A row the broker would refuse would sit at the head of the outbox: the
             # command that would write it fails instead (shared.contracts.limits).
@@ -123,17 +136,23 @@ class Outbox:
                     f"over the limit of {MAX_EVENT_BYTES:,}: shorten the content",
                     "body",
                 )
-            rows.append(
-                {
-                    "event_id": env.id,
-                    "event_type": env.type,
-                    "topic": env.event.topic,
-                    "key": env.subject,
-                    "headers": env.headers(),
-                    "value": value,
-                    "traceparent": env.traceparent,
-                }
-            )
+            row = {
+                "event_id": env.id,
+                "event_type": env.type,
+                "topic": announced.topic,
+                "key": env.subject,
+                "headers": env.headers(),
+                "value": value,
+                "traceparent": traceparent,
+            }
+            prepared.append(Prepared(env, row))
+        return prepared
+
+    async def stage(self, session: AsyncSession, prepared: Sequence[Prepared]) -> list[Envelope]:
+        """Write prepared rows in the caller's transaction; published after commit."""
+        if not prepared:
+            return []
+        rows = [p.row for p in prepared]
         ids = await insert_rows(session, self.table, rows, returning=("event_id", "id"))
         if self._receiver is not None:
             by_event = dict(ids)
@@ -160,4 +179,4 @@ class Outbox:
                 text("SELECT pg_notify(:channel, '')"), {"channel": notify_channel(self.service)}
             )
             session.info[_NOTIFIED] = True
-        return envelopes
+        return [p.envelope for p in prepared]
