@@ -290,9 +290,9 @@ class Scanner:
             cursor = start + word.end()
             if not word.group(2):
                 break
-        if joined and (
-            cursor >= len(self.text) or self.text[cursor - 1 : cursor + 1].strip() in ",;.)"
-        ):
+        # The name ends the list, or a clause ("…, phương tiện và người lái: …").
+        following = self.text[cursor:].lstrip()[:1]
+        if joined and following in ("", ",", ";", ".", ")", ":"):
             return len(self.text[:cursor].rstrip())
         return None
 
