@@ -90,3 +90,31 @@ def test_a_unit_name_with_fields_ends_at_a_colon(commune: UnitDirectory) -> None
         ("Phòng Vận tải, phương tiện và người lái", [], ("date", D(2023, 3, 20))),
         ("Phòng Vận tải, phương tiện và người lái", ["Công an phường"], ("date", D(2023, 3, 31))),
     ]
+
+
+def test_a_unit_asking_bodies_it_oversees_leads(commune: UnitDirectory) -> None:
+    body = """Chủ tịch UBND phường yêu cầu:
+1. Phòng Kinh tế, Hạ tầng và Đô thị yêu cầu các chủ đầu tư che chắn công trình, thu dọn vật liệu rơi vãi; báo cáo kết quả trước ngày 15/3/2023.
+2. Công an phường chỉ đạo lực lượng tại chỗ kiểm tra xe chở vật liệu trên các tuyến phố.
+"""  # noqa: E501
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Phòng Kinh tế, Hạ tầng và Đô thị", [], ("date", D(2023, 3, 15))),
+        ("Công an phường", [], ("none",)),
+    ]
+    assert a[0].action.startswith("Yêu cầu các chủ đầu tư che chắn công trình")
+
+
+def test_under_an_items_lead_a_bullet_asking_others_is_that_leads(
+    directory: UnitDirectory,
+) -> None:
+    body = """Giám đốc Sở yêu cầu:
+1. Phòng Hạ tầng kỹ thuật:
+- Yêu cầu các đơn vị cấp nước rà soát mạng lưới đường ống; báo cáo trước ngày 20/3/2023;
+- Chỉ đạo các nhà thầu thi công khắc phục mặt đường đào lên trước ngày 31/3/2023.
+"""
+    a = read(body, directory).content.assignments
+    assert [row(x) for x in a] == [
+        ("HTKT", [], ("date", D(2023, 3, 20))),
+        ("HTKT", [], ("date", D(2023, 3, 31))),
+    ]

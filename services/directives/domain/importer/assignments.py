@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from shared.contracts.values import Deadline, DeadlineKind
+from shared.contracts.values import Deadline, DeadlineKind, UnitKind
 
-from ..directory import UnitDirectory
+from ..directory import TITLE_RE, UnitDirectory
 from .attributes import Attrs, Parsed, attributes, is_attr, unresolved
 from .clauses import clauses
 from .deadlines import Found, When, find_deadline
@@ -32,6 +32,7 @@ from .units import VERB_RE, Named, Scanner
 _ASK_RE = re.compile(r"(?:giao|yeu cau|de nghi|phan cong|chi dao)(?: cho)? ")
 _COORD_RE = re.compile(r"(?:va |dong thoi )?(?:phoi hop|cung)(?: chat che)?(?: voi) ")
 _PERFORM_RE = re.compile(r"(?:trien khai )?thuc hien ")
+_PASS_ON_RE = re.compile(r"(?:yeu cau|chi dao) ")
 _SENTENCE_RE = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
 
 
@@ -143,6 +144,10 @@ def _parse(
     topic = _topic(scan)
     if topic is not None:
         return topic
+    if context and _PASS_ON_RE.match(folded) and _passes_on(context, directory):
+        # "1. Phòng Quản lý vận tải: - Yêu cầu các bến xe khách ...": under an item's lead,
+        # a bullet asking other bodies is that lead's duty, not theirs.
+        return context, ([], text)
     # "Quyết định này có hiệu lực ... . Chánh Văn phòng Sở, ...": each sentence may assign.
     starts = [0] + [m.end() for m in _SENTENCE_RE.finditer(text)]
     for start in starts:
@@ -237,6 +242,10 @@ def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
         if ask is not None and folded.startswith("chi dao", ask.start()) and _groupish(subject):
             # "UBND các huyện chỉ đạo Phòng Tài chính - Kế hoạch ...": the subject leads.
             return subject, _rest(scan, end)
+        if ask is not None and _passes_on(subject, scan.directory):
+            # "Phòng Quản lý đô thị yêu cầu đơn vị quản lý đường bộ ...": a unit under the
+            # issuer asks bodies it oversees; the duty is the unit's.
+            return subject, _rest(scan, end)
     if ask is not None:
         leads, end = scan.units(ask.end())
         if leads:
@@ -276,6 +285,28 @@ def _proper(named: Named) -> bool:
     return _PROPER_RE.match(named.written) is not None and not _SPEAKING_RE.search(
         fold(named.written)
     )
+
+
+# Bodies whose "yêu cầu", "chỉ đạo" is the letter's own voice (the issuer or its council),
+# not a unit passing a duty on.
+_VOICE_RE = re.compile(r"(?:ubnd|uy ban|hdnd|hoi dong|ban chi dao|ban chi huy|thuong truc)")
+_LOCAL_GROUP_RE = re.compile(r" cac ")
+
+
+def _passes_on(subject: list[Named], directory: UnitDirectory) -> bool:
+    """Whether every subject is a unit under the issuer (not the issuer speaking)."""
+    issuer = fold(directory.name)
+    for named in subject:
+        written = fold(named.written)
+        title = TITLE_RE.match(written)
+        bare = written[title.end() :] if title else written
+        # "UBND các huyện" is no voice of the letter: a group of bodies under it.
+        voice = _VOICE_RE.match(bare) and not _LOCAL_GROUP_RE.search(bare)
+        leadership = named.unit is not None and named.unit.kind is UnitKind.LEADERSHIP
+        own = bare.startswith(issuer) or issuer.startswith(bare)
+        if not _proper(named) or voice or leadership or own:
+            return False
+    return bool(subject)
 
 
 def _groupish(named: list[Named]) -> bool:
