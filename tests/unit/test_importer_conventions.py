@@ -118,3 +118,44 @@ def test_under_an_items_lead_a_bullet_asking_others_is_that_leads(
         ("HTKT", [], ("date", D(2023, 3, 20))),
         ("HTKT", [], ("date", D(2023, 3, 31))),
     ]
+
+
+def test_an_item_opening_with_a_condition_names_its_lead_after_it(
+    commune: UnitDirectory,
+) -> None:
+    body = """UBND phường yêu cầu:
+1. Công an phường rà soát các cơ sở kinh doanh karaoke trên địa bàn.
+2. Trên cơ sở kết quả rà soát, Phòng Văn hóa - Xã hội đề xuất danh sách cơ sở cần kiểm tra, báo cáo Chủ tịch UBND phường trước ngày 25/3/2023.
+"""  # noqa: E501
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Công an phường", [], ("none",)),
+        ("Phòng Văn hóa - Xã hội", [], ("date", D(2023, 3, 25))),
+    ]
+
+
+def test_the_bodies_given_duties_are_a_group_kept_as_written(commune: UnitDirectory) -> None:
+    body = """UBND phường yêu cầu:
+1. Công an phường kiểm tra các cơ sở lưu trú.
+Các đơn vị được giao nhiệm vụ báo cáo kết quả về UBND phường trước ngày 30/3/2023./.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Công an phường", [], ("none",)),
+        ("Các đơn vị được giao nhiệm vụ", [], ("date", D(2023, 3, 30))),
+    ]
+    assert r.sources[1].group
+
+
+def test_a_table_cell_holds_whole_names(commune: UnitDirectory) -> None:
+    body = """TT | Nội dung | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian
+1 | Rà soát hồ sơ cán bộ | Phòng Tổ chức, biên chế và tổ chức phi chính phủ | Công ty CP Môi trường và Công trình đô thị; Công an phường | Quý II/2023
+"""  # noqa: E501
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        (
+            "Phòng Tổ chức, biên chế và tổ chức phi chính phủ",
+            ["Công ty CP Môi trường và Công trình đô thị", "Công an phường"],
+            ("date", D(2023, 6, 30)),
+        )
+    ]

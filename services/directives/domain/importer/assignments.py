@@ -137,8 +137,8 @@ def _parse(
     if attrs.lead is not None or attrs.coordinating is not None:
         inline = ATTR_RE.search(text)
         action = text[: inline.start()] if inline else text
-        leads = Scanner(attrs.lead, directory).units()[0] if attrs.lead else []
-        coords = Scanner(attrs.coordinating, directory).units()[0] if attrs.coordinating else []
+        leads = _cell_units(attrs.lead, directory) if attrs.lead else []
+        coords = _cell_units(attrs.coordinating, directory) if attrs.coordinating else []
         written = attrs.lead or "Chưa xác định"
         return (leads or [Named(written, unresolved=True)]), (coords, action.strip(" :;-–"))
     topic = _topic(scan)
@@ -169,7 +169,31 @@ def _parse(
     return None, ([], "")
 
 
-_TOPIC_RE = re.compile(r"(?:ve|doi voi|rieng|tai) ")
+# Topics and conditions that open an item before its subject: "Về …", "Đối với …", "Trên
+# cơ sở kết quả rà soát, Phòng X đề xuất …", "Sau khi có kết quả, …". ("Để …", "Căn cứ …"
+# open preambles: "Căn cứ …, UBND tỉnh ban hành …" gives no duty.)
+def _cell_units(cell: str, directory: UnitDirectory) -> list[Named]:
+    """The units of a "chủ trì" or "phối hợp" cell. A cell holds names only, so a name the
+    directory does not know runs to the cell's end or its next ";" ("Phòng Tổ chức, biên
+    chế và tổ chức phi chính phủ", where "tổ chức" would end a name in running text)."""
+    found, end = Scanner(cell, directory).units()
+    rest = cell[end:]
+    last = found[-1] if found else None
+    if last is None or last.unit is not None or last.generic or not rest[:1].isspace():
+        return found
+    if not rest.strip()[:1].islower():
+        return found
+    start = end - len(last.written)
+    stop = cell.find(";", end)
+    stop = len(cell) if stop < 0 else stop
+    whole = Named(cell[start:stop].strip(" .,"))
+    after = _cell_units(cell[stop + 1 :], directory) if stop < len(cell) else []
+    return [*found[:-1], whole, *after]
+
+
+_TOPIC_RE = re.compile(
+    r"(?:ve|doi voi|rieng|tai|tren co so|sau khi|ngay sau khi|truong hop|trong truong hop) "
+)
 
 
 def _topic(scan: Scanner) -> _Parsed | None:

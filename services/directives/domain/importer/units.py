@@ -95,6 +95,7 @@ _GROUP_RE = re.compile(
     r"cac (?:co quan|don vi|dia phuong|so|nganh|to chuc)"
     r"(?:(?:, | va )(?:co quan|don vi|dia phuong|so|ban|nganh|to chuc))+(?![\w])"
 )
+_BODIES_RE = re.compile(rf"cac {_ORGS}(?:(?:, | va ){_ORGS})*")
 _WHICH_RE = re.compile(r" co(?= [^\W\d_])")
 # Heads that name bodies by themselves ("Các chủ đầu tư"); "các phòng" needs its names.
 _WHOLE_HEADS = frozenset(("chu dau tu", "to dan pho", "xom", "thon", "khoi", "doanh nghiep"))
@@ -207,6 +208,12 @@ class Scanner:
                 # A group of an agency whose units are not known here: kept as written.
                 return [Named(written, generic=True, vague=vague)], end
             return [Named(written, u, generic=True, vague=vague) for u in units], end
+        members = _BODIES_RE.match(self.folded, pos)
+        if members is not None and _MEMBER_RE.match(self.folded, members.end()):
+            # "Các đơn vị được giao nhiệm vụ (tại Kế hoạch này)": the bodies the letter gives
+            # duties to, kept as written (which ones is for the clerk to check).
+            end = self._member(members.end())
+            return [Named(self.text[pos:end], generic=True, vague=True)], end
         vague_m = _VAGUE_RE.match(self.folded, pos)
         if vague_m is not None:
             return [Named(self.text[pos : vague_m.end()], vague=True)], vague_m.end()
