@@ -159,3 +159,40 @@ def test_a_table_cell_holds_whole_names(commune: UnitDirectory) -> None:
             ("date", D(2023, 6, 30)),
         )
     ]
+
+
+@pytest.fixture(scope="module")
+def district() -> UnitDirectory:
+    return UnitDirectory(
+        code="",
+        name="Ủy ban nhân dân huyện",
+        short_name="",
+        province="Nghệ An",
+        units=(),
+        level="district",
+    )
+
+
+def test_a_districts_own_divisions_named_as_a_group(district: UnitDirectory) -> None:
+    body = """UBND huyện đề nghị:
+1. Các phòng, ban, ngành cấp huyện và UBND các xã, thị trấn rà soát danh sách hộ nghèo, gửi Phòng Lao động - Thương binh và Xã hội trước ngày 20/3/2023.
+"""  # noqa: E501
+    r = read(body, district)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Các phòng, ban, ngành cấp huyện", [], ("date", D(2023, 3, 20))),
+        ("UBND các xã, thị trấn", [], ("date", D(2023, 3, 20))),
+    ]
+
+
+def test_a_period_a_report_is_about_is_no_deadline(district: UnitDirectory) -> None:
+    body = """UBND huyện đề nghị:
+1. Phòng Tài chính - Kế hoạch báo cáo tình hình thu, chi ngân sách 6 tháng đầu năm 2023.
+2. Phòng Nội vụ báo cáo kết quả cải cách hành chính quý I/2023; đề xuất nhiệm vụ quý II/2023. Báo cáo gửi Văn phòng HĐND và UBND huyện trước ngày 10/4/2023.
+3. Phòng Y tế hoàn thành kiểm tra an toàn thực phẩm trong 6 tháng đầu năm 2023.
+"""  # noqa: E501
+    r = read(body, district)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Tài chính - Kế hoạch", [], ("none",)),
+        ("Phòng Nội vụ", [], ("date", D(2023, 4, 10))),
+        ("Phòng Y tế", [], ("date", D(2023, 6, 30))),
+    ]

@@ -163,10 +163,14 @@ def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
         return unparsed(text, folded, start_m.start())
     for rx in (_MONTH_RE, _QUARTER_RE):
         m = rx.search(folded)
-        if m is not None:
+        if m is not None and not (not bare and _scope(folded, m)):
             return _period(text, m, year)
     half_m = _HALF_YEAR_RE.search(folded)
-    if half_m is not None and not half_m.group("from"):
+    if (
+        half_m is not None
+        and not half_m.group("from")
+        and not (not bare and _scope(folded, half_m))
+    ):
         return _half(text, half_m, year)
     in_year = _IN_YEAR_RE.search(folded)
     if in_year is not None and not in_year.group("from") and 1900 < int(in_year.group("y")) < 2200:
@@ -199,6 +203,22 @@ def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
     if strong is not None or (bare and folded.strip(" .;")):
         return unparsed(text, folded, strong.start() if strong else 0)
     return Found()
+
+
+# What a report is about: "báo cáo kết quả … 6 tháng đầu năm 2021", "đánh giá tình hình
+# thu, chi ngân sách quý I/2023". A period named there is the report's scope, not its
+# deadline, unless a deadline word introduces it ("trong", "trước", "hoàn thành").
+_REPORT_OBJECT_RE = re.compile(r"\b(?:bao cao|ket qua|tinh hinh|so ket|tong ket|danh gia)\b")
+_PERIOD_KW_RE = re.compile(r"(?:truoc|trong|hoan thanh|xong|cham nhat|thoi gian|thoi han|den)\W*$")
+
+
+def _scope(folded: str, m: re.Match[str]) -> bool:
+    """Whether the period `m` of a running text names a report's scope (see above)."""
+    if m.groupdict().get("kw") or folded.startswith("trong ", m.start()):
+        return False
+    before = folded[max(0, m.start() - 160) : m.start()]
+    before = re.split(r"[;.:]", before)[-1]
+    return not _PERIOD_KW_RE.search(before) and _REPORT_OBJECT_RE.search(before) is not None
 
 
 def _phrase_start(folded: str, pos: int) -> int:

@@ -91,9 +91,11 @@ _LISTED_HEAD_RE = re.compile(
 _PLURAL_RE = re.compile(r"cac (?=\w)")
 _NOT_BODY_RE = re.compile(r"(?:bao cao|ban hanh)(?![\w])")
 _MEMBER_RE = re.compile(r" (?:duoc giao nhiem vu|la thanh vien|thuoc dien)(?![\w])")
+# "Các cơ quan, đơn vị, địa phương", "Các phòng, ban, ngành cấp huyện" (a district's own
+# divisions and offices).
 _GROUP_RE = re.compile(
-    r"cac (?:co quan|don vi|dia phuong|so|nganh|to chuc)"
-    r"(?:(?:, | va )(?:co quan|don vi|dia phuong|so|ban|nganh|to chuc))+(?![\w])"
+    r"cac (?:co quan|don vi|dia phuong|so|nganh|to chuc|phong)"
+    r"(?:(?:, | va )(?:co quan|don vi|dia phuong|so|ban|nganh|to chuc|phong))+(?![\w])"
 )
 _BODIES_RE = re.compile(rf"cac {_ORGS}(?:(?:, | va ){_ORGS})*")
 _WHICH_RE = re.compile(r" co(?= [^\W\d_])")
