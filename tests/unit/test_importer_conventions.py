@@ -196,3 +196,55 @@ def test_a_period_a_report_is_about_is_no_deadline(district: UnitDirectory) -> N
         ("Phòng Nội vụ", [], ("date", D(2023, 4, 10))),
         ("Phòng Y tế", [], ("date", D(2023, 6, 30))),
     ]
+
+
+def test_a_second_clause_with_its_own_subject_is_its_own_duty(commune: UnitDirectory) -> None:
+    body = """UBND phường yêu cầu:
+1. Các tổ dân phố báo cáo số hộ kinh doanh về Công an phường trước ngày 05 hằng tháng; Công an phường tổng hợp, báo cáo Chủ tịch UBND phường trước ngày 10 hằng tháng.
+"""  # noqa: E501
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Các tổ dân phố", [], ("monthly", 5)),
+        ("Công an phường", [], ("monthly", 10)),
+    ]
+
+
+def test_a_weekly_clause_keeps_its_own_deadline(commune: UnitDirectory) -> None:
+    body = """UBND phường yêu cầu:
+1. Văn phòng HĐND và UBND phường tổng hợp, báo cáo Chủ tịch UBND phường vào thứ Sáu hằng tuần; báo cáo UBND tỉnh kết quả thực hiện trước ngày 15/4/2023.
+"""  # noqa: E501
+    a = read(body, commune).content.assignments
+    assert [row(x)[2] for x in a] == [("none",), ("date", D(2023, 4, 15))]
+    assert a[1].action.startswith("Báo cáo UBND tỉnh kết quả thực hiện")
+
+
+def test_a_plan_issued_with_a_decision_after_the_signature(directory: UnitDirectory) -> None:
+    letter = """UBND TỈNH THANH HÓA
+SỞ XÂY DỰNG
+Số: 55/QĐ-SXD
+Thanh Hóa, ngày 10 tháng 3 năm 2023
+QUYẾT ĐỊNH
+Ban hành Kế hoạch kiểm tra công tác quản lý chất lượng công trình năm 2023
+GIÁM ĐỐC SỞ XÂY DỰNG
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch kiểm tra công tác quản lý chất lượng công trình năm 2023.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+Nơi nhận:
+- Lưu: VT.
+GIÁM ĐỐC
+Trần Văn Bình
+
+KẾ HOẠCH
+Kiểm tra công tác quản lý chất lượng công trình năm 2023
+(Ban hành kèm theo Quyết định số 55/QĐ-SXD ngày 10/3/2023 của Sở Xây dựng)
+I. MỤC ĐÍCH
+Nâng cao chất lượng công trình xây dựng trên địa bàn tỉnh.
+II. TỔ CHỨC THỰC HIỆN
+1. Phòng Quản lý hoạt động xây dựng chủ trì, phối hợp với Thanh tra Sở tổ chức kiểm tra, hoàn thành trước ngày 30/9/2023.
+2. Phòng Kế hoạch - Tài chính bố trí kinh phí thực hiện Kế hoạch.
+"""  # noqa: E501
+    a = import_letter(letter, directory).content.assignments
+    assert [row(x) for x in a] == [
+        ("QLHDXD", ["TTr"], ("date", D(2023, 9, 30))),
+        ("KHTC", [], ("none",)),
+    ]

@@ -18,10 +18,11 @@ FLOOR = {
     "issuer": (0.97, 0.97),
     "signer": (0.97, 0.97),
 }
-# Two of these are recurring report clauses split off as duties of their own, which the
+# Three of these are recurring report clauses split off as duties of their own, which the
 # corpus reads as part of the item before them (docs/importer-score.md, "One item, one
 # deadline, one duty": the seed's yearly report is a duty of its own, shared/domain.md).
-EMPTY_WITHOUT_WARNING_AT_MOST = 9
+# The third came with reading the plan a decision issues after its signature (stop 8).
+EMPTY_WITHOUT_WARNING_AT_MOST = 10
 
 
 def test_dev_scores_stay_at_or_above_the_floor() -> None:

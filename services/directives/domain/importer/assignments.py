@@ -73,8 +73,16 @@ def _by_subject(node: Node, directory: UnitDirectory) -> list[Node]:
     text = node.text
     scan = Scanner(text, directory)
     cuts: list[int] = []
-    last: str | None = None
+    # "Trung tâm Y tế các huyện báo cáo … trước ngày 05 hằng tháng; Trung tâm Kiểm soát
+    # bệnh tật tổng hợp, báo cáo Sở Y tế …": the item's own subject is the first to compare.
+    first = _assigned_at(scan, 0)
+    own = first is not None and first[0] is not None and all(map(_proper, first[0]))
+    last = ",".join(n.written for n in first[0]) if own and first and first[0] else None
+    # "Các sở, ban, ngành; UBND các huyện …": a ";" inside that subject list is no cut.
+    listed = scan.units(0)[1] if last is not None else 0
     for m in _SENTENCE_RE.finditer(text):
+        if m.start() < listed:
+            continue
         found = _assigned_at(scan, m.end())
         if found is None or found[0] is None or not all(map(_proper, found[0])):
             continue
@@ -84,6 +92,7 @@ def _by_subject(node: Node, directory: UnitDirectory) -> list[Node]:
         if last is not None and who != last:
             cuts.append(m.end())
         last = who
+        listed = scan.units(m.end())[1]
     if not cuts or (_assigned_at(scan, 0) is None and not _first_assigned(scan, cuts[0])):
         return [node]
     bounds = [0, *cuts, len(text)]
@@ -242,7 +251,9 @@ def _after_topic(scan: Scanner) -> _Parsed | None:
 
 
 # After a unit, a word that cannot open the duty's action ("Sở Xây dựng là cơ quan ...").
-_NOT_ACTION = frozenset(("là", "đã", "đang", "có", "được", "nhận", "và", "với", "của", "tại"))
+_NOT_ACTION = frozenset(
+    ("là", "đã", "đang", "có", "được", "nhận", "và", "với", "của", "tại", "các", "những")
+)
 
 
 # "Văn phòng Sở thông báo để các phòng biết", "Sở Xây dựng trân trọng kính mời": the
