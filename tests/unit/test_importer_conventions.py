@@ -248,3 +248,35 @@ II. TỔ CHỨC THỰC HIỆN
         ("QLHDXD", ["TTr"], ("date", D(2023, 9, 30))),
         ("KHTC", [], ("none",)),
     ]
+
+
+def test_heads_of_schools_and_a_lower_case_body_in_a_list(commune: UnitDirectory) -> None:
+    body = """UBND phường yêu cầu:
+1. Hiệu trưởng các trường mầm non, Giám đốc các trung tâm học tập cộng đồng rà soát cơ sở vật chất trước ngày 20/3/2023.
+2. Các trường tiểu học, trung tâm Văn hóa phường kiểm tra an toàn phòng cháy trước ngày 25/3/2023.
+"""  # noqa: E501
+    r = read(body, commune)
+    assert [s.written for s in r.sources] == [
+        "các trường mầm non",
+        "các trung tâm học tập cộng đồng",
+        "Các trường tiểu học",
+        "trung tâm Văn hóa phường",
+    ]
+
+
+def test_an_item_without_a_subject_goes_to_the_units_the_item_before_named(
+    commune: UnitDirectory,
+) -> None:
+    body = """UBND phường yêu cầu:
+1. Các trường mầm non, các trường tiểu học hoàn thành sửa chữa phòng học trước ngày 25/8/2023.
+2. Tổ chức lễ khai giảng năm học mới vào ngày 05/9/2023, bảo đảm an toàn, tiết kiệm.
+3. Công an phường bảo đảm trật tự trong ngày khai giảng.
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Các trường mầm non", [], ("date", D(2023, 8, 25))),
+        ("các trường tiểu học", [], ("date", D(2023, 8, 25))),
+        ("Các trường mầm non", [], ("date", D(2023, 9, 5))),
+        ("các trường tiểu học", [], ("date", D(2023, 9, 5))),
+        ("Công an phường", [], ("none",)),
+    ]

@@ -56,7 +56,8 @@ def canon(text: str) -> str:
 # Head titles written before a unit ("Trưởng các phòng", "Chánh Văn phòng Sở").
 TITLE_RE = re.compile(
     r"(?:pho thu truong|thu truong|pho truong|truong|pho chanh|chanh|pho giam doc|giam doc"
-    r"|pho vien truong|vien truong|pho chu tich|chu tich|bi thu|lanh dao) "
+    r"|pho vien truong|vien truong|pho hieu truong|hieu truong|pho chu tich|chu tich|bi thu"
+    r"|lanh dao) "
 )
 _INTERNAL = (UnitKind.OFFICE, UnitKind.INSPECTORATE, UnitKind.DIVISION, UnitKind.AFFILIATED)
 _PHONG_BAN = (UnitKind.OFFICE, UnitKind.INSPECTORATE, UnitKind.DIVISION)

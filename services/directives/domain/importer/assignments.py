@@ -59,11 +59,14 @@ def _walk(
     year: When,
     out: list[Duty],
 ) -> None:
+    # The leads the item before gave by name, for an item that names none.
+    sibling: list[Named] | None = None
     for whole in nodes:
         if is_attr(whole):
             continue
         for node in _by_subject(whole, directory):
-            _one_node(node, context, directory, year, out)
+            given = _one_node(node, context, directory, year, out, sibling)
+            sibling = given if whole.kind not in ("para", "roman", "article") else None
 
 
 def _by_subject(node: Node, directory: UnitDirectory) -> list[Node]:
@@ -118,20 +121,40 @@ def _one_node(
     directory: UnitDirectory,
     year: When,
     out: list[Duty],
-) -> None:
+    sibling: list[Named] | None = None,
+) -> list[Named] | None:
+    """Reads one item into `out`; returns the leads it named itself (None when it named
+    none, or heads sub-items)."""
     attrs = attributes(node)
     leads, action = _parse(node, context, directory, attrs)
+    inherited = False
+    # The issuer's own voice ("UBND phường yêu cầu:") is no lead of the items under it.
+    voice = leads is not None and leads is context and not _passes_on(leads, directory)
+    if (leads is None or voice) and sibling and _continues(node):
+        # "1. Các phòng GD&ĐT, các trường THPT hoàn thành … 2. Tổ chức lễ khai giảng …":
+        # an item that opens with its action is addressed to the units the item before
+        # it named.
+        leads, action, inherited = sibling, ([], node.text), True
     children = [c for c in node.children if not is_attr(c)]
     if leads is not None and children and not action[1].strip(" :"):
         _walk(children, leads, directory, year, out)
-        return
+        return None
     if leads is not None and children and node.text.rstrip().endswith(":"):
         _walk(children, leads, directory, year, out)
-        return
+        return None
     made = _duties(leads, action, directory, year, attrs) if leads is not None else []
     out += made
     # Sub-items of a duty are its details; only their own explicit assignments count.
     _walk(children, None if made else context, directory, year, out)
+    if not made or (context is not None and leads is context):
+        return None
+    return leads if not inherited else sibling
+
+
+def _continues(node: Node) -> bool:
+    """An item that opens with a duty's verb and names no unit, nor heads a list."""
+    folded = fold(node.text)
+    return bool(VERB_RE.match(folded)) and not node.text.rstrip().endswith(":")
 
 
 _Parsed = Parsed

@@ -31,7 +31,7 @@ When = int | dt.date | None
 _KW = (
     r"(?:truoc|cham nhat(?: la)?|muon nhat(?: la)?|han chot(?: la)?|khong muon hon|khong qua"
     r"|xong truoc|hoan thanh(?: truoc)?|thoi han(?: hoan thanh)?:?|thoi gian hoan thanh:?|trong"
-    r"|den het ngay|den ngay)"
+    r"|den het ngay|den ngay|vao)"
 )
 _TIME = r"(?:(?P<h>\d{1,2}) ?(?:gio|h|:) ?(?P<mi>\d{2})?(?: ?phut)?,? )?"
 _DMY = (

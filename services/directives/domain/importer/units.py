@@ -313,6 +313,8 @@ class Scanner:
         return (
             word is not None
             and word.group() not in _FUNCTION_WORDS
+            # "các trường THPT, trung tâm GDNN-GDTX": another body of the list.
+            and _LISTED_HEAD_RE.match(self.text, start) is None
             and VERB_RE.match(self.folded, start) is None
             and _LEVEL_WORD_RE.match(self.folded, start) is None
             and self._one(start) is None
