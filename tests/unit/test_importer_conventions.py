@@ -36,7 +36,12 @@ Trần Văn Bình
 def commune() -> UnitDirectory:
     """An issuer this deployment has no directory of: every name is kept as written."""
     return UnitDirectory(
-        code="", name="Ủy ban nhân dân phường", short_name="", province="Thanh Hóa", units=()
+        code="",
+        name="Ủy ban nhân dân phường",
+        short_name="",
+        province="Thanh Hóa",
+        units=(),
+        level="commune",
     )
 
 
@@ -279,4 +284,39 @@ def test_an_item_without_a_subject_goes_to_the_units_the_item_before_named(
         ("Các trường mầm non", [], ("date", D(2023, 9, 5))),
         ("các trường tiểu học", [], ("date", D(2023, 9, 5))),
         ("Công an phường", [], ("none",)),
+    ]
+
+
+def test_a_plural_group_with_its_qualifier(commune: UnitDirectory) -> None:
+    body = """UBND phường yêu cầu:
+1. Trạm Y tế phường và các Phòng khám đa khoa có giường lưu bố trí khu vực cách ly riêng.
+"""
+    r = read(body, commune)
+    assert [s.written for s in r.sources] == [
+        "Trạm Y tế phường",
+        "các Phòng khám đa khoa có giường lưu",
+    ]
+
+
+def test_working_groups_set_up_by_a_decision_lead(commune: UnitDirectory) -> None:
+    body = """UBND phường yêu cầu:
+1. Tổ công tác có trách nhiệm kiểm tra tiến độ giải phóng mặt bằng; báo cáo Chủ tịch UBND phường trước ngày 20/3/2023.
+2. Trưởng đoàn kiểm tra báo cáo kết quả kiểm tra trước ngày 30/3/2023.
+"""  # noqa: E501
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Tổ công tác", [], ("date", D(2023, 3, 20))),
+        ("đoàn kiểm tra", [], ("date", D(2023, 3, 30))),
+    ]
+
+
+def test_an_item_opening_with_a_start_and_an_active_coordinator(
+    commune: UnitDirectory,
+) -> None:
+    body = """UBND phường yêu cầu:
+1. Từ tháng 4/2023, Công an phường chủ động phối hợp với Ban Chỉ huy Quân sự phường đối chiếu danh sách công dân trong độ tuổi, báo cáo trước ngày 15/4/2023.
+"""  # noqa: E501
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Công an phường", ["Ban Chỉ huy Quân sự phường"], ("date", D(2023, 4, 15)))
     ]

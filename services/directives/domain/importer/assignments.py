@@ -30,7 +30,7 @@ from .text import Notes, fold
 from .units import VERB_RE, Named, Scanner
 
 _ASK_RE = re.compile(r"(?:giao|yeu cau|de nghi|phan cong|chi dao)(?: cho)? ")
-_COORD_RE = re.compile(r"(?:va |dong thoi )?(?:phoi hop|cung)(?: chat che)?(?: voi) ")
+_COORD_RE = re.compile(r"(?:va |dong thoi )?(?:chu dong )?(?:phoi hop|cung)(?: chat che)?(?: voi) ")
 _PERFORM_RE = re.compile(r"(?:trien khai )?thuc hien ")
 _PASS_ON_RE = re.compile(r"(?:yeu cau|chi dao) ")
 _SENTENCE_RE = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
@@ -224,7 +224,7 @@ def _cell_units(cell: str, directory: UnitDirectory) -> list[Named]:
 
 
 _TOPIC_RE = re.compile(
-    r"(?:ve|doi voi|rieng|tai|tren co so|sau khi|ngay sau khi|truong hop|trong truong hop) "
+    r"(?:ve|doi voi|rieng|tai|tren co so|sau khi|ngay sau khi|truong hop|trong truong hop|tu) "
 )
 
 

@@ -37,7 +37,8 @@ VERB_RE = _words(
     "tiep tuc", "nang cao", "van dong", "thanh tra", "kiem soat", "phan cong", "chu dong",
     "tap huan", "boi duong", "xac minh", "thu thap", "dua", "dinh ky", "thuong xuyen", "kip thoi",
     "nghiem tuc", "tich cuc", "phe duyet", "quy dinh", "du thao", "du tru", "chan chinh",
-    "so hoa", "bien soan", "la dau moi", "lam dau moi", "la co quan dau moi", "la don vi dau moi",
+    "so hoa", "bien soan", "doi chieu", "la dau moi", "lam dau moi", "la co quan dau moi",
+    "la don vi dau moi",
     "la co quan thuong truc", "la don vi thuong truc",
 )  # fmt: skip
 # Compared with diacritics: folded, "cán bộ" would read as "cần".
@@ -55,6 +56,7 @@ _HEAD_RE = _words(
     "tong cuc", "chi nhanh", "ban quan ly", "ubmttq", "tap doan", "chu dau tu", "hat", "hiep hoi",
     "tram", "buu dien", "lien doan", "to dan pho", "benh vien", "xi nghiep", "ban chi huy",
     "doanh nghiep", "nha hat", "xom", "thon", "khoi", "huyen doan", "tinh doan", "thanh doan",
+    "to cong tac", "doan kiem tra", "doan cong tac", "doan thanh tra",
 )  # fmt: skip
 # The same heads with their diacritics (folding makes "Bảo vệ" look like "Báo").
 _RAW_HEAD_RE = re.compile(
@@ -62,7 +64,8 @@ _RAW_HEAD_RE = re.compile(
     r"|thanh tra|văn phòng|trường|bộ|kho bạc|ngân hàng|đội|công ty|bảo hiểm|báo|đài"
     r"|(?:tỉnh|huyện|thành) [ủu][ỷy]|mặt trận|hội đồng|tổng cục|chi nhánh|ban quản lý|ubmttq"
     r"|tập đoàn|chủ đầu tư|hạt|hiệp hội|trạm|bưu điện|liên đoàn|tổ dân phố|bệnh viện|xí nghiệp"
-    r"|ban chỉ huy|doanh nghiệp|nhà hát|xóm|thôn|khối|(?:huyện|tỉnh|thành) đoàn)$"
+    r"|ban chỉ huy|doanh nghiệp|nhà hát|xóm|thôn|khối|(?:huyện|tỉnh|thành) đoàn"
+    r"|tổ công tác|đoàn (?:kiểm tra|công tác|thanh tra))$"
 )
 _ORGS = r"(?:co quan|to chuc|don vi|phong|ban|dia phuong)"
 _BOILERPLATE_RE = re.compile(rf"(?:cac )?(?:{_ORGS}(?:, | va ))*ca nhan(?: co)? lien quan(?![\w])")
@@ -83,6 +86,8 @@ _OPENER_RE = re.compile(r"(?:chu tri|phoi hop|co trach nhiem|la co quan|la don v
 _OPENER_AHEAD_RE = re.compile(
     r"(?:[^\s,;:.()]+ ){1,4}?(?=(?:chu tri|phoi hop voi|co trach nhiem|la co quan)(?![\w]))"
 )
+_NAMED_KIND_RE = re.compile(r"(?<=[pP]hòng) (?:[A-ZĐÀ-Ỹ]|khám)")
+_ADVERB_RE = re.compile(r"(?:chu dong|tich cuc|kip thoi|khan truong|thuong xuyen)(?![\w])")
 _NOT_THIS_UNIT_RE = re.compile(rf" (?:cac|nhung|{_LEVEL})(?![\w])")
 _REMAINING_RE = re.compile(r" con lai(?![\w])")
 _LISTED_HEAD_RE = re.compile(
@@ -102,7 +107,13 @@ _WHICH_RE = re.compile(r" co(?= [^\W\d_])")
 # Heads that name bodies by themselves ("Các chủ đầu tư"); "các phòng" needs its names.
 _WHOLE_HEADS = frozenset(("chu dau tu", "to dan pho", "xom", "thon", "khoi", "doanh nghiep"))
 # Bodies named by their head alone: "Huyện đoàn", "Tỉnh đoàn".
-_BODY_HEADS = frozenset(("huyen doan", "tinh doan", "thanh doan"))
+# Working groups a decision sets up ("Tổ công tác", "Đoàn kiểm tra") lead duties too.
+_BODY_HEADS = frozenset(
+    (
+        "huyen doan", "tinh doan", "thanh doan",
+        "to cong tac", "doan kiem tra", "doan cong tac", "doan thanh tra",
+    )
+)  # fmt: skip
 # Nouns that look like verbs after the noun before them: "Ban Quản lý dự án đầu tư xây dựng
 # huyện", "Phòng Giáo dục thường xuyên - Chuyên nghiệp", "Trung tâm Điều dưỡng người có công".
 _COMPOUNDS = (("dau tu ", re.compile(r"xay dung(?![\w])")),
@@ -197,6 +208,10 @@ class Scanner:
             end = self._which(local.end())
             return [Named(self.text[pos:end])], end
         generic = self.directory.generic_at(self.folded, pos)
+        if generic is not None and _NAMED_KIND_RE.match(self.text, generic[1]):
+            # "các phòng Giáo dục và Đào tạo", "các Phòng khám đa khoa": bodies of that
+            # kind named by what follows, not the issuer's own divisions.
+            generic = None
         if generic is not None:
             units, end, vague = generic
             end = self._tail(end)
@@ -339,7 +354,8 @@ class Scanner:
             found = self._unknown(plural.end(), after_title=True, in_plural=True)
             if found is None:
                 return None
-            end = found[1]
+            # "các Trung tâm Y tế có giường bệnh": the qualifier says which of them.
+            end = self._which(found[1])
             return [Named(self.text[pos:end], generic=True)], end
         head = _HEAD_RE.match(self.folded, pos)
         if head is None or not (after_title or self.text[pos].isupper()):
@@ -375,7 +391,9 @@ class Scanner:
                 # "Ban Quản lý dự án đầu tư xây dựng thành phố chủ trì": a name may hold a
                 # verb; it goes on when the duty's opener follows within a few words.
                 ahead = _OPENER_AHEAD_RE.match(self.folded, start)
-                if ahead is not None and not _OPENER_RE.match(self.folded, start):
+                # "Công an phường chủ động phối hợp với …": an adverb before the opener.
+                adverb = _ADVERB_RE.match(self.folded, start)
+                if ahead is not None and not _OPENER_RE.match(self.folded, start) and not adverb:
                     end = ahead.end() - 1  # without the space before the opener
                     words += 1
                 break
