@@ -320,3 +320,20 @@ def test_an_item_opening_with_a_start_and_an_active_coordinator(
     assert [row(x) for x in a] == [
         ("Công an phường", ["Ban Chỉ huy Quân sự phường"], ("date", D(2023, 4, 15)))
     ]
+
+
+def test_groups_of_bodies_by_category(district: UnitDirectory) -> None:
+    body = """UBND huyện đề nghị:
+1. Các bệnh viện ngoài công lập báo cáo tình hình hoạt động trước ngày 10/4/2023.
+2. Đối với các đơn vị sự nghiệp công lập: xây dựng phương án tự chủ tài chính.
+3. Ủy ban MTTQ huyện và các tổ chức chính trị - xã hội huyện vận động hội viên tham gia.
+4. Các sở, ban, ngành, đơn vị dự toán cấp tỉnh rà soát dự toán trước ngày 20/4/2023.
+"""
+    r = read(body, district)
+    assert [s.written for s in r.sources] == [
+        "Các bệnh viện ngoài công lập",
+        "các đơn vị sự nghiệp công lập",
+        "Ủy ban MTTQ huyện",
+        "các tổ chức chính trị - xã hội huyện",
+        "Các sở, ban, ngành, đơn vị dự toán cấp tỉnh",
+    ]

@@ -55,6 +55,7 @@ _HEAD_RE = _words(
     "cong ty", "bao hiem", "bao", "dai", "tinh uy", "huyen uy", "thanh uy", "mat tran", "hoi dong",
     "tong cuc", "chi nhanh", "ban quan ly", "ubmttq", "tap doan", "chu dau tu", "hat", "hiep hoi",
     "tram", "buu dien", "lien doan", "to dan pho", "benh vien", "xi nghiep", "ban chi huy",
+    "don vi su nghiep",
     "doanh nghiep", "nha hat", "xom", "thon", "khoi", "huyen doan", "tinh doan", "thanh doan",
     "to cong tac", "doan kiem tra", "doan cong tac", "doan thanh tra",
 )  # fmt: skip
@@ -64,6 +65,7 @@ _RAW_HEAD_RE = re.compile(
     r"|thanh tra|văn phòng|trường|bộ|kho bạc|ngân hàng|đội|công ty|bảo hiểm|báo|đài"
     r"|(?:tỉnh|huyện|thành) [ủu][ỷy]|mặt trận|hội đồng|tổng cục|chi nhánh|ban quản lý|ubmttq"
     r"|tập đoàn|chủ đầu tư|hạt|hiệp hội|trạm|bưu điện|liên đoàn|tổ dân phố|bệnh viện|xí nghiệp"
+    r"|đơn vị sự nghiệp"
     r"|ban chỉ huy|doanh nghiệp|nhà hát|xóm|thôn|khối|(?:huyện|tỉnh|thành) đoàn"
     r"|tổ công tác|đoàn (?:kiểm tra|công tác|thanh tra))$"
 )
@@ -102,10 +104,16 @@ _GROUP_RE = re.compile(
     r"cac (?:co quan|don vi|dia phuong|so|nganh|to chuc|phong)"
     r"(?:(?:, | va )(?:co quan|don vi|dia phuong|so|ban|nganh|to chuc|phong))+(?![\w])"
 )
+_MASS_ORGS_RE = re.compile(
+    r"cac (?:to chuc chinh tri ?- ?xa hoi|doan the(?: chinh tri ?- ?xa hoi)?)"
+    rf"(?: (?:cap )?(?:tinh|{_LEVEL}))?(?![\w])"
+)
 _BODIES_RE = re.compile(rf"cac {_ORGS}(?:(?:, | va ){_ORGS})*")
 _WHICH_RE = re.compile(r" co(?= [^\W\d_])")
 # Heads that name bodies by themselves ("Các chủ đầu tư"); "các phòng" needs its names.
-_WHOLE_HEADS = frozenset(("chu dau tu", "to dan pho", "xom", "thon", "khoi", "doanh nghiep"))
+_WHOLE_HEADS = frozenset(
+    ("chu dau tu", "to dan pho", "xom", "thon", "khoi", "doanh nghiep", "don vi su nghiep")
+)
 # Bodies named by their head alone: "Huyện đoàn", "Tỉnh đoàn".
 # Working groups a decision sets up ("Tổ công tác", "Đoàn kiểm tra") lead duties too.
 _BODY_HEADS = frozenset(
@@ -118,7 +126,8 @@ _BODY_HEADS = frozenset(
 # huyện", "Phòng Giáo dục thường xuyên - Chuyên nghiệp", "Trung tâm Điều dưỡng người có công".
 _COMPOUNDS = (("dau tu ", re.compile(r"xay dung(?![\w])")),
               ("giao duc ", re.compile(r"thuong xuyen(?![\w])")),
-              ("nguoi ", re.compile(r"co cong(?![\w])")))  # fmt: skip
+              ("nguoi ", re.compile(r"co cong(?![\w])")),
+              ("cong ", re.compile(r"lap(?![\w])")))  # fmt: skip
 
 
 def _in_compound(folded: str, start: int) -> bool:
@@ -220,11 +229,17 @@ class Scanner:
                 # "các phòng còn lại": which ones depends on the rest of the letter.
                 return [Named(self.text[pos : remaining.end()], vague=True)], remaining.end()
             end = self._member(end)
-            written = self.text[pos:end]
             if not units:
-                # A group of an agency whose units are not known here: kept as written.
-                return [Named(written, generic=True, vague=vague)], end
+                # A group of an agency whose units are not known here: kept as written,
+                # with the words that say which ("…, đơn vị dự toán cấp tỉnh").
+                end = self._member(self._words_after(end))
+                return [Named(self.text[pos:end], generic=True, vague=vague)], end
+            written = self.text[pos:end]
             return [Named(written, u, generic=True, vague=vague) for u in units], end
+        mass = _MASS_ORGS_RE.match(self.folded, pos)
+        if mass is not None:
+            # "các tổ chức chính trị - xã hội", "các đoàn thể": a group kept as written.
+            return [Named(self.text[pos : mass.end()], generic=True, vague=True)], mass.end()
         members = _BODIES_RE.match(self.folded, pos)
         if members is not None and _MEMBER_RE.match(self.folded, members.end()):
             # "Các đơn vị được giao nhiệm vụ (tại Kế hoạch này)": the bodies the letter gives
