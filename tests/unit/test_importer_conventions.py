@@ -337,3 +337,11 @@ def test_groups_of_bodies_by_category(district: UnitDirectory) -> None:
         "các tổ chức chính trị - xã hội huyện",
         "Các sở, ban, ngành, đơn vị dự toán cấp tỉnh",
     ]
+
+
+def test_the_same_lead_restated_with_a_recurring_report(directory: UnitDirectory) -> None:
+    body = """Giám đốc Sở yêu cầu:
+1. Thanh tra Sở chủ trì kiểm tra việc cấp phép xây dựng tại các huyện. Kết quả kiểm tra là căn cứ xếp loại công chức. Thanh tra Sở tổng hợp, báo cáo Giám đốc Sở trước ngày 25 hằng tháng.
+"""  # noqa: E501
+    a = read(body, directory).content.assignments
+    assert [row(x) for x in a] == [("TTr", [], ("none",)), ("TTr", [], ("monthly", 25))]

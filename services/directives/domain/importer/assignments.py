@@ -64,12 +64,12 @@ def _walk(
     for whole in nodes:
         if is_attr(whole):
             continue
-        for node in _by_subject(whole, directory):
+        for node in _by_subject(whole, directory, year):
             given = _one_node(node, context, directory, year, out, sibling)
             sibling = given if whole.kind not in ("para", "roman", "article") else None
 
 
-def _by_subject(node: Node, directory: UnitDirectory) -> list[Node]:
+def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
     """ "Phòng A tổng hợp danh sách ... . Thời hạn: ... . Phòng B có trách nhiệm thẩm định
     ...": a later sentence with a subject of its own is another duty of the item (the
     sentences between go with the duty before them)."""
@@ -92,7 +92,7 @@ def _by_subject(node: Node, directory: UnitDirectory) -> list[Node]:
         if fold(found[1][1]).startswith("phoi hop"):
             continue  # "Sở Y phối hợp ...": a coordinator of the same duty
         who = ",".join(n.written for n in found[0])
-        if last is not None and who != last:
+        if last is not None and (who != last or _reports_apart(text, cuts, m.end(), year)):
             cuts.append(m.end())
         last = who
         listed = scan.units(m.end())[1]
@@ -104,6 +104,22 @@ def _by_subject(node: Node, directory: UnitDirectory) -> list[Node]:
         Node(node.kind, part, node.children if i == len(parts) - 1 else [])
         for i, part in enumerate(parts)
     ]
+
+
+def _reports_apart(text: str, cuts: list[int], at: int, year: When) -> bool:
+    """ "Sở Nội vụ chủ trì kiểm tra công vụ … . Sở Nội vụ tổng hợp, báo cáo … định kỳ 6
+    tháng, hằng năm": the same subject restated with a recurring report of its own is
+    another duty (as a recurring clause after ";" is, see `clauses`)."""
+    before = text[cuts[-1] if cuts else 0 : at]
+    stop = _SENTENCE_RE.search(text, at)
+    found = find_deadline(text[at : stop.start() if stop else len(text)], year).deadline
+    if found.kind in _RECURRING:
+        return True
+    dated = find_deadline(before, year).deadline
+    return found.kind is DeadlineKind.DATE and dated.kind is DeadlineKind.DATE
+
+
+_RECURRING = frozenset((DeadlineKind.MONTHLY, DeadlineKind.QUARTERLY, DeadlineKind.YEARLY))
 
 
 def _first_assigned(scan: Scanner, before: int) -> bool:
