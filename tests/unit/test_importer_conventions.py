@@ -345,3 +345,19 @@ def test_the_same_lead_restated_with_a_recurring_report(directory: UnitDirectory
 """  # noqa: E501
     a = read(body, directory).content.assignments
     assert [row(x) for x in a] == [("TTr", [], ("none",)), ("TTr", [], ("monthly", 25))]
+
+
+def test_a_later_sentence_hands_the_task_to_its_lead(district: UnitDirectory) -> None:
+    body = """UBND huyện yêu cầu:
+1. Về hỗ trợ giống cây trồng. Trên cơ sở hồ sơ của các xã, cần thẩm định, tham mưu UBND huyện đề nghị UBND tỉnh hỗ trợ. Nhiệm vụ này giao Phòng Nông nghiệp chủ trì, Phòng Tài chính - Kế hoạch phối hợp. Thời hạn chậm nhất ngày 05/11/2024.
+2. Về sửa chữa kênh tưới. Các đoạn kênh sạt lở cần được xử lý tạm. Công ty TNHH MTV Thủy lợi Sông Chu - Chi nhánh Thiệu Hóa được đề nghị chủ trì thực hiện, UBND các xã có kênh đi qua phối hợp huy động nhân lực. Hoàn thành trong tháng 10/2024.
+"""  # noqa: E501
+    a = read(body, district).content.assignments
+    assert [row(x) for x in a] == [
+        ("Phòng Nông nghiệp", ["Phòng Tài chính - Kế hoạch"], ("date", D(2024, 11, 5))),
+        (
+            "Công ty TNHH MTV Thủy lợi Sông Chu - Chi nhánh Thiệu Hóa",
+            ["UBND các xã có kênh đi qua"],
+            ("date", D(2024, 10, 31)),
+        ),
+    ]

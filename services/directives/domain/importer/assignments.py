@@ -23,7 +23,7 @@ from ..directory import TITLE_RE, UnitDirectory
 from .attributes import Attrs, Parsed, attributes, is_attr, unresolved
 from .clauses import clauses
 from .deadlines import Found, When, find_deadline
-from .inverted import lead_after
+from .inverted import lead_after, lead_in_later_sentence
 from .outline import ATTR_RE, Node, outline
 from .table import rewrite_tables
 from .text import Notes, fold
@@ -189,6 +189,9 @@ def _parse(
         coords = _cell_units(attrs.coordinating, directory) if attrs.coordinating else []
         written = attrs.lead or "Chưa xác định"
         return (leads or [Named(written, unresolved=True)]), (coords, action.strip(" :;-–"))
+    later = lead_in_later_sentence(scan)
+    if later is not None:
+        return later[0], (later[1], later[2])
     topic = _topic(scan)
     if topic is not None:
         return topic

@@ -89,7 +89,8 @@ _OPENER_AHEAD_RE = re.compile(
     r"(?:[^\s,;:.()]+ ){1,4}?(?=(?:chu tri|phoi hop voi|co trach nhiem|la co quan)(?![\w]))"
 )
 _NAMED_KIND_RE = re.compile(r"(?<=[pP]hòng) (?:[A-ZĐÀ-Ỹ]|khám)")
-_ADVERB_RE = re.compile(r"(?:chu dong|tich cuc|kip thoi|khan truong|thuong xuyen)(?![\w])")
+# Adverbs before the opener, and the passive "được đề nghị chủ trì": no words of a name.
+_ADVERB_RE = re.compile(r"(?:chu dong|tich cuc|kip thoi|khan truong|thuong xuyen|duoc)(?![\w])")
 _NOT_THIS_UNIT_RE = re.compile(rf" (?:cac|nhung|{_LEVEL})(?![\w])")
 _REMAINING_RE = re.compile(r" con lai(?![\w])")
 _LISTED_HEAD_RE = re.compile(
@@ -416,7 +417,7 @@ class Scanner:
                 break
             end = base + word.end(2)
             words += 1
-            if words >= 10 or word.group(2).endswith("."):
+            if words >= 14 or word.group(2).endswith("."):
                 break
         whole = head.group() in _BODY_HEADS or (in_plural and head.group() in _WHOLE_HEADS)
         if words == 0 and not whole:
