@@ -361,3 +361,13 @@ def test_a_later_sentence_hands_the_task_to_its_lead(district: UnitDirectory) ->
             ("date", D(2024, 10, 31)),
         ),
     ]
+
+
+def test_a_name_holding_cac_before_a_capital(district: UnitDirectory) -> None:
+    body = """UBND huyện đề nghị:
+1. Ban Quản lý các Khu kinh tế tỉnh tổng hợp số doanh nghiệp tạm dừng hoạt động, gửi UBND huyện trước ngày 20/8/2021.
+"""  # noqa: E501
+    a = read(body, district).content.assignments
+    assert [row(x) for x in a] == [
+        ("Ban Quản lý các Khu kinh tế tỉnh", [], ("date", D(2021, 8, 20)))
+    ]

@@ -90,6 +90,7 @@ _OPENER_AHEAD_RE = re.compile(
 )
 _NAMED_KIND_RE = re.compile(r"(?<=[pP]hòng) (?:[A-ZĐÀ-Ỹ]|khám)")
 # Adverbs before the opener, and the passive "được đề nghị chủ trì": no words of a name.
+_CAPITAL_NEXT_RE = re.compile(r" [A-ZĐÀ-Ỹ]")
 _ADVERB_RE = re.compile(r"(?:chu dong|tich cuc|kip thoi|khan truong|thuong xuyen|duoc)(?![\w])")
 _NOT_THIS_UNIT_RE = re.compile(rf" (?:cac|nhung|{_LEVEL})(?![\w])")
 _REMAINING_RE = re.compile(r" con lai(?![\w])")
@@ -403,6 +404,9 @@ class Scanner:
             ):
                 # "Sở Tài nguyên và Môi trường": "và" joins words of one name, not two units.
                 if self.folded.startswith("va ", start) and self._one(start + 3) is None:
+                    continue
+                # "Ban Quản lý các Khu công nghiệp": "các" before a name's capital word.
+                if word.group(2) == "các" and _CAPITAL_NEXT_RE.match(self.text, start + 3):
                     continue
                 # "Ban Quản lý dự án đầu tư xây dựng thành phố chủ trì": a name may hold a
                 # verb; it goes on when the duty's opener follows within a few words.
