@@ -371,3 +371,33 @@ def test_a_name_holding_cac_before_a_capital(district: UnitDirectory) -> None:
     assert [row(x) for x in a] == [
         ("Ban Quản lý các Khu kinh tế tỉnh", [], ("date", D(2021, 8, 20)))
     ]
+
+
+def test_a_telegram_names_its_addressees_after_dien(district: UnitDirectory) -> None:
+    letter = """ỦY BAN NHÂN DÂN
+HUYỆN HOẰNG HÓA
+Số: 05/CĐ-UBND
+Hoằng Hóa, ngày 14 tháng 9 năm 2024
+HỎA TỐC
+CÔNG ĐIỆN
+Về việc chủ động ứng phó với bão số 4
+CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN điện:
+- Trưởng các phòng: Nông nghiệp và Phát triển nông thôn, Kinh tế và Hạ tầng;
+- Chủ tịch UBND các xã, thị trấn ven biển.
+Để chủ động ứng phó với bão, Chủ tịch UBND huyện yêu cầu:
+1. Chủ tịch UBND các xã, thị trấn ven biển kêu gọi tàu thuyền vào nơi tránh trú, hoàn thành trước 17 giờ 00 ngày 15/9/2024.
+2. Đài Truyền thanh huyện tăng thời lượng phát sóng, đưa tin về diễn biến của bão.
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Lê Văn Hùng
+"""  # noqa: E501
+    r = import_letter(letter, district)
+    assert [row(x) for x in r.content.assignments] == [
+        ("UBND các xã, thị trấn ven biển", [], ("date", D(2024, 9, 15))),
+        ("Đài Truyền thanh huyện", [], ("none",)),
+    ]
+    assert r.content.subject == "Chủ động ứng phó với bão số 4"
+    assert [u.name for u in r.content.recipients][-1] == "UBND các xã, thị trấn ven biển"

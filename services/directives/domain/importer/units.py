@@ -39,6 +39,10 @@ VERB_RE = _words(
     "nghiem tuc", "tich cuc", "phe duyet", "quy dinh", "du thao", "du tru", "chan chinh",
     "so hoa", "bien soan", "doi chieu", "la dau moi", "lam dau moi", "la co quan dau moi",
     "la don vi dau moi",
+    "keu goi", "so tan", "van hanh", "ung pho", "khac phuc", "dua tin", "phat song", "san sang",
+    "tang thoi luong", "tuan tra", "phan luong", "cam bien", "niem yet", "thu hoi", "giai ngan",
+    "quyet toan", "nghiem thu", "so ket", "tong ket", "chap hanh", "ban giao", "dieu dong",
+    "huy dong", "ra quan", "cuong che",
     "la co quan thuong truc", "la don vi thuong truc",
 )  # fmt: skip
 # Compared with diacritics: folded, "cán bộ" would read as "cần".
@@ -78,6 +82,10 @@ _SEP_RE = re.compile(r" ?(?:,|;| va| cung| &) ?")
 _LEVEL = r"(?:huyen|quan|thi xa|thanh pho|xa|phuong|thi tran|dac khu)"
 _LOCAL_RE = re.compile(
     rf"(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan) cac {_LEVEL}(?:(?:, | va ){_LEVEL})*(?![\w])"
+)
+_WHERE_RE = re.compile(
+    r" (?:ven bien|mien nui|bien gioi|vung (?:cao|nui|trung du|thap|dong bang|ven bien)"
+    r"|trong tinh|tren dia ban(?: tinh| huyen)?)(?![\w])"
 )
 _PLACES_RE = re.compile(rf" cac {_LEVEL}(?:(?:, | va ){_LEVEL})*(?![\w])")
 # A district's or ward's office serves both its council and its committee.
@@ -216,7 +224,9 @@ class Scanner:
     def _unit(self, pos: int, *, after_title: bool) -> tuple[list[Named], int] | None:
         local = _LOCAL_RE.match(self.folded, pos) or _COUNCIL_OFFICE_RE.match(self.folded, pos)
         if local is not None:
-            end = self._which(local.end())
+            # "UBND các huyện, thị xã ven biển", "UBND các xã biên giới": which ones.
+            where = _WHERE_RE.match(self.folded, local.end())
+            end = self._which(where.end() if where else local.end())
             return [Named(self.text[pos:end])], end
         generic = self.directory.generic_at(self.folded, pos)
         if generic is not None and _NAMED_KIND_RE.match(self.text, generic[1]):
