@@ -401,3 +401,31 @@ Lê Văn Hùng
     ]
     assert r.content.subject == "Chủ động ứng phó với bão số 4"
     assert [u.name for u in r.content.recipients][-1] == "UBND các xã, thị trấn ven biển"
+
+
+def test_the_summary_ends_where_the_body_starts_without_a_blank_line(
+    directory: UnitDirectory,
+) -> None:
+    letter = """UBND TỈNH THANH HÓA
+SỞ XÂY DỰNG
+Số: 03/CT-SXD
+Thanh Hóa, ngày 20 tháng 3 năm 2023
+CHỈ THỊ
+Về tăng cường kỷ luật, kỷ cương hành chính
+trong cơ quan Sở Xây dựng
+Thời gian qua, việc chấp hành kỷ luật hành chính tại một số đơn vị chưa nghiêm. Giám đốc Sở chỉ thị:
+1. Chánh Văn phòng Sở kiểm tra việc chấp hành giờ giấc làm việc, báo cáo trước ngày 30/4/2023.
+2. Chánh Thanh tra Sở xử lý các trường hợp vi phạm.
+Nơi nhận:
+- Lưu: VT.
+GIÁM ĐỐC
+Trần Văn Bình
+"""
+    r = import_letter(letter, directory)
+    assert r.content.subject == (
+        "Về tăng cường kỷ luật, kỷ cương hành chính trong cơ quan Sở Xây dựng"
+    )
+    assert [row(x) for x in r.content.assignments] == [
+        ("VP", [], ("date", D(2023, 4, 30))),
+        ("TTr", [], ("none",)),
+    ]

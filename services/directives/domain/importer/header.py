@@ -113,6 +113,10 @@ def read_header(lines: list[str]) -> Header:
 
 
 _TITLE_OR_SUBJECT = re.compile(r"(?:v/v|ve viec)\b")
+_BODY_OPENER_RE = re.compile(
+    r"(?:[ivx]{1,4}\.|\d{1,2}[.)]|dieu \d|[a-z]\)|can cu|thuc hien|theo de nghi|xet |thoi gian qua"
+    r"|de (?:chu dong|bao dam|dam bao|tang cuong|trien khai|kip thoi))"
+)
 _WIRED_TO_RE = re.compile(r"^.{0,100}?\bdien\s*:\s*")
 
 
@@ -193,6 +197,13 @@ def _subject(head: Header, lines: list[str], i: int, first: str) -> int:
             break
         if _telegram(head) and _WIRED_TO_RE.search(folded):
             break  # "… điện:" opens a Công điện's addressees
+        opener = _BODY_OPENER_RE.match(folded) and not line[:1].islower()
+        if parts and (opener or re.search(r"[.:;]$", parts[-1])):
+            # No blank line after the summary: the body starts at its first item, its
+            # preamble ("Căn cứ …", "Thực hiện …") or after a sentence's full stop.
+            break
+        if len(parts) >= 4:
+            break  # a summary is a few lines at most
         if _DATE_RE.search(folded) or _NUMBER_RE.search(line):
             break
         parts.append(line)
