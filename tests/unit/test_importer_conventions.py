@@ -429,3 +429,20 @@ Trần Văn Bình
         ("VP", [], ("date", D(2023, 4, 30))),
         ("TTr", [], ("none",)),
     ]
+
+
+def test_items_asked_of_the_addressees_named_in_the_intro(district: UnitDirectory) -> None:
+    body = """Thực hiện chỉ đạo của UBND tỉnh, UBND huyện đề nghị UBND các xã, thị trấn thực hiện một số nội dung sau:
+1. Chỉ đạo công chức địa chính rà soát hồ sơ tồn đọng; báo cáo kết quả trước ngày
+31/8/2023.
+2. Tập trung giải quyết dứt điểm các hồ sơ đủ điều kiện, hoàn thành trong Quý
+IV/2023.
+3. Định kỳ trước ngày 25 hằng tháng báo cáo tiến độ về UBND huyện.
+"""  # noqa: E501
+    a = read(body, district).content.assignments
+    group = "UBND các xã, thị trấn"
+    assert [row(x) for x in a] == [
+        (group, [], ("date", D(2023, 8, 31))),
+        (group, [], ("date", D(2023, 12, 31))),
+        (group, [], ("monthly", 25)),
+    ]

@@ -215,6 +215,9 @@ def _parse(
     inverted = lead_after(scan)
     if inverted is not None:
         return inverted[0], (inverted[1], inverted[2])
+    asked = _asked_to_carry_out(scan)
+    if asked is not None and node.children:
+        return asked, ([], "")
     if context and (VERB_RE.match(folded) or len(folded) > 15):
         return context, _rest(scan, 0)
     return None, ([], "")
@@ -240,6 +243,22 @@ def _cell_units(cell: str, directory: UnitDirectory) -> list[Named]:
     whole = Named(cell[start:stop].strip(" .,"))
     after = _cell_units(cell[stop + 1 :], directory) if stop < len(cell) else []
     return [*found[:-1], whole, *after]
+
+
+_CARRY_OUT_RE = re.compile(
+    r"\s*(?:(?:trien khai )?thuc hien|trien khai)?\s*(?:mot so|cac|nhung)?\s*"
+    r"(?:noi dung|nhiem vu|viec|cong viec)(?: cu the)?(?: nhu)? sau\s*:\s*$"
+)
+
+
+def _asked_to_carry_out(scan: Scanner) -> list[Named] | None:
+    """ "…, Sở Tài nguyên và Môi trường đề nghị UBND các huyện thực hiện một số nội dung
+    sau:": the items below are the addressees' (the intro names them mid-sentence)."""
+    for m in re.finditer(r"(?<![\w])(?:de nghi|yeu cau|giao)(?: cho)? ", scan.folded):
+        leads, end = scan.units(m.end())
+        if leads and _CARRY_OUT_RE.match(scan.folded, end):
+            return leads
+    return None
 
 
 _TOPIC_RE = re.compile(
