@@ -446,3 +446,26 @@ IV/2023.
         (group, [], ("date", D(2023, 12, 31))),
         (group, [], ("monthly", 25)),
     ]
+
+
+def test_items_without_a_lead_go_to_the_addressee(district: UnitDirectory) -> None:
+    letter = """UBND HUYỆN NGHI LỘC
+VĂN PHÒNG HĐND VÀ UBND
+Số: 215/VP-TH
+Nghi Lộc, ngày 10 tháng 6 năm 2024
+V/v triển khai ý kiến chỉ đạo của Chủ tịch UBND huyện
+Kính gửi: Phòng Tài nguyên và Môi trường huyện.
+Xét Báo cáo số 56/BC-TNMT ngày 05/6/2024, Chủ tịch UBND huyện có ý kiến như sau:
+1. Kiểm tra, xử lý các trường hợp khai thác cát trái phép; báo cáo kết quả trước ngày 25/6/2024.
+2. Tham mưu UBND huyện ban hành kế hoạch quản lý cát, sỏi lòng sông năm 2024.
+Văn phòng HĐND và UBND huyện thông báo để Phòng Tài nguyên và Môi trường biết, thực hiện./.
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+KT. CHÁNH VĂN PHÒNG
+PHÓ CHÁNH VĂN PHÒNG
+Lê Thị Hoa
+"""
+    a = import_letter(letter, district).content.assignments
+    lead = "Phòng Tài nguyên và Môi trường huyện"
+    assert [row(x) for x in a] == [(lead, [], ("date", D(2024, 6, 25))), (lead, [], ("none",))]

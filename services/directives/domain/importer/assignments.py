@@ -14,6 +14,7 @@ A bullet holding several duties ("kiểm tra ...; tổng hợp, báo cáo ... tr
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -46,10 +47,25 @@ class Duty:
     notes: Notes = field(default_factory=Notes)
 
 
-def read_assignments(lines: list[str], directory: UnitDirectory, year: When) -> list[Duty]:
+def read_assignments(
+    lines: list[str], directory: UnitDirectory, year: When, addressees: Sequence[str] = ()
+) -> list[Duty]:
+    """The duties of a body; `addressees` ("Kính gửi") lead the items that name no lead."""
     duties: list[Duty] = []
-    _walk(outline(rewrite_tables(lines)), None, directory, year, duties)
+    named = _addressed(addressees, directory)
+    _walk(outline(rewrite_tables(lines)), None, directory, year, duties, named)
     return duties
+
+
+def _addressed(addressees: Sequence[str], directory: UnitDirectory) -> list[Named] | None:
+    found: list[Named] = []
+    for text in addressees:
+        text = text.strip().lstrip("-+• ").rstrip(" ;.,")
+        units, end = Scanner(text, directory).units()
+        if not units or text[end:].strip(" ,;."):
+            return None  # not only unit names: no lead to give
+        found += units
+    return found or None
 
 
 def _walk(
@@ -58,6 +74,7 @@ def _walk(
     directory: UnitDirectory,
     year: When,
     out: list[Duty],
+    addressees: list[Named] | None = None,
 ) -> None:
     # The leads the item before gave by name, for an item that names none.
     sibling: list[Named] | None = None
@@ -65,7 +82,7 @@ def _walk(
         if is_attr(whole):
             continue
         for node in _by_subject(whole, directory, year):
-            given = _one_node(node, context, directory, year, out, sibling)
+            given = _one_node(node, context, directory, year, out, sibling, addressees)
             sibling = given if whole.kind not in ("para", "roman", "article") else None
 
 
@@ -138,6 +155,7 @@ def _one_node(
     year: When,
     out: list[Duty],
     sibling: list[Named] | None = None,
+    addressees: list[Named] | None = None,
 ) -> list[Named] | None:
     """Reads one item into `out`; returns the leads it named itself (None when it named
     none, or heads sub-items)."""
@@ -151,17 +169,21 @@ def _one_node(
         # an item that opens with its action is addressed to the units the item before
         # it named.
         leads, action, inherited = sibling, ([], node.text), True
+    elif leads is None and addressees and node.kind != "para" and _continues(node):
+        # "Kính gửi: Phòng Tài nguyên và Môi trường. … 1. Kiểm tra, xử lý …": an item that
+        # names no lead is the addressees' (Decree 30: the letter is theirs to carry out).
+        leads, action = addressees, ([], node.text)
     children = [c for c in node.children if not is_attr(c)]
     if leads is not None and children and not action[1].strip(" :"):
-        _walk(children, leads, directory, year, out)
+        _walk(children, leads, directory, year, out, addressees)
         return None
     if leads is not None and children and node.text.rstrip().endswith(":"):
-        _walk(children, leads, directory, year, out)
+        _walk(children, leads, directory, year, out, addressees)
         return None
     made = _duties(leads, action, directory, year, attrs) if leads is not None else []
     out += made
     # Sub-items of a duty are its details; only their own explicit assignments count.
-    _walk(children, None if made else context, directory, year, out)
+    _walk(children, None if made else context, directory, year, out, None if made else addressees)
     if not made or (context is not None and leads is context):
         return None
     return leads if not inherited else sibling
