@@ -469,3 +469,15 @@ Lê Thị Hoa
     a = import_letter(letter, district).content.assignments
     lead = "Phòng Tài nguyên và Môi trường huyện"
     assert [row(x) for x in a] == [(lead, [], ("date", D(2024, 6, 25))), (lead, [], ("none",))]
+
+
+def test_a_window_counted_from_the_letter_named_by_its_type() -> None:
+    from services.directives.domain.importer.deadlines import find_deadline
+
+    signed = D(2023, 9, 8)  # a Friday
+    found = find_deadline(
+        "báo cáo trong thời hạn 15 ngày kể từ ngày Kế hoạch này được ban hành", signed
+    )
+    assert found.deadline.date == D(2023, 9, 23)
+    found = find_deadline("trong 05 ngày làm việc kể từ ngày Quyết định này được ký", signed)
+    assert found.deadline.date == D(2023, 9, 14)  # Saturday 9/9/2023 was a make-up day

@@ -77,6 +77,9 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _FROM_LETTER_RE = re.compile(
     r"\b(?:(?:cham nhat |muon nhat )?(?:trong (?:vong |thoi han |thoi gian )?|khong qua ))?"
     r"(?P<n>\d{1,3}) ngay(?P<work> lam viec)?,? (?:ke tu|tinh tu|sau) (?:ngay |khi )?"
+    # "kể từ ngày Kế hoạch này được ban hành": the letter named by its type.
+    r"(?:(?:van ban|cong van|thong bao|ke hoach|quyet dinh|chi thi|cong dien|ket luan) nay "
+    r"(?:duoc )?(?=ky|ban hanh))?"
     r"(?:ky|ban hanh|(?P<receipt>nhan(?: duoc)?)(?= (?:van ban|cong van|thong bao|ke hoach"
     r"|quyet dinh|chi thi|cong dien|ket luan)(?: nay)?(?! ?\w)))"
     r"(?: (?:van ban|cong van|thong bao|ke hoach|quyet dinh|chi thi|cong dien|ket luan))?"
