@@ -481,3 +481,16 @@ def test_a_window_counted_from_the_letter_named_by_its_type() -> None:
     assert found.deadline.date == D(2023, 9, 23)
     found = find_deadline("trong 05 ngày làm việc kể từ ngày Quyết định này được ký", signed)
     assert found.deadline.date == D(2023, 9, 14)  # Saturday 9/9/2023 was a make-up day
+
+
+def test_an_item_opening_with_its_deadline_and_a_modal(commune: UnitDirectory) -> None:
+    body = """UBND phường đề nghị:
+1. Trước ngày 20/9/2022, Chi cục Trồng trọt và Bảo vệ thực vật phải hoàn thành việc điều tra diện tích lúa nhiễm rầy.
+2. Việc tập huấn cho nông dân do Trạm Khuyến nông chủ trì, phối hợp với Chi cục Trồng trọt và Bảo vệ thực vật thực hiện, hoàn thành trong tháng 9/2022.
+"""  # noqa: E501
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Chi cục Trồng trọt và Bảo vệ thực vật", [], ("date", D(2022, 9, 20))),
+        ("Trạm Khuyến nông", ["Chi cục Trồng trọt và Bảo vệ thực vật"], ("date", D(2022, 9, 30))),
+    ]
+    assert a[0].action == "Hoàn thành việc điều tra diện tích lúa nhiễm rầy"

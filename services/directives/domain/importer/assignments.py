@@ -33,6 +33,8 @@ from .units import VERB_RE, Named, Scanner
 _ASK_RE = re.compile(r"(?:giao|yeu cau|de nghi|phan cong|chi dao)(?: cho)? ")
 _COORD_RE = re.compile(r"(?:va |dong thoi )?(?:chu dong )?(?:phoi hop|cung)(?: chat che)?(?: voi) ")
 _PERFORM_RE = re.compile(r"(?:trien khai )?thuc hien ")
+# Compared with diacritics: folded, "cần" reads as "căn" ("Căn cứ …").
+_MODAL_RE = re.compile(r"(?:phải|cần phải|cần) (?=\w)")
 _PASS_ON_RE = re.compile(r"(?:yeu cau|chi dao) ")
 _SENTENCE_RE = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
 
@@ -284,7 +286,9 @@ def _asked_to_carry_out(scan: Scanner) -> list[Named] | None:
 
 
 _TOPIC_RE = re.compile(
-    r"(?:ve|doi voi|rieng|tai|tren co so|sau khi|ngay sau khi|truong hop|trong truong hop|tu) "
+    r"(?:ve|doi voi|rieng|tai|tren co so|sau khi|ngay sau khi|truong hop|trong truong hop|tu"
+    # "Trước ngày 20/9/2022, Chi cục X phải hoàn thành …": the deadline first.
+    r"|truoc|cham nhat|den het|den ngay) "
 )
 
 
@@ -329,7 +333,13 @@ def _after_topic(scan: Scanner) -> _Parsed | None:
     for m in re.finditer(r"(?<=[\s,])(?=[A-ZĐÀ-Ỹ])", scan.text[:160]):
         found = _assigned_at(scan, m.start())
         if found is not None and found[0] is not None and all(map(_proper, found[0])):
-            return found
+            opener = scan.text[: m.start()].rstrip(" ,")
+            stated = find_deadline(opener, None).deadline
+            if stated.kind is DeadlineKind.NONE and not stated.text:
+                return found
+            # "Trước ngày 20/9/2022, Chi cục X phải hoàn thành …": the opener dates it.
+            coords, rest = found[1]
+            return found[0], (coords, f"{rest.rstrip(' .')}, {opener}")
     return None
 
 
@@ -372,7 +382,10 @@ def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
         return kept if kept[0] is not None else None
     if subject:
         after = _skip(folded, end)
-        if folded[end : end + 1] == ":" or VERB_RE.match(folded, after) or after >= len(folded):
+        # "Chi cục X phải hoàn thành …", "Phòng Y cần rà soát …": a modal before the verb.
+        modal = _MODAL_RE.match(scan.text, after)
+        verb = VERB_RE.match(folded, modal.end() if modal else after)
+        if folded[end : end + 1] == ":" or verb or after >= len(folded):
             return subject, _rest(scan, end)
         # At the start of an item, a unit followed by any verb gives the duty ("Sở Giao
         # thông vận tải kiện toàn ..."): the verb list cannot hold every verb.
@@ -450,7 +463,8 @@ def _rest(scan: Scanner, pos: int) -> tuple[list[Named], str]:
             coords, pos = found, _skip(folded, end)
     if folded.startswith("co trach nhiem ", pos):
         pos += len("co trach nhiem ")
-    return coords, scan.text[pos:]
+    modal = _MODAL_RE.match(scan.text, pos)
+    return coords, scan.text[modal.end() if modal else pos :]
 
 
 # "Yêu cầu các đơn vị nghiêm túc thực hiện Chỉ thị này", "Các đơn vị, địa phương quan tâm

@@ -50,7 +50,7 @@ _FUNCTION_WORDS = frozenset(
     (
         "là", "về", "tại", "để", "trong", "theo", "với", "cho", "nhằm", "trước", "khi", "nếu",
         "thì", "đã", "sẽ", "đang", "cần", "phải", "có", "không", "được", "trên", "các",
-        "những", "một", "ngày", "và", "hoặc", "sau", "từ", "đến", "kể", "như", "thực",
+        "những", "một", "ngày", "và", "hoặc", "sau", "từ", "đến", "kể", "như",
     )
 )  # fmt: skip
 _HEAD_RE = _words(
