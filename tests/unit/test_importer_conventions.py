@@ -494,3 +494,15 @@ def test_an_item_opening_with_its_deadline_and_a_modal(commune: UnitDirectory) -
         ("Trạm Khuyến nông", ["Chi cục Trồng trọt và Bảo vệ thực vật"], ("date", D(2022, 9, 30))),
     ]
     assert a[0].action == "Hoàn thành việc điều tra diện tích lúa nhiễm rầy"
+
+
+def test_the_issuers_own_voice_is_no_lead_of_the_bullets(commune: UnitDirectory) -> None:
+    body = """Giám đốc Sở Y tế tỉnh Quảng Bình chỉ đạo như sau:
+- Yêu cầu Giám đốc các bệnh viện tư nhân: rà soát phương án phòng cháy, chữa cháy; báo cáo trước ngày 15/3/2023.
+- Giao Công an phường kiểm tra việc thực hiện trước ngày 31/3/2023.
+"""  # noqa: E501
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("các bệnh viện tư nhân", [], ("date", D(2023, 3, 15))),
+        ("Công an phường", [], ("date", D(2023, 3, 31))),
+    ]

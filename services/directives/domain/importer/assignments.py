@@ -34,6 +34,7 @@ _ASK_RE = re.compile(r"(?:giao|yeu cau|de nghi|phan cong|chi dao)(?: cho)? ")
 _COORD_RE = re.compile(r"(?:va |dong thoi )?(?:chu dong )?(?:phoi hop|cung)(?: chat che)?(?: voi) ")
 _PERFORM_RE = re.compile(r"(?:trien khai )?thuc hien ")
 # Compared with diacritics: folded, "cần" reads as "căn" ("Căn cứ …").
+_AS_FOLLOWS_RE = re.compile(r"(?:nhu sau|cu the nhu sau|mot so noi dung sau)\s*:")
 _MODAL_RE = re.compile(r"(?:phải|cần phải|cần) (?=\w)")
 _PASS_ON_RE = re.compile(r"(?:yeu cau|chi dao) ")
 _SENTENCE_RE = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
@@ -367,6 +368,9 @@ def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
     subject, end = scan.units(start)
     if ask is None and subject:
         ask = _ASK_RE.match(folded, _skip(folded, end))
+        if ask is not None and _AS_FOLLOWS_RE.match(folded, ask.end()):
+            # "Giám đốc Sở GD&ĐT chỉ đạo như sau:": the letter's own voice, no duty.
+            return None
         if ask is not None and folded.startswith("chi dao", ask.start()) and _groupish(subject):
             # "UBND các huyện chỉ đạo Phòng Tài chính - Kế hoạch ...": the subject leads.
             return subject, _rest(scan, end)
