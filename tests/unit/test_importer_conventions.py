@@ -506,3 +506,13 @@ def test_the_issuers_own_voice_is_no_lead_of_the_bullets(commune: UnitDirectory)
         ("các bệnh viện tư nhân", [], ("date", D(2023, 3, 15))),
         ("Công an phường", [], ("date", D(2023, 3, 31))),
     ]
+
+
+def test_one_cell_names_the_lead_and_its_coordinators(commune: UnitDirectory) -> None:
+    body = """TT | Nội dung | Đơn vị thực hiện | Thời gian
+1 | Giám sát dịch bệnh tại cộng đồng | Trạm Y tế phường chủ trì, phối hợp với Công an phường | Quý II/2023
+"""  # noqa: E501
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Trạm Y tế phường", ["Công an phường"], ("date", D(2023, 6, 30)))
+    ]

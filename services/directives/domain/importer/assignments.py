@@ -35,6 +35,7 @@ _COORD_RE = re.compile(r"(?:va |dong thoi )?(?:chu dong )?(?:phoi hop|cung)(?: c
 _PERFORM_RE = re.compile(r"(?:trien khai )?thuc hien ")
 # Compared with diacritics: folded, "cần" reads as "căn" ("Căn cứ …").
 _AS_FOLLOWS_RE = re.compile(r"(?:nhu sau|cu the nhu sau|mot so noi dung sau)\s*:")
+_ROLE_RE = re.compile(r"(?:chu tri|phoi hop|thuc hien|chiu trach nhiem)(?![\w])")
 _MODAL_RE = re.compile(r"(?:phải|cần phải|cần) (?=\w)")
 _PASS_ON_RE = re.compile(r"(?:yeu cau|chi dao) ")
 _SENTENCE_RE = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
@@ -212,6 +213,10 @@ def _parse(
         action = text[: inline.start()] if inline else text
         leads = _cell_units(attrs.lead, directory) if attrs.lead else []
         coords = _cell_units(attrs.coordinating, directory) if attrs.coordinating else []
+        if attrs.lead and not coords:
+            # One "Đơn vị thực hiện" cell: "X chủ trì, phối hợp với Y".
+            cell = Scanner(attrs.lead, directory)
+            coords = _rest(cell, cell.units()[1])[0]
         written = attrs.lead or "Chưa xác định"
         return (leads or [Named(written, unresolved=True)]), (coords, action.strip(" :;-–"))
     later = lead_in_later_sentence(scan)
@@ -260,8 +265,8 @@ def _cell_units(cell: str, directory: UnitDirectory) -> list[Named]:
     last = found[-1] if found else None
     if last is None or last.unit is not None or last.generic or not rest[:1].isspace():
         return found
-    if not rest.strip()[:1].islower():
-        return found
+    if not rest.strip()[:1].islower() or _ROLE_RE.match(fold(rest.strip())):
+        return found  # "X chủ trì, phối hợp với Y": the name ends at its role
     start = end - len(last.written)
     stop = cell.find(";", end)
     stop = len(cell) if stop < 0 else stop
