@@ -516,3 +516,17 @@ def test_one_cell_names_the_lead_and_its_coordinators(commune: UnitDirectory) ->
     assert [row(x) for x in a] == [
         ("Trạm Y tế phường", ["Công an phường"], ("date", D(2023, 6, 30)))
     ]
+
+
+def test_an_article_listing_a_bodys_duties(district: UnitDirectory) -> None:
+    body = """QUYẾT ĐỊNH:
+Điều 1. Thành lập Tổ công tác kiểm tra an toàn thực phẩm năm 2023.
+Điều 2. Nhiệm vụ của Tổ công tác:
+1. Kiểm tra các cơ sở sản xuất, kinh doanh thực phẩm, hoàn thành trước ngày 30/6/2023.
+2. Báo cáo kết quả kiểm tra với Chủ tịch UBND huyện.
+"""
+    a = read(body, district).content.assignments
+    assert [row(x) for x in a] == [
+        ("Tổ công tác", [], ("date", D(2023, 6, 30))),
+        ("Tổ công tác", [], ("none",)),
+    ]

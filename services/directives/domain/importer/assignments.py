@@ -36,6 +36,7 @@ _PERFORM_RE = re.compile(r"(?:trien khai )?thuc hien ")
 # Compared with diacritics: folded, "cần" reads as "căn" ("Căn cứ …").
 _AS_FOLLOWS_RE = re.compile(r"(?:nhu sau|cu the nhu sau|mot so noi dung sau)\s*:")
 _ROLE_RE = re.compile(r"(?:chu tri|phoi hop|thuc hien|chiu trach nhiem)(?![\w])")
+_DUTIES_OF_RE = re.compile(r"(?:nhiem vu|trach nhiem|nhiem vu, quyen han)(?: cu the)?(?: cua)? ")
 _MODAL_RE = re.compile(r"(?:phải|cần phải|cần) (?=\w)")
 _PASS_ON_RE = re.compile(r"(?:yeu cau|chi dao) ")
 _SENTENCE_RE = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
@@ -219,6 +220,13 @@ def _parse(
             coords = _rest(cell, cell.units()[1])[0]
         written = attrs.lead or "Chưa xác định"
         return (leads or [Named(written, unresolved=True)]), (coords, action.strip(" :;-–"))
+    duty_of = _DUTIES_OF_RE.match(folded)
+    if duty_of is not None and node.children:
+        # "Điều 2. Nhiệm vụ của Đoàn kiểm tra:", "Trách nhiệm của các phòng:": the items
+        # below are that body's.
+        leads, end = scan.units(duty_of.end())
+        if leads and folded[end:].strip() == ":":
+            return leads, ([], "")
     later = lead_in_later_sentence(scan)
     if later is not None:
         return later[0], (later[1], later[2])
