@@ -530,3 +530,22 @@ def test_an_article_listing_a_bodys_duties(district: UnitDirectory) -> None:
         ("Tổ công tác", [], ("date", D(2023, 6, 30))),
         ("Tổ công tác", [], ("none",)),
     ]
+
+
+def test_compressed_enumerations_of_named_bodies(district: UnitDirectory) -> None:
+    body = """UBND huyện yêu cầu:
+1. Chủ tịch UBND các xã Hải Hà, Hải Bình và thị trấn Tĩnh Gia rà soát các hộ dân trong vùng nguy hiểm, hoàn thành trước ngày 12/10/2022.
+2. Các phòng: Tài nguyên và Môi trường, Tài chính - Kế hoạch, Kinh tế và Hạ tầng kiểm tra hiện trường trước ngày 15/10/2022.
+3. UBND các xã, Công an huyện tuyên truyền cho nhân dân.
+"""  # noqa: E501
+    r = read(body, district)
+    assert [s.written for s in r.sources] == [
+        "UBND xã Hải Hà",
+        "UBND xã Hải Bình",
+        "UBND thị trấn Tĩnh Gia",
+        "Phòng Tài nguyên và Môi trường",
+        "Phòng Tài chính - Kế hoạch",
+        "Phòng Kinh tế và Hạ tầng",
+        "UBND các xã",
+        "Công an huyện",
+    ]

@@ -83,6 +83,16 @@ _LEVEL = r"(?:huyen|quan|thi xa|thanh pho|xa|phuong|thi tran|dac khu)"
 _LOCAL_RE = re.compile(
     rf"(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan) cac {_LEVEL}(?:(?:, | va ){_LEVEL})*(?![\w])"
 )
+# "các Sở: Xây dựng, Tài chính": a kind of body and the names of several of them.
+_KIND_LIST_RE = re.compile(r"cac (?P<kind>so|phong|chi cuc|trung tam|ban)\s*:\s*")
+_KIND_WORD = {"so": "Sở", "phong": "Phòng", "chi cuc": "Chi cục", "trung tam": "Trung tâm",
+              "ban": "Ban"}  # fmt: skip
+_LEVEL_NAME_RE = re.compile(r"(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)")
+# One place of an enumeration: its separator, an optional level, a capitalised name.
+_PLACE_ITEM_RE = re.compile(
+    r"(?:\s*:\s*|\s+|,\s*|\s+và\s+)(?P<level>(?:huyện|quận|thị xã|thành phố|xã|phường"
+    r"|thị trấn) )?(?P<name>[A-ZĐÀ-Ỹ][\w-]*(?: [A-ZĐÀ-Ỹ][\w-]*){0,3})"
+)
 _WHERE_RE = re.compile(
     r" (?:ven bien|mien nui|bien gioi|vung (?:cao|nui|trung du|thap|dong bang|ven bien)"
     r"|trong tinh|tren dia ban(?: tinh| huyen)?)(?![\w])"
@@ -224,6 +234,9 @@ class Scanner:
     def _unit(self, pos: int, *, after_title: bool) -> tuple[list[Named], int] | None:
         local = _LOCAL_RE.match(self.folded, pos) or _COUNCIL_OFFICE_RE.match(self.folded, pos)
         if local is not None:
+            listed = self._places(pos, local.end())
+            if listed is not None:
+                return listed
             # "UBND các huyện, thị xã ven biển", "UBND các xã biên giới": which ones.
             where = _WHERE_RE.match(self.folded, local.end())
             end = self._which(where.end() if where else local.end())
@@ -252,6 +265,11 @@ class Scanner:
         if mass is not None:
             # "các tổ chức chính trị - xã hội", "các đoàn thể": a group kept as written.
             return [Named(self.text[pos : mass.end()], generic=True, vague=True)], mass.end()
+        kinds = _KIND_LIST_RE.match(self.folded, pos)
+        if kinds is not None:
+            listed = self._kind_list(kinds)
+            if listed is not None:
+                return listed
         members = _BODIES_RE.match(self.folded, pos)
         if members is not None and _MEMBER_RE.match(self.folded, members.end()):
             # "Các đơn vị được giao nhiệm vụ (tại Kế hoạch này)": the bodies the letter gives
@@ -278,6 +296,76 @@ class Scanner:
                 end = self._tail(known[1])
                 return [Named(self.text[pos:end], known[0])], end
         return self._unknown(pos, after_title=after_title)
+
+    def _places(self, pos: int, end: int) -> tuple[list[Named], int] | None:
+        """ "UBND các huyện Hoằng Hóa, Quảng Xương và thị xã Nghi Sơn", "UBND các xã: Hải
+        Hà, Hải Bình": a compressed enumeration of named local governments, read as each
+        of them ("UBND huyện Hoằng Hóa", …)."""
+        head = self.text[pos:end]
+        if re.search(r",| và ", head):
+            return None  # "UBND các huyện, thành phố Long Khánh": whose names, unclear
+        level = _LEVEL_NAME_RE.search(head)
+        body = re.match(r"(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan)", self.folded[pos:])
+        if level is None or body is None:
+            return None
+        council = self.text[pos : pos + body.end()]
+        cursor = end + (1 if self.text[end : end + 1] == ":" else 0)
+        found: list[Named] = []
+        current = level.group()
+        while True:
+            m = _PLACE_ITEM_RE.match(self.text, cursor)
+            # The first place follows the group at once ("UBND các huyện Hoằng Hóa"); a
+            # comma there starts another addressee ("UBND các huyện, Sở Xây dựng").
+            first = not found and m is not None and m.group().lstrip()[:1] in (",", "v")
+            if m is None or first or _HEAD_RE.match(fold(m.group("name"))):
+                break
+            if m.group("level"):
+                current = m.group("level").strip()
+            found.append(Named(f"{council} {current} {m.group('name')}"))
+            cursor = m.end()
+        if len(found) < 2:
+            return None
+        return found, cursor
+
+    def _kind_list(self, m: re.Match[str]) -> tuple[list[Named], int] | None:
+        """ "các Sở: Xây dựng, Tài chính, Tài nguyên và Môi trường", "các phòng: Tài
+        chính - Kế hoạch, Kinh tế và Hạ tầng": each name is one body of that kind."""
+        kind = _KIND_WORD[m.group("kind")]
+        cursor = m.end()
+        found: list[Named] = []
+        while cursor < len(self.text) and self.text[cursor].isupper():
+            name_end = self._listed_name(kind, cursor)
+            written = f"{kind} {self.text[cursor:name_end].strip()}"
+            found.append(Named(written, self.directory.match(written)))
+            sep = re.match(r",\s*| và (?=[A-ZĐÀ-Ỹ])", self.text[name_end:])
+            if sep is None:
+                cursor = name_end
+                break
+            cursor = name_end + sep.end()
+        return (found, cursor) if len(found) >= 2 else None
+
+    def _listed_name(self, kind: str, start: int) -> int:
+        """Where one name of a kind list ends: the longest name the directory knows, else
+        the next comma, ";" or lower-case verb."""
+        folded = fold(f"{kind} ") + self.folded[start:]
+        known = self.directory.unit_at(folded, 0)
+        offset = len(kind) + 1
+        if known is not None and known[1] > offset:
+            return start + known[1] - offset
+        end = start
+        for word in re.finditer(r"(\s*)([^\s,;]+)", self.text[start:]):
+            at = start + word.start(2)
+            word_text = word.group(2)
+            stop = VERB_RE.match(self.folded, at) or word_text in _FUNCTION_WORDS
+            if at > start and word_text[0].islower() and stop and word_text != "và":
+                break
+            if at > start and self.text[start + word.start() : at].strip():
+                break
+            end = start + word.end(2)
+            nxt = self.text[end : end + 1]
+            if nxt in (",", ";", "") or nxt == ":":
+                break
+        return end
 
     def _words_after(self, end: int) -> int:
         """ "Các sở, ban, ngành, đơn vị dự toán cấp tỉnh": lower-case words up to the verb."""
