@@ -549,3 +549,11 @@ def test_compressed_enumerations_of_named_bodies(district: UnitDirectory) -> Non
         "UBND các xã",
         "Công an huyện",
     ]
+
+
+def test_a_unit_named_with_thuoc_so(commune: UnitDirectory) -> None:
+    body = """Sở Tư pháp đề nghị:
+1. Phòng Phổ biến, giáo dục pháp luật thuộc Sở xây dựng chuyên mục pháp luật hằng tuần.
+"""
+    r = read(body, commune)
+    assert [s.written for s in r.sources] == ["Phòng Phổ biến, giáo dục pháp luật"]

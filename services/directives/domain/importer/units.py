@@ -87,6 +87,7 @@ _LOCAL_RE = re.compile(
 _KIND_LIST_RE = re.compile(r"cac (?P<kind>so|phong|chi cuc|trung tam|ban)\s*:\s*")
 _KIND_WORD = {"so": "Sở", "phong": "Phòng", "chi cuc": "Chi cục", "trung tam": "Trung tâm",
               "ban": "Ban"}  # fmt: skip
+_OF_ISSUER_RE = re.compile(r" (?:trực thuộc|thuộc|của) [Ss]ở$")
 _LEVEL_NAME_RE = re.compile(r"(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)")
 # One place of an enumeration: its separator, an optional level, a capitalised name.
 _PLACE_ITEM_RE = re.compile(
@@ -529,4 +530,7 @@ class Scanner:
         if places is not None:
             # "Trung tâm Y tế các huyện, thị xã, thành phố": one body in each, a group.
             return [Named(self.text[pos : places.end()], generic=True)], places.end()
-        return [Named(self.text[pos:end])], end
+        # "Phòng Phổ biến, giáo dục pháp luật thuộc Sở": the unit is named without the
+        # words that place it in the issuer.
+        written = _OF_ISSUER_RE.sub("", self.text[pos:end])
+        return [Named(written)], end
