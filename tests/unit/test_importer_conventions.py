@@ -557,3 +557,15 @@ def test_a_unit_named_with_thuoc_so(commune: UnitDirectory) -> None:
 """
     r = read(body, commune)
     assert [s.written for s in r.sources] == ["Phòng Phổ biến, giáo dục pháp luật"]
+
+
+def test_a_plans_aims_give_no_duty(district: UnitDirectory) -> None:
+    body = """KẾ HOẠCH
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích: Giảm tỷ lệ mắc bệnh sốt xuất huyết.
+2. Yêu cầu: Các cơ quan, đơn vị phối hợp chặt chẽ, hiệu quả.
+II. TỔ CHỨC THỰC HIỆN
+1. Phòng Y tế chủ trì, phối hợp với các cơ quan, đơn vị, địa phương triển khai Kế hoạch này.
+"""
+    r = read(body, district)
+    assert [s.written for s in r.sources] == ["Phòng Y tế"]

@@ -89,7 +89,7 @@ GENERICS: tuple[tuple[re.Pattern[str], tuple[UnitKind, ...], bool], ...] = tuple
 # A provincial People's Committee's units are its departments (kind division).
 _NGANH = (
     r"(?:cac )?(?:so, (?:ban, )?nganh|ban, nganh|so, ban)"
-    r"(?:, (?:don vi|doan the))*(?: (?:cap tinh|thuoc tinh|tinh))?"
+    r"(?:(?:, | va )(?:don vi|doan the|dia phuong))*(?: (?:cap tinh|thuoc tinh|tinh))?"
 )
 PROVINCE_GENERICS: tuple[tuple[re.Pattern[str], tuple[UnitKind, ...], bool], ...] = (
     (re.compile(_NGANH + r" (?:co )?lien quan"), (UnitKind.DIVISION,), True),

@@ -37,6 +37,10 @@ _PERFORM_RE = re.compile(r"(?:trien khai )?thuc hien ")
 _AS_FOLLOWS_RE = re.compile(r"(?:nhu sau|cu the nhu sau|mot so noi dung sau)\s*:")
 _ROLE_RE = re.compile(r"(?:chu tri|phoi hop|thuc hien|chiu trach nhiem)(?![\w])")
 _DUTIES_OF_RE = re.compile(r"(?:nhiem vu|trach nhiem|nhiem vu, quyen han)(?: cu the)?(?: cua)? ")
+# The aims part of a plan ("I. MỤC ĐÍCH, YÊU CẦU", "1. Mục tiêu: …", "Yêu cầu: …").
+_PURPOSE_RE = re.compile(
+    r"(?:muc dich|muc tieu|yeu cau|quan diem)(?:,? (?:yeu cau|muc tieu))?\s*(?::|$)"
+)
 _MODAL_RE = re.compile(r"(?:phải|cần phải|cần) (?=\w)")
 _PASS_ON_RE = re.compile(r"(?:yeu cau|chi dao) ")
 _SENTENCE_RE = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
@@ -84,8 +88,8 @@ def _walk(
     # The leads the item before gave by name, for an item that names none.
     sibling: list[Named] | None = None
     for whole in nodes:
-        if is_attr(whole):
-            continue
+        if is_attr(whole) or _PURPOSE_RE.match(fold(whole.text)):
+            continue  # "I. MỤC ĐÍCH, YÊU CẦU": a plan's aims, no duties
         for node in _by_subject(whole, directory, year):
             given = _one_node(node, context, directory, year, out, sibling, addressees)
             sibling = given if whole.kind not in ("para", "roman", "article") else None
