@@ -6,7 +6,7 @@ the importer gets better, never lower it to make a change pass.
 
 from __future__ import annotations
 
-from chidao.importer_score import FIELDS, Count, Score, norm, run
+from chidao.importer_score import FIELDS, Count, Score, misses, norm, run
 
 # field: (precision, recall) at least, on dev.
 FLOOR = {
@@ -48,3 +48,11 @@ def test_counts_give_precision_and_recall() -> None:
     s = Score()
     s.fields["lead"].add(Count(right=3, drafted=4, expected=6))
     assert (s.fields["lead"].precision, s.fields["lead"].recall) == (0.75, 0.5)
+
+
+def test_misses_lists_dev_letters_only() -> None:
+    lines = misses()
+    letters = [line for line in lines if not line.startswith("  ")]
+    assert letters and all(" dev/" in line for line in letters)
+    assert all(line.split(":")[0].strip() in ("missed", "extra") or "," in line or ":" in line
+               for line in lines if line.startswith("  "))  # fmt: skip
