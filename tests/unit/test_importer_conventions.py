@@ -12,6 +12,7 @@ import pytest
 
 from services.directives.domain.directory import UnitDirectory
 from services.directives.domain.importer import ImportResult, import_letter
+from services.directives.domain.importer.deadlines import find_deadline
 
 from .test_importer_blind_letters import directory, row
 
@@ -472,8 +473,6 @@ Lê Thị Hoa
 
 
 def test_a_window_counted_from_the_letter_named_by_its_type() -> None:
-    from services.directives.domain.importer.deadlines import find_deadline
-
     signed = D(2023, 9, 8)  # a Friday
     found = find_deadline(
         "báo cáo trong thời hạn 15 ngày kể từ ngày Kế hoạch này được ban hành", signed
