@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from shared.contracts.values import Deadline, DeadlineKind, UnitKind
+from shared.contracts.values import Deadline, DeadlineKind
 
-from ..directory import TITLE_RE, UnitDirectory
-from .attributes import Attrs, Parsed, attributes, is_attr, unresolved
+from ..directory import UnitDirectory
+from .attributes import Attrs, Parsed, attributes, cell_units, is_attr, unresolved
 from .clauses import clauses
 from .deadlines import Found, When, find_deadline
 from .inverted import lead_after, lead_in_later_sentence
@@ -29,13 +29,13 @@ from .outline import ATTR_RE, Node, outline
 from .table import rewrite_tables
 from .text import Notes, fold
 from .units import VERB_RE, Named, Scanner
+from .voice import SPEAKING_RE, passes_on, proper
 
 _ASK_RE = re.compile(r"(?:giao|yeu cau|de nghi|phan cong|chi dao)(?: cho)? ")
 _COORD_RE = re.compile(r"(?:va |dong thoi )?(?:chu dong )?(?:phoi hop|cung)(?: chat che)?(?: voi) ")
 _PERFORM_RE = re.compile(r"(?:trien khai )?thuc hien ")
 # Compared with diacritics: folded, "cần" reads as "căn" ("Căn cứ …").
 _AS_FOLLOWS_RE = re.compile(r"(?:nhu sau|cu the nhu sau|mot so noi dung sau)\s*:")
-_ROLE_RE = re.compile(r"(?:chu tri|phoi hop|thuc hien|chiu trach nhiem)(?![\w])")
 _DUTIES_OF_RE = re.compile(r"(?:nhiem vu|trach nhiem|nhiem vu, quyen han)(?: cu the)?(?: cua)? ")
 # The aims part of a plan ("I. MỤC ĐÍCH, YÊU CẦU", "1. Mục tiêu: …", "Yêu cầu: …").
 _PURPOSE_RE = re.compile(
@@ -105,7 +105,7 @@ def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
     # "Trung tâm Y tế các huyện báo cáo … trước ngày 05 hằng tháng; Trung tâm Kiểm soát
     # bệnh tật tổng hợp, báo cáo Sở Y tế …": the item's own subject is the first to compare.
     first = _assigned_at(scan, 0)
-    own = first is not None and first[0] is not None and all(map(_proper, first[0]))
+    own = first is not None and first[0] is not None and all(map(proper, first[0]))
     last = ",".join(n.written for n in first[0]) if own and first and first[0] else None
     # "Các sở, ban, ngành; UBND các huyện …": a ";" inside that subject list is no cut.
     listed = scan.units(0)[1] if last is not None else 0
@@ -113,7 +113,7 @@ def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
         if m.start() < listed:
             continue
         found = _assigned_at(scan, m.end())
-        if found is None or found[0] is None or not all(map(_proper, found[0])):
+        if found is None or found[0] is None or not all(map(proper, found[0])):
             continue
         if fold(found[1][1]).startswith("phoi hop"):
             continue  # "Sở Y phối hợp ...": a coordinator of the same duty
@@ -172,7 +172,7 @@ def _one_node(
     leads, action = _parse(node, context, directory, attrs)
     inherited = False
     # The issuer's own voice ("UBND phường yêu cầu:") is no lead of the items under it.
-    voice = leads is not None and leads is context and not _passes_on(leads, directory)
+    voice = leads is not None and leads is context and not passes_on(leads, directory)
     if (leads is None or voice) and sibling and _continues(node):
         # "1. Các phòng GD&ĐT, các trường THPT hoàn thành … 2. Tổ chức lễ khai giảng …":
         # an item that opens with its action is addressed to the units the item before
@@ -216,8 +216,8 @@ def _parse(
     if attrs.lead is not None or attrs.coordinating is not None:
         inline = ATTR_RE.search(text)
         action = text[: inline.start()] if inline else text
-        leads = _cell_units(attrs.lead, directory) if attrs.lead else []
-        coords = _cell_units(attrs.coordinating, directory) if attrs.coordinating else []
+        leads = cell_units(attrs.lead, directory) if attrs.lead else []
+        coords = cell_units(attrs.coordinating, directory) if attrs.coordinating else []
         if attrs.lead and not coords:
             # One "Đơn vị thực hiện" cell: "X chủ trì, phối hợp với Y".
             cell = Scanner(attrs.lead, directory)
@@ -237,7 +237,7 @@ def _parse(
     topic = _topic(scan)
     if topic is not None:
         return topic
-    if context and _PASS_ON_RE.match(folded) and _passes_on(context, directory):
+    if context and _PASS_ON_RE.match(folded) and passes_on(context, directory):
         # "1. Phòng Quản lý vận tải: - Yêu cầu các bến xe khách ...": under an item's lead,
         # a bullet asking other bodies is that lead's duty, not theirs.
         return context, ([], text)
@@ -268,25 +268,6 @@ def _parse(
 # Topics and conditions that open an item before its subject: "Về …", "Đối với …", "Trên
 # cơ sở kết quả rà soát, Phòng X đề xuất …", "Sau khi có kết quả, …". ("Để …", "Căn cứ …"
 # open preambles: "Căn cứ …, UBND tỉnh ban hành …" gives no duty.)
-def _cell_units(cell: str, directory: UnitDirectory) -> list[Named]:
-    """The units of a "chủ trì" or "phối hợp" cell. A cell holds names only, so a name the
-    directory does not know runs to the cell's end or its next ";" ("Phòng Tổ chức, biên
-    chế và tổ chức phi chính phủ", where "tổ chức" would end a name in running text)."""
-    found, end = Scanner(cell, directory).units()
-    rest = cell[end:]
-    last = found[-1] if found else None
-    if last is None or last.unit is not None or last.generic or not rest[:1].isspace():
-        return found
-    if not rest.strip()[:1].islower() or _ROLE_RE.match(fold(rest.strip())):
-        return found  # "X chủ trì, phối hợp với Y": the name ends at its role
-    start = end - len(last.written)
-    stop = cell.find(";", end)
-    stop = len(cell) if stop < 0 else stop
-    whole = Named(cell[start:stop].strip(" .,"))
-    after = _cell_units(cell[stop + 1 :], directory) if stop < len(cell) else []
-    return [*found[:-1], whole, *after]
-
-
 _CARRY_OUT_RE = re.compile(
     r"\s*(?:(?:trien khai )?thuc hien|trien khai)?\s*(?:mot so|cac|nhung)?\s*"
     r"(?:noi dung|nhiem vu|viec|cong viec)(?: cu the)?(?: nhu)? sau\s*:\s*$"
@@ -338,7 +319,7 @@ def _labelled(scan: Scanner, colon: int) -> _Parsed | None:
     if colon < 0 or scan.text[:colon].count(" ") > 5 or scan.units(0)[0]:
         return None
     found = _assigned_at(scan, colon + 1)
-    if found is None or found[0] is None or not all(map(_proper, found[0])):
+    if found is None or found[0] is None or not all(map(proper, found[0])):
         return None
     coords, rest = found[1]
     return found[0], (coords, f"{scan.text[:colon].rstrip()}: {rest}")
@@ -350,7 +331,7 @@ def _after_topic(scan: Scanner) -> _Parsed | None:
     first named unit that a verb follows is the subject."""
     for m in re.finditer(r"(?<=[\s,])(?=[A-ZĐÀ-Ỹ])", scan.text[:160]):
         found = _assigned_at(scan, m.start())
-        if found is not None and found[0] is not None and all(map(_proper, found[0])):
+        if found is not None and found[0] is not None and all(map(proper, found[0])):
             opener = scan.text[: m.start()].rstrip(" ,")
             stated = find_deadline(opener, None).deadline
             if stated.kind is DeadlineKind.NONE and not stated.text:
@@ -367,16 +348,11 @@ _NOT_ACTION = frozenset(
 )
 
 
-# "Văn phòng Sở thông báo để các phòng biết", "Sở Xây dựng trân trọng kính mời": the
-# issuer speaking, not a duty.
-_SPEAKING_RE = re.compile(r"thong bao|tran trong|kinh (?:moi|gui|de nghi)|xin|cam on|nhan duoc")
-
-
 def _opens_action(scan: Scanner, pos: int) -> bool:
     word = re.match(r"[^\W\d_]+", scan.text[pos:])
     if word is None or not word.group().islower() or word.group() in _NOT_ACTION:
         return False
-    return _SPEAKING_RE.match(scan.folded, pos) is None
+    return SPEAKING_RE.match(scan.folded, pos) is None
 
 
 def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
@@ -391,7 +367,7 @@ def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
         if ask is not None and folded.startswith("chi dao", ask.start()) and _groupish(subject):
             # "UBND các huyện chỉ đạo Phòng Tài chính - Kế hoạch ...": the subject leads.
             return subject, _rest(scan, end)
-        if ask is not None and _passes_on(subject, scan.directory):
+        if ask is not None and passes_on(subject, scan.directory):
             # "Phòng Quản lý đô thị yêu cầu đơn vị quản lý đường bộ ...": a unit under the
             # issuer asks bodies it oversees; the duty is the unit's.
             return subject, _rest(scan, end)
@@ -413,52 +389,11 @@ def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
         if (
             start == 0
             and folded[end : end + 1] in (" ", "")
-            and all(map(_proper, subject))
+            and all(map(proper, subject))
             and _opens_action(scan, after)
         ):
             return subject, _rest(scan, end)
     return None
-
-
-_PROPER_RE = re.compile(
-    r"(?:(?:Thủ trưởng|Giám đốc|Chủ tịch|Trưởng|Chánh) )?"
-    r"(?:Sở|Phòng|Ban|Trung tâm|Chi cục|Cục|Văn phòng|Thanh tra|Đài|Báo|Công an|UBND|Ủy ban"
-    r"|Uỷ ban|Kho bạc|Bảo hiểm|Hội|Đoàn|Viện|Trường|Bộ|Ngân hàng|Công ty|Liên đoàn|Mặt trận"
-    r"|Bệnh viện|Hạt|Đội|Quỹ|Tổng|Liên minh|Điện lực|Hội đồng|Cảng vụ|Khu|Các|các)"
-    r" (?:[A-ZĐÀ-Ỹ0-9]|tỉnh|huyện|thị|xã|phường|thành|sở|phòng|đơn|ban|chi|trung|cơ|địa|các"
-    r"|chủ đầu tư|tổ dân phố|bệnh viện|trường)"
-)
-
-
-def _proper(named: Named) -> bool:
-    """A unit name, not a sentence that happens to open like one ("Ban hành kèm theo")."""
-    if named.unit is not None or named.generic:
-        return True
-    return _PROPER_RE.match(named.written) is not None and not _SPEAKING_RE.search(
-        fold(named.written)
-    )
-
-
-# Bodies whose "yêu cầu", "chỉ đạo" is the letter's own voice (the issuer or its council),
-# not a unit passing a duty on.
-_VOICE_RE = re.compile(r"(?:ubnd|uy ban|hdnd|hoi dong|ban chi dao|ban chi huy|thuong truc)")
-_LOCAL_GROUP_RE = re.compile(r" cac ")
-
-
-def _passes_on(subject: list[Named], directory: UnitDirectory) -> bool:
-    """Whether every subject is a unit under the issuer (not the issuer speaking)."""
-    issuer = fold(directory.name)
-    for named in subject:
-        written = fold(named.written)
-        title = TITLE_RE.match(written)
-        bare = written[title.end() :] if title else written
-        # "UBND các huyện" is no voice of the letter: a group of bodies under it.
-        voice = _VOICE_RE.match(bare) and not _LOCAL_GROUP_RE.search(bare)
-        leadership = named.unit is not None and named.unit.kind is UnitKind.LEADERSHIP
-        own = bare.startswith(issuer) or issuer.startswith(bare)
-        if not _proper(named) or voice or leadership or own:
-            return False
-    return bool(subject)
 
 
 def _groupish(named: list[Named]) -> bool:
