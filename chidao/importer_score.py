@@ -347,6 +347,62 @@ def per_letter(split: str, corpus: Path = CORPUS) -> list[tuple[str, Score]]:
     return out
 
 
+def misses(corpus: Path = CORPUS) -> list[str]:
+    """What each dev letter misses, for tuning (dev only: never print held-out letters).
+
+    Per letter: expected duties the alignment leaves unmatched ("missed"), matched ones
+    whose lead, coordinators or date differ, and drafted duties matched to none ("extra").
+    """
+    directories = Directories.load(DIRECTORIES, DEFAULT_AGENCY)
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    out: list[str] = []
+    for letter in manifest["letters"]:
+        if letter["split"] != "dev":
+            continue
+        text = (corpus / letter["file"]).read_text(encoding="utf-8")
+        expected = json.loads((corpus / letter["expected"]).read_text(encoding="utf-8"))
+        _, result = directories.read_letter(text, None)
+        lines = _letter_misses(expected, result)
+        if lines:
+            out += [f"{letter['id']} {letter['file']}", *lines]
+    return out
+
+
+def _letter_misses(expected: dict[str, Any], result: ImportResult) -> list[str]:
+    exp, got = expected_duties(expected), drafted_duties(result)
+    pairs = align(exp, got)
+    by_expected = dict(pairs)
+    by_drafted = {j for _, j in pairs}
+    lines: list[str] = []
+    for i, (e, a) in enumerate(zip(exp, expected["assignments"], strict=True)):
+        what = f"{a['summary'][:70]} (lead {a['lead']}, due {a['deadline']})"
+        if i not in by_expected:
+            lines.append(f"  missed: {what}")
+            continue
+        d = got[by_expected[i]]
+        wrong = [
+            name
+            for name, ok in (
+                ("lead", _entries_right(e.leads, d.leads)[0] == len(e.leads)),
+                (
+                    "coordinating",
+                    _entries_right(e.coordinating, d.coordinating)[0] == len(e.coordinating),
+                ),
+                ("deadline", e.date == d.date),
+            )
+            if not ok
+        ]
+        if wrong:
+            drafted = sorted(x for lead in d.leads for x in lead)
+            lines.append(f"  {', '.join(wrong)}: {what}; drafted {drafted}, due {d.date}")
+    for j, d in enumerate(got):
+        if j not in by_drafted:
+            action = result.content.assignments[d.index].action[:70]
+            leads = sorted(x for lead in d.leads for x in lead)
+            lines.append(f"  extra: {action} (lead {leads}, due {d.date})")
+    return lines
+
+
 def _pct(value: float) -> str:
     return f"{100 * value:5.1f}%"
 
@@ -381,9 +437,14 @@ app = typer.Typer(add_completion=False)
 def main(
     split: Annotated[str | None, typer.Option(help="dev or heldout; both by default.")] = None,
     letters: Annotated[bool, typer.Option(help="Per-letter scores (dev only).")] = False,
+    diff: Annotated[bool, typer.Option(help="What each letter misses (dev only).")] = False,
 ) -> None:
     """Print per-field precision and recall of the importer on the corpus."""
     console = Console(width=120)
+    if diff:
+        for line in misses():
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+        return
     if letters:
         for letter_id, s in per_letter("dev"):
             cells = " ".join(f"{k}={c.right}/{c.drafted}/{c.expected}" for k, c in s.fields.items())

@@ -6,22 +6,25 @@ the importer gets better, never lower it to make a change pass.
 
 from __future__ import annotations
 
-from chidao.importer_score import FIELDS, Count, Score, norm, run
+import re
+
+from chidao.importer_score import FIELDS, Count, Score, misses, norm, run
 
 # field: (precision, recall) at least, on dev.
 FLOOR = {
-    "lead": (0.90, 0.82),
-    "coordinating": (0.95, 0.83),
-    "deadline": (0.97, 0.88),
+    "lead": (0.93, 0.96),
+    "coordinating": (0.97, 0.92),
+    "deadline": (0.98, 0.96),
     "number_symbol": (0.97, 0.97),
     "date": (0.97, 0.97),
     "issuer": (0.97, 0.97),
     "signer": (0.97, 0.97),
 }
-# Two of these are recurring report clauses split off as duties of their own, which the
+# Three of these are recurring report clauses split off as duties of their own, which the
 # corpus reads as part of the item before them (docs/importer-score.md, "One item, one
 # deadline, one duty": the seed's yearly report is a duty of its own, shared/domain.md).
-EMPTY_WITHOUT_WARNING_AT_MOST = 9
+# The third came with reading the plan a decision issues after its signature (stop 8).
+EMPTY_WITHOUT_WARNING_AT_MOST = 10
 
 
 def test_dev_scores_stay_at_or_above_the_floor() -> None:
@@ -47,3 +50,12 @@ def test_counts_give_precision_and_recall() -> None:
     s = Score()
     s.fields["lead"].add(Count(right=3, drafted=4, expected=6))
     assert (s.fields["lead"].precision, s.fields["lead"].recall) == (0.75, 0.5)
+
+
+def test_misses_lists_dev_letters_only() -> None:
+    lines = misses()
+    letters = [line for line in lines if not line.startswith("  ")]
+    assert letters and all(" dev/" in line for line in letters)
+    kinds = r"(?:lead|coordinating|deadline)"
+    detail = re.compile(rf"  (?:missed|extra|{kinds}(?:, {kinds})*): ")
+    assert all(detail.match(line) for line in lines if line.startswith("  "))

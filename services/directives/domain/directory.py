@@ -56,7 +56,8 @@ def canon(text: str) -> str:
 # Head titles written before a unit ("Trưởng các phòng", "Chánh Văn phòng Sở").
 TITLE_RE = re.compile(
     r"(?:pho thu truong|thu truong|pho truong|truong|pho chanh|chanh|pho giam doc|giam doc"
-    r"|pho vien truong|vien truong|pho chu tich|chu tich|bi thu|lanh dao) "
+    r"|pho vien truong|vien truong|pho hieu truong|hieu truong|pho chu tich|chu tich|bi thu"
+    r"|lanh dao) "
 )
 _INTERNAL = (UnitKind.OFFICE, UnitKind.INSPECTORATE, UnitKind.DIVISION, UnitKind.AFFILIATED)
 _PHONG_BAN = (UnitKind.OFFICE, UnitKind.INSPECTORATE, UnitKind.DIVISION)
@@ -88,7 +89,7 @@ GENERICS: tuple[tuple[re.Pattern[str], tuple[UnitKind, ...], bool], ...] = tuple
 # A provincial People's Committee's units are its departments (kind division).
 _NGANH = (
     r"(?:cac )?(?:so, (?:ban, )?nganh|ban, nganh|so, ban)"
-    r"(?:, (?:don vi|doan the))*(?: (?:cap tinh|thuoc tinh|tinh))?"
+    r"(?:(?:, | va )(?:don vi|doan the|dia phuong))*(?: (?:cap tinh|thuoc tinh|tinh))?"
 )
 PROVINCE_GENERICS: tuple[tuple[re.Pattern[str], tuple[UnitKind, ...], bool], ...] = (
     (re.compile(_NGANH + r" (?:co )?lien quan"), (UnitKind.DIVISION,), True),

@@ -112,7 +112,7 @@ def import_letter(text: str, directory: UnitDirectory) -> ImportResult:
     year = head.year or (max(years) if years else None)
 
     # The signing date, when printed, dates "05 ngày làm việc kể từ ngày ký".
-    duties = read_assignments(body, directory, head.date or year)
+    duties = read_assignments(body, directory, head.date or year, head.addressees)
     doc_type = _doc_type(head, notes)
     # Without any header, only a duty given to a unit of the directory shows a directive:
     # news and reports also say "X yêu cầu các chủ đầu tư ...".

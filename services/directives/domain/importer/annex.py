@@ -15,8 +15,20 @@ _ANNEX_RE = re.compile(r"phu luc(?: (?:so )?[\divx]+)?\b")
 
 
 def annex_start(lines: list[str], start: int) -> int:
-    """Index of the first annex heading at or after `start`, or len(lines)."""
-    return next((i for i in range(start, len(lines)) if _heading(lines[i])), len(lines))
+    """Index of the first annex heading at or after `start`, or len(lines). A plan or
+    rules issued with a decision count too: "KẾ HOẠCH / … / (Ban hành kèm theo Quyết
+    định số …)" after the signature holds the duties ("Tổ chức thực hiện")."""
+    return next(
+        (i for i in range(start, len(lines)) if _heading(lines[i]) or _attached(lines, i)),
+        len(lines),
+    )
+
+
+def _attached(lines: list[str], i: int) -> bool:
+    if not is_caps(lines[i]) or len(lines[i].split()) > 8:
+        return False
+    following = [line for line in lines[i + 1 : i + 5] if line][:3]
+    return any(line.startswith("(") and "kem theo" in fold(line) for line in following)
 
 
 def annex_body(lines: list[str]) -> list[str]:
@@ -24,7 +36,7 @@ def annex_body(lines: list[str]) -> list[str]:
     out: list[str] = []
     in_title = False
     for line in lines:
-        if _heading(line):
+        if _heading(line) or (not out and is_caps(line)):
             in_title = True
             continue
         note = line.startswith("(") and "kem theo" in fold(line)

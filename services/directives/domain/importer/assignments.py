@@ -14,24 +14,35 @@ A bullet holding several duties ("kiểm tra ...; tổng hợp, báo cáo ... tr
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
 from shared.contracts.values import Deadline, DeadlineKind
 
 from ..directory import UnitDirectory
-from .attributes import Attrs, Parsed, attributes, is_attr, unresolved
+from .attributes import Attrs, Parsed, attributes, cell_units, is_attr, unresolved
 from .clauses import clauses
 from .deadlines import Found, When, find_deadline
-from .inverted import lead_after
+from .inverted import lead_after, lead_in_later_sentence
 from .outline import ATTR_RE, Node, outline
 from .table import rewrite_tables
 from .text import Notes, fold
 from .units import VERB_RE, Named, Scanner
+from .voice import SPEAKING_RE, passes_on, proper
 
 _ASK_RE = re.compile(r"(?:giao|yeu cau|de nghi|phan cong|chi dao)(?: cho)? ")
-_COORD_RE = re.compile(r"(?:va |dong thoi )?(?:phoi hop|cung)(?: chat che)?(?: voi) ")
+_COORD_RE = re.compile(r"(?:va |dong thoi )?(?:chu dong )?(?:phoi hop|cung)(?: chat che)?(?: voi) ")
 _PERFORM_RE = re.compile(r"(?:trien khai )?thuc hien ")
+# Compared with diacritics: folded, "cần" reads as "căn" ("Căn cứ …").
+_AS_FOLLOWS_RE = re.compile(r"(?:nhu sau|cu the nhu sau|mot so noi dung sau)\s*:")
+_DUTIES_OF_RE = re.compile(r"(?:nhiem vu|trach nhiem|nhiem vu, quyen han)(?: cu the)?(?: cua)? ")
+# The aims part of a plan ("I. MỤC ĐÍCH, YÊU CẦU", "1. Mục tiêu: …", "Yêu cầu: …").
+_PURPOSE_RE = re.compile(
+    r"(?:muc dich|muc tieu|yeu cau|quan diem)(?:,? (?:yeu cau|muc tieu))?\s*(?::|$)"
+)
+_MODAL_RE = re.compile(r"(?:phải|cần phải|cần) (?=\w)")
+_PASS_ON_RE = re.compile(r"(?:yeu cau|chi dao) ")
 _SENTENCE_RE = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
 
 
@@ -45,10 +56,25 @@ class Duty:
     notes: Notes = field(default_factory=Notes)
 
 
-def read_assignments(lines: list[str], directory: UnitDirectory, year: When) -> list[Duty]:
+def read_assignments(
+    lines: list[str], directory: UnitDirectory, year: When, addressees: Sequence[str] = ()
+) -> list[Duty]:
+    """The duties of a body; `addressees` ("Kính gửi") lead the items that name no lead."""
     duties: list[Duty] = []
-    _walk(outline(rewrite_tables(lines)), None, directory, year, duties)
+    named = _addressed(addressees, directory)
+    _walk(outline(rewrite_tables(lines)), None, directory, year, duties, named)
     return duties
+
+
+def _addressed(addressees: Sequence[str], directory: UnitDirectory) -> list[Named] | None:
+    found: list[Named] = []
+    for text in addressees:
+        text = text.strip().lstrip("-+• ").rstrip(" ;.,")
+        units, end = Scanner(text, directory).units()
+        if not units or text[end:].strip(" ,;."):
+            return None  # not only unit names: no lead to give
+        found += units
+    return found or None
 
 
 def _walk(
@@ -57,32 +83,45 @@ def _walk(
     directory: UnitDirectory,
     year: When,
     out: list[Duty],
+    addressees: list[Named] | None = None,
 ) -> None:
+    # The leads the item before gave by name, for an item that names none.
+    sibling: list[Named] | None = None
     for whole in nodes:
-        if is_attr(whole):
-            continue
-        for node in _by_subject(whole, directory):
-            _one_node(node, context, directory, year, out)
+        if is_attr(whole) or _PURPOSE_RE.match(fold(whole.text)):
+            continue  # "I. MỤC ĐÍCH, YÊU CẦU": a plan's aims, no duties
+        for node in _by_subject(whole, directory, year):
+            given = _one_node(node, context, directory, year, out, sibling, addressees)
+            sibling = given if whole.kind not in ("para", "roman", "article") else None
 
 
-def _by_subject(node: Node, directory: UnitDirectory) -> list[Node]:
+def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
     """ "Phòng A tổng hợp danh sách ... . Thời hạn: ... . Phòng B có trách nhiệm thẩm định
     ...": a later sentence with a subject of its own is another duty of the item (the
     sentences between go with the duty before them)."""
     text = node.text
     scan = Scanner(text, directory)
     cuts: list[int] = []
-    last: str | None = None
+    # "Trung tâm Y tế các huyện báo cáo … trước ngày 05 hằng tháng; Trung tâm Kiểm soát
+    # bệnh tật tổng hợp, báo cáo Sở Y tế …": the item's own subject is the first to compare.
+    first = _assigned_at(scan, 0)
+    own = first is not None and first[0] is not None and all(map(proper, first[0]))
+    last = ",".join(n.written for n in first[0]) if own and first and first[0] else None
+    # "Các sở, ban, ngành; UBND các huyện …": a ";" inside that subject list is no cut.
+    listed = scan.units(0)[1] if last is not None else 0
     for m in _SENTENCE_RE.finditer(text):
+        if m.start() < listed:
+            continue
         found = _assigned_at(scan, m.end())
-        if found is None or found[0] is None or not all(map(_proper, found[0])):
+        if found is None or found[0] is None or not all(map(proper, found[0])):
             continue
         if fold(found[1][1]).startswith("phoi hop"):
             continue  # "Sở Y phối hợp ...": a coordinator of the same duty
         who = ",".join(n.written for n in found[0])
-        if last is not None and who != last:
+        if last is not None and (who != last or _reports_apart(text, cuts, m.end(), year)):
             cuts.append(m.end())
         last = who
+        listed = scan.units(m.end())[1]
     if not cuts or (_assigned_at(scan, 0) is None and not _first_assigned(scan, cuts[0])):
         return [node]
     bounds = [0, *cuts, len(text)]
@@ -91,6 +130,22 @@ def _by_subject(node: Node, directory: UnitDirectory) -> list[Node]:
         Node(node.kind, part, node.children if i == len(parts) - 1 else [])
         for i, part in enumerate(parts)
     ]
+
+
+def _reports_apart(text: str, cuts: list[int], at: int, year: When) -> bool:
+    """ "Sở Nội vụ chủ trì kiểm tra công vụ … . Sở Nội vụ tổng hợp, báo cáo … định kỳ 6
+    tháng, hằng năm": the same subject restated with a recurring report of its own is
+    another duty (as a recurring clause after ";" is, see `clauses`)."""
+    before = text[cuts[-1] if cuts else 0 : at]
+    stop = _SENTENCE_RE.search(text, at)
+    found = find_deadline(text[at : stop.start() if stop else len(text)], year).deadline
+    if found.kind in _RECURRING:
+        return True
+    dated = find_deadline(before, year).deadline
+    return found.kind is DeadlineKind.DATE and dated.kind is DeadlineKind.DATE
+
+
+_RECURRING = frozenset((DeadlineKind.MONTHLY, DeadlineKind.QUARTERLY, DeadlineKind.YEARLY))
 
 
 def _first_assigned(scan: Scanner, before: int) -> bool:
@@ -108,20 +163,45 @@ def _one_node(
     directory: UnitDirectory,
     year: When,
     out: list[Duty],
-) -> None:
+    sibling: list[Named] | None = None,
+    addressees: list[Named] | None = None,
+) -> list[Named] | None:
+    """Reads one item into `out`; returns the leads it named itself (None when it named
+    none, or heads sub-items)."""
     attrs = attributes(node)
     leads, action = _parse(node, context, directory, attrs)
+    inherited = False
+    # The issuer's own voice ("UBND phường yêu cầu:") is no lead of the items under it.
+    voice = leads is not None and leads is context and not passes_on(leads, directory)
+    if (leads is None or voice) and sibling and _continues(node):
+        # "1. Các phòng GD&ĐT, các trường THPT hoàn thành … 2. Tổ chức lễ khai giảng …":
+        # an item that opens with its action is addressed to the units the item before
+        # it named.
+        leads, action, inherited = sibling, ([], node.text), True
+    elif leads is None and addressees and node.kind != "para" and _continues(node):
+        # "Kính gửi: Phòng Tài nguyên và Môi trường. … 1. Kiểm tra, xử lý …": an item that
+        # names no lead is the addressees' (Decree 30: the letter is theirs to carry out).
+        leads, action = addressees, ([], node.text)
     children = [c for c in node.children if not is_attr(c)]
     if leads is not None and children and not action[1].strip(" :"):
-        _walk(children, leads, directory, year, out)
-        return
+        _walk(children, leads, directory, year, out, addressees)
+        return None
     if leads is not None and children and node.text.rstrip().endswith(":"):
-        _walk(children, leads, directory, year, out)
-        return
+        _walk(children, leads, directory, year, out, addressees)
+        return None
     made = _duties(leads, action, directory, year, attrs) if leads is not None else []
     out += made
     # Sub-items of a duty are its details; only their own explicit assignments count.
-    _walk(children, None if made else context, directory, year, out)
+    _walk(children, None if made else context, directory, year, out, None if made else addressees)
+    if not made or (context is not None and leads is context):
+        return None
+    return leads if not inherited else sibling
+
+
+def _continues(node: Node) -> bool:
+    """An item that opens with a duty's verb and names no unit, nor heads a list."""
+    folded = fold(node.text)
+    return bool(VERB_RE.match(folded)) and not node.text.rstrip().endswith(":")
 
 
 _Parsed = Parsed
@@ -136,13 +216,31 @@ def _parse(
     if attrs.lead is not None or attrs.coordinating is not None:
         inline = ATTR_RE.search(text)
         action = text[: inline.start()] if inline else text
-        leads = Scanner(attrs.lead, directory).units()[0] if attrs.lead else []
-        coords = Scanner(attrs.coordinating, directory).units()[0] if attrs.coordinating else []
+        leads = cell_units(attrs.lead, directory) if attrs.lead else []
+        coords = cell_units(attrs.coordinating, directory) if attrs.coordinating else []
+        if attrs.lead and not coords:
+            # One "Đơn vị thực hiện" cell: "X chủ trì, phối hợp với Y".
+            cell = Scanner(attrs.lead, directory)
+            coords = _rest(cell, cell.units()[1])[0]
         written = attrs.lead or "Chưa xác định"
         return (leads or [Named(written, unresolved=True)]), (coords, action.strip(" :;-–"))
+    duty_of = _DUTIES_OF_RE.match(folded)
+    if duty_of is not None and node.children:
+        # "Điều 2. Nhiệm vụ của Đoàn kiểm tra:", "Trách nhiệm của các phòng:": the items
+        # below are that body's.
+        leads, end = scan.units(duty_of.end())
+        if leads and folded[end:].strip() == ":":
+            return leads, ([], "")
+    later = lead_in_later_sentence(scan)
+    if later is not None:
+        return later[0], (later[1], later[2])
     topic = _topic(scan)
     if topic is not None:
         return topic
+    if context and _PASS_ON_RE.match(folded) and passes_on(context, directory):
+        # "1. Phòng Quản lý vận tải: - Yêu cầu các bến xe khách ...": under an item's lead,
+        # a bullet asking other bodies is that lead's duty, not theirs.
+        return context, ([], text)
     # "Quyết định này có hiệu lực ... . Chánh Văn phòng Sở, ...": each sentence may assign.
     starts = [0] + [m.end() for m in _SENTENCE_RE.finditer(text)]
     for start in starts:
@@ -159,12 +257,38 @@ def _parse(
     inverted = lead_after(scan)
     if inverted is not None:
         return inverted[0], (inverted[1], inverted[2])
+    asked = _asked_to_carry_out(scan)
+    if asked is not None and node.children:
+        return asked, ([], "")
     if context and (VERB_RE.match(folded) or len(folded) > 15):
         return context, _rest(scan, 0)
     return None, ([], "")
 
 
-_TOPIC_RE = re.compile(r"(?:ve|doi voi|rieng|tai) ")
+# Topics and conditions that open an item before its subject: "Về …", "Đối với …", "Trên
+# cơ sở kết quả rà soát, Phòng X đề xuất …", "Sau khi có kết quả, …". ("Để …", "Căn cứ …"
+# open preambles: "Căn cứ …, UBND tỉnh ban hành …" gives no duty.)
+_CARRY_OUT_RE = re.compile(
+    r"\s*(?:(?:trien khai )?thuc hien|trien khai)?\s*(?:mot so|cac|nhung)?\s*"
+    r"(?:noi dung|nhiem vu|viec|cong viec)(?: cu the)?(?: nhu)? sau\s*:\s*$"
+)
+
+
+def _asked_to_carry_out(scan: Scanner) -> list[Named] | None:
+    """ "…, Sở Tài nguyên và Môi trường đề nghị UBND các huyện thực hiện một số nội dung
+    sau:": the items below are the addressees' (the intro names them mid-sentence)."""
+    for m in re.finditer(r"(?<![\w])(?:de nghi|yeu cau|giao)(?: cho)? ", scan.folded):
+        leads, end = scan.units(m.end())
+        if leads and _CARRY_OUT_RE.match(scan.folded, end):
+            return leads
+    return None
+
+
+_TOPIC_RE = re.compile(
+    r"(?:ve|doi voi|rieng|tai|tren co so|sau khi|ngay sau khi|truong hop|trong truong hop|tu"
+    # "Trước ngày 20/9/2022, Chi cục X phải hoàn thành …": the deadline first.
+    r"|truoc|cham nhat|den het|den ngay) "
+)
 
 
 def _topic(scan: Scanner) -> _Parsed | None:
@@ -195,7 +319,7 @@ def _labelled(scan: Scanner, colon: int) -> _Parsed | None:
     if colon < 0 or scan.text[:colon].count(" ") > 5 or scan.units(0)[0]:
         return None
     found = _assigned_at(scan, colon + 1)
-    if found is None or found[0] is None or not all(map(_proper, found[0])):
+    if found is None or found[0] is None or not all(map(proper, found[0])):
         return None
     coords, rest = found[1]
     return found[0], (coords, f"{scan.text[:colon].rstrip()}: {rest}")
@@ -207,25 +331,28 @@ def _after_topic(scan: Scanner) -> _Parsed | None:
     first named unit that a verb follows is the subject."""
     for m in re.finditer(r"(?<=[\s,])(?=[A-ZĐÀ-Ỹ])", scan.text[:160]):
         found = _assigned_at(scan, m.start())
-        if found is not None and found[0] is not None and all(map(_proper, found[0])):
-            return found
+        if found is not None and found[0] is not None and all(map(proper, found[0])):
+            opener = scan.text[: m.start()].rstrip(" ,")
+            stated = find_deadline(opener, None).deadline
+            if stated.kind is DeadlineKind.NONE and not stated.text:
+                return found
+            # "Trước ngày 20/9/2022, Chi cục X phải hoàn thành …": the opener dates it.
+            coords, rest = found[1]
+            return found[0], (coords, f"{rest.rstrip(' .')}, {opener}")
     return None
 
 
 # After a unit, a word that cannot open the duty's action ("Sở Xây dựng là cơ quan ...").
-_NOT_ACTION = frozenset(("là", "đã", "đang", "có", "được", "nhận", "và", "với", "của", "tại"))
-
-
-# "Văn phòng Sở thông báo để các phòng biết", "Sở Xây dựng trân trọng kính mời": the
-# issuer speaking, not a duty.
-_SPEAKING_RE = re.compile(r"thong bao|tran trong|kinh (?:moi|gui|de nghi)|xin|cam on|nhan duoc")
+_NOT_ACTION = frozenset(
+    ("là", "đã", "đang", "có", "được", "nhận", "và", "với", "của", "tại", "các", "những")
+)
 
 
 def _opens_action(scan: Scanner, pos: int) -> bool:
     word = re.match(r"[^\W\d_]+", scan.text[pos:])
     if word is None or not word.group().islower() or word.group() in _NOT_ACTION:
         return False
-    return _SPEAKING_RE.match(scan.folded, pos) is None
+    return SPEAKING_RE.match(scan.folded, pos) is None
 
 
 def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
@@ -234,8 +361,15 @@ def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
     subject, end = scan.units(start)
     if ask is None and subject:
         ask = _ASK_RE.match(folded, _skip(folded, end))
+        if ask is not None and _AS_FOLLOWS_RE.match(folded, ask.end()):
+            # "Giám đốc Sở GD&ĐT chỉ đạo như sau:": the letter's own voice, no duty.
+            return None
         if ask is not None and folded.startswith("chi dao", ask.start()) and _groupish(subject):
             # "UBND các huyện chỉ đạo Phòng Tài chính - Kế hoạch ...": the subject leads.
+            return subject, _rest(scan, end)
+        if ask is not None and passes_on(subject, scan.directory):
+            # "Phòng Quản lý đô thị yêu cầu đơn vị quản lý đường bộ ...": a unit under the
+            # issuer asks bodies it oversees; the duty is the unit's.
             return subject, _rest(scan, end)
     if ask is not None:
         leads, end = scan.units(ask.end())
@@ -245,37 +379,21 @@ def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
         return kept if kept[0] is not None else None
     if subject:
         after = _skip(folded, end)
-        if folded[end : end + 1] == ":" or VERB_RE.match(folded, after) or after >= len(folded):
+        # "Chi cục X phải hoàn thành …", "Phòng Y cần rà soát …": a modal before the verb.
+        modal = _MODAL_RE.match(scan.text, after)
+        verb = VERB_RE.match(folded, modal.end() if modal else after)
+        if folded[end : end + 1] == ":" or verb or after >= len(folded):
             return subject, _rest(scan, end)
         # At the start of an item, a unit followed by any verb gives the duty ("Sở Giao
         # thông vận tải kiện toàn ..."): the verb list cannot hold every verb.
         if (
             start == 0
             and folded[end : end + 1] in (" ", "")
-            and all(map(_proper, subject))
+            and all(map(proper, subject))
             and _opens_action(scan, after)
         ):
             return subject, _rest(scan, end)
     return None
-
-
-_PROPER_RE = re.compile(
-    r"(?:(?:Thủ trưởng|Giám đốc|Chủ tịch|Trưởng|Chánh) )?"
-    r"(?:Sở|Phòng|Ban|Trung tâm|Chi cục|Cục|Văn phòng|Thanh tra|Đài|Báo|Công an|UBND|Ủy ban"
-    r"|Uỷ ban|Kho bạc|Bảo hiểm|Hội|Đoàn|Viện|Trường|Bộ|Ngân hàng|Công ty|Liên đoàn|Mặt trận"
-    r"|Bệnh viện|Hạt|Đội|Quỹ|Tổng|Liên minh|Điện lực|Hội đồng|Cảng vụ|Khu|Các|các)"
-    r" (?:[A-ZĐÀ-Ỹ0-9]|tỉnh|huyện|thị|xã|phường|thành|sở|phòng|đơn|ban|chi|trung|cơ|địa|các"
-    r"|chủ đầu tư|tổ dân phố|bệnh viện|trường)"
-)
-
-
-def _proper(named: Named) -> bool:
-    """A unit name, not a sentence that happens to open like one ("Ban hành kèm theo")."""
-    if named.unit is not None or named.generic:
-        return True
-    return _PROPER_RE.match(named.written) is not None and not _SPEAKING_RE.search(
-        fold(named.written)
-    )
 
 
 def _groupish(named: list[Named]) -> bool:
@@ -301,7 +419,8 @@ def _rest(scan: Scanner, pos: int) -> tuple[list[Named], str]:
             coords, pos = found, _skip(folded, end)
     if folded.startswith("co trach nhiem ", pos):
         pos += len("co trach nhiem ")
-    return coords, scan.text[pos:]
+    modal = _MODAL_RE.match(scan.text, pos)
+    return coords, scan.text[modal.end() if modal else pos :]
 
 
 # "Yêu cầu các đơn vị nghiêm túc thực hiện Chỉ thị này", "Các đơn vị, địa phương quan tâm

@@ -1,4 +1,5 @@
-"""Labelled attributes of a plan item, and addressees the directory does not know.
+"""Labelled attributes of a plan item, the units of their cells, and addressees the
+directory does not know.
 
 "- Đơn vị chủ trì: X", "- Đơn vị phối hợp: Y", "- Thời gian thực hiện: Z" follow the item
 they describe (or sit on its line); `attributes` collects them. `unresolved` keeps an
@@ -11,9 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..directory import UnitDirectory
 from .outline import ATTR_RE, Node
 from .text import fold
-from .units import VERB_RE, Named
+from .units import VERB_RE, Named, Scanner
 
 # (leads or None when the node assigns nothing, (coordinating, action text))
 Parsed = tuple[list[Named] | None, tuple[list[Named], str]]
@@ -63,3 +65,26 @@ def unresolved(text: str, folded: str, pos: int) -> Parsed:
     if not written or len(written) > 80 or _NOT_ADDRESSEE_RE.match(fold(written)):
         return None, ([], "")
     return [Named(written, unresolved=True)], ([], text[cut:].lstrip(" :"))
+
+
+# The role words that end a name in a cell: "Trạm Y tế phường chủ trì, phối hợp với …".
+_ROLE_RE = re.compile(r"(?:chu tri|phoi hop|thuc hien|chiu trach nhiem)(?![\w])")
+
+
+def cell_units(cell: str, directory: UnitDirectory) -> list[Named]:
+    """The units of a "chủ trì" or "phối hợp" cell. A cell holds names only, so a name the
+    directory does not know runs to the cell's end or its next ";" ("Phòng Tổ chức, biên
+    chế và tổ chức phi chính phủ", where "tổ chức" would end a name in running text)."""
+    found, end = Scanner(cell, directory).units()
+    rest = cell[end:]
+    last = found[-1] if found else None
+    if last is None or last.unit is not None or last.generic or not rest[:1].isspace():
+        return found
+    if not rest.strip()[:1].islower() or _ROLE_RE.match(fold(rest.strip())):
+        return found  # "X chủ trì, phối hợp với Y": the name ends at its role
+    start = end - len(last.written)
+    stop = cell.find(";", end)
+    stop = len(cell) if stop < 0 else stop
+    whole = Named(cell[start:stop].strip(" .,"))
+    after = cell_units(cell[stop + 1 :], directory) if stop < len(cell) else []
+    return [*found[:-1], whole, *after]

@@ -54,7 +54,10 @@ _RECURRING = frozenset((DeadlineKind.MONTHLY, DeadlineKind.QUARTERLY, DeadlineKi
 
 
 def _dated(text: str, year: When) -> bool:
-    return find_deadline(text, year).deadline.kind is not DeadlineKind.NONE
+    """Whether a clause states a deadline of its own, even one no date can be read from
+    ("vào thứ Năm hằng tuần", "trước mùa mưa lũ"): a later deadline does not cover it."""
+    deadline = find_deadline(text, year).deadline
+    return deadline.kind is not DeadlineKind.NONE or bool(deadline.text)
 
 
 def _without_deadline(text: str, found: Found) -> str:

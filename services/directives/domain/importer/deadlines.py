@@ -31,7 +31,7 @@ When = int | dt.date | None
 _KW = (
     r"(?:truoc|cham nhat(?: la)?|muon nhat(?: la)?|han chot(?: la)?|khong muon hon|khong qua"
     r"|xong truoc|hoan thanh(?: truoc)?|thoi han(?: hoan thanh)?:?|thoi gian hoan thanh:?|trong"
-    r"|den het ngay|den ngay)"
+    r"|den het ngay|den ngay|vao)"
 )
 _TIME = r"(?:(?P<h>\d{1,2}) ?(?:gio|h|:) ?(?P<mi>\d{2})?(?: ?phut)?,? )?"
 _DMY = (
@@ -77,6 +77,9 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _FROM_LETTER_RE = re.compile(
     r"\b(?:(?:cham nhat |muon nhat )?(?:trong (?:vong |thoi han |thoi gian )?|khong qua ))?"
     r"(?P<n>\d{1,3}) ngay(?P<work> lam viec)?,? (?:ke tu|tinh tu|sau) (?:ngay |khi )?"
+    # "kể từ ngày Kế hoạch này được ban hành": the letter named by its type.
+    r"(?:(?:van ban|cong van|thong bao|ke hoach|quyet dinh|chi thi|cong dien|ket luan) nay "
+    r"(?:duoc )?(?=ky|ban hanh))?"
     r"(?:ky|ban hanh|(?P<receipt>nhan(?: duoc)?)(?= (?:van ban|cong van|thong bao|ke hoach"
     r"|quyet dinh|chi thi|cong dien|ket luan)(?: nay)?(?! ?\w)))"
     r"(?: (?:van ban|cong van|thong bao|ke hoach|quyet dinh|chi thi|cong dien|ket luan))?"
@@ -163,10 +166,14 @@ def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
         return unparsed(text, folded, start_m.start())
     for rx in (_MONTH_RE, _QUARTER_RE):
         m = rx.search(folded)
-        if m is not None:
+        if m is not None and not (not bare and _scope(folded, m)):
             return _period(text, m, year)
     half_m = _HALF_YEAR_RE.search(folded)
-    if half_m is not None and not half_m.group("from"):
+    if (
+        half_m is not None
+        and not half_m.group("from")
+        and not (not bare and _scope(folded, half_m))
+    ):
         return _half(text, half_m, year)
     in_year = _IN_YEAR_RE.search(folded)
     if in_year is not None and not in_year.group("from") and 1900 < int(in_year.group("y")) < 2200:
@@ -199,6 +206,22 @@ def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
     if strong is not None or (bare and folded.strip(" .;")):
         return unparsed(text, folded, strong.start() if strong else 0)
     return Found()
+
+
+# What a report is about: "báo cáo kết quả … 6 tháng đầu năm 2021", "đánh giá tình hình
+# thu, chi ngân sách quý I/2023". A period named there is the report's scope, not its
+# deadline, unless a deadline word introduces it ("trong", "trước", "hoàn thành").
+_REPORT_OBJECT_RE = re.compile(r"\b(?:bao cao|ket qua|tinh hinh|so ket|tong ket|danh gia)\b")
+_PERIOD_KW_RE = re.compile(r"(?:truoc|trong|hoan thanh|xong|cham nhat|thoi gian|thoi han|den)\W*$")
+
+
+def _scope(folded: str, m: re.Match[str]) -> bool:
+    """Whether the period `m` of a running text names a report's scope (see above)."""
+    if m.groupdict().get("kw") or folded.startswith("trong ", m.start()):
+        return False
+    before = folded[max(0, m.start() - 160) : m.start()]
+    before = re.split(r"[;.:]", before)[-1]
+    return not _PERIOD_KW_RE.search(before) and _REPORT_OBJECT_RE.search(before) is not None
 
 
 def _phrase_start(folded: str, pos: int) -> int:

@@ -99,6 +99,12 @@ def read_header(lines: list[str]) -> Header:
             i = _block(head, lines, i - 1, raw)
             head.body_start = i
             continue
+        wired = _WIRED_TO_RE.search(fold(raw)) if _telegram(head) else None
+        if wired is not None:
+            # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH điện:": a Công điện's addressees follow.
+            i = _addressees(head, lines, i, raw[wired.end() :].strip())
+            head.body_start = i
+            continue
         misses += 1
         # Body text may follow a header we could not read; give up after a few lines.
         if head.subject or head.addressees or head.title_type or misses >= 4:
@@ -107,6 +113,15 @@ def read_header(lines: list[str]) -> Header:
 
 
 _TITLE_OR_SUBJECT = re.compile(r"(?:v/v|ve viec)\b")
+_BODY_OPENER_RE = re.compile(
+    r"(?:[ivx]{1,4}\.|\d{1,2}[.)]|dieu \d|[a-z]\)|can cu|thuc hien|theo de nghi|xet |thoi gian qua"
+    r"|de (?:chu dong|bao dam|dam bao|tang cuong|trien khai|kip thoi))"
+)
+_WIRED_TO_RE = re.compile(r"^.{0,100}?\bdien\s*:\s*")
+
+
+def _telegram(head: Header) -> bool:
+    return head.title_type is DocType.TELEGRAM or head.symbol_type is DocType.TELEGRAM
 
 
 def _header_line(head: Header, raw: str) -> bool:
@@ -140,7 +155,7 @@ def _block(head: Header, lines: list[str], i: int, raw: str) -> int:
     """Multi-line parts starting at line i: title + summary, "V/v ...", "Kính gửi: ..."."""
     folded = fold(raw)
     if folded.startswith("kinh gui"):
-        return _addressees(head, lines, i + 1, raw)
+        return _addressees(head, lines, i + 1, re.sub(r"^\S+\s+\S+\s*:?\s*", "", raw))
     if head.subject is None and (m := _SUBJECT_RE.match(folded)):
         head.subject_line = folded.startswith("v/v")
         return _subject(head, lines, i + 1, raw[m.end() :])
@@ -180,6 +195,15 @@ def _subject(head: Header, lines: list[str], i: int, first: str) -> int:
             continue
         if folded.startswith("kinh gui") or (is_caps(line) and parts) or re.match(r"[-+•]", line):
             break
+        if _telegram(head) and _WIRED_TO_RE.search(folded):
+            break  # "… điện:" opens a Công điện's addressees
+        opener = _BODY_OPENER_RE.match(folded) and not line[:1].islower()
+        if parts and (opener or re.search(r"[.:;]$", parts[-1])):
+            # No blank line after the summary: the body starts at its first item, its
+            # preamble ("Căn cứ …", "Thực hiện …") or after a sentence's full stop.
+            break
+        if len(parts) >= 4:
+            break  # a summary is a few lines at most
         if _DATE_RE.search(folded) or _NUMBER_RE.search(line):
             break
         parts.append(line)
@@ -193,8 +217,9 @@ def _subject(head: Header, lines: list[str], i: int, first: str) -> int:
     return i
 
 
-def _addressees(head: Header, lines: list[str], i: int, raw: str) -> int:
-    first = re.sub(r"^\S+\s+\S+\s*:?\s*", "", raw)
+def _addressees(head: Header, lines: list[str], i: int, first: str) -> int:
+    """The addressees from `first` (the rest of the "Kính gửi:" line) and the bullets
+    from line i on."""
     if first:
         head.addressees.append(first)
     while i < len(lines) and (not first or first.startswith(("-", "+", "•"))):

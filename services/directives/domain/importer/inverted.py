@@ -4,6 +4,10 @@ Reads "Việc số hóa hồ sơ ... do Văn phòng Sở chủ trì, phối hợ
 thành trước ..." and the bracketed form of plans: "Tổ chức tập huấn ... (Phòng QLHĐXD
 chủ trì, phối hợp với Văn phòng Sở; thời gian: Quý III/2021)". Only a unit list followed
 by its role ("chủ trì", "thực hiện", "phụ trách") counts: "do" alone also means "because".
+
+A later sentence may give the task described before it: "… . Nhiệm vụ này giao Phòng X
+chủ trì, Phòng Y phối hợp.", "… . Công ty Z được đề nghị chủ trì thực hiện, UBND các xã
+phối hợp huy động nhân lực." (`lead_in_later_sentence`).
 """
 
 from __future__ import annotations
@@ -44,4 +48,44 @@ def lead_after(scan: Scanner) -> tuple[list[Named], list[Named], str] | None:
         topic = _TOPIC_RE.match(fold(before))
         before = before[topic.end() :] if topic else before
         return leads, coords, before + text[pos:close]
+    return None
+
+
+_SENTENCE_RE = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
+_THIS_TASK_RE = re.compile(
+    r"(?:nhiem vu|viec|noi dung|cong viec) nay (?:duoc )?(?:giao|de nghi|phan cong)(?: cho)? "
+)
+_PASSIVE_RE = re.compile(r" duoc (?:giao|de nghi|phan cong)(?: cho)? (?=chu tri)")
+_LEADS_RE = re.compile(r"chu tri(?: thuc hien)?(?![\w])")
+_THEN_COORD_RE = re.compile(r"[\s,]*(?:va )?")
+_COORD_ROLE_RE = re.compile(r" phoi hop(?: thuc hien)?(?![\w])")
+
+
+def lead_in_later_sentence(scan: Scanner) -> tuple[list[Named], list[Named], str] | None:
+    """(leads, coordinators, action) when a later sentence hands the task described
+    before it to a unit ("Nhiệm vụ này giao X chủ trì", "X được đề nghị chủ trì")."""
+    folded, text = scan.folded, scan.text
+    for m in _SENTENCE_RE.finditer(text):
+        start = m.end()
+        this = _THIS_TASK_RE.match(folded, start)
+        leads, end = scan.units(this.end() if this else start)
+        if not leads:
+            continue
+        if this is None:
+            passive = _PASSIVE_RE.match(folded, end)
+            if passive is None:
+                continue
+            end = passive.end() - 1
+        role = _LEADS_RE.match(folded, end + 1)
+        if role is None:
+            continue
+        pos = role.end()
+        coords: list[Named] = []
+        then = _THEN_COORD_RE.match(folded, pos)
+        found, after = scan.units(then.end() if then else pos)
+        coord_role = _COORD_ROLE_RE.match(folded, after) if found else None
+        if coord_role is not None:
+            coords, pos = found, coord_role.end()
+        rest = text[pos:].lstrip(" ,.")
+        return leads, coords, f"{text[: m.start()].rstrip()}. {rest}".strip()
     return None

@@ -64,15 +64,20 @@ def paragraphs(lines: list[str]) -> list[tuple[str, str]]:
             joinable = False
             continue
         kind, text = _marker(line)
-        if kind == "para" and joinable and out and not is_caps(line):
+        if kind == "para" and joinable and out and not _heading(line):
             last = out[-1][1]
             # "kỹ thu-" + "ật": a word hyphenated at the line end is one word again.
             hyphen = _HYPHEN_RE.search(last) and text[:1].islower()
             out[-1] = (out[-1][0], f"{last[:-1]}{text}" if hyphen else f"{last} {text}")
         else:
             out.append((kind, text))
-        joinable = not is_caps(line) and not re.search(r"[.;:!?]$", line)
+        joinable = not _heading(line) and not re.search(r"[.;:!?]$", line)
     return out
+
+
+def _heading(line: str) -> bool:
+    """A line in capitals is a heading; "IV/2023." wrapped off "trong Quý" is not."""
+    return is_caps(line) and sum(c.isalpha() for c in line) >= 4
 
 
 def outline(lines: list[str]) -> list[Node]:

@@ -6,13 +6,15 @@ Rows are rewritten into the item-and-attributes form the outline already reads (
 <content>" then "- Đơn vị chủ trì: X", ...), so a table and a list assign alike. A row
 with content but an empty lead cell keeps an empty lead, which comes back as
 `no_lead_unit`; a row with nothing but content ("A | Công tác kiểm tra") heads a group.
-Rows wrapped over several lines (PDF copies) are not rejoined.
+Rows wrapped over several lines (PDF copies) are not rejoined, except in tables copied
+one cell per line (`cell_lines`).
 """
 
 from __future__ import annotations
 
 import re
 
+from .cell_lines import join_cell_lines
 from .text import fold
 
 _COLUMNS = (
@@ -32,7 +34,7 @@ _LABELS = {
 def rewrite_tables(lines: list[str]) -> list[str]:
     out: list[str] = []
     columns: dict[str, int] | None = None
-    for line in lines:
+    for line in join_cell_lines(lines, _header):
         cells = [c.strip() for c in line.split("|")] if "|" in line else []
         if columns is not None and (cells or not line):
             # A blank line stays: the paragraph after the table is not its last cell's.

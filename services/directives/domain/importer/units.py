@@ -37,7 +37,12 @@ VERB_RE = _words(
     "tiep tuc", "nang cao", "van dong", "thanh tra", "kiem soat", "phan cong", "chu dong",
     "tap huan", "boi duong", "xac minh", "thu thap", "dua", "dinh ky", "thuong xuyen", "kip thoi",
     "nghiem tuc", "tich cuc", "phe duyet", "quy dinh", "du thao", "du tru", "chan chinh",
-    "so hoa", "bien soan", "la dau moi", "lam dau moi", "la co quan dau moi", "la don vi dau moi",
+    "so hoa", "bien soan", "doi chieu", "la dau moi", "lam dau moi", "la co quan dau moi",
+    "la don vi dau moi",
+    "keu goi", "so tan", "van hanh", "ung pho", "khac phuc", "dua tin", "phat song", "san sang",
+    "tang thoi luong", "tuan tra", "phan luong", "cam bien", "niem yet", "thu hoi", "giai ngan",
+    "quyet toan", "nghiem thu", "so ket", "tong ket", "chap hanh", "ban giao", "dieu dong",
+    "huy dong", "ra quan", "cuong che",
     "la co quan thuong truc", "la don vi thuong truc",
 )  # fmt: skip
 # Compared with diacritics: folded, "cán bộ" would read as "cần".
@@ -45,7 +50,7 @@ _FUNCTION_WORDS = frozenset(
     (
         "là", "về", "tại", "để", "trong", "theo", "với", "cho", "nhằm", "trước", "khi", "nếu",
         "thì", "đã", "sẽ", "đang", "cần", "phải", "có", "không", "được", "trên", "các",
-        "những", "một", "ngày", "và", "hoặc", "sau", "từ", "đến", "kể", "như", "thực",
+        "những", "một", "ngày", "và", "hoặc", "sau", "từ", "đến", "kể", "như",
     )
 )  # fmt: skip
 _HEAD_RE = _words(
@@ -54,7 +59,9 @@ _HEAD_RE = _words(
     "cong ty", "bao hiem", "bao", "dai", "tinh uy", "huyen uy", "thanh uy", "mat tran", "hoi dong",
     "tong cuc", "chi nhanh", "ban quan ly", "ubmttq", "tap doan", "chu dau tu", "hat", "hiep hoi",
     "tram", "buu dien", "lien doan", "to dan pho", "benh vien", "xi nghiep", "ban chi huy",
+    "don vi su nghiep",
     "doanh nghiep", "nha hat", "xom", "thon", "khoi", "huyen doan", "tinh doan", "thanh doan",
+    "to cong tac", "doan kiem tra", "doan cong tac", "doan thanh tra",
 )  # fmt: skip
 # The same heads with their diacritics (folding makes "Bảo vệ" look like "Báo").
 _RAW_HEAD_RE = re.compile(
@@ -62,7 +69,9 @@ _RAW_HEAD_RE = re.compile(
     r"|thanh tra|văn phòng|trường|bộ|kho bạc|ngân hàng|đội|công ty|bảo hiểm|báo|đài"
     r"|(?:tỉnh|huyện|thành) [ủu][ỷy]|mặt trận|hội đồng|tổng cục|chi nhánh|ban quản lý|ubmttq"
     r"|tập đoàn|chủ đầu tư|hạt|hiệp hội|trạm|bưu điện|liên đoàn|tổ dân phố|bệnh viện|xí nghiệp"
-    r"|ban chỉ huy|doanh nghiệp|nhà hát|xóm|thôn|khối|(?:huyện|tỉnh|thành) đoàn)$"
+    r"|đơn vị sự nghiệp"
+    r"|ban chỉ huy|doanh nghiệp|nhà hát|xóm|thôn|khối|(?:huyện|tỉnh|thành) đoàn"
+    r"|tổ công tác|đoàn (?:kiểm tra|công tác|thanh tra))$"
 )
 _ORGS = r"(?:co quan|to chuc|don vi|phong|ban|dia phuong)"
 _BOILERPLATE_RE = re.compile(rf"(?:cac )?(?:{_ORGS}(?:, | va ))*ca nhan(?: co)? lien quan(?![\w])")
@@ -74,6 +83,21 @@ _LEVEL = r"(?:huyen|quan|thi xa|thanh pho|xa|phuong|thi tran|dac khu)"
 _LOCAL_RE = re.compile(
     rf"(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan) cac {_LEVEL}(?:(?:, | va ){_LEVEL})*(?![\w])"
 )
+# "các Sở: Xây dựng, Tài chính": a kind of body and the names of several of them.
+_KIND_LIST_RE = re.compile(r"cac (?P<kind>so|phong|chi cuc|trung tam|ban)\s*:\s*")
+_KIND_WORD = {"so": "Sở", "phong": "Phòng", "chi cuc": "Chi cục", "trung tam": "Trung tâm",
+              "ban": "Ban"}  # fmt: skip
+_OF_ISSUER_RE = re.compile(r" (?:trực thuộc|thuộc|của) [Ss]ở$")
+_LEVEL_NAME_RE = re.compile(r"(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)")
+# One place of an enumeration: its separator, an optional level, a capitalised name.
+_PLACE_ITEM_RE = re.compile(
+    r"(?:\s*:\s*|\s+|,\s*|\s+và\s+)(?P<level>(?:huyện|quận|thị xã|thành phố|xã|phường"
+    r"|thị trấn) )?(?P<name>[A-ZĐÀ-Ỹ][\w-]*(?: [A-ZĐÀ-Ỹ][\w-]*){0,3})"
+)
+_WHERE_RE = re.compile(
+    r" (?:ven bien|mien nui|bien gioi|vung (?:cao|nui|trung du|thap|dong bang|ven bien)"
+    r"|trong tinh|tren dia ban(?: tinh| huyen)?)(?![\w])"
+)
 _PLACES_RE = re.compile(rf" cac {_LEVEL}(?:(?:, | va ){_LEVEL})*(?![\w])")
 # A district's or ward's office serves both its council and its committee.
 _COUNCIL_OFFICE_RE = re.compile(
@@ -83,6 +107,10 @@ _OPENER_RE = re.compile(r"(?:chu tri|phoi hop|co trach nhiem|la co quan|la don v
 _OPENER_AHEAD_RE = re.compile(
     r"(?:[^\s,;:.()]+ ){1,4}?(?=(?:chu tri|phoi hop voi|co trach nhiem|la co quan)(?![\w]))"
 )
+_NAMED_KIND_RE = re.compile(r"(?<=[pP]hòng) (?:[A-ZĐÀ-Ỹ]|khám)")
+# Adverbs before the opener, and the passive "được đề nghị chủ trì": no words of a name.
+_CAPITAL_NEXT_RE = re.compile(r" [A-ZĐÀ-Ỹ]")
+_ADVERB_RE = re.compile(r"(?:chu dong|tich cuc|kip thoi|khan truong|thuong xuyen|duoc)(?![\w])")
 _NOT_THIS_UNIT_RE = re.compile(rf" (?:cac|nhung|{_LEVEL})(?![\w])")
 _REMAINING_RE = re.compile(r" con lai(?![\w])")
 _LISTED_HEAD_RE = re.compile(
@@ -91,20 +119,36 @@ _LISTED_HEAD_RE = re.compile(
 _PLURAL_RE = re.compile(r"cac (?=\w)")
 _NOT_BODY_RE = re.compile(r"(?:bao cao|ban hanh)(?![\w])")
 _MEMBER_RE = re.compile(r" (?:duoc giao nhiem vu|la thanh vien|thuoc dien)(?![\w])")
+# "Các cơ quan, đơn vị, địa phương", "Các phòng, ban, ngành cấp huyện" (a district's own
+# divisions and offices).
 _GROUP_RE = re.compile(
-    r"cac (?:co quan|don vi|dia phuong|so|nganh|to chuc)"
-    r"(?:(?:, | va )(?:co quan|don vi|dia phuong|so|ban|nganh|to chuc))+(?![\w])"
+    r"cac (?:co quan|don vi|dia phuong|so|nganh|to chuc|phong)"
+    r"(?:(?:, | va )(?:co quan|don vi|dia phuong|so|ban|nganh|to chuc|phong))+(?![\w])"
 )
+_MASS_ORGS_RE = re.compile(
+    r"cac (?:to chuc chinh tri ?- ?xa hoi|doan the(?: chinh tri ?- ?xa hoi)?)"
+    rf"(?: (?:cap )?(?:tinh|{_LEVEL}))?(?![\w])"
+)
+_BODIES_RE = re.compile(rf"cac {_ORGS}(?:(?:, | va ){_ORGS})*")
 _WHICH_RE = re.compile(r" co(?= [^\W\d_])")
 # Heads that name bodies by themselves ("Các chủ đầu tư"); "các phòng" needs its names.
-_WHOLE_HEADS = frozenset(("chu dau tu", "to dan pho", "xom", "thon", "khoi", "doanh nghiep"))
+_WHOLE_HEADS = frozenset(
+    ("chu dau tu", "to dan pho", "xom", "thon", "khoi", "doanh nghiep", "don vi su nghiep")
+)
 # Bodies named by their head alone: "Huyện đoàn", "Tỉnh đoàn".
-_BODY_HEADS = frozenset(("huyen doan", "tinh doan", "thanh doan"))
+# Working groups a decision sets up ("Tổ công tác", "Đoàn kiểm tra") lead duties too.
+_BODY_HEADS = frozenset(
+    (
+        "huyen doan", "tinh doan", "thanh doan",
+        "to cong tac", "doan kiem tra", "doan cong tac", "doan thanh tra",
+    )
+)  # fmt: skip
 # Nouns that look like verbs after the noun before them: "Ban Quản lý dự án đầu tư xây dựng
 # huyện", "Phòng Giáo dục thường xuyên - Chuyên nghiệp", "Trung tâm Điều dưỡng người có công".
 _COMPOUNDS = (("dau tu ", re.compile(r"xay dung(?![\w])")),
               ("giao duc ", re.compile(r"thuong xuyen(?![\w])")),
-              ("nguoi ", re.compile(r"co cong(?![\w])")))  # fmt: skip
+              ("nguoi ", re.compile(r"co cong(?![\w])")),
+              ("cong ", re.compile(r"lap(?![\w])")))  # fmt: skip
 
 
 def _in_compound(folded: str, start: int) -> bool:
@@ -191,9 +235,18 @@ class Scanner:
     def _unit(self, pos: int, *, after_title: bool) -> tuple[list[Named], int] | None:
         local = _LOCAL_RE.match(self.folded, pos) or _COUNCIL_OFFICE_RE.match(self.folded, pos)
         if local is not None:
-            end = self._which(local.end())
+            listed = self._places(pos, local.end())
+            if listed is not None:
+                return listed
+            # "UBND các huyện, thị xã ven biển", "UBND các xã biên giới": which ones.
+            where = _WHERE_RE.match(self.folded, local.end())
+            end = self._which(where.end() if where else local.end())
             return [Named(self.text[pos:end])], end
         generic = self.directory.generic_at(self.folded, pos)
+        if generic is not None and _NAMED_KIND_RE.match(self.text, generic[1]):
+            # "các phòng Giáo dục và Đào tạo", "các Phòng khám đa khoa": bodies of that
+            # kind named by what follows, not the issuer's own divisions.
+            generic = None
         if generic is not None:
             units, end, vague = generic
             end = self._tail(end)
@@ -202,11 +255,28 @@ class Scanner:
                 # "các phòng còn lại": which ones depends on the rest of the letter.
                 return [Named(self.text[pos : remaining.end()], vague=True)], remaining.end()
             end = self._member(end)
-            written = self.text[pos:end]
             if not units:
-                # A group of an agency whose units are not known here: kept as written.
-                return [Named(written, generic=True, vague=vague)], end
+                # A group of an agency whose units are not known here: kept as written,
+                # with the words that say which ("…, đơn vị dự toán cấp tỉnh").
+                end = self._member(self._words_after(end))
+                return [Named(self.text[pos:end], generic=True, vague=vague)], end
+            written = self.text[pos:end]
             return [Named(written, u, generic=True, vague=vague) for u in units], end
+        mass = _MASS_ORGS_RE.match(self.folded, pos)
+        if mass is not None:
+            # "các tổ chức chính trị - xã hội", "các đoàn thể": a group kept as written.
+            return [Named(self.text[pos : mass.end()], generic=True, vague=True)], mass.end()
+        kinds = _KIND_LIST_RE.match(self.folded, pos)
+        if kinds is not None:
+            listed = self._kind_list(kinds)
+            if listed is not None:
+                return listed
+        members = _BODIES_RE.match(self.folded, pos)
+        if members is not None and _MEMBER_RE.match(self.folded, members.end()):
+            # "Các đơn vị được giao nhiệm vụ (tại Kế hoạch này)": the bodies the letter gives
+            # duties to, kept as written (which ones is for the clerk to check).
+            end = self._member(members.end())
+            return [Named(self.text[pos:end], generic=True, vague=True)], end
         vague_m = _VAGUE_RE.match(self.folded, pos)
         if vague_m is not None:
             return [Named(self.text[pos : vague_m.end()], vague=True)], vague_m.end()
@@ -227,6 +297,76 @@ class Scanner:
                 end = self._tail(known[1])
                 return [Named(self.text[pos:end], known[0])], end
         return self._unknown(pos, after_title=after_title)
+
+    def _places(self, pos: int, end: int) -> tuple[list[Named], int] | None:
+        """ "UBND các huyện Hoằng Hóa, Quảng Xương và thị xã Nghi Sơn", "UBND các xã: Hải
+        Hà, Hải Bình": a compressed enumeration of named local governments, read as each
+        of them ("UBND huyện Hoằng Hóa", …)."""
+        head = self.text[pos:end]
+        if re.search(r",| và ", head):
+            return None  # "UBND các huyện, thành phố Long Khánh": whose names, unclear
+        level = _LEVEL_NAME_RE.search(head)
+        body = re.match(r"(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan)", self.folded[pos:])
+        if level is None or body is None:
+            return None
+        council = self.text[pos : pos + body.end()]
+        cursor = end + (1 if self.text[end : end + 1] == ":" else 0)
+        found: list[Named] = []
+        current = level.group()
+        while True:
+            m = _PLACE_ITEM_RE.match(self.text, cursor)
+            # The first place follows the group at once ("UBND các huyện Hoằng Hóa"); a
+            # comma there starts another addressee ("UBND các huyện, Sở Xây dựng").
+            first = not found and m is not None and m.group().lstrip()[:1] in (",", "v")
+            if m is None or first or _HEAD_RE.match(fold(m.group("name"))):
+                break
+            if m.group("level"):
+                current = m.group("level").strip()
+            found.append(Named(f"{council} {current} {m.group('name')}"))
+            cursor = m.end()
+        if len(found) < 2:
+            return None
+        return found, cursor
+
+    def _kind_list(self, m: re.Match[str]) -> tuple[list[Named], int] | None:
+        """ "các Sở: Xây dựng, Tài chính, Tài nguyên và Môi trường", "các phòng: Tài
+        chính - Kế hoạch, Kinh tế và Hạ tầng": each name is one body of that kind."""
+        kind = _KIND_WORD[m.group("kind")]
+        cursor = m.end()
+        found: list[Named] = []
+        while cursor < len(self.text) and self.text[cursor].isupper():
+            name_end = self._listed_name(kind, cursor)
+            written = f"{kind} {self.text[cursor:name_end].strip()}"
+            found.append(Named(written, self.directory.match(written)))
+            sep = re.match(r",\s*| và (?=[A-ZĐÀ-Ỹ])", self.text[name_end:])
+            if sep is None:
+                cursor = name_end
+                break
+            cursor = name_end + sep.end()
+        return (found, cursor) if len(found) >= 2 else None
+
+    def _listed_name(self, kind: str, start: int) -> int:
+        """Where one name of a kind list ends: the longest name the directory knows, else
+        the next comma, ";" or lower-case verb."""
+        folded = fold(f"{kind} ") + self.folded[start:]
+        known = self.directory.unit_at(folded, 0)
+        offset = len(kind) + 1
+        if known is not None and known[1] > offset:
+            return start + known[1] - offset
+        end = start
+        for word in re.finditer(r"(\s*)([^\s,;]+)", self.text[start:]):
+            at = start + word.start(2)
+            word_text = word.group(2)
+            stop = VERB_RE.match(self.folded, at) or word_text in _FUNCTION_WORDS
+            if at > start and word_text[0].islower() and stop and word_text != "và":
+                break
+            if at > start and self.text[start + word.start() : at].strip():
+                break
+            end = start + word.end(2)
+            nxt = self.text[end : end + 1]
+            if nxt in (",", ";", "") or nxt == ":":
+                break
+        return end
 
     def _words_after(self, end: int) -> int:
         """ "Các sở, ban, ngành, đơn vị dự toán cấp tỉnh": lower-case words up to the verb."""
@@ -290,9 +430,9 @@ class Scanner:
             cursor = start + word.end()
             if not word.group(2):
                 break
-        if joined and (
-            cursor >= len(self.text) or self.text[cursor - 1 : cursor + 1].strip() in ",;.)"
-        ):
+        # The name ends the list, or a clause ("…, phương tiện và người lái: …").
+        following = self.text[cursor:].lstrip()[:1]
+        if joined and following in ("", ",", ";", ".", ")", ":"):
             return len(self.text[:cursor].rstrip())
         return None
 
@@ -304,6 +444,8 @@ class Scanner:
         return (
             word is not None
             and word.group() not in _FUNCTION_WORDS
+            # "các trường THPT, trung tâm GDNN-GDTX": another body of the list.
+            and _LISTED_HEAD_RE.match(self.text, start) is None
             and VERB_RE.match(self.folded, start) is None
             and _LEVEL_WORD_RE.match(self.folded, start) is None
             and self._one(start) is None
@@ -328,7 +470,8 @@ class Scanner:
             found = self._unknown(plural.end(), after_title=True, in_plural=True)
             if found is None:
                 return None
-            end = found[1]
+            # "các Trung tâm Y tế có giường bệnh": the qualifier says which of them.
+            end = self._which(found[1])
             return [Named(self.text[pos:end], generic=True)], end
         head = _HEAD_RE.match(self.folded, pos)
         if head is None or not (after_title or self.text[pos].isupper()):
@@ -361,10 +504,15 @@ class Scanner:
                 # "Sở Tài nguyên và Môi trường": "và" joins words of one name, not two units.
                 if self.folded.startswith("va ", start) and self._one(start + 3) is None:
                     continue
+                # "Ban Quản lý các Khu công nghiệp": "các" before a name's capital word.
+                if word.group(2) == "các" and _CAPITAL_NEXT_RE.match(self.text, start + 3):
+                    continue
                 # "Ban Quản lý dự án đầu tư xây dựng thành phố chủ trì": a name may hold a
                 # verb; it goes on when the duty's opener follows within a few words.
                 ahead = _OPENER_AHEAD_RE.match(self.folded, start)
-                if ahead is not None and not _OPENER_RE.match(self.folded, start):
+                # "Công an phường chủ động phối hợp với …": an adverb before the opener.
+                adverb = _ADVERB_RE.match(self.folded, start)
+                if ahead is not None and not _OPENER_RE.match(self.folded, start) and not adverb:
                     end = ahead.end() - 1  # without the space before the opener
                     words += 1
                 break
@@ -372,7 +520,7 @@ class Scanner:
                 break
             end = base + word.end(2)
             words += 1
-            if words >= 10 or word.group(2).endswith("."):
+            if words >= 14 or word.group(2).endswith("."):
                 break
         whole = head.group() in _BODY_HEADS or (in_plural and head.group() in _WHOLE_HEADS)
         if words == 0 and not whole:
@@ -382,4 +530,7 @@ class Scanner:
         if places is not None:
             # "Trung tâm Y tế các huyện, thị xã, thành phố": one body in each, a group.
             return [Named(self.text[pos : places.end()], generic=True)], places.end()
-        return [Named(self.text[pos:end])], end
+        # "Phòng Phổ biến, giáo dục pháp luật thuộc Sở": the unit is named without the
+        # words that place it in the issuer.
+        written = _OF_ISSUER_RE.sub("", self.text[pos:end])
+        return [Named(written)], end

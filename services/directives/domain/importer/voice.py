@@ -1,0 +1,63 @@
+"""Who speaks in a letter, and who is a body under its issuer.
+
+"Sở Xây dựng trân trọng kính mời", "Giám đốc Sở yêu cầu:", "UBND tỉnh giao": the letter's
+own voice, never a lead. "Phòng Quản lý đô thị yêu cầu đơn vị quản lý đường bộ …": a unit
+under the issuer passing its duty on to bodies it oversees; the duty is the unit's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from shared.contracts.values import UnitKind
+
+from ..directory import TITLE_RE, UnitDirectory
+from .text import fold
+from .units import Named
+
+__all__ = ["SPEAKING_RE", "passes_on", "proper"]
+
+# "Văn phòng Sở thông báo để các phòng biết", "Sở Xây dựng trân trọng kính mời": the
+# issuer speaking, not a duty.
+SPEAKING_RE = re.compile(r"thong bao|tran trong|kinh (?:moi|gui|de nghi)|xin|cam on|nhan duoc")
+
+
+_PROPER_RE = re.compile(
+    r"(?:(?:Thủ trưởng|Giám đốc|Chủ tịch|Trưởng|Chánh) )?"
+    r"(?:Sở|Phòng|Ban|Trung tâm|Chi cục|Cục|Văn phòng|Thanh tra|Đài|Báo|Công an|UBND|Ủy ban"
+    r"|Uỷ ban|Kho bạc|Bảo hiểm|Hội|Đoàn|Viện|Trường|Bộ|Ngân hàng|Công ty|Liên đoàn|Mặt trận"
+    r"|Bệnh viện|Hạt|Đội|Quỹ|Tổng|Liên minh|Điện lực|Hội đồng|Cảng vụ|Khu|Các|các)"
+    r" (?:[A-ZĐÀ-Ỹ0-9]|tỉnh|huyện|thị|xã|phường|thành|sở|phòng|đơn|ban|chi|trung|cơ|địa|các"
+    r"|chủ đầu tư|tổ dân phố|bệnh viện|trường)"
+)
+
+
+def proper(named: Named) -> bool:
+    """A unit name, not a sentence that happens to open like one ("Ban hành kèm theo")."""
+    if named.unit is not None or named.generic:
+        return True
+    return _PROPER_RE.match(named.written) is not None and not SPEAKING_RE.search(
+        fold(named.written)
+    )
+
+
+# Bodies whose "yêu cầu", "chỉ đạo" is the letter's own voice (the issuer or its council),
+# not a unit passing a duty on.
+_VOICE_RE = re.compile(r"(?:ubnd|uy ban|hdnd|hoi dong|ban chi dao|ban chi huy|thuong truc)")
+_LOCAL_GROUP_RE = re.compile(r" cac ")
+
+
+def passes_on(subject: list[Named], directory: UnitDirectory) -> bool:
+    """Whether every subject is a unit under the issuer (not the issuer speaking)."""
+    issuer = fold(directory.name)
+    for named in subject:
+        written = fold(named.written)
+        title = TITLE_RE.match(written)
+        bare = written[title.end() :] if title else written
+        # "UBND các huyện" is no voice of the letter: a group of bodies under it.
+        voice = _VOICE_RE.match(bare) and not _LOCAL_GROUP_RE.search(bare)
+        leadership = named.unit is not None and named.unit.kind is UnitKind.LEADERSHIP
+        own = bare.startswith(issuer) or issuer.startswith(bare)
+        if not proper(named) or voice or leadership or own:
+            return False
+    return bool(subject)
