@@ -5,6 +5,7 @@ again on redelivery (issue 10 made the inbox and outbox bulk inserts)."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -43,7 +44,7 @@ async def test_columns_left_null_in_every_row_are_null_and_defaults_are_not_over
     """A column NULL in every row is left out of the statement (`shared.bulk`): it must
     still read NULL, while a column with a default that the rows do give keeps it."""
     tasks = METADATA.tables["tasks"]
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": uuid.uuid4(),
             "agency": "sxd-thanhhoa",
