@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
@@ -64,13 +63,17 @@ async def replay(
                         if r.offset >= ends[TopicPartition(r.topic, r.partition)]:
                             continue
                         try:
-                            envelope = read_envelope(decode_headers(r.headers or ()), r.value)
+                            envelope = read_envelope(
+                                decode_headers(r.headers or ()),
+                                r.value,
+                                r.topic,
+                                r.partition,
+                                r.offset,
+                            )
                             check_provenance(envelope, r.topic)
                         except (PoisonMessage, UnknownEventType):
                             continue  # already dead-lettered by the live consumer
-                        rows.append(
-                            replace(envelope, topic=r.topic, partition=r.partition, offset=r.offset)
-                        )
+                        rows.append(envelope)
                 if len(rows) >= batch:
                     if storing is not None:
                         await storing
