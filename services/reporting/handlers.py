@@ -31,6 +31,7 @@ from shared.contracts.envelope import Envelope
 from shared.contracts.events import (
     ALL_EVENTS,
     PUBLIC_TOPICS,
+    Event,
     OrgDirectoryPublished,
     ReportDue,
     ReportSubmitted,
@@ -222,10 +223,15 @@ class ReportingService:
         async with self.db.transaction() as session:
             await repo.drop_read_model(session, CONSUMER)
 
-        async def sink(envelopes: list[Envelope]) -> None:
+        def sink(envelopes: list[Envelope]) -> Awaitable[None]:
+            # The records are built in the call, which the replay makes while the
+            # previous batch is being stored: this core builds, PostgreSQL stores.
+            return store([repo.fact_record(e) for e in envelopes], [e.event for e in envelopes])
+
+        async def store(records: list[tuple[Any, ...]], events: list[Event]) -> None:
             async with self.db.transaction() as session:
-                await repo.copy_in(session, [repo.fact_record(e) for e in envelopes])
-                await repo.track_obligations(session, [e.event for e in envelopes])
+                await repo.copy_in(session, records)
+                await repo.track_obligations(session, events)
 
         replayed = await self.replay(PUBLIC_TOPICS, sink)
         async with self.db.sessions() as session:

@@ -89,8 +89,16 @@ def decode_headers(raw: list[tuple[str, bytes]] | tuple[tuple[str, bytes], ...])
     return out
 
 
-def read_envelope(headers: dict[str, str], value: bytes | None) -> Envelope:
-    """Validate headers and data; raise PoisonMessage naming the first problem."""
+def read_envelope(
+    headers: dict[str, str],
+    value: bytes | None,
+    topic: str | None = None,
+    partition: int | None = None,
+    offset: int | None = None,
+) -> Envelope:
+    """Validate headers and data; raise PoisonMessage naming the first problem. The
+    record's position, when given, is kept in the envelope (built once: a replay reads
+    a hundred thousand)."""
     missing = [h for h in REQUIRED_HEADERS if not headers.get(h)]
     if missing:
         raise PoisonMessage(f"missing CloudEvents headers: {', '.join(missing)}")
@@ -119,6 +127,9 @@ def read_envelope(headers: dict[str, str], value: bytes | None) -> Envelope:
         source=headers["ce_source"],
         time=time,
         traceparent=headers.get("traceparent"),
+        topic=topic,
+        partition=partition,
+        offset=offset,
     )
 
 

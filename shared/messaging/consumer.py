@@ -261,11 +261,12 @@ class EventConsumer:
     async def _read(self, record: ConsumerRecord[bytes, bytes]) -> Work | None:
         """The record's envelope and handler; poison is dead-lettered here."""
         try:
-            envelope = replace(
-                read_envelope(decode_headers(record.headers or ()), record.value),
-                topic=record.topic,
-                partition=record.partition,
-                offset=record.offset,
+            envelope = read_envelope(
+                decode_headers(record.headers or ()),
+                record.value,
+                record.topic,
+                record.partition,
+                record.offset,
             )
             check_provenance(envelope, record.topic)
         except (PoisonMessage, UnknownEventType) as exc:

@@ -21,6 +21,7 @@ import docx
 import pytest
 from sqlalchemy import func, select
 
+from services.reporting.adapters import repository as repo
 from services.reporting.adapters.tables import metadata
 from services.reporting.domain.facts import AgencyInfo, Fact
 from services.reporting.handlers import ReportingService
@@ -688,6 +689,42 @@ async def test_rebuild_empties_the_read_model_and_refills_it_to_the_same_report(
     assert json.dumps(after.model_dump(mode="json")) == before  # byte for byte
     assert after.narrative["overview"].text == "Văn phòng viết lại phần này."  # kept
     assert await service_db.staged() == []
+
+
+async def test_a_rebuild_stores_once_an_event_logged_twice_or_stored_live_meanwhile(
+    svc: ReportingService, service_db: ServiceDb, log: KafkaLog
+) -> None:
+    """The batches that hold a known event id take the rebuild's slower path (the
+    straight COPY fails on the key): the facts, their counts and offsets and the
+    report are those of a read model that got each event once."""
+    await feed_year(service_db, svc, log)
+    set_clock(service_db, at(2021, 1, 10))
+    before = json.dumps((await svc.annual(AGENCY, 2020)).model_dump(mode="json"))
+    ids_before = sorted(f.event_id for f in await svc.facts())
+    async with service_db.db.sessions() as session:
+        positions_before = await repo.positions(session, AGENCY)
+    # The relay sent one event again (a retry after a lost acknowledgement): the log
+    # holds it at a later offset too, in the batch after the first copy's.
+    again = log.records[0]
+    last = max(r.offset or 0 for r in log.records if r.topic == again.topic)
+    log.records.append(replace(again, offset=last + 1))
+    replay = log.replay
+
+    async def replay_beside_the_live_consumer(topics: Sequence[str], sink: Sink) -> int:
+        async def stored_live_first(envelopes: list[Envelope]) -> None:
+            # The live consumer, still running, stores one of the batch's events first.
+            async with service_db.db.transaction() as session:
+                await svc.on_event(session, envelopes[-1])
+            await sink(envelopes)
+
+        return await replay(topics, stored_live_first)
+
+    svc.replay = replay_beside_the_live_consumer
+    assert await svc.rebuild() == {"replayed": 26, "facts": 25}
+    assert sorted(f.event_id for f in await svc.facts()) == ids_before
+    async with service_db.db.sessions() as session:
+        assert await repo.positions(session, AGENCY) == positions_before
+    assert json.dumps((await svc.annual(AGENCY, 2020)).model_dump(mode="json")) == before
 
 
 async def test_a_rebuild_replaces_facts_not_in_the_log_and_resends_no_reminder(

@@ -10,9 +10,9 @@ the tables were emptied is lost.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
@@ -29,19 +29,31 @@ from shared.messaging.kafka_reads import behind
 
 log = logging.getLogger(__name__)
 
+# Called with each batch, in order; the awaitable it returns stores the batch. A sink
+# may do its CPU work in the call itself: the replay calls it while the previous
+# batch's store is still running, and awaits the returned store only after that one.
 Sink = Callable[[list[Envelope]], Awaitable[None]]
+
+
+def _discard(store: Awaitable[None]) -> None:
+    """A store that will never run (the one before it failed): closed, so that Python
+    does not warn of a coroutine never awaited."""
+    if inspect.iscoroutine(store):
+        store.close()
 
 
 async def replay(
     kafka: KafkaAccess,
     topics: Sequence[str],
     sink: Sink,
-    batch: int = 1000,
+    batch: int = 5000,
 ) -> int:
     """Feed every readable event of `topics`, in batches, to `sink`; return how many.
 
     An assigned consumer with no group: the service's principal reads the topics, and
-    commits nothing."""
+    commits nothing. Each batch is one transaction of the sink: 5,000 events rather
+    than 1,000 store about a fifth faster on the bench database (a commit and its WAL
+    flush per batch), and two batches in memory are a few megabytes."""
     consumer = AIOKafkaConsumer(**client_kwargs(kafka), enable_auto_commit=False)
     await consumer.start()
     try:
@@ -64,17 +76,28 @@ async def replay(
                         if r.offset >= ends[TopicPartition(r.topic, r.partition)]:
                             continue
                         try:
-                            envelope = read_envelope(decode_headers(r.headers or ()), r.value)
+                            envelope = read_envelope(
+                                decode_headers(r.headers or ()),
+                                r.value,
+                                r.topic,
+                                r.partition,
+                                r.offset,
+                            )
                             check_provenance(envelope, r.topic)
                         except (PoisonMessage, UnknownEventType):
                             continue  # already dead-lettered by the live consumer
-                        rows.append(
-                            replace(envelope, topic=r.topic, partition=r.partition, offset=r.offset)
-                        )
+                        rows.append(envelope)
                 if len(rows) >= batch:
+                    # What the sink does before its first await (building the rows
+                    # to store) runs now, while the previous batch is still stored.
+                    store = sink(rows)
                     if storing is not None:
-                        await storing
-                    storing = asyncio.ensure_future(sink(rows))
+                        try:
+                            await storing
+                        except BaseException:
+                            _discard(store)
+                            raise
+                    storing = asyncio.ensure_future(store)
                     total, rows = total + len(rows), []
             if storing is not None:
                 await storing

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import asyncpg
 from sqlalchemy import Select, column, delete, func, select, table, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +23,7 @@ from services.reporting.adapters.tables import (
     submissions,
 )
 from services.reporting.domain import obligations as ob
-from services.reporting.domain.fact_keys import fact_keys
+from services.reporting.domain.fact_keys import FactKeys, fact_keys
 from services.reporting.domain.facts import Fact, directory_in_force
 from services.reporting.domain.periods import Period, local_date
 from shared.contracts.envelope import Envelope
@@ -44,34 +45,33 @@ from shared.contracts.values import Deadline, UnitRef
 from shared.pagination import Page, PageRequest, cut, keyset
 
 FACT_COLUMNS = tuple(c.name for c in facts.columns)
+# The columns a fact takes from its envelope; the selection keys follow, in order.
+_ENVELOPE_COLUMNS = ("event_id", "agency", "ce_type", "topic", "partition", "offset", "time")
+assert (*_ENVELOPE_COLUMNS, "payload", *FactKeys._fields) == FACT_COLUMNS, FACT_COLUMNS
 
 
 def fact_row(envelope: Envelope) -> dict[str, Any]:
-    return _fact_values(envelope, envelope.event.model_dump(mode="json"))
+    payload = envelope.event.model_dump(mode="json")
+    return dict(zip(FACT_COLUMNS, fact_record(envelope, payload), strict=True))
 
 
-def fact_record(envelope: Envelope) -> tuple[Any, ...]:
-    """`fact_row` as a COPY record: values in `FACT_COLUMNS` order, payload as JSON."""
-    row = _fact_values(envelope, envelope.event.model_dump_json())
-    return tuple(row[c] for c in FACT_COLUMNS)
-
-
-def _fact_values(envelope: Envelope, payload: Any) -> dict[str, Any]:
+def fact_record(envelope: Envelope, payload: Any = None) -> tuple[Any, ...]:
+    """`fact_row` as a COPY record: values in `FACT_COLUMNS` order, the payload as JSON
+    (the event's own, unless given). Built as one tuple: a rebuild makes one per event."""
     assert envelope.topic is not None and envelope.partition is not None
     assert envelope.offset is not None
-    keys = fact_keys(envelope.event, envelope.time)
-    return {
-        "event_id": envelope.id,
-        "agency": envelope.event.agency,
-        "ce_type": envelope.type,
-        "topic": envelope.topic,
-        "partition": envelope.partition,
-        "offset": envelope.offset,
-        "time": envelope.time,
-        "payload": payload,
-        # Shallow: `asdict` deep-copies every UUID and datetime (a third of a rebuild).
-        **vars(keys),
-    }
+    event = envelope.event
+    return (
+        envelope.id,
+        event.agency,
+        event.ce_type,
+        envelope.topic,
+        envelope.partition,
+        envelope.offset,
+        envelope.time,
+        event.model_dump_json() if payload is None else payload,
+        *fact_keys(event, envelope.time),
+    )
 
 
 def _count_new(new: Any) -> Any:
@@ -83,9 +83,15 @@ def _count_new(new: Any) -> Any:
         func.max(new.c.offset),
         func.count(),
     ).group_by(new.c.agency, new.c.topic, new.c.partition)
-    stmt = insert(fact_positions).from_select(
-        ["agency", "topic", "partition", "max_offset", "facts"], grouped
+    return _add_positions(
+        insert(fact_positions).from_select(
+            ["agency", "topic", "partition", "max_offset", "facts"], grouped
+        )
     )
+
+
+def _add_positions(stmt: Any) -> Any:
+    """`stmt` (rows of agency, topic, partition, max_offset, facts) added to the counts."""
     return stmt.on_conflict_do_update(
         index_elements=["agency", "topic", "partition"],
         set_={
@@ -93,6 +99,20 @@ def _count_new(new: Any) -> Any:
             "facts": fact_positions.c.facts + stmt.excluded.facts,
         },
     )
+
+
+def _positions_of(records: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """What `_count_new` computes in SQL, for records that are all new."""
+    found: dict[tuple[str, str, int], list[int]] = {}
+    for r in records:
+        # agency, topic, partition -> [highest offset, how many]
+        held = found.setdefault((r[1], r[3], r[4]), [r[5], 0])
+        held[0] = max(held[0], r[5])
+        held[1] += 1
+    return [
+        {"agency": a, "topic": t, "partition": p, "max_offset": o, "facts": n}
+        for (a, t, p), (o, n) in found.items()
+    ]
 
 
 _RETURNED = (facts.c.agency, facts.c.topic, facts.c.partition, facts.c.offset)
@@ -109,13 +129,35 @@ async def add(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
 
 
 async def copy_in(session: AsyncSession, records: Sequence[tuple[Any, ...]]) -> None:
-    """`add` for many facts at once (the rebuild): COPY into a scratch table, then one
-    INSERT … SELECT. `records` are tuples in `FACT_COLUMNS` order, payloads as JSON text."""
+    """`add` for many facts at once (the rebuild). `records` are tuples in
+    `FACT_COLUMNS` order, payloads as JSON text.
+
+    Design note: in a rebuild nearly every batch is all new facts, so they are COPYed
+    straight into `facts` (in a savepoint) and counted in `fact_positions` from the
+    records. A batch holding a known event id (written meanwhile by the live consumer,
+    or twice on the log) fails that COPY as a whole on the primary key; it is then
+    stored as `add` would: COPYed into a scratch table, moved with one
+    `INSERT … SELECT … ON CONFLICT DO NOTHING`, the new ones counted. The scratch table
+    made PostgreSQL write, read and truncate every fact once more: a third of its work
+    in a rebuild."""
     if not records:
         return
     conn = await session.connection()
     raw = (await conn.get_raw_connection()).driver_connection
     assert raw is not None
+    try:
+        async with session.begin_nested():
+            await raw.copy_records_to_table("facts", records=records, columns=FACT_COLUMNS)
+    except asyncpg.UniqueViolationError:
+        await _copy_in_known(session, raw, records)
+        return
+    await session.execute(_add_positions(insert(fact_positions).values(_positions_of(records))))
+
+
+async def _copy_in_known(
+    session: AsyncSession, raw: Any, records: Sequence[tuple[Any, ...]]
+) -> None:
+    """`copy_in` of a batch some of whose facts are already stored."""
     await session.execute(
         text("CREATE TEMP TABLE IF NOT EXISTS incoming_facts (LIKE facts) ON COMMIT DELETE ROWS")
     )

@@ -13,7 +13,6 @@ Revises: 0002
 
 from __future__ import annotations
 
-from dataclasses import asdict
 
 import sqlalchemy as sa
 from alembic import op
@@ -47,7 +46,7 @@ def _backfill() -> None:
         updates = []
         for event_id, ce_type, time, payload in rows:
             keys = fact_keys(EVENTS_BY_TYPE[ce_type].model_validate(payload), time)
-            updates.append({'event_id': event_id, **asdict(keys)})
+            updates.append({'event_id': event_id, **keys._asdict()})
         bind.execute(
             sa.text(
                 'UPDATE facts SET subject_id = :subject_id, directive_id = :directive_id, '
