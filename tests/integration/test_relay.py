@@ -4,7 +4,6 @@ does not publish again what its predecessor sent but did not mark."""
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -15,29 +14,17 @@ from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy import Table, select, text
 
 from shared.clock import Clock
-from shared.contracts.events import TOPIC_TASKS, TaskOverdue
-from shared.contracts.values import UnitRef
+from shared.contracts.events import TOPIC_TASKS
 from shared.db import Database, new_metadata
 from shared.messaging.kafka_client import client_kwargs
 from shared.messaging.outbox import Outbox
 from shared.messaging.relay import SET_ASIDE_AFTER, Relay, RelayBatchError
 from shared.messaging.tables import outbox_table
+from tests.events import overdue
 from tests.integration.conftest import Platform
 from tests.integration.kafka_tools import read_topic
 
 TRACE = {"traceparent": "00-" + "a" * 32 + "-" + "b" * 16 + "-01"}
-
-
-def overdue(n: int) -> TaskOverdue:
-    return TaskOverdue(
-        agency="sxd-thanhhoa",
-        task_id=uuid.uuid4(),
-        directive_id=uuid.uuid4(),
-        lead_unit=UnitRef(code="VP", name="Văn phòng Sở"),
-        at=dt.datetime(2020, 12, 16, tzinfo=dt.UTC),
-        due_date=dt.date(2020, 12, 15),
-        occurrence=2020 + n,
-    )
 
 
 @contextlib.asynccontextmanager

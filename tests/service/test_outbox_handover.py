@@ -5,33 +5,18 @@ must be what the table holds, and a rolled-back transaction must hand nothing.""
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
 from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
 
 from services.tasks.adapters.tables import metadata
-from shared.contracts.events import TaskOverdue
-from shared.contracts.values import UnitRef
 from shared.messaging.outbox import OutboxRow
+from tests.events import overdue
 from tests.service.conftest import ServiceDb
 
 SERVICE = "tasks"
 METADATA = metadata
-
-
-def overdue(n: int) -> TaskOverdue:
-    return TaskOverdue(
-        agency="sxd-thanhhoa",
-        task_id=uuid.uuid4(),
-        directive_id=uuid.uuid4(),
-        lead_unit=UnitRef(code="VP", name="Văn phòng Sở"),
-        at=dt.datetime(2020, 12, 16, tzinfo=dt.UTC),
-        due_date=dt.date(2020, 12, 15),
-        occurrence=2020 + n,
-    )
 
 
 def unordered(row: OutboxRow) -> OutboxRow:
