@@ -9,8 +9,6 @@ run their benchmarks side by side.
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import gc
 import os
 import statistics
 import time
@@ -117,12 +115,6 @@ def rss_mb() -> tuple[float, float]:
 
 
 def reset_peak_rss() -> None:
-    """Start the peak (VmHWM) again from the current size (Linux: clear_refs 5).
-
-    What earlier benchmarks freed but the allocator kept is handed back first (a full
-    collection, then glibc's `malloc_trim`): the figure stands for the reporting
-    service's process, which never ran them. What they left alive still counts."""
-    gc.collect()
-    ctypes.CDLL(None).malloc_trim(0)
+    """Start the peak (VmHWM) again from the current size (Linux: clear_refs 5)."""
     with open(f"/proc/{os.getpid()}/clear_refs", "w") as f:
         f.write("5")
