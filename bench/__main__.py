@@ -51,8 +51,8 @@ def main(
     async def run() -> None:
         await migrate(stack.database_url("tasks"), TASKS_MIGRATIONS)
         await migrate(stack.database_url("reporting"), REPORTING_MIGRATIONS)
-        # As every service does once started (shared.heap); chidao and the raw
-        # baselines run in this one process, so both sides get it.
+        # As every service does once started (shared.heap). The issuing and scan
+        # benches run here; the others in processes of their own (bench.child).
         freeze_startup_heap()
         chosen = (
             set(only.split(",")) if only else {"pipeline", "rebuild", "reports", "issuing", "scans"}

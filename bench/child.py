@@ -1,12 +1,14 @@
 """A measurement in a process of its own: `python -m bench.child JOB 'JSON ARGS'`.
 
-The reporting service runs as its own process. Measured in the bench process, its
-memory would also hold what the earlier benchmarks left there (Kafka clients, a
-pipeline's batches, the raw baselines): 280-320 MB before the first report. So the
-reporting jobs run here, in a fresh interpreter that imports what the service imports,
-freezes its startup heap as the service does (shared.heap), and prints its figures,
-peak resident size included, as one JSON line on stdout. The parent reads that line
-(`in_own_process`); anything else the child says goes to the terminal.
+A service runs as its own process. Measured in the bench process, its memory would
+also hold what the earlier benchmarks left there (Kafka clients, a pipeline's batches,
+the raw baselines: 280-320 MB before the first report), and its garbage collector
+would walk those objects again and again. So the measured jobs (each side of the
+pipeline, the reports, the rebuild) run here, in a fresh interpreter that imports
+what the service imports, freezes its startup heap as the service does (shared.heap),
+and prints its figures, peak resident size included, as one JSON line on stdout. The
+parent reads that line (`in_own_process`); anything else the child says goes to the
+terminal.
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ Job = Callable[..., Awaitable[dict[str, Any]]]
 
 def jobs() -> dict[str, Job]:
     # Imported here so that `bench.reports` and `bench.rebuild` can import this module.
+    from bench.pipeline import pipeline_alone
     from bench.rebuild import rebuild_alone
     from bench.reports import reports_alone
 
-    return {"reports": reports_alone, "rebuild": rebuild_alone}
+    return {"pipeline": pipeline_alone, "reports": reports_alone, "rebuild": rebuild_alone}
 
 
 async def in_own_process(job: str, **args: Any) -> dict[str, Any]:

@@ -6,7 +6,9 @@ outbox) and relay (`Relay`), in this process, as the tasks service wires them, u
 the tasks principal. Raw baseline: the least a correct service must do, by hand: an
 aiokafka consumer and asyncpg read the same records, insert one row per task, produce
 one record per task with acks=all and commit the offsets after the database commit.
-Both run from the same backlog (their own consumer groups) on an emptied database.
+Both run from the same backlog (their own consumer groups) on an emptied database, each
+in a fresh process of its own (`bench.child`), as a service runs: neither carries what
+the earlier benchmarks left in the bench process.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from faststream.kafka import KafkaBroker
 
+from bench.child import in_own_process
 from bench.harness import Results, Target, console, median
 from chidao.stack.stack import LocalStack
 from services.tasks.adapters.tables import metadata as tasks_metadata
@@ -263,19 +266,33 @@ async def create_raw_table(url: str) -> None:
         await conn.close()
 
 
+async def pipeline_alone(
+    stack: LocalStack, side: str, group: str, expected: int
+) -> dict[str, float]:
+    """One side's run, in this (fresh) process: tasks per second."""
+    run = {"chidao": run_chidao, "raw": run_raw}[side]
+    rate = await run(stack.database_url("tasks"), stack.kafka_access("tasks"), group, expected)
+    return {"rate": rate}
+
+
 async def bench_pipeline(stack: LocalStack, results: Results, directives: int, rounds: int) -> None:
     console.rule("tasks service on a backlog of directives")
     url = stack.database_url("tasks")
     await create_raw_table(url)
     await fill_backlog(stack.kafka_access("directives"), directives)
-    tasks_principal = stack.kafka_access("tasks")
-    expected = await backlog_tasks(tasks_principal)
+    expected = await backlog_tasks(stack.kafka_access("tasks"))
     ours, raw = [], []
     for n in range(rounds):
         await empty_tasks_db(url)
-        raw.append(await run_raw(url, tasks_principal, f"tasks-bench-raw-{n}", expected))
+        side = await in_own_process(
+            "pipeline", side="raw", group=f"tasks-bench-raw-{n}", expected=expected
+        )
+        raw.append(side["rate"])
         await empty_tasks_db(url)
-        ours.append(await run_chidao(url, tasks_principal, f"tasks-bench-{n}", expected))
+        side = await in_own_process(
+            "pipeline", side="chidao", group=f"tasks-bench-{n}", expected=expected
+        )
+        ours.append(side["rate"])
         console.print(
             f"  round {n + 1}: chidao {ours[-1]:,.0f} tasks/s, raw {raw[-1]:,.0f} tasks/s"
         )

@@ -123,10 +123,15 @@ async def raw_replay(kafka: KafkaAccess, url: str) -> tuple[int, float]:
         await conn.close()
 
 
-async def rebuild_alone(stack: LocalStack) -> dict[str, float]:
-    """`chidao report rebuild` in this (fresh) process, as the reporting service runs it:
-    how many events it replayed, in how long, and the process's peak memory."""
-    db = Database(stack.database_url("reporting"))
+async def rebuild_alone(stack: LocalStack, side: str) -> dict[str, float]:
+    """One side's replay in this (fresh) process. chidao: `chidao report rebuild` as
+    the reporting service runs it: the events it replayed, in how long, and the
+    process's peak memory. Raw: the records it copied, in how long."""
+    url = stack.database_url("reporting")
+    if side == "raw":
+        count, seconds = await raw_replay(stack.kafka_access("reporting"), url)
+        return {"records": count, "seconds": seconds}
+    db = Database(url)
     svc = reporting_service(stack, db, Clock())
     try:
         start = time.perf_counter()
@@ -139,14 +144,13 @@ async def rebuild_alone(stack: LocalStack) -> dict[str, float]:
 
 async def bench_rebuild(stack: LocalStack, results: Results, events: int, rounds: int) -> None:
     console.rule("chidao report rebuild against a raw replay")
-    url = stack.database_url("reporting")
     await produce(stack, events)
-    kafka = stack.kafka_access("reporting")
     ours, raw, peaks = [], [], []
     for n in range(rounds):
-        count, seconds = await raw_replay(kafka, url)
-        raw.append(count / seconds)
-        rebuilt = await in_own_process("rebuild")
+        copied = await in_own_process("rebuild", side="raw")
+        count = int(copied["records"])
+        raw.append(count / copied["seconds"])
+        rebuilt = await in_own_process("rebuild", side="chidao")
         # Per record on the topics, as for the raw side: both read every one. (After
         # the pipeline bench, the topics also hold its raw baseline's records, which
         # are no chidao events: the rebuild reads and rejects them.)
