@@ -54,8 +54,14 @@ def row(a: Assignment) -> tuple[str, list[str], tuple[object, ...]]:
     return ref(a.lead_unit), [ref(u) for u in a.coordinating_units], when(a.deadline)
 
 
+# The last pass flags every duty left without a deadline ("no_deadline", see
+# importer.empty_fields and test_importer_empty_fields); these tests check what the
+# readers themselves warn about.
+SAFETY_NET = frozenset({"no_deadline"})
+
+
 def warned(r: ImportResult) -> list[tuple[str, str]]:
-    return [(w.code, w.field) for w in r.warnings]
+    return [(w.code, w.field) for w in r.warnings if w.code not in SAFETY_NET]
 
 
 def test_provincial_letter_to_several_departments(directory: UnitDirectory) -> None:
@@ -125,7 +131,7 @@ def test_director_orders_unit_heads_by_title(directory: UnitDirectory) -> None:
     # "... yêu cầu Trưởng các phòng, đơn vị thuộc Sở nghiêm túc thực hiện Chỉ thị này": the
     # closing line asks for the letter itself, no duty of its own.
     assert len(a) == 19
-    assert [w for w in r.warnings if w.code != "relative_deadline"] == []
+    assert [w for w in r.warnings if w.code not in {"relative_deadline", *SAFETY_NET}] == []
 
 
 def test_meeting_conclusions(directory: UnitDirectory) -> None:
