@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from services.directives.domain.directory import UnitDirectory
+from services.directives.domain.directory import UnitDirectory, load_directory
 
-from .test_importer_blind_letters import directory, row
-from .test_importer_conventions import read
+from .test_importer_blind_letters import ROOT, directory, row
+from .test_importer_conventions import commune, read
 
-__all__ = ["directory"]  # the module-scoped fixture, shared
+__all__ = ["commune", "directory"]  # the module-scoped fixtures, shared
 D = dt.date
 
 
@@ -30,4 +30,45 @@ def test_a_cell_keeps_every_name_it_holds(directory: UnitDirectory) -> None:
         ("VP", ["Tổ dân phố"], ("date", D(2023, 4, 30))),
         ("TTr", ["Các đơn vị tham gia biểu diễn"], ("date", D(2023, 6, 30))),
         ("TTr", ["VP", "Các thành viên Tổ công tác"], ("date", D(2023, 12, 31))),
+    ]
+
+
+def test_coordinators_named_inside_the_action(directory: UnitDirectory) -> None:
+    """ "phối hợp với Y" anywhere in the duty, not only right after its lead."""
+    body = """1. Thanh tra Sở chỉ đạo các tổ kiểm tra phối hợp với Văn phòng Sở rà soát hồ sơ.
+2. Phòng Quản lý nhà và thị trường bất động sản kiểm tra các dự án nhà ở; phối hợp với \
+Thanh tra Sở xử lý vi phạm.
+"""
+    a = read(body, directory).content.assignments
+    assert [row(x) for x in a] == [("TTr", ["VP"], ("none",)), ("QLN", ["TTr"], ("none",))]
+
+
+def test_a_later_clause_dating_a_coordinated_verb_keeps_the_coordinators(
+    directory: UnitDirectory,
+) -> None:
+    """Two deadlines make two duties; the second keeps the coordinators when it dates a
+    verb of the first ("kiểm tra, đề xuất …; đề xuất … trước …"), not when it adds one."""
+    body = """1. Phòng Kế hoạch - Tài chính chủ trì, phối hợp với Văn phòng Sở kiểm tra, đề xuất \
+kinh phí. Việc kiểm tra hoàn thành trước ngày 15/7/2023; đề xuất kinh phí trình Giám đốc Sở \
+trước ngày 20/7/2023.
+2. Giao Thanh tra Sở chủ trì, phối hợp với Văn phòng Sở kiểm tra hồ sơ, hoàn thành trước \
+ngày 30/9/2023; tổng hợp, báo cáo Giám đốc Sở trước ngày 15/10/2023.
+"""
+    a = read(body, directory).content.assignments
+    assert [row(x) for x in a] == [
+        ("KHTC", ["VP"], ("date", D(2023, 7, 15))),
+        ("KHTC", ["VP"], ("date", D(2023, 7, 20))),
+        ("TTr", ["VP"], ("date", D(2023, 9, 30))),
+        ("TTr", [], ("date", D(2023, 10, 15))),
+    ]
+
+
+def test_a_head_right_before_a_known_body_is_part_of_it() -> None:
+    """ "Thanh tra Sở Giao thông vận tải" to a province that knows the department: the
+    inspectorate of that department, one name."""
+    province = load_directory(ROOT / "services/directives/directories/ubnd-thanhhoa.yaml")
+    body = "1. Giao Công an tỉnh phối hợp với Thanh tra Sở Giao thông vận tải kiểm tra xe.\n"
+    a = read(body, province).content.assignments
+    assert [(x.lead_unit.name, [u.name for u in x.coordinating_units]) for x in a] == [
+        ("Công an tỉnh", ["Thanh tra Sở Giao thông vận tải"])
     ]

@@ -23,6 +23,7 @@ from shared.contracts.values import Deadline, DeadlineKind
 from ..directory import UnitDirectory
 from .attributes import Attrs, Parsed, attributes, cell_units, is_attr, unresolved
 from .clauses import clauses
+from .coordinators import coordinators_in
 from .deadlines import Found, When, find_deadline
 from .inverted import lead_after, lead_in_later_sentence
 from .outline import ATTR_RE, Node, outline
@@ -440,6 +441,14 @@ def _bare_closing(text: str, found: Found) -> bool:
     return found.deadline.kind is DeadlineKind.NONE and bool(_CLOSING_RE.fullmatch(fold(text)))
 
 
+def _restates(clause: str, first: str) -> bool:
+    """ "X chủ trì, phối hợp với Y kiểm tra, đề xuất …; đề xuất … trước ngày 20/7": a later
+    clause that dates a verb of the first one is still done with the first one's
+    coordinators; one with a verb of its own ("…; tổng hợp, báo cáo …") is not."""
+    verb = VERB_RE.match(fold(clause))
+    return verb is not None and re.search(rf"\b{verb.group()}\b", fold(first)) is not None
+
+
 def _duties(
     leads: list[Named],
     parsed: tuple[list[Named], str],
@@ -462,7 +471,9 @@ def _duties(
             written = lead.written if lead.unit is None else lead.unit.name
             # A half-yearly report is one duty per yearly date (see half_year).
             for deadline in (found.deadline, *found.more):
-                duty = Duty(lead, written, coords if i == 0 else [], text, deadline)
+                shared = coords if i == 0 or _restates(text, found_clauses[0][0]) else []
+                named = shared + coordinators_in(text, directory)
+                duty = Duty(lead, written, list(dict.fromkeys(named)), text, deadline)
                 for code, message in found.warnings:
                     duty.notes.add(code, "deadline", message)
                 duties.append(duty)

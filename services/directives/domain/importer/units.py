@@ -516,7 +516,10 @@ class Scanner:
                     end = ahead.end() - 1  # without the space before the opener
                     words += 1
                 break
-            if capital and self.directory.unit_at(self.folded, start) is not None:
+            # "Phòng A Sở B": a known name after a few words is another unit; right after
+            # the head it is the body this one belongs to ("Thanh tra Sở Giao thông vận
+            # tải", "Văn phòng Sở Y tế", "Công đoàn Sở Tài chính").
+            if capital and words and self.directory.unit_at(self.folded, start) is not None:
                 break
             end = base + word.end(2)
             words += 1
