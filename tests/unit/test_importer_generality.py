@@ -72,3 +72,23 @@ def test_a_head_right_before_a_known_body_is_part_of_it() -> None:
     assert [(x.lead_unit.name, [u.name for u in x.coordinating_units]) for x in a] == [
         ("Công an tỉnh", ["Thanh tra Sở Giao thông vận tải"])
     ]
+
+
+def test_item_markers_in_every_typed_form(directory: UnitDirectory) -> None:
+    """ "I/", "1/", "1.1" without its dot, "a." and pasted bullets nest as their
+    standard forms do ("\uf0b7" is the Symbol-font bullet Word pastes)."""
+    body = """I/ NHIỆM VỤ CỤ THỂ
+1/ Văn phòng Sở:
+a. Rà soát hồ sơ lưu trữ, hoàn thành trước ngày 30/4/2023.
+b. Tổng hợp báo cáo trước ngày 15/5/2023.
+2/ Thanh tra Sở:
+\uf0b7 Kiểm tra công trình, hoàn thành trong quý III/2023.
+2.1 Phòng Quy hoạch - Kiến trúc rà soát quy hoạch, hoàn thành trong tháng 8/2023.
+"""
+    a = read(body, directory).content.assignments
+    assert [row(x) for x in a] == [
+        ("VP", [], ("date", D(2023, 4, 30))),
+        ("VP", [], ("date", D(2023, 5, 15))),
+        ("TTr", [], ("date", D(2023, 9, 30))),
+        ("QHKT", [], ("date", D(2023, 8, 31))),
+    ]

@@ -20,7 +20,7 @@ from collections.abc import Callable
 _NUMBER_RE = re.compile(r"(\d{1,3})\.?")
 _GROUP_RE = re.compile(r"[IVX]{1,4}\.?|[A-D]\.?")
 # A heading after the table ("III. TỔ CHỨC THỰC HIỆN") is no cell of its last row.
-_HEADING_RE = re.compile(r"(?:[IVX]{1,4}|\d{1,2}|[a-zđ])[.)]\s+\S")
+_HEADING_RE = re.compile(r"(?:[IVX]{1,4}|\d{1,2}|[a-zđ])[.)/]\s+\S")
 
 
 def join_cell_lines(
