@@ -92,3 +92,35 @@ b. Tổng hợp báo cáo trước ngày 15/5/2023.
         ("TTr", [], ("date", D(2023, 9, 30))),
         ("QHKT", [], ("date", D(2023, 8, 31))),
     ]
+
+
+def test_heads_titles_of_every_kind(directory: UnitDirectory) -> None:
+    """A duty addressed to a head is its body's: "Người đứng đầu", "Tổng Giám đốc",
+    "Chỉ huy trưởng", and a head named after the kind of body it heads ("Cục trưởng Cục
+    Thuế", "Hạt trưởng Hạt Kiểm lâm")."""
+    body = """1. Người đứng đầu các phòng, đơn vị thuộc Sở quán triệt nội dung Chỉ thị.
+2. Cục trưởng Cục Thuế tỉnh rà soát nguồn thu, hoàn thành trước ngày 30/6/2023.
+3. Hạt trưởng Hạt Kiểm lâm huyện Như Xuân kiểm tra hiện trường.
+4. Đồng chí Chánh Văn phòng Sở tổng hợp kết quả.
+"""
+    a = read(body, directory).content.assignments
+    assert [x.lead_unit.code for x in a[:-3]] == [
+        "VP", "TTr", "KHTC", "QLHDXD", "KTVLXD", "QLN", "QHKT", "HTKT", "TTKD", "VQHKT"
+    ]  # fmt: skip
+    assert [row(x) for x in a[-3:]] == [
+        ("Cục Thuế tỉnh", [], ("date", D(2023, 6, 30))),
+        ("Hạt Kiểm lâm huyện Như Xuân", [], ("none",)),
+        ("VP", [], ("none",)),
+    ]
+
+
+def test_a_decisions_execution_article_is_no_duty(directory: UnitDirectory) -> None:
+    """ "… chịu trách nhiệm thi hành Quyết định này" asks for the decision itself to be
+    carried out (corpus README: a closing line is not an assignment)."""
+    body = """Điều 1. Giao Văn phòng Sở rà soát hồ sơ, hoàn thành trước ngày 30/6/2023.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+Chánh Văn phòng Sở, Trưởng các phòng, đơn vị thuộc Sở chịu trách nhiệm thi hành Quyết \
+định này./.
+"""
+    a = read(body, directory).content.assignments
+    assert [row(x) for x in a] == [("VP", [], ("date", D(2023, 6, 30)))]

@@ -5,7 +5,6 @@ Reads the forms a Department's documents use:
 - "Yêu cầu X, Y: <action>" and "X: <action>" (each unit gets its own duty);
 - "Giao X:" followed by "+ Chủ trì, phối hợp với Y ..." / "+ Phối hợp với Y <action>"
   bullets, where X is the lead of every bullet;
-- "Điều 3. Chánh Văn phòng Sở, Trưởng các phòng ... chịu trách nhiệm thi hành ...";
 - plan items followed by "- Đơn vị chủ trì: X; - Đơn vị phối hợp: Y; - Thời gian: Z".
 A bullet holding several duties ("kiểm tra ...; tổng hợp, báo cáo ... trước ngày
 15/12 hằng năm") is split where a clause opens with a verb and carries its own deadline.
@@ -425,13 +424,16 @@ def _rest(scan: Scanner, pos: int) -> tuple[list[Named], str]:
 
 
 # "Yêu cầu các đơn vị nghiêm túc thực hiện Chỉ thị này", "Các đơn vị, địa phương quan tâm
-# phối hợp thực hiện": the closing line asks for the letter itself to be carried out; it
-# gives no task of its own to track (corpus README: not an assignment).
+# phối hợp thực hiện", a decision's last article "Chánh Văn phòng …, Giám đốc các sở …
+# chịu trách nhiệm thi hành Quyết định này": the closing line asks for the letter itself
+# to be carried out; it gives no task of its own to track (corpus README: not an
+# assignment).
 _GROUP = r"(?:co quan|don vi|dia phuong|phong|ban|nganh)"
 _CLOSING_RE = re.compile(
     rf"(?:(?:thu truong |truong |giam doc |chu tich )?cac {_GROUP}(?:(?:, | va ){_GROUP})* )?"
     r"(?:(?:nghiem tuc|khan truong|chu dong|kip thoi|quan tam|to chuc|phoi hop|trien khai"
-    r"|chi dao)[ ,]+)*thuc hien(?: (?:tot|nghiem|dung)(?: noi dung)?)?"
+    r"|chi dao|chiu trach nhiem|co trach nhiem)[ ,]+)*(?:thuc hien|thi hanh)"
+    r"(?: (?:tot|nghiem|dung)(?: noi dung)?)?"
     r"(?: (?:(?:chi thi|ke hoach|thong bao|cong van|cong dien|quyet dinh|van ban)(?: nay)?"
     r"|cac noi dung (?:tren|neu tren)|noi dung nay|thoi gian quy dinh|quy dinh))?[ ./]*$"
 )
