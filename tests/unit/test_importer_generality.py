@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from services.directives.domain.directory import UnitDirectory, load_directory
 
 from .test_importer_blind_letters import ROOT, directory, row
@@ -122,5 +124,27 @@ def test_a_decisions_execution_article_is_no_duty(directory: UnitDirectory) -> N
 Chánh Văn phòng Sở, Trưởng các phòng, đơn vị thuộc Sở chịu trách nhiệm thi hành Quyết \
 định này./.
 """
+    a = read(body, directory).content.assignments
+    assert [row(x) for x in a] == [("VP", [], ("date", D(2023, 6, 30)))]
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "Trưởng các phòng, đơn vị thuộc Sở căn cứ nhiệm vụ được giao tại Mục II nghiêm túc "
+        "triển khai thực hiện./.",
+        "Các phòng, đơn vị thuộc Sở căn cứ chức năng, nhiệm vụ tổ chức thực hiện nghiêm túc "
+        "Kế hoạch này./.",
+        "Yêu cầu các cơ quan, đơn vị triển khai thực hiện nghiêm túc./.",
+        "Yêu cầu các phòng, đơn vị thuộc Sở nghiêm túc triển khai thực hiện; người đứng đầu "
+        "chịu trách nhiệm trước Giám đốc Sở về kết quả thực hiện./.",
+    ],
+)
+def test_closing_lines_in_their_usual_forms_are_no_duty(
+    directory: UnitDirectory, closing: str
+) -> None:
+    """A line asking for the letter itself to be carried out, by each one's remit, in any
+    order of its adverbs, or saying who answers for it, gives no duty (corpus README)."""
+    body = f"1. Giao Văn phòng Sở rà soát hồ sơ, hoàn thành trước ngày 30/6/2023.\n{closing}\n"
     a = read(body, directory).content.assignments
     assert [row(x) for x in a] == [("VP", [], ("date", D(2023, 6, 30)))]

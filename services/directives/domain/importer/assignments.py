@@ -27,7 +27,7 @@ from .deadlines import Found, When, find_deadline
 from .inverted import lead_after, lead_in_later_sentence
 from .outline import ATTR_RE, Node, outline
 from .table import rewrite_tables
-from .text import Notes, fold
+from .text import Notes, fold, split_top
 from .units import VERB_RE, Named, Scanner
 from .voice import SPEAKING_RE, passes_on, proper
 
@@ -429,18 +429,34 @@ def _rest(scan: Scanner, pos: int) -> tuple[list[Named], str]:
 # to be carried out; it gives no task of its own to track (corpus README: not an
 # assignment).
 _GROUP = r"(?:co quan|don vi|dia phuong|phong|ban|nganh)"
+_MANNER = (
+    r"(?:nghiem tuc|khan truong|chu dong|kip thoi|quan tam|to chuc|phoi hop|trien khai"
+    r"|chi dao|chiu trach nhiem|co trach nhiem|tot|nghiem|dung|day du|hieu qua|co hieu qua)"
+)
+# "căn cứ chức năng, nhiệm vụ", "căn cứ nhiệm vụ được giao tại Mục III": by each one's
+# own remit, which the letter gave already.
+_BY_REMIT = (
+    r"(?:can cu (?:vao )?(?:chuc nang,? )?nhiem vu(?: (?:duoc )?(?:giao|phan cong))?"
+    r"(?: tai [^,;]{1,40}?)?,? )"
+)
 _CLOSING_RE = re.compile(
     rf"(?:(?:thu truong |truong |giam doc |chu tich )?cac {_GROUP}(?:(?:, | va ){_GROUP})* )?"
-    r"(?:(?:nghiem tuc|khan truong|chu dong|kip thoi|quan tam|to chuc|phoi hop|trien khai"
-    r"|chi dao|chiu trach nhiem|co trach nhiem)[ ,]+)*(?:thuc hien|thi hanh)"
-    r"(?: (?:tot|nghiem|dung)(?: noi dung)?)?"
+    rf"{_BY_REMIT}?(?:{_MANNER}[ ,]+)*(?:thuc hien|thi hanh)(?:[ ,]+{_MANNER})*"
+    r"(?: noi dung)?"
     r"(?: (?:(?:chi thi|ke hoach|thong bao|cong van|cong dien|quyet dinh|van ban)(?: nay)?"
     r"|cac noi dung (?:tren|neu tren)|noi dung nay|thoi gian quy dinh|quy dinh))?[ ./]*$"
 )
+# "…; người đứng đầu chịu trách nhiệm trước UBND tỉnh về kết quả …", "Chủ tịch UBND thị xã
+# chịu trách nhiệm trước UBND tỉnh nếu để chậm trễ": who answers for the duty, no duty.
+_ANSWERS_FOR_RE = re.compile(r"(?:[^;]{0,80} )?chiu trach nhiem truoc ")
 
 
 def _bare_closing(text: str, found: Found) -> bool:
-    return found.deadline.kind is DeadlineKind.NONE and bool(_CLOSING_RE.fullmatch(fold(text)))
+    if found.deadline.kind is not DeadlineKind.NONE:
+        return False
+    # Each part: "nghiêm túc triển khai thực hiện; người đứng đầu chịu trách nhiệm trước …".
+    parts = [fold(text[a:b]).strip(" ,") for a, b in split_top(text)]
+    return all(_CLOSING_RE.fullmatch(p) or _ANSWERS_FOR_RE.match(p) for p in parts if p)
 
 
 def _restates(clause: str, first: str) -> bool:
