@@ -148,3 +148,20 @@ def test_closing_lines_in_their_usual_forms_are_no_duty(
     body = f"1. Giao Văn phòng Sở rà soát hồ sơ, hoàn thành trước ngày 30/6/2023.\n{closing}\n"
     a = read(body, directory).content.assignments
     assert [row(x) for x in a] == [("VP", [], ("date", D(2023, 6, 30)))]
+
+
+def test_the_issuers_own_voice_leads_no_heading(commune: UnitDirectory) -> None:
+    """ "…, Ủy ban nhân dân phường ban hành Kế hoạch như sau:" then headings and aims: the
+    issuer speaking gives none of them as its own duty; the table rows lead themselves."""
+    body = """Căn cứ Kế hoạch số 12/KH-UBND của UBND tỉnh; Ủy ban nhân dân phường ban hành Kế \
+hoạch như sau:
+I. MỤC ĐÍCH, YÊU CẦU
+- Nâng cao ý thức giữ gìn vệ sinh.
+II. THỜI GIAN, ĐỊA ĐIỂM
+- Thời gian: từ ngày 01/4/2025 đến ngày 30/4/2025.
+III. PHÂN CÔNG NHIỆM VỤ
+TT\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian
+1\tRa quân dọn vệ sinh\tCông an phường\tTổ dân phố\tTrước 05/4/2025
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [("Công an phường", ["Tổ dân phố"], ("date", D(2025, 4, 5)))]

@@ -29,7 +29,7 @@ from .outline import ATTR_RE, Node, outline
 from .table import rewrite_tables
 from .text import Notes, fold, split_top
 from .units import VERB_RE, Named, Scanner
-from .voice import SPEAKING_RE, passes_on, proper
+from .voice import SPEAKING_RE, is_issuer, passes_on, proper
 
 _ASK_RE = re.compile(r"(?:giao|yeu cau|de nghi|phan cong|chi dao)(?: cho)? ")
 _COORD_RE = re.compile(r"(?:va |dong thoi )?(?:chu dong )?(?:phoi hop|cung)(?: chat che)?(?: voi) ")
@@ -182,6 +182,10 @@ def _one_node(
         # "Kính gửi: Phòng Tài nguyên và Môi trường. … 1. Kiểm tra, xử lý …": an item that
         # names no lead is the addressees' (Decree 30: the letter is theirs to carry out).
         leads, action = addressees, ([], node.text)
+    elif voice and is_issuer(leads or [], directory):
+        # "Sở X ban hành Kế hoạch như sau: I. MỤC ĐÍCH … II. THỜI GIAN …": headings and
+        # items that name no one are not the issuer's own duties.
+        leads = None
     children = [c for c in node.children if not is_attr(c)]
     if leads is not None and children and not action[1].strip(" :"):
         _walk(children, leads, directory, year, out, addressees)
