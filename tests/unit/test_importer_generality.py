@@ -165,3 +165,44 @@ TT\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian
 """
     a = read(body, commune).content.assignments
     assert [row(x) for x in a] == [("Công an phường", ["Tổ dân phố"], ("date", D(2025, 4, 5)))]
+
+
+def test_a_cell_per_line_table_with_an_extra_column(commune: UnitDirectory) -> None:
+    """A table copied one cell per line with a column no task table needs ("Ghi chú"),
+    an empty cell as a blank line; a lead cell listing a name's fields after a comma."""
+    body = """STT
+Nội dung công việc
+Đơn vị chủ trì
+Đơn vị phối hợp
+Thời gian thực hiện
+Ghi chú
+1
+Rà soát hồ sơ
+Văn phòng
+Các phòng thuộc Ủy ban nhân dân phường
+Quý II/2025
+
+2
+Theo dõi việc thực hiện kết luận
+Phòng Giám sát, kiểm tra và xử lý sau thanh tra
+
+Tháng 11/2025
+Theo kế hoạch
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Văn phòng", ["Các phòng thuộc Ủy ban nhân dân phường"], ("date", D(2025, 6, 30))),
+        ("Phòng Giám sát, kiểm tra và xử lý sau thanh tra", [], ("date", D(2025, 11, 30))),
+    ]
+
+
+def test_a_group_placed_in_an_issuer_that_is_no_department() -> None:
+    """ "Các phòng, đơn vị thuộc Ban" in a letter of a Ban: the words that place the group
+    in its issuer belong to it, whatever kind of body the issuer is."""
+    ban = UnitDirectory(
+        code="", name="Ban Dân tộc", short_name="BDT", province="Lâm Đồng", units=(),
+        level="department",
+    )  # fmt: skip
+    body = "1. Giao Văn phòng Ban kiểm tra hồ sơ.\nCác phòng, đơn vị thuộc Ban rà soát hồ sơ.\n"
+    a = read(body, ban).content.assignments
+    assert [row(x)[0] for x in a] == ["Văn phòng Ban", "Các phòng, đơn vị thuộc Ban"]

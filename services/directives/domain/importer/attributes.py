@@ -96,7 +96,9 @@ def _part_units(part: str, directory: UnitDirectory) -> list[Named]:
         return found
     if _ROLE_RE.match(fold(rest.strip(" ,"))):
         return found  # "X chủ trì, phối hợp với Y": the name ends at its role
-    if last.unit is None and not last.generic and rest[:1].isspace() and rest.strip()[:1].islower():
+    # "Phòng Giám sát, kiểm tra và xử lý sau thanh tra": the fields of a name, lower case.
+    goes_on = rest.lstrip(",")[:1].isspace() and rest.strip(" ,")[:1].islower()
+    if last.unit is None and not last.generic and goes_on:
         start = end - len(last.written)
         return [*found[:-1], Named(part[start:].strip(" .,"))]
     # "Công an phường, Tổ dân phố": another name the scanner did not read.

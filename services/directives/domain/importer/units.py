@@ -178,6 +178,10 @@ class Named:
         return UnitRef(name=self.written)
 
 
+# The kind of body an issuer is, by which its own units name it ("thuộc Ban").
+_OWN_KIND_RE = re.compile(r"(?:so|ban|chi cuc|cuc|trung tam|vien)(?![\w])")
+
+
 class Scanner:
     """Scans one text (kept with its fold, so matches map back to the words as written)."""
 
@@ -188,8 +192,13 @@ class Scanner:
         self._agency = fold(directory.name).removeprefix("so ")
         agency = re.escape(self._agency)
         province = re.escape(fold(directory.province))
+        # "… thuộc Sở", "… của Sở Xây dựng", "… thuộc Ban" (a Ban Dân tộc's own units), "…
+        # thuộc Thanh tra tỉnh": the words that place a unit in the issuer.
+        kind = _OWN_KIND_RE.match(fold(directory.name))
+        kinds = f"so|{kind.group()}" if kind else "so"
+        of = "(?:truc thuoc |thuoc |cua )"
         self._qualifier = re.compile(
-            rf"(?: (?:thuoc |cua )?so)?(?: {agency})?(?: (?:tinh )?{province})?(?![\w])"
+            rf"(?: {of}?(?:{kinds}))?(?: {of}?{agency})?(?: (?:tinh )?{province})?(?![\w])"
         )
 
     def units(self, pos: int = 0) -> tuple[list[Named], int]:
