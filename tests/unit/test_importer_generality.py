@@ -206,3 +206,25 @@ def test_a_group_placed_in_an_issuer_that_is_no_department() -> None:
     body = "1. Giao Văn phòng Ban kiểm tra hồ sơ.\nCác phòng, đơn vị thuộc Ban rà soát hồ sơ.\n"
     a = read(body, ban).content.assignments
     assert [row(x)[0] for x in a] == ["Văn phòng Ban", "Các phòng, đơn vị thuộc Ban"]
+
+
+def test_merged_lead_cells_and_columns_in_any_order(directory: UnitDirectory) -> None:
+    """Columns in any order with an extra one; a lead (and coordinators) cell merged
+    over two rows is printed once: the second row takes them, with a warning. A group's
+    heading row stops the merge."""
+    body = """TT\tThời gian\tNội dung\tSản phẩm\tPhối hợp\tChủ trì
+1\tTrước 30/4/2023\tRà soát hồ sơ\tDanh sách\tThanh tra Sở\tVăn phòng Sở
+2\tQuý II/2023\tKiểm tra hồ sơ\tBáo cáo\t\t
+B\t\tCông tác khác\t\t\t
+3\tNăm 2023\tTổng kết\tBáo cáo\t\t
+"""
+    r = read(body, directory)
+    a = r.content.assignments
+    assert [row(x) for x in a[:2]] == [
+        ("VP", ["TTr"], ("date", D(2023, 4, 30))),
+        ("VP", ["TTr"], ("date", D(2023, 6, 30))),
+    ]
+    assert a[2].lead_unit.code is None  # no merge across the heading row "B"
+    warned = {(w.code, w.field) for w in r.warnings}
+    assert ("merged_cell", "assignments[1].lead_unit") in warned
+    assert ("no_lead_unit", "assignments[2].lead_unit") in warned

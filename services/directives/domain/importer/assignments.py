@@ -498,5 +498,12 @@ def _duties(
                 duty = Duty(lead, written, list(dict.fromkeys(named)), text, deadline)
                 for code, message in found.warnings:
                     duty.notes.add(code, "deadline", message)
+                if attrs.merged:
+                    duty.notes.add(
+                        "merged_cell",
+                        "lead_unit",
+                        "Ô đơn vị chủ trì để trống (gộp với dòng trên); đã lấy đơn vị của "
+                        "dòng trên, cần rà lại.",
+                    )
                 duties.append(duty)
     return duties

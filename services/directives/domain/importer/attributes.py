@@ -30,6 +30,7 @@ class Attrs:
     lead: str | None = None
     coordinating: str | None = None
     time: str | None = None
+    merged: bool = False  # the lead was read from a merged table cell (the row above's)
 
 
 def is_attr(node: Node) -> bool:
@@ -45,6 +46,8 @@ def attributes(node: Node) -> Attrs:
             end = spans[i + 1].start() if i + 1 < len(spans) else len(text)
             value = text[m.end() : end].strip(" ;.-–")
             label = fold(m.group("label"))
+            if m.group("merged") and "phoi hop" not in label:
+                attrs.merged = True
             if "phoi hop" in label:
                 attrs.coordinating = attrs.coordinating or value
             elif "chu tri" in label or label.startswith(("don vi", "co quan", "bo phan")):
