@@ -228,3 +228,35 @@ B\t\tCông tác khác\t\t\t
     warned = {(w.code, w.field) for w in r.warnings}
     assert ("merged_cell", "assignments[1].lead_unit") in warned
     assert ("no_lead_unit", "assignments[2].lead_unit") in warned
+
+
+def test_an_item_whose_subject_is_given_a_role_first(directory: UnitDirectory) -> None:
+    """ "X là cơ quan thường trực … . Chỉ đạo Y …; tổng hợp … hằng tháng. Đồng thời chủ
+    trì, phối hợp với Z … trước ngày …": the later sentences keep X as subject (a
+    sentence opening with "chỉ đạo" directs Y, it is not Y's duty), each sentence with a
+    deadline of its own is a duty, and the role alone is none."""
+    body = """1. Văn phòng Sở là cơ quan thường trực Ban Chỉ đạo cải cách hành chính. Chỉ đạo \
+bộ phận một cửa rà soát thủ tục; tổng hợp, báo cáo Giám đốc Sở trước ngày 25 hằng tháng. \
+Đồng thời chủ trì, phối hợp với Thanh tra Sở tham mưu kinh phí, hoàn thành trước ngày \
+15/12/2023.
+2. Phòng Kế hoạch - Tài chính là đơn vị tham mưu chính về ngân sách. Đơn vị chủ trì, phối \
+hợp với Văn phòng Sở rà soát dự toán. Dự toán phải trình Giám đốc Sở trước ngày 30/9/2023.
+3. Thanh tra Sở kiểm tra hồ sơ, hoàn thành trước ngày 15/10/2023; đồng thời tổng hợp kiến \
+nghị gửi Sở trước ngày 30/10/2023.
+"""
+    a = read(body, directory).content.assignments
+    assert [row(x) for x in a] == [
+        ("VP", [], ("none",)),
+        ("VP", [], ("monthly", 25)),
+        ("VP", ["TTr"], ("date", D(2023, 12, 15))),
+        ("KHTC", ["VP"], ("date", D(2023, 9, 30))),
+        ("TTr", [], ("date", D(2023, 10, 15))),
+        ("TTr", [], ("date", D(2023, 10, 30))),
+    ]
+
+
+def test_a_noun_made_with_a_verb_does_not_end_a_name(commune: UnitDirectory) -> None:
+    """ "công trình", "chương trình", "quy trình": "trình" (submit) inside a noun."""
+    body = "1. Công ty TNHH Khai thác công trình thủy lợi Bình Định vận hành các hồ chứa.\n"
+    a = read(body, commune).content.assignments
+    assert [row(x)[0] for x in a] == ["Công ty TNHH Khai thác công trình thủy lợi Bình Định"]

@@ -44,6 +44,10 @@ _PURPOSE_RE = re.compile(
 _MODAL_RE = re.compile(r"(?:phải|cần phải|cần) (?=\w)")
 _PASS_ON_RE = re.compile(r"(?:yeu cau|chi dao) ")
 _SENTENCE_RE = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
+# "Sở X là cơ quan thường trực … . Chỉ đạo Chi cục Y tăng cường …": a later sentence that
+# opens with "chỉ đạo" and no subject is the item's subject directing Y (Vietnamese drops
+# a subject already given), not a duty handed to Y.
+_DIRECTS_RE = re.compile(r"(?:dong thoi,? )?chi dao ")
 
 
 @dataclass
@@ -110,7 +114,7 @@ def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
     # "Các sở, ban, ngành; UBND các huyện …": a ";" inside that subject list is no cut.
     listed = scan.units(0)[1] if last is not None else 0
     for m in _SENTENCE_RE.finditer(text):
-        if m.start() < listed:
+        if m.start() < listed or _DIRECTS_RE.match(scan.folded, m.end()):
             continue
         found = _assigned_at(scan, m.end())
         if found is None or found[0] is None or not all(map(proper, found[0])):
@@ -248,6 +252,8 @@ def _parse(
     # "Quyết định này có hiệu lực ... . Chánh Văn phòng Sở, ...": each sentence may assign.
     starts = [0] + [m.end() for m in _SENTENCE_RE.finditer(text)]
     for start in starts:
+        if start and _DIRECTS_RE.match(folded, start):
+            continue
         found = _assigned_at(scan, start)
         if found is not None:
             return found
@@ -480,12 +486,12 @@ def _duties(
 ) -> list[Duty]:
     coords, action = parsed
     found_clauses = clauses(action, year)
-    if not found_clauses or not any(text for text, _ in found_clauses):
+    if not found_clauses or not any(text for text, _, _ in found_clauses):
         return []
     attr_deadline = find_deadline(attrs.time, year, bare=True) if attrs.time else None
     duties: list[Duty] = []
     for lead in leads:
-        for i, (text, found) in enumerate(found_clauses):
+        for i, (text, found, whole) in enumerate(found_clauses):
             if not text or _bare_closing(text, found):
                 continue
             if found.deadline.kind is DeadlineKind.NONE and attr_deadline is not None:
@@ -494,7 +500,9 @@ def _duties(
             # A half-yearly report is one duty per yearly date (see half_year).
             for deadline in (found.deadline, *found.more):
                 shared = coords if i == 0 or _restates(text, found_clauses[0][0]) else []
-                named = shared + coordinators_in(text, directory)
+                # Any sentence of the clause may name them ("X là đơn vị tham mưu. Đơn vị
+                # chủ trì, phối hợp với Y …"), not only the one the action is cut to.
+                named = shared + coordinators_in(whole, directory)
                 duty = Duty(lead, written, list(dict.fromkeys(named)), text, deadline)
                 for code, message in found.warnings:
                     duty.notes.add(code, "deadline", message)

@@ -37,13 +37,13 @@ VERB_RE = _words(
     "tiep tuc", "nang cao", "van dong", "thanh tra", "kiem soat", "phan cong", "chu dong",
     "tap huan", "boi duong", "xac minh", "thu thap", "dua", "dinh ky", "thuong xuyen", "kip thoi",
     "nghiem tuc", "tich cuc", "phe duyet", "quy dinh", "du thao", "du tru", "chan chinh",
-    "so hoa", "bien soan", "doi chieu", "la dau moi", "lam dau moi", "la co quan dau moi",
-    "la don vi dau moi",
+    "so hoa", "bien soan", "doi chieu", "la dau moi", "lam dau moi",
+    # "là cơ quan thường trực", "là đơn vị tham mưu chính": a role the item gives its subject.
+    r"la (?:co quan|don vi) (?:thuong truc|dau moi|tham muu|chu tri|chu quan|chuyen mon)",
     "keu goi", "so tan", "van hanh", "ung pho", "khac phuc", "dua tin", "phat song", "san sang",
     "tang thoi luong", "tuan tra", "phan luong", "cam bien", "niem yet", "thu hoi", "giai ngan",
     "quyet toan", "nghiem thu", "so ket", "tong ket", "chap hanh", "ban giao", "dieu dong",
     "huy dong", "ra quan", "cuong che",
-    "la co quan thuong truc", "la don vi thuong truc",
 )  # fmt: skip
 # Compared with diacritics: folded, "cán bộ" would read as "cần".
 _FUNCTION_WORDS = frozenset(
@@ -145,10 +145,15 @@ _BODY_HEADS = frozenset(
 )  # fmt: skip
 # Nouns that look like verbs after the noun before them: "Ban Quản lý dự án đầu tư xây dựng
 # huyện", "Phòng Giáo dục thường xuyên - Chuyên nghiệp", "Trung tâm Điều dưỡng người có công".
+_TRINH_NOUNS = ("cong", "chuong", "qua", "quy", "lo", "tien", "hanh", "giao")
+# "Công ty TNHH Khai thác công trình thủy lợi": "trình" (submit) ends a noun after
+# "công", "chương", "quy", "lộ" ….
 _COMPOUNDS = (("dau tu ", re.compile(r"xay dung(?![\w])")),
               ("giao duc ", re.compile(r"thuong xuyen(?![\w])")),
               ("nguoi ", re.compile(r"co cong(?![\w])")),
-              ("cong ", re.compile(r"lap(?![\w])")))  # fmt: skip
+              ("cong ", re.compile(r"lap(?![\w])")),
+              *((f"{head} ", re.compile(r"trinh(?![\w])"))
+                for head in _TRINH_NOUNS))  # fmt: skip
 
 
 def _in_compound(folded: str, start: int) -> bool:
