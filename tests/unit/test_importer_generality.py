@@ -260,3 +260,22 @@ def test_a_noun_made_with_a_verb_does_not_end_a_name(commune: UnitDirectory) -> 
     body = "1. Công ty TNHH Khai thác công trình thủy lợi Bình Định vận hành các hồ chứa.\n"
     a = read(body, commune).content.assignments
     assert [row(x)[0] for x in a] == ["Công ty TNHH Khai thác công trình thủy lợi Bình Định"]
+
+
+def test_a_name_ends_with_its_proper_name_whatever_verb_follows(
+    commune: UnitDirectory,
+) -> None:
+    """After a place or a person's name, lower-case words are the sentence, not the name
+    ("mở", "ưu tiên" are in no verb list); a level word or "và" + a name goes on."""
+    body = """1. Báo Lào Cai mở chuyên mục tuyên truyền.
+2. Công ty TNHH MTV Cấp thoát nước Khánh Hòa ưu tiên bố trí phương tiện.
+3. Ủy ban MTTQ Việt Nam tỉnh Lào Cai vận động Nhân dân.
+4. Thanh tra Sở Giao thông vận tải kiểm tra xe.
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x)[0] for x in a] == [
+        "Báo Lào Cai",
+        "Công ty TNHH MTV Cấp thoát nước Khánh Hòa",
+        "Ủy ban MTTQ Việt Nam tỉnh Lào Cai",
+        "Thanh tra Sở Giao thông vận tải",
+    ]

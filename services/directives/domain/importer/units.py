@@ -465,6 +465,16 @@ class Scanner:
             and self._one(start) is None
         )
 
+    def _place_goes_on(self, start: int) -> bool:
+        """After a proper name, a level word ("Ủy ban MTTQ Việt Nam tỉnh Lào Cai") or "và"
+        before another name ("… huyện Hoằng Hóa và thị xã Nghi Sơn") goes on with it."""
+        if _LEVEL_WORD_RE.match(self.folded, start):
+            return True
+        if re.match(r"và (?=[A-ZĐÀ-Ỹ])", self.text[start:]):
+            return True
+        joined = self.folded.startswith("va ", start)
+        return joined and _LEVEL_WORD_RE.match(self.folded, start + 3) is not None
+
     def _tail(self, end: int) -> int:
         m = self._qualifier.match(self.folded, end)
         # "… chuyên môn xây dựng kế hoạch": a verb in lower case, not "(Sở) Xây dựng".
@@ -496,12 +506,22 @@ class Scanner:
             return None  # "Báo cáo tháng:", "Ban hành ...": a heading or a verb, not a body
         base = end = cursor = head.end()
         words = 0
+        titled = 0  # capitalised words in a row just read ("Lào Cai", "Khánh Hòa")
         for word in re.finditer(r"( ?, | )([\w/.-]+)", self.text[base:]):
             if base + word.start() != cursor:
                 break  # words must follow on: "Văn phòng UBND tỉnh; Kho bạc ..." is two
             cursor = base + word.end()
             start = base + word.start(2)
             capital = word.group(2)[0].isupper()
+            if word.group(2)[0].islower() and titled >= 2 and not self._place_goes_on(start):
+                # "Báo Lào Cai mở chuyên mục", "Công ty … Cấp thoát nước Khánh Hòa ưu tiên":
+                # a name ends with its proper name (a place, a person); what follows in
+                # lower case is the sentence, whatever its verb.
+                break
+            # A kind of body inside the name ("Thanh tra Sở Giao thông vận tải") is no
+            # proper name.
+            proper_word = word.group(2).istitle() and not _RAW_HEAD_RE.match(word.group(2).lower())
+            titled = titled + 1 if proper_word else 0
             if word.group(1) != " " and (capital and self._one(start) is not None):
                 break
             if word.group(1) != " " and not capital and not self._goes_on(start):
