@@ -279,3 +279,18 @@ def test_a_name_ends_with_its_proper_name_whatever_verb_follows(
         "Ủy ban MTTQ Việt Nam tỉnh Lào Cai",
         "Thanh tra Sở Giao thông vận tải",
     ]
+
+
+def test_giao_thong_is_no_task_given(commune: UnitDirectory) -> None:
+    """ "các sở: Giao thông vận tải, …" in a preamble: "giao" of "giao thông" hands no
+    task; "Giao Ban Quản lý …" does."""
+    body = """Tham gia có lãnh đạo các sở: Giao thông vận tải, Xây dựng. Đồng chí Chủ tịch \
+kết luận như sau:
+1. Đánh giá chung
+Dự án đạt khoảng 71% khối lượng.
+2. Giao Ban Quản lý dự án đầu tư xây dựng huyện bàn giao mặt bằng trong tháng 8/2025.
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Ban Quản lý dự án đầu tư xây dựng huyện", [], ("date", D(2025, 8, 31)))
+    ]

@@ -28,10 +28,10 @@ from .inverted import lead_after, lead_in_later_sentence
 from .outline import ATTR_RE, Node, outline
 from .table import rewrite_tables
 from .text import Notes, fold, split_top
-from .units import VERB_RE, Named, Scanner
+from .units import GIVE, VERB_RE, Named, Scanner
 from .voice import SPEAKING_RE, is_issuer, passes_on, proper
 
-_ASK_RE = re.compile(r"(?:giao|yeu cau|de nghi|phan cong|chi dao)(?: cho)? ")
+_ASK_RE = re.compile(rf"(?:{GIVE}|yeu cau|de nghi|phan cong|chi dao)(?: cho)? ")
 _COORD_RE = re.compile(r"(?:va |dong thoi )?(?:chu dong )?(?:phoi hop|cung)(?: chat che)?(?: voi) ")
 _PERFORM_RE = re.compile(r"(?:trien khai )?thuc hien ")
 # Compared with diacritics: folded, "cần" reads as "căn" ("Căn cứ …").

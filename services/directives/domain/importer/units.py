@@ -22,6 +22,8 @@ def _words(*phrases: str) -> re.Pattern[str]:
     return re.compile(r"(?:" + "|".join(sorted(phrases, key=len, reverse=True)) + r")(?![\w])")
 
 
+# "giao" (give a task), not "giao thông", "giáo dục", "giao dịch", "giao lưu".
+GIVE = r"giao(?! (?:thong|duc|dich|luu|ket|thuong|tiep))"
 # Verbs that open a duty; used to end unit lists and to split a bullet into duties.
 VERB_RE = _words(
     "chu tri", "phoi hop", "chiu trach nhiem", "co trach nhiem", "thuc hien", "to chuc",
@@ -32,7 +34,7 @@ VERB_RE = _words(
     "thong ke", "cong bo", "cu", "can cu", "khan truong", "tang cuong", "dam bao", "bao dam",
     "phat dong", "duy tri", "thanh lap", "ban hanh", "dang tai", "cung cap", "rut kinh nghiem",
     "dang ky", "nop", "sua doi", "lua chon", "quan ly", "chi dao", "yeu cau", "de nghi",
-    "giao(?! thong| duc)", "tap trung", "ho tro", "di doi", "khao sat", "day manh", "tham tra",
+    GIVE, "tap trung", "ho tro", "di doi", "khao sat", "day manh", "tham tra",
     "lam viec voi", "dieu tiet",
     "tiep tuc", "nang cao", "van dong", "thanh tra", "kiem soat", "phan cong", "chu dong",
     "tap huan", "boi duong", "xac minh", "thu thap", "dua", "dinh ky", "thuong xuyen", "kip thoi",
