@@ -14,9 +14,9 @@ from chidao.importer_score import FIELDS, Count, Score, misses, norm, run
 # Since the c-batch (24 letters written blind for issuers and layouts not seen before,
 # merged 2026-12-01), dev holds 94 letters: the floor is their score, not the 70 before.
 FLOOR = {
-    "lead": (0.93, 0.93),
-    "coordinating": (0.97, 0.93),
-    "deadline": (0.98, 0.94),
+    "lead": (0.95, 0.96),
+    "coordinating": (0.98, 0.97),
+    "deadline": (0.99, 0.96),
     "number_symbol": (0.97, 0.97),
     "date": (0.97, 0.97),
     "issuer": (0.97, 0.97),
