@@ -19,6 +19,7 @@ from .test_importer_blind_letters import (
     DIVISIONS,
     INTERNAL,
     LETTERS,
+    SAFETY_NET,
     directory,
     read,
     ref,
@@ -46,9 +47,12 @@ def test_plan_with_a_pipe_table(directory: UnitDirectory) -> None:
     ]
     assert a[0].action == "Rà soát, đơn giản hóa thủ tục hành chính lĩnh vực hoạt động xây dựng"
     assert a[5].action == "Triển khai phần mềm quản lý văn bản và điều hành"
+    # "Các phòng, đơn vị … căn cứ chức năng, nhiệm vụ được giao triển khai thực hiện Kế hoạch
+    # này; định kỳ báo cáo … trước ngày 10 hằng tháng": carrying out the plan itself is no
+    # duty of its own (corpus README, closing lines); the monthly report is.
     rest = a[6:]
-    assert [x.lead_unit.code for x in rest] == [code for code in INTERNAL for _ in (1, 2)]
-    assert [row(x)[2] for x in rest] == [("none",), ("monthly", 10)] * 10
+    assert [x.lead_unit.code for x in rest] == INTERNAL
+    assert [row(x)[2] for x in rest] == [("monthly", 10)] * 10
     assert warned(r) == [("unknown_unit", "assignments[4].lead_unit")]
     entries = [(e.code, e.purpose) for e in c.distribution]
     assert ("GD", "info") in entries
@@ -236,4 +240,5 @@ def test_deadline_phrases_of_the_blind_letters(
     text = f"{head}- Giao Văn phòng Sở kiểm tra, {phrase}."
     r = import_letter(text, directory)
     assert [row(a)[2] for a in r.content.assignments] == expected
-    assert [w.code for w in r.warnings if w.code != "no_signer"] == ([warning] if warning else [])
+    quiet = {"no_signer", *SAFETY_NET}
+    assert [w.code for w in r.warnings if w.code not in quiet] == ([warning] if warning else [])

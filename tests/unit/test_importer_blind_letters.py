@@ -54,8 +54,14 @@ def row(a: Assignment) -> tuple[str, list[str], tuple[object, ...]]:
     return ref(a.lead_unit), [ref(u) for u in a.coordinating_units], when(a.deadline)
 
 
+# The last pass flags every duty left without a deadline ("no_deadline", see
+# importer.empty_fields and test_importer_empty_fields); these tests check what the
+# readers themselves warn about.
+SAFETY_NET = frozenset({"no_deadline"})
+
+
 def warned(r: ImportResult) -> list[tuple[str, str]]:
-    return [(w.code, w.field) for w in r.warnings]
+    return [(w.code, w.field) for w in r.warnings if w.code not in SAFETY_NET]
 
 
 def test_provincial_letter_to_several_departments(directory: UnitDirectory) -> None:
@@ -125,7 +131,7 @@ def test_director_orders_unit_heads_by_title(directory: UnitDirectory) -> None:
     # "... yêu cầu Trưởng các phòng, đơn vị thuộc Sở nghiêm túc thực hiện Chỉ thị này": the
     # closing line asks for the letter itself, no duty of its own.
     assert len(a) == 19
-    assert [w for w in r.warnings if w.code != "relative_deadline"] == []
+    assert [w for w in r.warnings if w.code not in {"relative_deadline", *SAFETY_NET}] == []
 
 
 def test_meeting_conclusions(directory: UnitDirectory) -> None:
@@ -165,14 +171,14 @@ def test_decision_with_annex_after_the_signature(directory: UnitDirectory) -> No
     assert [row(x) for x in a[:2]] == [("VP", [], ("none",)), ("VP", [], ("monthly", 25))]
     assert a[0].action == "Theo dõi, đôn đốc các phòng, đơn vị thực hiện các nhiệm vụ tại Phụ lục"
     assert a[1].action == "Tổng hợp, báo cáo Giám đốc Sở"
-    assert [x.lead_unit.code for x in a[2:12]] == INTERNAL
-    assert {x.action for x in a[2:12]} == {"Chịu trách nhiệm thi hành Quyết định này"}
-    assert [row(x) for x in a[12:]] == [
+    # "Điều 3. … chịu trách nhiệm thi hành Quyết định này" asks for the decision itself to
+    # be carried out: no duty of its own (corpus README, closing lines).
+    assert [row(x) for x in a[2:]] == [
         ("QHKT", ["VQHKT"], ("date", D(2021, 10, 31))),
         ("QLN", ["KHTC", "HTKT"], ("date", D(2021, 12, 31))),
         ("TTr", ["QLHDXD", "TTKD"], ("ongoing",)),
     ]
-    assert a[12].action == (
+    assert a[2].action == (
         "Hoàn thiện hồ sơ đề nghị công nhận thị xã Nghi Sơn đạt tiêu chí đô thị loại III"
     )
     assert warned(r) == []

@@ -13,6 +13,8 @@ from services.directives.domain.errors import NotADirective
 from services.directives.domain.importer import ImportResult, import_letter
 from shared.contracts.values import Assignment, DeadlineKind, DocType, Urgency
 
+from .test_importer_blind_letters import SAFETY_NET, warned
+
 ROOT = Path(__file__).resolve().parents[2]
 LETTERS = ROOT / "tests/fixtures/letters"
 DIVISIONS = ["KHTC", "QLHDXD", "KTVLXD", "QLN", "QHKT", "HTKT"]
@@ -33,7 +35,7 @@ def who(a: Assignment) -> tuple[str | None, list[str | None]]:
 
 
 def codes(result: ImportResult) -> list[str]:
-    return [w.code for w in result.warnings]
+    return [w.code for w in result.warnings if w.code not in SAFETY_NET]
 
 
 def test_official_letter(directory: UnitDirectory) -> None:
@@ -136,11 +138,9 @@ def test_decision(directory: UnitDirectory) -> None:
     assert a[0].deadline.kind is DeadlineKind.NONE
     assert a[1].action == "Định kỳ tổng hợp, báo cáo Giám đốc Sở"
     assert (a[1].deadline.kind, a[1].deadline.day) == (DeadlineKind.QUARTERLY, 25)
-    # Điều 3: one duty per unit named, "các tổ chức, cá nhân có liên quan" is boilerplate.
-    article3 = a[2:]
-    assert [x.lead_unit.code for x in article3] == ["VP", *DIVISIONS, *AFFILIATED]
-    assert {x.action for x in article3} == {"Chịu trách nhiệm thi hành Quyết định này"}
-    assert {x.deadline.kind for x in article3} == {DeadlineKind.NONE}
+    # Điều 3 ("… chịu trách nhiệm thi hành Quyết định này") asks for the decision itself
+    # to be carried out: no duty of its own (corpus README, closing lines).
+    assert len(a) == 2
     assert codes(r) == []
     assert c.distribution[0].name == "Như Điều 3"
     assert c.distribution[0].purpose == "execute"
@@ -162,9 +162,7 @@ def test_notice_deadlines(directory: UnitDirectory) -> None:
     assert a[4].deadline.kind is DeadlineKind.ONGOING
     assert a[5].deadline.kind is DeadlineKind.NONE
     assert a[5].deadline.text == "hoàn thành trước ngày cuối tháng"
-    assert [(w.code, w.field) for w in r.warnings] == [
-        ("unparsed_deadline", "assignments[5].deadline")
-    ]
+    assert warned(r) == [("unparsed_deadline", "assignments[5].deadline")]
 
 
 def test_provincial_directive_with_units_outside_the_directory(directory: UnitDirectory) -> None:
@@ -204,7 +202,7 @@ def test_flattened_columns_and_wrapped_lines(directory: UnitDirectory) -> None:
     assert a[1].lead_unit.code is None
     assert a[1].lead_unit.name == "các đồng chí trưởng bộ phận"
     assert (who(a[2]), a[2].deadline.date) == (("VP", []), dt.date(2020, 4, 30))
-    assert [(w.code, w.field) for w in r.warnings] == [("no_lead_unit", "assignments[1].lead_unit")]
+    assert warned(r) == [("no_lead_unit", "assignments[1].lead_unit")]
     assert c.signer is not None
     assert (c.signer.authority, c.signer.name) == ("KT.", "Phạm Quốc Hùng")
 
@@ -223,11 +221,12 @@ def test_unknown_and_vague_units_are_kept_and_flagged(directory: UnitDirectory) 
     assert [u.code for u in a.coordinating_units] == [*DIVISIONS[:5], None]
     assert a.coordinating_units[-1].name == "Phòng Tổ chức cán bộ"
     assert a.action == "Rà soát hồ sơ"
-    assert [(w.code, w.field) for w in r.warnings] == [
+    assert warned(r) == [
         ("unknown_unit", "recipients[0]"),
         ("no_signer", "signer"),
         ("vague_unit", "assignments[0].coordinating_units[0]"),
         ("unknown_unit", "assignments[0].coordinating_units[5]"),
+        ("no_date", "date"),  # the excerpt prints no date line
     ]
 
 

@@ -11,25 +11,24 @@ import re
 from chidao.importer_score import FIELDS, Count, Score, misses, norm, run
 
 # field: (precision, recall) at least, on dev.
+# Since the c-batch (24 letters written blind for issuers and layouts not seen before,
+# merged 2026-12-01), dev holds 94 letters: the floor is their score, not the 70 before.
 FLOOR = {
-    "lead": (0.93, 0.96),
-    "coordinating": (0.97, 0.92),
-    "deadline": (0.98, 0.96),
+    "lead": (0.95, 0.96),
+    "coordinating": (0.98, 0.97),
+    "deadline": (0.99, 0.96),
     "number_symbol": (0.97, 0.97),
     "date": (0.97, 0.97),
     "issuer": (0.97, 0.97),
     "signer": (0.97, 0.97),
 }
-# Three of these are recurring report clauses split off as duties of their own, which the
-# corpus reads as part of the item before them (docs/importer-score.md, "One item, one
-# deadline, one duty": the seed's yearly report is a duty of its own, shared/domain.md).
-# The third came with reading the plan a decision issues after its signature (stop 8).
-EMPTY_WITHOUT_WARNING_AT_MOST = 10
+# Every field the draft leaves empty carries a warning (importer.empty_fields).
+EMPTY_WITHOUT_WARNING_AT_MOST = 0
 
 
 def test_dev_scores_stay_at_or_above_the_floor() -> None:
     score = run("dev")["dev"]
-    assert score.letters >= 40  # the 40 first letters and the "b" letters added since
+    assert score.letters >= 94  # the 40 first letters and the "b" and "c" letters since
     below = {
         name: (round(c.precision, 3), round(c.recall, 3))
         for name, c in score.fields.items()

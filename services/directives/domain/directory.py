@@ -53,11 +53,14 @@ def canon(text: str) -> str:
     return re.sub(r"\s+", " ", folded).strip(" .,;:")
 
 
-# Head titles written before a unit ("Trưởng các phòng", "Chánh Văn phòng Sở").
+# Head titles written before a unit ("Trưởng các phòng", "Chánh Văn phòng Sở", "Người
+# đứng đầu các cơ quan", "đồng chí Chủ tịch UBND huyện"), with their deputies ("Phó …").
+# A head named after the kind of body it heads comes before a body of that kind: "Cục
+# trưởng Cục Thuế", "Chi cục trưởng Chi cục Kiểm lâm", "Hạt trưởng Hạt Kiểm lâm".
 TITLE_RE = re.compile(
-    r"(?:pho thu truong|thu truong|pho truong|truong|pho chanh|chanh|pho giam doc|giam doc"
-    r"|pho vien truong|vien truong|pho hieu truong|hieu truong|pho chu tich|chu tich|bi thu"
-    r"|lanh dao) "
+    r"(?:dong chi )?(?:pho )?(?:tong giam doc|giam doc|thu truong|truong|chanh|vien truong"
+    r"|hieu truong|chu tich|bi thu|lanh dao|nguoi dung dau|chi huy truong|chu nhiem"
+    r"|(?P<kind>cuc|chi cuc|hat|doi|tram|to|thon|xom|khoi|ban) truong(?= (?P=kind) )) "
 )
 _INTERNAL = (UnitKind.OFFICE, UnitKind.INSPECTORATE, UnitKind.DIVISION, UnitKind.AFFILIATED)
 _PHONG_BAN = (UnitKind.OFFICE, UnitKind.INSPECTORATE, UnitKind.DIVISION)

@@ -25,6 +25,7 @@ from ..errors import NotADirective
 from .annex import annex_body, annex_start
 from .assignments import Duty, read_assignments
 from .closing import closing_start, foot_columns, read_closing
+from .empty_fields import flag_empty_fields
 from .header import TYPE_NAMES, Header, read_header
 from .issuer import empty_directory, pick_directory, read_issuer
 from .references import read_references
@@ -129,8 +130,6 @@ def import_letter(text: str, directory: UnitDirectory) -> ImportResult:
     assignments = [_assignment(duty, i, notes) for i, duty in enumerate(duties)]
     if not assignments:
         notes.add("no_assignments", "assignments", "Không tìm thấy nhiệm vụ giao; cần nhập tay.")
-    if not head.subject:
-        notes.add("no_subject", "subject", "Không tìm thấy trích yếu (V/v hoặc tên loại).")
     content = DirectiveContent(
         doc_type=doc_type or DocType.OFFICIAL_LETTER,
         number=head.number,
@@ -146,6 +145,7 @@ def import_letter(text: str, directory: UnitDirectory) -> ImportResult:
         signer=closing.signer,
         assignments=tuple(assignments),
     )
+    flag_empty_fields(content, notes)
     return ImportResult(content=content, warnings=notes.items, sources=_sources(duties))
 
 

@@ -5,7 +5,6 @@ Reads the forms a Department's documents use:
 - "Yêu cầu X, Y: <action>" and "X: <action>" (each unit gets its own duty);
 - "Giao X:" followed by "+ Chủ trì, phối hợp với Y ..." / "+ Phối hợp với Y <action>"
   bullets, where X is the lead of every bullet;
-- "Điều 3. Chánh Văn phòng Sở, Trưởng các phòng ... chịu trách nhiệm thi hành ...";
 - plan items followed by "- Đơn vị chủ trì: X; - Đơn vị phối hợp: Y; - Thời gian: Z".
 A bullet holding several duties ("kiểm tra ...; tổng hợp, báo cáo ... trước ngày
 15/12 hằng năm") is split where a clause opens with a verb and carries its own deadline.
@@ -23,15 +22,16 @@ from shared.contracts.values import Deadline, DeadlineKind
 from ..directory import UnitDirectory
 from .attributes import Attrs, Parsed, attributes, cell_units, is_attr, unresolved
 from .clauses import clauses
+from .coordinators import coordinators_in
 from .deadlines import Found, When, find_deadline
 from .inverted import lead_after, lead_in_later_sentence
 from .outline import ATTR_RE, Node, outline
 from .table import rewrite_tables
-from .text import Notes, fold
-from .units import VERB_RE, Named, Scanner
-from .voice import SPEAKING_RE, passes_on, proper
+from .text import Notes, fold, split_top
+from .units import GIVE, VERB_RE, Named, Scanner
+from .voice import SPEAKING_RE, is_issuer, passes_on, proper
 
-_ASK_RE = re.compile(r"(?:giao|yeu cau|de nghi|phan cong|chi dao)(?: cho)? ")
+_ASK_RE = re.compile(rf"(?:{GIVE}|yeu cau|de nghi|phan cong|chi dao)(?: cho)? ")
 _COORD_RE = re.compile(r"(?:va |dong thoi )?(?:chu dong )?(?:phoi hop|cung)(?: chat che)?(?: voi) ")
 _PERFORM_RE = re.compile(r"(?:trien khai )?thuc hien ")
 # Compared with diacritics: folded, "cần" reads as "căn" ("Căn cứ …").
@@ -44,6 +44,10 @@ _PURPOSE_RE = re.compile(
 _MODAL_RE = re.compile(r"(?:phải|cần phải|cần) (?=\w)")
 _PASS_ON_RE = re.compile(r"(?:yeu cau|chi dao) ")
 _SENTENCE_RE = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
+# "Sở X là cơ quan thường trực … . Chỉ đạo Chi cục Y tăng cường …": a later sentence that
+# opens with "chỉ đạo" and no subject is the item's subject directing Y (Vietnamese drops
+# a subject already given), not a duty handed to Y.
+_DIRECTS_RE = re.compile(r"(?:dong thoi,? )?chi dao ")
 
 
 @dataclass
@@ -110,7 +114,7 @@ def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
     # "Các sở, ban, ngành; UBND các huyện …": a ";" inside that subject list is no cut.
     listed = scan.units(0)[1] if last is not None else 0
     for m in _SENTENCE_RE.finditer(text):
-        if m.start() < listed:
+        if m.start() < listed or _DIRECTS_RE.match(scan.folded, m.end()):
             continue
         found = _assigned_at(scan, m.end())
         if found is None or found[0] is None or not all(map(proper, found[0])):
@@ -182,6 +186,10 @@ def _one_node(
         # "Kính gửi: Phòng Tài nguyên và Môi trường. … 1. Kiểm tra, xử lý …": an item that
         # names no lead is the addressees' (Decree 30: the letter is theirs to carry out).
         leads, action = addressees, ([], node.text)
+    elif voice and is_issuer(leads or [], directory):
+        # "Sở X ban hành Kế hoạch như sau: I. MỤC ĐÍCH … II. THỜI GIAN …": headings and
+        # items that name no one are not the issuer's own duties.
+        leads = None
     children = [c for c in node.children if not is_attr(c)]
     if leads is not None and children and not action[1].strip(" :"):
         _walk(children, leads, directory, year, out, addressees)
@@ -244,6 +252,8 @@ def _parse(
     # "Quyết định này có hiệu lực ... . Chánh Văn phòng Sở, ...": each sentence may assign.
     starts = [0] + [m.end() for m in _SENTENCE_RE.finditer(text)]
     for start in starts:
+        if start and _DIRECTS_RE.match(folded, start):
+            continue
         found = _assigned_at(scan, start)
         if found is not None:
             return found
@@ -424,20 +434,47 @@ def _rest(scan: Scanner, pos: int) -> tuple[list[Named], str]:
 
 
 # "Yêu cầu các đơn vị nghiêm túc thực hiện Chỉ thị này", "Các đơn vị, địa phương quan tâm
-# phối hợp thực hiện": the closing line asks for the letter itself to be carried out; it
-# gives no task of its own to track (corpus README: not an assignment).
+# phối hợp thực hiện", a decision's last article "Chánh Văn phòng …, Giám đốc các sở …
+# chịu trách nhiệm thi hành Quyết định này": the closing line asks for the letter itself
+# to be carried out; it gives no task of its own to track (corpus README: not an
+# assignment).
 _GROUP = r"(?:co quan|don vi|dia phuong|phong|ban|nganh)"
+_MANNER = (
+    r"(?:nghiem tuc|khan truong|chu dong|kip thoi|quan tam|to chuc|phoi hop|trien khai"
+    r"|chi dao|chiu trach nhiem|co trach nhiem|tot|nghiem|dung|day du|hieu qua|co hieu qua)"
+)
+# "căn cứ chức năng, nhiệm vụ", "căn cứ nhiệm vụ được giao tại Mục III": by each one's
+# own remit, which the letter gave already.
+_BY_REMIT = (
+    r"(?:can cu (?:vao )?(?:chuc nang,? )?nhiem vu(?: (?:duoc )?(?:giao|phan cong))?"
+    r"(?: tai [^,;]{1,40}?)?,? )"
+)
 _CLOSING_RE = re.compile(
     rf"(?:(?:thu truong |truong |giam doc |chu tich )?cac {_GROUP}(?:(?:, | va ){_GROUP})* )?"
-    r"(?:(?:nghiem tuc|khan truong|chu dong|kip thoi|quan tam|to chuc|phoi hop|trien khai"
-    r"|chi dao)[ ,]+)*thuc hien(?: (?:tot|nghiem|dung)(?: noi dung)?)?"
+    rf"{_BY_REMIT}?(?:{_MANNER}[ ,]+)*(?:thuc hien|thi hanh)(?:[ ,]+{_MANNER})*"
+    r"(?: noi dung)?"
     r"(?: (?:(?:chi thi|ke hoach|thong bao|cong van|cong dien|quyet dinh|van ban)(?: nay)?"
     r"|cac noi dung (?:tren|neu tren)|noi dung nay|thoi gian quy dinh|quy dinh))?[ ./]*$"
 )
+# "…; người đứng đầu chịu trách nhiệm trước UBND tỉnh về kết quả …", "Chủ tịch UBND thị xã
+# chịu trách nhiệm trước UBND tỉnh nếu để chậm trễ": who answers for the duty, no duty.
+_ANSWERS_FOR_RE = re.compile(r"(?:[^;]{0,80} )?chiu trach nhiem truoc ")
 
 
 def _bare_closing(text: str, found: Found) -> bool:
-    return found.deadline.kind is DeadlineKind.NONE and bool(_CLOSING_RE.fullmatch(fold(text)))
+    if found.deadline.kind is not DeadlineKind.NONE:
+        return False
+    # Each part: "nghiêm túc triển khai thực hiện; người đứng đầu chịu trách nhiệm trước …".
+    parts = [fold(text[a:b]).strip(" ,") for a, b in split_top(text)]
+    return all(_CLOSING_RE.fullmatch(p) or _ANSWERS_FOR_RE.match(p) for p in parts if p)
+
+
+def _restates(clause: str, first: str) -> bool:
+    """ "X chủ trì, phối hợp với Y kiểm tra, đề xuất …; đề xuất … trước ngày 20/7": a later
+    clause that dates a verb of the first one is still done with the first one's
+    coordinators; one with a verb of its own ("…; tổng hợp, báo cáo …") is not."""
+    verb = VERB_RE.match(fold(clause))
+    return verb is not None and re.search(rf"\b{verb.group()}\b", fold(first)) is not None
 
 
 def _duties(
@@ -449,12 +486,12 @@ def _duties(
 ) -> list[Duty]:
     coords, action = parsed
     found_clauses = clauses(action, year)
-    if not found_clauses or not any(text for text, _ in found_clauses):
+    if not found_clauses or not any(text for text, _, _ in found_clauses):
         return []
     attr_deadline = find_deadline(attrs.time, year, bare=True) if attrs.time else None
     duties: list[Duty] = []
     for lead in leads:
-        for i, (text, found) in enumerate(found_clauses):
+        for i, (text, found, whole) in enumerate(found_clauses):
             if not text or _bare_closing(text, found):
                 continue
             if found.deadline.kind is DeadlineKind.NONE and attr_deadline is not None:
@@ -462,8 +499,19 @@ def _duties(
             written = lead.written if lead.unit is None else lead.unit.name
             # A half-yearly report is one duty per yearly date (see half_year).
             for deadline in (found.deadline, *found.more):
-                duty = Duty(lead, written, coords if i == 0 else [], text, deadline)
+                shared = coords if i == 0 or _restates(text, found_clauses[0][0]) else []
+                # Any sentence of the clause may name them ("X là đơn vị tham mưu. Đơn vị
+                # chủ trì, phối hợp với Y …"), not only the one the action is cut to.
+                named = shared + coordinators_in(whole, directory)
+                duty = Duty(lead, written, list(dict.fromkeys(named)), text, deadline)
                 for code, message in found.warnings:
                     duty.notes.add(code, "deadline", message)
+                if attrs.merged:
+                    duty.notes.add(
+                        "merged_cell",
+                        "lead_unit",
+                        "Ô đơn vị chủ trì để trống (gộp với dòng trên); đã lấy đơn vị của "
+                        "dòng trên, cần rà lại.",
+                    )
                 duties.append(duty)
     return duties

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..directory import UnitDirectory
 from .outline import ATTR_RE, Node
-from .text import fold
+from .text import fold, split_top
 from .units import VERB_RE, Named, Scanner
 
 # (leads or None when the node assigns nothing, (coordinating, action text))
@@ -30,6 +30,7 @@ class Attrs:
     lead: str | None = None
     coordinating: str | None = None
     time: str | None = None
+    merged: bool = False  # the lead was read from a merged table cell (the row above's)
 
 
 def is_attr(node: Node) -> bool:
@@ -45,6 +46,8 @@ def attributes(node: Node) -> Attrs:
             end = spans[i + 1].start() if i + 1 < len(spans) else len(text)
             value = text[m.end() : end].strip(" ;.-–")
             label = fold(m.group("label"))
+            if m.group("merged") and "phoi hop" not in label:
+                attrs.merged = True
             if "phoi hop" in label:
                 attrs.coordinating = attrs.coordinating or value
             elif "chu tri" in label or label.startswith(("don vi", "co quan", "bo phan")):
@@ -72,19 +75,43 @@ _ROLE_RE = re.compile(r"(?:chu tri|phoi hop|thuc hien|chiu trach nhiem)(?![\w])"
 
 
 def cell_units(cell: str, directory: UnitDirectory) -> list[Named]:
-    """The units of a "chủ trì" or "phối hợp" cell. A cell holds names only, so a name the
-    directory does not know runs to the cell's end or its next ";" ("Phòng Tổ chức, biên
-    chế và tổ chức phi chính phủ", where "tổ chức" would end a name in running text)."""
-    found, end = Scanner(cell, directory).units()
-    rest = cell[end:]
-    last = found[-1] if found else None
-    if last is None or last.unit is not None or last.generic or not rest[:1].isspace():
+    """The units of a "chủ trì" or "phối hợp" cell. A cell holds names only, so whatever
+    its parts (split at ";") say is kept: a name the directory does not know runs to the
+    part's end ("Phòng Tổ chức, biên chế và tổ chức phi chính phủ", where "tổ chức" would
+    end a name in running text), and a part no rule reads as a unit ("Tổ dân phố", "Các
+    thành viên Tổ công tác", "Các đơn vị tham gia biểu diễn") is kept as written."""
+    found: list[Named] = []
+    for start, end in split_top(cell):
+        part = cell[start:end].strip(" .,")
+        if part:
+            found += _part_units(part, directory)
+    return found
+
+
+def _part_units(part: str, directory: UnitDirectory) -> list[Named]:
+    found, end = Scanner(part, directory).units()
+    rest = part[end:]
+    if not found:
+        # "Chủ trì, phối hợp với …" holds no name before its role.
+        return [] if _ROLE_RE.match(fold(part)) else [_as_written(part)]
+    last = found[-1]
+    if not rest.strip(" .,"):
         return found
-    if not rest.strip()[:1].islower() or _ROLE_RE.match(fold(rest.strip())):
+    if _ROLE_RE.match(fold(rest.strip(" ,"))):
         return found  # "X chủ trì, phối hợp với Y": the name ends at its role
-    start = end - len(last.written)
-    stop = cell.find(";", end)
-    stop = len(cell) if stop < 0 else stop
-    whole = Named(cell[start:stop].strip(" .,"))
-    after = cell_units(cell[stop + 1 :], directory) if stop < len(cell) else []
-    return [*found[:-1], whole, *after]
+    # "Phòng Giám sát, kiểm tra và xử lý sau thanh tra": the fields of a name, lower case.
+    goes_on = rest.lstrip(",")[:1].isspace() and rest.strip(" ,")[:1].islower()
+    if last.unit is None and not last.generic and goes_on:
+        start = end - len(last.written)
+        return [*found[:-1], Named(part[start:].strip(" .,"))]
+    # "Công an phường, Tổ dân phố": another name the scanner did not read.
+    more = re.match(r"\s*(?:,|và)\s*(?=[A-ZĐÀ-Ỹ])", rest)
+    return [*found, _as_written(rest[more.end() :])] if more else found
+
+
+def _as_written(name: str) -> Named:
+    """A name in a cell no rule reads: kept as written; "các …" is a group of bodies."""
+    return Named(name.strip(" .,"), generic=bool(_PLURAL_RE.match(fold(name))))
+
+
+_PLURAL_RE = re.compile(r"(?:cac|nhung) ")

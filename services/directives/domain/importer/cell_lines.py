@@ -20,7 +20,7 @@ from collections.abc import Callable
 _NUMBER_RE = re.compile(r"(\d{1,3})\.?")
 _GROUP_RE = re.compile(r"[IVX]{1,4}\.?|[A-D]\.?")
 # A heading after the table ("III. TỔ CHỨC THỰC HIỆN") is no cell of its last row.
-_HEADING_RE = re.compile(r"(?:[IVX]{1,4}|\d{1,2}|[a-zđ])[.)]\s+\S")
+_HEADING_RE = re.compile(r"(?:[IVX]{1,4}|\d{1,2}|[a-zđ])[.)/]\s+\S")
 
 
 def join_cell_lines(
@@ -46,7 +46,8 @@ def _header_width(
     lines: list[str], start: int, header: Callable[[list[str]], dict[str, int] | None]
 ) -> int | None:
     """How many lines from `start` are the header of a one-cell-per-line table: three
-    cells or more, the first one the row number column, then a row number."""
+    cells or more, the first one the row number column, any extra columns among them,
+    then a row number."""
     if not re.fullmatch(r"(?i)s?tt|số tt", lines[start]):
         return None
     end = start + 1
@@ -55,10 +56,10 @@ def _header_width(
     width = end - start
     if width < 3 or end >= len(lines) or not _NUMBER_RE.fullmatch(lines[end]):
         return None
+    # Columns no task table needs ("Ghi chú", "Sản phẩm", "Kinh phí") are cells too: the
+    # header only has to name the content and the lead.
     found = header(lines[start:end])
-    if found is None or len(found) != width:
-        return None
-    return width
+    return width if found is not None else None
 
 
 def _rows(lines: list[str], pos: int, width: int) -> tuple[list[str], int]:

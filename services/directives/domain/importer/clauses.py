@@ -22,13 +22,16 @@ _CONNECTOR_RE = re.compile(
     r"|thoi gian(?: hoan thanh| thuc hien)?))?[\s,;:]*$"
 )
 _LEAD_IN_RE = re.compile(r"^[\s,;:]*(?:dinh ky|hang|thoi han|thoi gian)?[\s,;:]*$")
+# "…; đồng thời tổng hợp …", "…; sau đó báo cáo …": a connective before a clause's verb.
+_CONNECTIVE_RE = re.compile(r"^(?:dong thoi|sau do|tiep theo|ngoai ra|va)[\s,]+")
 
 
-def clauses(action: str, year: When) -> list[tuple[str, Found]]:
-    groups: list[list[int]] = []
-    for start, end in split_top(action):
+def clauses(action: str, year: When) -> list[tuple[str, Found, str]]:
+    """(action as the clerk reads it, its deadline, the clause's whole text) per duty."""
+    groups: list[list[int]] = []  # start, end, where the action's words start
+    for start, end in _pieces(action):
         segment = action[start:end]
-        opens = VERB_RE.match(fold(segment).lstrip(" ,"))
+        opens = VERB_RE.match(_CONNECTIVE_RE.sub("", fold(segment).lstrip(" ,")))
         found = find_deadline(segment, year) if groups and opens else None
         own = found is not None and found.deadline.kind is not DeadlineKind.NONE
         # A later deadline covers the clauses before it unless they carry their own: only
@@ -36,20 +39,62 @@ def clauses(action: str, year: When) -> list[tuple[str, Found]]:
         # is one duty, due 30/4).
         dated = bool(groups) and _dated(action[groups[-1][0] : groups[-1][1]], year)
         recurring = own and found is not None and found.deadline.kind in _RECURRING
-        if own and (dated or recurring) and found is not None and _without_deadline(segment, found):
-            groups.append([start, end])
+        if groups and _role_only(action[groups[-1][0] : groups[-1][1]]):
+            # "Là cơ quan thường trực Tổ công tác. Định kỳ tổng hợp …": the role the item
+            # gives is no duty of its own; the duty is what follows it.
+            groups[-1][1:] = [end, start]
+        elif (
+            own and (dated or recurring) and found is not None and _without_deadline(segment, found)
+        ):
+            groups.append([start, end, start])
         elif groups:
             groups[-1][1] = end
         else:
-            groups.append([start, end])
-    out: list[tuple[str, Found]] = []
-    for start, end in groups:
+            groups.append([start, end, start])
+    out: list[tuple[str, Found, str]] = []
+    for start, end, words in groups:
         text = action[start:end]
         found = find_deadline(text, year)
-        out.append((clean_action(first_sentence(clean_action(_cut(text, found)))), found))
+        said = action[words:end]
+        cut = _cut(said, find_deadline(said, year))
+        out.append((clean_action(first_sentence(clean_action(cut))), found, text))
     return out
 
 
+# A clause that only states the subject's role: "là cơ quan thường trực Ban Chỉ đạo …".
+_ROLE_RE = re.compile(
+    r"[\s,]*(?:la|lam) (?:co quan|don vi)(?: (?:thuong truc|dau moi|tham muu|chu tri"
+    r"|chu quan))?(?![\w])"
+)
+
+
+def _role_only(text: str) -> bool:
+    """Whether `text` only states a role: the role's name follows it ("là cơ quan thường
+    trực Ban Chỉ đạo tỉnh"), not the duty's verbs ("là đơn vị đầu mối theo dõi, …")."""
+    m = _ROLE_RE.match(fold(text))
+    if m is None or ";" in text or _SENTENCE_END_RE.search(text.rstrip(". ")):
+        return False
+    after = text[m.end() :].strip()
+    return not after.strip(".") or after[:1].isupper()
+
+
+def _pieces(action: str) -> list[tuple[int, int]]:
+    """Spans of `action` split at ";" and where a sentence ends ("… hằng tháng. Đồng thời
+    chủ trì … trước ngày 15/12"): a sentence may hold a duty of its own, as a clause may."""
+    out: list[tuple[int, int]] = []
+    for start, end in split_top(action):
+        cut = start
+        for m in _SENTENCE_END_RE.finditer(action, start, end):
+            # "TP. Thanh Hóa", "Q. Giám đốc": a one- or two-letter word is an abbreviation.
+            word = re.search(r"(\w+)$", action[cut : m.start()])
+            if word is not None and len(word.group(1)) > 2:
+                out.append((cut, m.start() + 1))
+                cut = m.end()
+        out.append((cut, end))
+    return out
+
+
+_SENTENCE_END_RE = re.compile(r"\.\s+(?=[A-ZĐÀ-Ỹ])")
 _RECURRING = frozenset((DeadlineKind.MONTHLY, DeadlineKind.QUARTERLY, DeadlineKind.YEARLY))
 
 

@@ -114,7 +114,8 @@ def read_header(lines: list[str]) -> Header:
 
 _TITLE_OR_SUBJECT = re.compile(r"(?:v/v|ve viec)\b")
 _BODY_OPENER_RE = re.compile(
-    r"(?:[ivx]{1,4}\.|\d{1,2}[.)]|dieu \d|[a-z]\)|can cu|thuc hien|theo de nghi|xet |thoi gian qua"
+    r"(?:[ivx]{1,4}(?:\.|/ )|\d{1,2}(?:[.)]|/ )|dieu \d|[a-z]\)"
+    r"|can cu|thuc hien|theo de nghi|xet |thoi gian qua"
     r"|de (?:chu dong|bao dam|dam bao|tang cuong|trien khai|kip thoi))"
 )
 _WIRED_TO_RE = re.compile(r"^.{0,100}?\bdien\s*:\s*")

@@ -13,22 +13,26 @@ from dataclasses import dataclass, field
 
 from .text import is_caps
 
+# Each kind in the forms drafters type it: "I." / "I/" / "I)", "1." / "1)" / "1/" and
+# "1.1." / "1.1", "a)" / "a." / "a/", and the bullets word processors paste ("", "➢").
 _MARKERS = (
-    ("roman", re.compile(r"^([IVX]{1,4})[.)]\s+(?=\S)")),
+    ("roman", re.compile(r"^([IVX]{1,4})(?:[.)]\s*(?=[^\s\d/.])|/\s+(?=\S))")),
     ("article", re.compile(r"^Điều\s+\d+\s*[.:]?\s*")),
-    ("number", re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)[.)]\s+(?=\S)")),
-    ("letter", re.compile(r"^[a-zđ]\)\s*(?=\S)")),
-    ("dash", re.compile(r"^[-–—]\s*(?=[^\s-])")),
+    ("number", re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)(?:[.)]|/(?=\s))\s+(?=\S)")),
+    ("number", re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\s+(?=[^\W\d_])")),
+    ("letter", re.compile(r"^[a-zđ](?:\)\s*|[./]\s+)(?=\S)")),
+    ("dash", re.compile(r"^[-–—‐‑⁃]\s*(?=[^\s-])")),
     ("plus", re.compile(r"^\+\s*(?=\S)")),
-    ("dot", re.compile(r"^[•●▪◦·*]\s*(?=\S)")),
+    ("dot", re.compile(r"^[•●▪◦·*○■□◆❖➢►▶→✓√‣\uf0b7\uf0a7\uf0d8\uf076]\s*(?=\S)")),
 )
 
 
 # "Đơn vị chủ trì: ...", "Thời gian thực hiện: ...": attributes of the item above them.
+# A table's value taken from a merged cell says so after its label ("(ô gộp)", see table).
 ATTR_RE = re.compile(
     r"(?i)(?P<label>(?:đơn vị|cơ quan|bộ phận)\s+(?:chủ trì|phối hợp|thực hiện)|chủ trì|phối hợp"
     r"|thời gian(?:\s+(?:thực hiện|hoàn thành))?|thời hạn(?:\s+(?:thực hiện|hoàn thành))?"
-    r"|tiến độ(?:\s+thực hiện)?)\s*:\s*"
+    r"|tiến độ(?:\s+thực hiện)?)(?P<merged>\s*\(ô gộp\))?\s*:\s*"
 )
 
 

@@ -3,9 +3,13 @@ Thời gian hoàn thành", one row a line, cells split by "|" (tab-separated tab
 from `normalise`).
 
 Rows are rewritten into the item-and-attributes form the outline already reads ("1.
-<content>" then "- Đơn vị chủ trì: X", ...), so a table and a list assign alike. A row
-with content but an empty lead cell keeps an empty lead, which comes back as
-`no_lead_unit`; a row with nothing but content ("A | Công tác kiểm tra") heads a group.
+<content>" then "- Đơn vị chủ trì: X", ...), so a table and a list assign alike. Columns
+come in any order, with any others beside them ("Sản phẩm", "Ghi chú"). A lead cell left
+empty under a row that has one is a merged cell (one unit leads several rows, its name
+printed once): the row takes the lead, and the coordinators when their cell is empty too,
+from the row above, and says so (`MERGED`, read back as a warning). An empty lead cell
+with none above keeps an empty lead, which comes back as `no_lead_unit`; a row with
+nothing but content ("A | Công tác kiểm tra") heads a group.
 Rows wrapped over several lines (PDF copies) are not rejoined, except in tables copied
 one cell per line (`cell_lines`).
 """
@@ -31,16 +35,22 @@ _LABELS = {
 }
 
 
+# Written after the label of a value taken from a merged cell (see the module docstring).
+MERGED = "(ô gộp)"
+
+
 def rewrite_tables(lines: list[str]) -> list[str]:
     out: list[str] = []
     columns: dict[str, int] | None = None
+    above: dict[str, str] = {}  # the lead and coordinators of the row above
     for line in join_cell_lines(lines, _header):
         cells = [c.strip() for c in line.split("|")] if "|" in line else []
         if columns is not None and (cells or not line):
             # A blank line stays: the paragraph after the table is not its last cell's.
-            out += _row(cells, columns) if cells else [""]
+            out += _row(cells, columns, above) if cells else [""]
             continue
         columns = _header(cells) if len(cells) >= 3 else None
+        above = {}
         if columns is None:
             out.append(line)
     return out
@@ -56,7 +66,7 @@ def _header(cells: list[str]) -> dict[str, int] | None:
     return found if "lead" in found and "content" in found else None
 
 
-def _row(cells: list[str], columns: dict[str, int]) -> list[str]:
+def _row(cells: list[str], columns: dict[str, int], above: dict[str, str]) -> list[str]:
     def cell(name: str) -> str:
         i = columns.get(name)
         return cells[i].strip(" ;") if i is not None and i < len(cells) else ""
@@ -64,13 +74,24 @@ def _row(cells: list[str], columns: dict[str, int]) -> list[str]:
     content = cell("content")
     if not content or all(re.fullmatch(r":?-*:?", c) for c in cells):
         return []  # empty, or the "|---|---|" rule under a markdown header
-    if not any(cell(name) for name in _LABELS):
-        return [content if content.endswith(":") else f"{content}:"]
     number = cell("number")
-    marker = f"{number}." if re.fullmatch(r"\d{1,3}(?:\.\d{1,2})*", number) else "-"
+    numbered = re.fullmatch(r"\d{1,3}(?:\.\d{1,2})*", number) is not None
+    if not any(cell(name) for name in _LABELS) and not (numbered and above):
+        above.clear()  # a group's heading row: a merged cell does not run across it
+        return [content if content.endswith(":") else f"{content}:"]
+    values = {name: cell(name) for name in _LABELS}
+    merged = {
+        name
+        for name in ("lead", "coordinating")
+        if not values[name] and above.get(name) and (name == "lead" or not values["lead"])
+    }
+    for name in merged:
+        values[name] = above[name]
+    above.update({name: values[name] for name in ("lead", "coordinating")})
+    marker = f"{number}." if numbered else "-"
     out = [f"{marker} {content.rstrip('.')}."]
     for name, label in _LABELS.items():
-        value = cell(name)
+        value = values[name]
         if value or name == "lead":
-            out.append(f"- {label}: {value}")
+            out.append(f"- {label}{' ' + MERGED if name in merged else ''}: {value}")
     return out

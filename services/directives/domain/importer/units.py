@@ -22,6 +22,8 @@ def _words(*phrases: str) -> re.Pattern[str]:
     return re.compile(r"(?:" + "|".join(sorted(phrases, key=len, reverse=True)) + r")(?![\w])")
 
 
+# "giao" (give a task), not "giao thông", "giáo dục", "giao dịch", "giao lưu".
+GIVE = r"giao(?! (?:thong|duc|dich|luu|ket|thuong|tiep))"
 # Verbs that open a duty; used to end unit lists and to split a bullet into duties.
 VERB_RE = _words(
     "chu tri", "phoi hop", "chiu trach nhiem", "co trach nhiem", "thuc hien", "to chuc",
@@ -32,18 +34,18 @@ VERB_RE = _words(
     "thong ke", "cong bo", "cu", "can cu", "khan truong", "tang cuong", "dam bao", "bao dam",
     "phat dong", "duy tri", "thanh lap", "ban hanh", "dang tai", "cung cap", "rut kinh nghiem",
     "dang ky", "nop", "sua doi", "lua chon", "quan ly", "chi dao", "yeu cau", "de nghi",
-    "giao(?! thong| duc)", "tap trung", "ho tro", "di doi", "khao sat", "day manh", "tham tra",
+    GIVE, "tap trung", "ho tro", "di doi", "khao sat", "day manh", "tham tra",
     "lam viec voi", "dieu tiet",
     "tiep tuc", "nang cao", "van dong", "thanh tra", "kiem soat", "phan cong", "chu dong",
     "tap huan", "boi duong", "xac minh", "thu thap", "dua", "dinh ky", "thuong xuyen", "kip thoi",
     "nghiem tuc", "tich cuc", "phe duyet", "quy dinh", "du thao", "du tru", "chan chinh",
-    "so hoa", "bien soan", "doi chieu", "la dau moi", "lam dau moi", "la co quan dau moi",
-    "la don vi dau moi",
+    "so hoa", "bien soan", "doi chieu", "la dau moi", "lam dau moi",
+    # "là cơ quan thường trực", "là đơn vị tham mưu chính": a role the item gives its subject.
+    r"la (?:co quan|don vi) (?:thuong truc|dau moi|tham muu|chu tri|chu quan|chuyen mon)",
     "keu goi", "so tan", "van hanh", "ung pho", "khac phuc", "dua tin", "phat song", "san sang",
     "tang thoi luong", "tuan tra", "phan luong", "cam bien", "niem yet", "thu hoi", "giai ngan",
     "quyet toan", "nghiem thu", "so ket", "tong ket", "chap hanh", "ban giao", "dieu dong",
     "huy dong", "ra quan", "cuong che",
-    "la co quan thuong truc", "la don vi thuong truc",
 )  # fmt: skip
 # Compared with diacritics: folded, "cán bộ" would read as "cần".
 _FUNCTION_WORDS = frozenset(
@@ -145,10 +147,15 @@ _BODY_HEADS = frozenset(
 )  # fmt: skip
 # Nouns that look like verbs after the noun before them: "Ban Quản lý dự án đầu tư xây dựng
 # huyện", "Phòng Giáo dục thường xuyên - Chuyên nghiệp", "Trung tâm Điều dưỡng người có công".
+_TRINH_NOUNS = ("cong", "chuong", "qua", "quy", "lo", "tien", "hanh", "giao")
+# "Công ty TNHH Khai thác công trình thủy lợi": "trình" (submit) ends a noun after
+# "công", "chương", "quy", "lộ" ….
 _COMPOUNDS = (("dau tu ", re.compile(r"xay dung(?![\w])")),
               ("giao duc ", re.compile(r"thuong xuyen(?![\w])")),
               ("nguoi ", re.compile(r"co cong(?![\w])")),
-              ("cong ", re.compile(r"lap(?![\w])")))  # fmt: skip
+              ("cong ", re.compile(r"lap(?![\w])")),
+              *((f"{head} ", re.compile(r"trinh(?![\w])"))
+                for head in _TRINH_NOUNS))  # fmt: skip
 
 
 def _in_compound(folded: str, start: int) -> bool:
@@ -178,6 +185,10 @@ class Named:
         return UnitRef(name=self.written)
 
 
+# The kind of body an issuer is, by which its own units name it ("thuộc Ban").
+_OWN_KIND_RE = re.compile(r"(?:so|ban|chi cuc|cuc|trung tam|vien)(?![\w])")
+
+
 class Scanner:
     """Scans one text (kept with its fold, so matches map back to the words as written)."""
 
@@ -188,8 +199,13 @@ class Scanner:
         self._agency = fold(directory.name).removeprefix("so ")
         agency = re.escape(self._agency)
         province = re.escape(fold(directory.province))
+        # "… thuộc Sở", "… của Sở Xây dựng", "… thuộc Ban" (a Ban Dân tộc's own units), "…
+        # thuộc Thanh tra tỉnh": the words that place a unit in the issuer.
+        kind = _OWN_KIND_RE.match(fold(directory.name))
+        kinds = f"so|{kind.group()}" if kind else "so"
+        of = "(?:truc thuoc |thuoc |cua )"
         self._qualifier = re.compile(
-            rf"(?: (?:thuoc |cua )?so)?(?: {agency})?(?: (?:tinh )?{province})?(?![\w])"
+            rf"(?: {of}?(?:{kinds}))?(?: {of}?{agency})?(?: (?:tinh )?{province})?(?![\w])"
         )
 
     def units(self, pos: int = 0) -> tuple[list[Named], int]:
@@ -451,6 +467,16 @@ class Scanner:
             and self._one(start) is None
         )
 
+    def _place_goes_on(self, start: int) -> bool:
+        """After a proper name, a level word ("Ủy ban MTTQ Việt Nam tỉnh Lào Cai") or "và"
+        before another name ("… huyện Hoằng Hóa và thị xã Nghi Sơn") goes on with it."""
+        if _LEVEL_WORD_RE.match(self.folded, start):
+            return True
+        if re.match(r"và (?=[A-ZĐÀ-Ỹ])", self.text[start:]):
+            return True
+        joined = self.folded.startswith("va ", start)
+        return joined and _LEVEL_WORD_RE.match(self.folded, start + 3) is not None
+
     def _tail(self, end: int) -> int:
         m = self._qualifier.match(self.folded, end)
         # "… chuyên môn xây dựng kế hoạch": a verb in lower case, not "(Sở) Xây dựng".
@@ -482,12 +508,22 @@ class Scanner:
             return None  # "Báo cáo tháng:", "Ban hành ...": a heading or a verb, not a body
         base = end = cursor = head.end()
         words = 0
+        titled = 0  # capitalised words in a row just read ("Lào Cai", "Khánh Hòa")
         for word in re.finditer(r"( ?, | )([\w/.-]+)", self.text[base:]):
             if base + word.start() != cursor:
                 break  # words must follow on: "Văn phòng UBND tỉnh; Kho bạc ..." is two
             cursor = base + word.end()
             start = base + word.start(2)
             capital = word.group(2)[0].isupper()
+            if word.group(2)[0].islower() and titled >= 2 and not self._place_goes_on(start):
+                # "Báo Lào Cai mở chuyên mục", "Công ty … Cấp thoát nước Khánh Hòa ưu tiên":
+                # a name ends with its proper name (a place, a person); what follows in
+                # lower case is the sentence, whatever its verb.
+                break
+            # A kind of body inside the name ("Thanh tra Sở Giao thông vận tải") is no
+            # proper name.
+            proper_word = word.group(2).istitle() and not _RAW_HEAD_RE.match(word.group(2).lower())
+            titled = titled + 1 if proper_word else 0
             if word.group(1) != " " and (capital and self._one(start) is not None):
                 break
             if word.group(1) != " " and not capital and not self._goes_on(start):
@@ -516,7 +552,10 @@ class Scanner:
                     end = ahead.end() - 1  # without the space before the opener
                     words += 1
                 break
-            if capital and self.directory.unit_at(self.folded, start) is not None:
+            # "Phòng A Sở B": a known name after a few words is another unit; right after
+            # the head it is the body this one belongs to ("Thanh tra Sở Giao thông vận
+            # tải", "Văn phòng Sở Y tế", "Công đoàn Sở Tài chính").
+            if capital and words and self.directory.unit_at(self.folded, start) is not None:
                 break
             end = base + word.end(2)
             words += 1

@@ -15,7 +15,7 @@ from ..directory import TITLE_RE, UnitDirectory
 from .text import fold
 from .units import Named
 
-__all__ = ["SPEAKING_RE", "passes_on", "proper"]
+__all__ = ["SPEAKING_RE", "is_issuer", "passes_on", "proper"]
 
 # "Văn phòng Sở thông báo để các phòng biết", "Sở Xây dựng trân trọng kính mời": the
 # issuer speaking, not a duty.
@@ -59,5 +59,20 @@ def passes_on(subject: list[Named], directory: UnitDirectory) -> bool:
         leadership = named.unit is not None and named.unit.kind is UnitKind.LEADERSHIP
         own = bare.startswith(issuer) or issuer.startswith(bare)
         if not proper(named) or voice or leadership or own:
+            return False
+    return bool(subject)
+
+
+def is_issuer(subject: list[Named], directory: UnitDirectory) -> bool:
+    """Whether the subject is the issuer itself or its council ("Sở X ban hành Kế hoạch
+    như sau:", "UBND tỉnh yêu cầu:"): the letter's voice, whose items are no duty of its
+    own."""
+    issuer = fold(directory.name)
+    for named in subject:
+        written = fold(named.written)
+        title = TITLE_RE.match(written)
+        bare = written[title.end() :] if title else written
+        voice = _VOICE_RE.match(bare) and not _LOCAL_GROUP_RE.search(bare)
+        if not (voice or bare.startswith(issuer) or issuer.startswith(bare)):
             return False
     return bool(subject)

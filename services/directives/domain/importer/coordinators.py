@@ -1,0 +1,29 @@
+"""Coordinators named inside a duty's action, not right after its lead.
+
+Decree 30 letters name a duty's coordinators wherever the sentence needs them: "Giao X
+chủ trì, phối hợp với Y …" (read with the lead), but also "Công an tỉnh chỉ đạo lực lượng
+Cảnh sát giao thông phối hợp với Thanh tra Sở … tăng cường tuần tra" and "Phòng X kiểm tra
+…; phối hợp với Đội Y bố trí phao …". Whoever carries the duty out, the bodies it is done
+"phối hợp với" coordinate it (corpus README: the units named after "phối hợp với").
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..directory import UnitDirectory
+from .units import Named, Scanner
+
+__all__ = ["coordinators_in"]
+
+_WITH_RE = re.compile(r"(?<![\w])phoi hop(?: chat che)?(?: thuc hien)? (?:voi|cung) ")
+
+
+def coordinators_in(action: str, directory: UnitDirectory) -> list[Named]:
+    """The units named after each "phối hợp với" of `action`, in order, once each."""
+    scan = Scanner(action, directory)
+    found: list[Named] = []
+    for m in _WITH_RE.finditer(scan.folded):
+        units, _ = scan.units(m.end())
+        found += [n for n in units if n not in found]
+    return found

@@ -1,0 +1,296 @@
+"""Reading rules stated for the grammar of Decree 30 letters, not for one letter's words.
+
+Each test is a short excerpt written for the rule it checks (not a corpus letter), in the
+style of test_importer_conventions. A row is (lead, coordinators, deadline).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from services.directives.domain.directory import UnitDirectory, load_directory
+
+from .test_importer_blind_letters import ROOT, directory, row
+from .test_importer_conventions import commune, read
+
+__all__ = ["commune", "directory"]  # the module-scoped fixtures, shared
+D = dt.date
+
+
+def test_a_cell_keeps_every_name_it_holds(directory: UnitDirectory) -> None:
+    """A "phối hợp" cell holds names only: a body no rule knows ("Tổ dân phố"), a group
+    with its qualifier ("Các đơn vị tham gia biểu diễn") is kept as written."""
+    body = """TT\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian
+1\tTuyên truyền tới hộ kinh doanh\tVăn phòng Sở\tTổ dân phố\tTrước 30/4/2023
+2\tTổng duyệt chương trình\tThanh tra Sở\tCác đơn vị tham gia biểu diễn\tQuý II/2023
+3\tKiểm tra hồ sơ\tThanh tra Sở\tVăn phòng Sở; Các thành viên Tổ công tác\tNăm 2023
+"""
+    a = read(body, directory).content.assignments
+    assert [row(x) for x in a] == [
+        ("VP", ["Tổ dân phố"], ("date", D(2023, 4, 30))),
+        ("TTr", ["Các đơn vị tham gia biểu diễn"], ("date", D(2023, 6, 30))),
+        ("TTr", ["VP", "Các thành viên Tổ công tác"], ("date", D(2023, 12, 31))),
+    ]
+
+
+def test_coordinators_named_inside_the_action(directory: UnitDirectory) -> None:
+    """ "phối hợp với Y" anywhere in the duty, not only right after its lead."""
+    body = """1. Thanh tra Sở chỉ đạo các tổ kiểm tra phối hợp với Văn phòng Sở rà soát hồ sơ.
+2. Phòng Quản lý nhà và thị trường bất động sản kiểm tra các dự án nhà ở; phối hợp với \
+Thanh tra Sở xử lý vi phạm.
+"""
+    a = read(body, directory).content.assignments
+    assert [row(x) for x in a] == [("TTr", ["VP"], ("none",)), ("QLN", ["TTr"], ("none",))]
+
+
+def test_a_later_clause_dating_a_coordinated_verb_keeps_the_coordinators(
+    directory: UnitDirectory,
+) -> None:
+    """Two deadlines make two duties; the second keeps the coordinators when it dates a
+    verb of the first ("kiểm tra, đề xuất …; đề xuất … trước …"), not when it adds one."""
+    body = """1. Phòng Kế hoạch - Tài chính chủ trì, phối hợp với Văn phòng Sở kiểm tra, đề xuất \
+kinh phí. Việc kiểm tra hoàn thành trước ngày 15/7/2023; đề xuất kinh phí trình Giám đốc Sở \
+trước ngày 20/7/2023.
+2. Giao Thanh tra Sở chủ trì, phối hợp với Văn phòng Sở kiểm tra hồ sơ, hoàn thành trước \
+ngày 30/9/2023; tổng hợp, báo cáo Giám đốc Sở trước ngày 15/10/2023.
+"""
+    a = read(body, directory).content.assignments
+    assert [row(x) for x in a] == [
+        ("KHTC", ["VP"], ("date", D(2023, 7, 15))),
+        ("KHTC", ["VP"], ("date", D(2023, 7, 20))),
+        ("TTr", ["VP"], ("date", D(2023, 9, 30))),
+        ("TTr", [], ("date", D(2023, 10, 15))),
+    ]
+
+
+def test_a_head_right_before_a_known_body_is_part_of_it() -> None:
+    """ "Thanh tra Sở Giao thông vận tải" to a province that knows the department: the
+    inspectorate of that department, one name."""
+    province = load_directory(ROOT / "services/directives/directories/ubnd-thanhhoa.yaml")
+    body = "1. Giao Công an tỉnh phối hợp với Thanh tra Sở Giao thông vận tải kiểm tra xe.\n"
+    a = read(body, province).content.assignments
+    assert [(x.lead_unit.name, [u.name for u in x.coordinating_units]) for x in a] == [
+        ("Công an tỉnh", ["Thanh tra Sở Giao thông vận tải"])
+    ]
+
+
+def test_item_markers_in_every_typed_form(directory: UnitDirectory) -> None:
+    """ "I/", "1/", "1.1" without its dot, "a." and pasted bullets nest as their
+    standard forms do ("\uf0b7" is the Symbol-font bullet Word pastes)."""
+    body = """I/ NHIỆM VỤ CỤ THỂ
+1/ Văn phòng Sở:
+a. Rà soát hồ sơ lưu trữ, hoàn thành trước ngày 30/4/2023.
+b. Tổng hợp báo cáo trước ngày 15/5/2023.
+2/ Thanh tra Sở:
+\uf0b7 Kiểm tra công trình, hoàn thành trong quý III/2023.
+2.1 Phòng Quy hoạch - Kiến trúc rà soát quy hoạch, hoàn thành trong tháng 8/2023.
+"""
+    a = read(body, directory).content.assignments
+    assert [row(x) for x in a] == [
+        ("VP", [], ("date", D(2023, 4, 30))),
+        ("VP", [], ("date", D(2023, 5, 15))),
+        ("TTr", [], ("date", D(2023, 9, 30))),
+        ("QHKT", [], ("date", D(2023, 8, 31))),
+    ]
+
+
+def test_heads_titles_of_every_kind(directory: UnitDirectory) -> None:
+    """A duty addressed to a head is its body's: "Người đứng đầu", "Tổng Giám đốc",
+    "Chỉ huy trưởng", and a head named after the kind of body it heads ("Cục trưởng Cục
+    Thuế", "Hạt trưởng Hạt Kiểm lâm")."""
+    body = """1. Người đứng đầu các phòng, đơn vị thuộc Sở quán triệt nội dung Chỉ thị.
+2. Cục trưởng Cục Thuế tỉnh rà soát nguồn thu, hoàn thành trước ngày 30/6/2023.
+3. Hạt trưởng Hạt Kiểm lâm huyện Như Xuân kiểm tra hiện trường.
+4. Đồng chí Chánh Văn phòng Sở tổng hợp kết quả.
+"""
+    a = read(body, directory).content.assignments
+    assert [x.lead_unit.code for x in a[:-3]] == [
+        "VP", "TTr", "KHTC", "QLHDXD", "KTVLXD", "QLN", "QHKT", "HTKT", "TTKD", "VQHKT"
+    ]  # fmt: skip
+    assert [row(x) for x in a[-3:]] == [
+        ("Cục Thuế tỉnh", [], ("date", D(2023, 6, 30))),
+        ("Hạt Kiểm lâm huyện Như Xuân", [], ("none",)),
+        ("VP", [], ("none",)),
+    ]
+
+
+def test_a_decisions_execution_article_is_no_duty(directory: UnitDirectory) -> None:
+    """ "… chịu trách nhiệm thi hành Quyết định này" asks for the decision itself to be
+    carried out (corpus README: a closing line is not an assignment)."""
+    body = """Điều 1. Giao Văn phòng Sở rà soát hồ sơ, hoàn thành trước ngày 30/6/2023.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+Chánh Văn phòng Sở, Trưởng các phòng, đơn vị thuộc Sở chịu trách nhiệm thi hành Quyết \
+định này./.
+"""
+    a = read(body, directory).content.assignments
+    assert [row(x) for x in a] == [("VP", [], ("date", D(2023, 6, 30)))]
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "Trưởng các phòng, đơn vị thuộc Sở căn cứ nhiệm vụ được giao tại Mục II nghiêm túc "
+        "triển khai thực hiện./.",
+        "Các phòng, đơn vị thuộc Sở căn cứ chức năng, nhiệm vụ tổ chức thực hiện nghiêm túc "
+        "Kế hoạch này./.",
+        "Yêu cầu các cơ quan, đơn vị triển khai thực hiện nghiêm túc./.",
+        "Yêu cầu các phòng, đơn vị thuộc Sở nghiêm túc triển khai thực hiện; người đứng đầu "
+        "chịu trách nhiệm trước Giám đốc Sở về kết quả thực hiện./.",
+    ],
+)
+def test_closing_lines_in_their_usual_forms_are_no_duty(
+    directory: UnitDirectory, closing: str
+) -> None:
+    """A line asking for the letter itself to be carried out, by each one's remit, in any
+    order of its adverbs, or saying who answers for it, gives no duty (corpus README)."""
+    body = f"1. Giao Văn phòng Sở rà soát hồ sơ, hoàn thành trước ngày 30/6/2023.\n{closing}\n"
+    a = read(body, directory).content.assignments
+    assert [row(x) for x in a] == [("VP", [], ("date", D(2023, 6, 30)))]
+
+
+def test_the_issuers_own_voice_leads_no_heading(commune: UnitDirectory) -> None:
+    """ "…, Ủy ban nhân dân phường ban hành Kế hoạch như sau:" then headings and aims: the
+    issuer speaking gives none of them as its own duty; the table rows lead themselves."""
+    body = """Căn cứ Kế hoạch số 12/KH-UBND của UBND tỉnh; Ủy ban nhân dân phường ban hành Kế \
+hoạch như sau:
+I. MỤC ĐÍCH, YÊU CẦU
+- Nâng cao ý thức giữ gìn vệ sinh.
+II. THỜI GIAN, ĐỊA ĐIỂM
+- Thời gian: từ ngày 01/4/2025 đến ngày 30/4/2025.
+III. PHÂN CÔNG NHIỆM VỤ
+TT\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian
+1\tRa quân dọn vệ sinh\tCông an phường\tTổ dân phố\tTrước 05/4/2025
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [("Công an phường", ["Tổ dân phố"], ("date", D(2025, 4, 5)))]
+
+
+def test_a_cell_per_line_table_with_an_extra_column(commune: UnitDirectory) -> None:
+    """A table copied one cell per line with a column no task table needs ("Ghi chú"),
+    an empty cell as a blank line; a lead cell listing a name's fields after a comma."""
+    body = """STT
+Nội dung công việc
+Đơn vị chủ trì
+Đơn vị phối hợp
+Thời gian thực hiện
+Ghi chú
+1
+Rà soát hồ sơ
+Văn phòng
+Các phòng thuộc Ủy ban nhân dân phường
+Quý II/2025
+
+2
+Theo dõi việc thực hiện kết luận
+Phòng Giám sát, kiểm tra và xử lý sau thanh tra
+
+Tháng 11/2025
+Theo kế hoạch
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Văn phòng", ["Các phòng thuộc Ủy ban nhân dân phường"], ("date", D(2025, 6, 30))),
+        ("Phòng Giám sát, kiểm tra và xử lý sau thanh tra", [], ("date", D(2025, 11, 30))),
+    ]
+
+
+def test_a_group_placed_in_an_issuer_that_is_no_department() -> None:
+    """ "Các phòng, đơn vị thuộc Ban" in a letter of a Ban: the words that place the group
+    in its issuer belong to it, whatever kind of body the issuer is."""
+    ban = UnitDirectory(
+        code="", name="Ban Dân tộc", short_name="BDT", province="Lâm Đồng", units=(),
+        level="department",
+    )  # fmt: skip
+    body = "1. Giao Văn phòng Ban kiểm tra hồ sơ.\nCác phòng, đơn vị thuộc Ban rà soát hồ sơ.\n"
+    a = read(body, ban).content.assignments
+    assert [row(x)[0] for x in a] == ["Văn phòng Ban", "Các phòng, đơn vị thuộc Ban"]
+
+
+def test_merged_lead_cells_and_columns_in_any_order(directory: UnitDirectory) -> None:
+    """Columns in any order with an extra one; a lead (and coordinators) cell merged
+    over two rows is printed once: the second row takes them, with a warning. A group's
+    heading row stops the merge."""
+    body = """TT\tThời gian\tNội dung\tSản phẩm\tPhối hợp\tChủ trì
+1\tTrước 30/4/2023\tRà soát hồ sơ\tDanh sách\tThanh tra Sở\tVăn phòng Sở
+2\tQuý II/2023\tKiểm tra hồ sơ\tBáo cáo\t\t
+B\t\tCông tác khác\t\t\t
+3\tNăm 2023\tTổng kết\tBáo cáo\t\t
+"""
+    r = read(body, directory)
+    a = r.content.assignments
+    assert [row(x) for x in a[:2]] == [
+        ("VP", ["TTr"], ("date", D(2023, 4, 30))),
+        ("VP", ["TTr"], ("date", D(2023, 6, 30))),
+    ]
+    assert a[2].lead_unit.code is None  # no merge across the heading row "B"
+    warned = {(w.code, w.field) for w in r.warnings}
+    assert ("merged_cell", "assignments[1].lead_unit") in warned
+    assert ("no_lead_unit", "assignments[2].lead_unit") in warned
+
+
+def test_an_item_whose_subject_is_given_a_role_first(directory: UnitDirectory) -> None:
+    """ "X là cơ quan thường trực … . Chỉ đạo Y …; tổng hợp … hằng tháng. Đồng thời chủ
+    trì, phối hợp với Z … trước ngày …": the later sentences keep X as subject (a
+    sentence opening with "chỉ đạo" directs Y, it is not Y's duty), each sentence with a
+    deadline of its own is a duty, and the role alone is none."""
+    body = """1. Văn phòng Sở là cơ quan thường trực Ban Chỉ đạo cải cách hành chính. Chỉ đạo \
+bộ phận một cửa rà soát thủ tục; tổng hợp, báo cáo Giám đốc Sở trước ngày 25 hằng tháng. \
+Đồng thời chủ trì, phối hợp với Thanh tra Sở tham mưu kinh phí, hoàn thành trước ngày \
+15/12/2023.
+2. Phòng Kế hoạch - Tài chính là đơn vị tham mưu chính về ngân sách. Đơn vị chủ trì, phối \
+hợp với Văn phòng Sở rà soát dự toán. Dự toán phải trình Giám đốc Sở trước ngày 30/9/2023.
+3. Thanh tra Sở kiểm tra hồ sơ, hoàn thành trước ngày 15/10/2023; đồng thời tổng hợp kiến \
+nghị gửi Sở trước ngày 30/10/2023.
+"""
+    a = read(body, directory).content.assignments
+    assert [row(x) for x in a] == [
+        ("VP", [], ("none",)),
+        ("VP", [], ("monthly", 25)),
+        ("VP", ["TTr"], ("date", D(2023, 12, 15))),
+        ("KHTC", ["VP"], ("date", D(2023, 9, 30))),
+        ("TTr", [], ("date", D(2023, 10, 15))),
+        ("TTr", [], ("date", D(2023, 10, 30))),
+    ]
+
+
+def test_a_noun_made_with_a_verb_does_not_end_a_name(commune: UnitDirectory) -> None:
+    """ "công trình", "chương trình", "quy trình": "trình" (submit) inside a noun."""
+    body = "1. Công ty TNHH Khai thác công trình thủy lợi Bình Định vận hành các hồ chứa.\n"
+    a = read(body, commune).content.assignments
+    assert [row(x)[0] for x in a] == ["Công ty TNHH Khai thác công trình thủy lợi Bình Định"]
+
+
+def test_a_name_ends_with_its_proper_name_whatever_verb_follows(
+    commune: UnitDirectory,
+) -> None:
+    """After a place or a person's name, lower-case words are the sentence, not the name
+    ("mở", "ưu tiên" are in no verb list); a level word or "và" + a name goes on."""
+    body = """1. Báo Lào Cai mở chuyên mục tuyên truyền.
+2. Công ty TNHH MTV Cấp thoát nước Khánh Hòa ưu tiên bố trí phương tiện.
+3. Ủy ban MTTQ Việt Nam tỉnh Lào Cai vận động Nhân dân.
+4. Thanh tra Sở Giao thông vận tải kiểm tra xe.
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x)[0] for x in a] == [
+        "Báo Lào Cai",
+        "Công ty TNHH MTV Cấp thoát nước Khánh Hòa",
+        "Ủy ban MTTQ Việt Nam tỉnh Lào Cai",
+        "Thanh tra Sở Giao thông vận tải",
+    ]
+
+
+def test_giao_thong_is_no_task_given(commune: UnitDirectory) -> None:
+    """ "các sở: Giao thông vận tải, …" in a preamble: "giao" of "giao thông" hands no
+    task; "Giao Ban Quản lý …" does."""
+    body = """Tham gia có lãnh đạo các sở: Giao thông vận tải, Xây dựng. Đồng chí Chủ tịch \
+kết luận như sau:
+1. Đánh giá chung
+Dự án đạt khoảng 71% khối lượng.
+2. Giao Ban Quản lý dự án đầu tư xây dựng huyện bàn giao mặt bằng trong tháng 8/2025.
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Ban Quản lý dự án đầu tư xây dựng huyện", [], ("date", D(2025, 8, 31)))
+    ]
