@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 Sink = Callable[[list[Envelope]], Awaitable[None]]
 
 
+FETCH_BYTES_PER_PARTITION = 256 * 1024
+FETCH_BYTES = 1024 * 1024
+
+
 def _discard(store: Awaitable[None]) -> None:
     """A store that will never run (the one before it failed): closed, so that Python
     does not warn of a coroutine never awaited."""
@@ -54,7 +58,16 @@ async def replay(
     commits nothing. Each batch is one transaction of the sink: 5,000 events rather
     than 1,000 store about a fifth faster on the bench database (a commit and its WAL
     flush per batch), and two batches in memory are a few megabytes."""
-    consumer = AIOKafkaConsumer(**client_kwargs(kafka), enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        **client_kwargs(kafka),
+        enable_auto_commit=False,
+        # aiokafka's defaults fetch up to 1 MB from every partition at once (50 MB a
+        # response), all of it parsed into records: with every public topic's
+        # partitions full, the rebuild's process grew to 400+ MB as the topics grew.
+        # Smaller fetches keep its memory flat; a batch still fills in a few of them.
+        max_partition_fetch_bytes=FETCH_BYTES_PER_PARTITION,
+        fetch_max_bytes=FETCH_BYTES,
+    )
     await consumer.start()
     try:
         await consumer._client.force_metadata_update()
