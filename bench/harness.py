@@ -79,9 +79,8 @@ class Results:
 
     def figure(self, what: str, value: str, baseline: str = "", ratio: str = "") -> None:
         self.rows.append((what, value, baseline, ratio))
-        console.print(
-            f"  {what}: {value}" + (f"  (baseline {baseline}, {ratio})" if baseline else "")
-        )
+        against = ", ".join(part for part in (baseline, ratio) if part)
+        console.print(f"  {what}: {value}" + (f"  (baseline {against})" if against else ""))
 
     def print(self) -> None:
         table = Table(title="chidao benchmarks (baselines from the same run)")
