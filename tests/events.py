@@ -10,7 +10,7 @@ from shared.contracts.values import UnitRef
 
 
 def overdue(n: int) -> TaskOverdue:
-    """A `task.overdue` of a fresh task; `n` makes each one different."""
+    """A `task.overdue` of a fresh task; `n` (its occurrence) makes each one different."""
     return TaskOverdue(
         agency="sxd-thanhhoa",
         task_id=uuid.uuid4(),
@@ -18,5 +18,5 @@ def overdue(n: int) -> TaskOverdue:
         lead_unit=UnitRef(code="VP", name="Văn phòng Sở"),
         at=dt.datetime(2020, 12, 16, tzinfo=dt.UTC),
         due_date=dt.date(2020, 12, 15),
-        occurrence=2020 + n,
+        occurrence=n,
     )

@@ -3,7 +3,6 @@ good events (once each) and dead-letters the bad one after its retries."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import uuid
 
@@ -13,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts.envelope import Envelope, publisher_source
 from shared.contracts.events import TaskOverdue, dlq_topic
-from shared.contracts.values import UnitRef
 from shared.db import Database, new_metadata
 from shared.messaging.consumer import DeadLetters, EventConsumer
 from shared.messaging.handlers import EventHandlers
@@ -21,6 +19,7 @@ from shared.messaging.kafka_client import client_kwargs
 from shared.messaging.tables import inbox_table
 from shared.messaging.testing import as_record
 from shared.messaging.topics import ensure_topics, platform_topics
+from tests.events import overdue
 from tests.integration.conftest import Platform
 from tests.integration.kafka_tools import read_topic
 
@@ -28,15 +27,7 @@ BAD = 666
 
 
 def record(n: int, offset: int) -> ConsumerRecord[bytes, bytes]:
-    event = TaskOverdue(
-        agency="sxd-thanhhoa",
-        task_id=uuid.uuid4(),
-        directive_id=uuid.uuid4(),
-        lead_unit=UnitRef(code="VP", name="Văn phòng Sở"),
-        at=dt.datetime(2020, 12, 16, tzinfo=dt.UTC),
-        due_date=dt.date(2020, 12, 15),
-        occurrence=n,
-    )
+    event = overdue(n)
     return as_record(Envelope(event=event, source=publisher_source(TaskOverdue)), offset)
 
 

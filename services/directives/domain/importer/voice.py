@@ -47,15 +47,21 @@ _VOICE_RE = re.compile(r"(?:ubnd|uy ban|hdnd|hoi dong|ban chi dao|ban chi huy|th
 _LOCAL_GROUP_RE = re.compile(r" cac ")
 
 
+def _bare_and_voice(named: Named) -> tuple[str, bool]:
+    """The subject's words without a leading head title (folded), and whether they are
+    the letter's own voice (a committee, a council, a steering board). "UBND các huyện"
+    is no voice of the letter: a group of bodies under it."""
+    written = fold(named.written)
+    title = TITLE_RE.match(written)
+    bare = written[title.end() :] if title else written
+    return bare, bool(_VOICE_RE.match(bare)) and not _LOCAL_GROUP_RE.search(bare)
+
+
 def passes_on(subject: list[Named], directory: UnitDirectory) -> bool:
     """Whether every subject is a unit under the issuer (not the issuer speaking)."""
     issuer = fold(directory.name)
     for named in subject:
-        written = fold(named.written)
-        title = TITLE_RE.match(written)
-        bare = written[title.end() :] if title else written
-        # "UBND các huyện" is no voice of the letter: a group of bodies under it.
-        voice = _VOICE_RE.match(bare) and not _LOCAL_GROUP_RE.search(bare)
+        bare, voice = _bare_and_voice(named)
         leadership = named.unit is not None and named.unit.kind is UnitKind.LEADERSHIP
         own = bare.startswith(issuer) or issuer.startswith(bare)
         if not proper(named) or voice or leadership or own:
@@ -69,10 +75,7 @@ def is_issuer(subject: list[Named], directory: UnitDirectory) -> bool:
     own."""
     issuer = fold(directory.name)
     for named in subject:
-        written = fold(named.written)
-        title = TITLE_RE.match(written)
-        bare = written[title.end() :] if title else written
-        voice = _VOICE_RE.match(bare) and not _LOCAL_GROUP_RE.search(bare)
+        bare, voice = _bare_and_voice(named)
         if not (voice or bare.startswith(issuer) or issuer.startswith(bare)):
             return False
     return bool(subject)
