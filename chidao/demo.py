@@ -22,7 +22,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from chidao.client import ScenarioError, get_all
+from chidao import cascade
+from chidao.client import ScenarioError, get_all, wait_until
 from chidao.people import People, people_of
 from chidao.present import unit_tables
 from chidao.scenario import STEPS, PlayedYear, YearScenario
@@ -65,6 +66,7 @@ def run(console: Console, stack: LocalStack | None = None, out: Path = OUT) -> P
     try:
         # Each step is done by the person whose job it is, signed in to Keycloak.
         people = people_of(stack.oidc_issuer, AGENCY)
+        province = people_of(stack.oidc_issuer, cascade.PROVINCE)
         with httpx.Client(timeout=60.0) as client:
             year = free_year(client, info.services["directives"], people)
             if year != FIRST_YEAR:
@@ -79,19 +81,42 @@ def run(console: Console, stack: LocalStack | None = None, out: Path = OUT) -> P
                 console=console,
             )
             with progress:
-                bar = progress.add_task("Bắt đầu", total=STEPS)
+                bar = progress.add_task("Bắt đầu", total=STEPS + 1)
 
                 def step(label: str) -> None:
                     progress.update(bar, description=label, advance=1)
 
-                played = YearScenario(client, info.services, year, out, people, step).play()
-                progress.update(bar, description="Hoàn thành", completed=STEPS)
+                scenario = YearScenario(client, info.services, year, out, people, step)
+                step(f"06/04/{year}: UBND tỉnh ban hành kế hoạch triển khai Đề án")
+                plan = cascade.issue_plan(
+                    client, info.services["directives"], province, year, scenario.at
+                )
+                scenario.letter = cascade.citing(scenario.letter, plan)
+                played = scenario.play()
+                progress.update(bar, description="Hoàn thành", completed=STEPS + 1)
+                tree = wait_until(
+                    "the plan's lineage",
+                    lambda: _settled(
+                        cascade.lineage(client, info.services["directives"], province, plan),
+                        played,
+                    ),
+                )
         _show(console, played, stack)
+        console.print(cascade.lineage_table(tree))
         _show_console(console, info.services[CONSOLE], CONSOLE in info.started, people)
         return played
     finally:
         with console.status("Dừng các thành phần do demo khởi động..."):
             stack.stop_started(info, keep=["zipkin"])
+
+
+def _settled(view: dict[str, Any], played: PlayedYear) -> dict[str, Any] | None:
+    """The lineage once the department's task progress has reached the directives
+    service through Kafka (its counts lag the tasks service by a moment)."""
+    branches = {b["agency"]: b for b in view["departments"]}
+    done = sum(1 for t in played.final_tasks if t["status"] == "completed")
+    mine = branches.get(AGENCY)
+    return view if mine and mine["progress"]["completed"] >= done else None
 
 
 def _show_console(console: Console, url: str, stops: bool, people: People) -> None:

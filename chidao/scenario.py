@@ -64,6 +64,7 @@ class YearScenario:
         out_dir: Path,
         people: People,
         step: Step = lambda _: None,
+        letter: str | None = None,
     ) -> None:
         self.agency = people.agency
         self.people = people
@@ -74,6 +75,7 @@ class YearScenario:
         self.import_warnings: list[dict[str, Any]] = []
         self.out_dir = out_dir
         self.step = step
+        self.letter = letter if letter is not None else SEED.read_text(encoding="utf-8")
 
     def _url(self, service: str, path: str) -> str:
         return f"{self.urls[service]}{path}"
@@ -250,7 +252,7 @@ class YearScenario:
         draft = check(
             self.http.post(
                 self._url("directives", "/v1/directives/import"),
-                json={"text": SEED.read_text(encoding="utf-8"), "agency": self.agency},
+                json={"text": self.letter, "agency": self.agency},
                 headers=clerk,
             )
         )

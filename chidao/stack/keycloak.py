@@ -14,6 +14,9 @@
   the copy: realms and users persist across ``down``/``up``; ``reset`` deletes it.
 - ``--import-realm`` on every start imports ``stack/keycloak/chidao-realm.json`` when the
   realm does not exist yet (Keycloak skips an existing one, so changes made since persist).
+  Demo accounts and roles added to the file after a state folder's first start (the
+  province's clerk and chairman came with the cascades) are then added through the
+  admin API's partial import, skipping every one that exists: ``add_new_accounts``.
 - The master realm's ``admin`` gets a random password on the first start
   (``KC_BOOTSTRAP_ADMIN_*`` in the environment, never on the command line), kept in
   ``STATE/keycloak/admin-password`` (mode 600).
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import secrets
 import shlex
@@ -368,7 +372,24 @@ def start(paths: StatePaths, cfg: KeycloakSettings, timeout: float = START_TIMEO
         timeout=timeout,
         interval=0.5,
     )
+    if started:
+        add_new_accounts(cfg, admin_password(paths))
     return started
+
+
+def add_new_accounts(cfg: KeycloakSettings, password: str) -> None:
+    """The realm file's roles and users that the realm lacks, added; existing ones are
+    left as they are (``SKIP``), so nothing changed since the first import is undone."""
+    realm = json.loads(keycloak_realm_file().read_text(encoding="utf-8"))
+    admin = token(f"{cfg.url}/realms/master", ADMIN_USER, password, client_id="admin-cli")
+    response = httpx.post(
+        f"{cfg.url}/admin/realms/{REALM}/partialImport",
+        json={"ifResourceExists": "SKIP", "roles": realm["roles"], "users": realm["users"]},
+        headers={"Authorization": f"Bearer {admin}"},
+        timeout=60.0,
+    )
+    if response.status_code != 200:
+        raise StackError(f"adding the realm file's new accounts: {response.text[:300]}")
 
 
 def stop(paths: StatePaths, timeout: float = STOP_TIMEOUT) -> bool:

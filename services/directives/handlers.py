@@ -453,6 +453,36 @@ class DirectiveService:
         candidates = await repo.upper_candidates(session, uppers, keys)
         return cascade.match_parent(refs, candidates)
 
+    async def number_series(
+        self, agency: str | None, year: int, user: Principal
+    ) -> numbering.NumberSeries:
+        """The department's register of outgoing documents for `year`."""
+        user.require(Role.CLERK, Role.LEADER, doing="xem sổ văn bản đi")
+        code = self.directories.get(_own_agency(user, agency)).code
+        async with self.db.transaction() as session:
+            return await repo.number_series_of(session, code, year)
+
+    async def continue_number_series(
+        self, agency: str | None, year: int, paper_last: int, user: Principal
+    ) -> numbering.NumberSeries:
+        """The register continues the paper one (`numbering.continue_series`): the
+        clerk, on the day the department starts on the platform mid-year."""
+        user.require(Role.CLERK, doing="tiếp nối sổ văn bản đi")
+        code = self.directories.get(_own_agency(user, agency)).code
+        if year != self.clock.today().year:
+            raise InvalidField(
+                f"only this year's register ({self.clock.today().year}) can be continued",
+                "year",
+            )
+        async with self.db.transaction() as session:
+            current = await repo.number_series_of(session, code, year)
+            continued = numbering.continue_series(current, paper_last)
+            if not await repo.continue_number_series(session, continued):
+                # Documents were issued meanwhile, past `paper_last`: refused as above.
+                current = await repo.number_series_of(session, code, year)
+                continued = numbering.continue_series(current, paper_last)
+            return continued
+
     async def revoke(self, directive_id: uuid.UUID, reason: str, user: Principal) -> Directive:
         user.require(Role.LEADER, doing="thu hồi văn bản")
         async with self.db.transaction() as session:

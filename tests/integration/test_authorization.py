@@ -218,6 +218,21 @@ MATRIX: tuple[Row, ...] = (
     # The province reader: its province's directives that give departments duties.
     Row("directives", "GET /v1/directives", OWN_LIST | {PROVINCE: OK}),
     Row("directives", "GET /v1/org/{agency}", OWN_READ, on={"agency": "agency"}),
+    # The register of outgoing documents: its department's clerk and leader read it; the
+    # clerk continues it from the paper one (a number far ahead: it only moves forward).
+    Row(
+        "directives",
+        "GET /v1/number-series/{agency}/{year}",
+        expect(ROLE, {CLERK: OK, LEADER: OK, CLERK_2: OTHER_AGENCY, LEADER_2: OTHER_AGENCY}),
+        on={"agency": "agency", "year": "register year"},
+    ),
+    Row(
+        "directives",
+        "PUT /v1/number-series/{agency}/{year}",
+        expect(ROLE, {CLERK: OK, CLERK_2: OTHER_AGENCY}),
+        on={"agency": "agency", "year": "register year"},
+        body={"last_issued": 500},
+    ),
     # --- tasks (of the Văn phòng Sở, VP) --------------------------------------------------
     Row("tasks", "GET /v1/tasks", OWN_LIST),
     Row(
@@ -404,6 +419,7 @@ async def world(platform: Platform, http: httpx.AsyncClient) -> dict[str, str]:
         "agency": SXD,
         "province": PROVINCE_NAME,
         "read year": str(READ_YEAR),
+        "register year": str(CLOCK.year),
         "submit year": str(SUBMIT_YEAR),
         "draft to edit": await draft({"content": content("Về việc giờ làm việc")}),
         "draft to issue": await draft({"content": content("Về việc tiếp công dân")}),

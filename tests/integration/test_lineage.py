@@ -83,11 +83,21 @@ async def test_a_province_plan_shows_each_departments_implementing_directive_and
             ],
         }
     }
+    # The province started on the platform in April: its register continues the paper
+    # one (83 documents so far this year), so its plan takes number 84, as on paper.
+    register = f"{platform.url('directives')}/v1/number-series/ubnd-thanhhoa/2019"
+    refused = await http.put(register, json={"last_issued": 0}, headers=province_clerk)
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["field"] == "body.last_issued"
+    continued = ok(await http.put(register, json={"last_issued": 83}, headers=province_clerk))
+    assert continued["next_number"] == 84
     draft = ok(await http.post(directives, json=plan_body, headers=province_clerk), 201)
     plan = ok(await http.post(f"{directives}/{draft['id']}/issue", headers=province_leader))
     assert plan["addressed_agencies"] == [SXD, SGTVT]
+    assert plan["reference"] == "84/KH-UBND"
     number, symbol = plan["reference"].split("/", 1)
-    assert symbol == "KH-UBND"
+    backwards = await http.put(register, json={"last_issued": 80}, headers=province_clerk)
+    assert backwards.status_code == 409
 
     # Sở Xây dựng receives it, with its duties.
     incoming = ok(await http.get(directives, params={"incoming": "true"}, headers=clerk))

@@ -31,7 +31,7 @@ from shared.contracts.values import (
     UnitKind,
     UnitRef,
 )
-from shared.errors import Forbidden, InvalidField, InvalidTransition, NotFound
+from shared.errors import Conflict, Forbidden, InvalidField, InvalidTransition, NotFound
 from shared.settings import REPO_ROOT
 from tests.service.conftest import (
     CLERK_SGTVT,
@@ -275,6 +275,35 @@ async def test_numbering_is_per_agency_and_restarts_at_01_each_local_year(
         dt.date(2020, 4, 20),
     )
     assert first.issued_at == at_local(2020, 4, 20)
+
+
+async def test_a_register_continued_from_paper_numbers_the_next_document_after_it(
+    svc: DirectiveService,
+) -> None:
+    # The department has issued 83 documents on paper this year before starting here.
+    before = await svc.number_series(None, 2020, LEADER_SXD)
+    assert (before.last_issued, before.next_number) == (0, 1)
+    continued = await svc.continue_number_series(SXD, 2020, 83, CLERK_SXD)
+    assert (continued.last_issued, continued.next_number) == (83, 84)
+    draft = await svc.create_draft(SXD, content(SUBJECT), CLERK_SXD)
+    assert (await svc.issue(draft.id, LEADER_SXD)).reference == "84/TB-SXD"
+    # Further forward is a correction the clerk may make; backwards would give 84 twice.
+    assert (await svc.continue_number_series(SXD, 2020, 90, CLERK_SXD)).next_number == 91
+    with pytest.raises(Conflict, match="không thể lùi về số 85"):
+        await svc.continue_number_series(SXD, 2020, 85, CLERK_SXD)
+    assert (await svc.number_series(SXD, 2020, CLERK_SXD)).last_issued == 90
+    # Only the clerk, of their own department, and only this year's register.
+    with pytest.raises(Forbidden):
+        await svc.continue_number_series(SXD, 2020, 95, LEADER_SXD)
+    with pytest.raises(Forbidden):
+        await svc.continue_number_series(SXD, 2020, 95, CLERK_SGTVT)
+    with pytest.raises(Forbidden):
+        await svc.number_series(SXD, 2020, CLERK_SGTVT)
+    with pytest.raises(InvalidField) as refused:
+        await svc.continue_number_series(SXD, 2019, 95, CLERK_SXD)
+    assert refused.value.field == "year"
+    # The other department's register is its own.
+    assert (await svc.number_series(None, 2020, CLERK_SGTVT)).last_issued == 0
 
 
 async def test_a_second_issue_of_a_subject_in_a_year_is_warned_and_names_the_first(

@@ -16,6 +16,7 @@ from services.directives.adapters.tables import (
 )
 from services.directives.domain.lineage import Candidate, TaskRow
 from services.directives.domain.model import Directive, Status
+from services.directives.domain.numbering import NumberSeries
 from shared.contracts.values import DirectiveContent, ImportWarning
 from shared.pagination import Page, PageRequest, cut, keyset
 
@@ -127,6 +128,33 @@ async def take_next_serial(session: AsyncSession, agency: str, year: int) -> int
         .returning(number_series.c.last_serial)
     )
     return int(result.scalar_one())
+
+
+async def number_series_of(session: AsyncSession, agency: str, year: int) -> NumberSeries:
+    """The agency's register for the year as it stands (last 0 when nothing was issued)."""
+    last = await session.scalar(
+        select(number_series.c.last_serial).where(
+            number_series.c.agency == agency, number_series.c.year == year
+        )
+    )
+    return NumberSeries(agency, year, int(last or 0))
+
+
+async def continue_number_series(session: AsyncSession, series: NumberSeries) -> bool:
+    """Move the register forward to `series.last_issued`, in one statement so that a
+    number taken meanwhile is never handed out again: False when the register went past
+    it in the meantime (nothing changed)."""
+    result = await session.execute(
+        insert(number_series)
+        .values(agency=series.agency, year=series.year, last_serial=series.last_issued)
+        .on_conflict_do_update(
+            index_elements=["agency", "year"],
+            set_={"last_serial": series.last_issued},
+            where=number_series.c.last_serial <= series.last_issued,
+        )
+        .returning(number_series.c.last_serial)
+    )
+    return result.scalar_one_or_none() is not None
 
 
 # What ix_directives_subject indexes.

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from services.directives.adapters.documents import MEDIA_TYPES, letter_text
 from services.directives.domain import lineage as cascade
 from services.directives.domain.model import Directive, Status
+from services.directives.domain.numbering import NumberSeries
 from services.directives.handlers import DirectiveService
 from shared.auth import CurrentUser
 from shared.contracts.values import DirectiveContent, ImportWarning, Unit
@@ -192,6 +193,54 @@ async def list_directives(
     )
     link_next(request, response, page)
     return [DirectiveView.of(d) for d in page.items]
+
+
+class NumberSeriesView(BaseModel):
+    agency: str
+    year: int
+    last_issued: int = Field(description="The last number given this year; 0: none yet.")
+    next_number: int = Field(description="The number the next document issued will take.")
+
+    @classmethod
+    def of(cls, s: NumberSeries) -> NumberSeriesView:
+        return cls(
+            agency=s.agency, year=s.year, last_issued=s.last_issued, next_number=s.next_number
+        )
+
+
+class ContinueSeriesRequest(BaseModel):
+    last_issued: int = Field(
+        ge=1,
+        le=999_999,
+        description="The last number the department issued this year outside the platform.",
+    )
+
+
+Year = Annotated[int, Path(ge=MIN_YEAR, le=MAX_YEAR)]
+
+
+@router.get("/number-series/{agency}/{year}")
+async def get_number_series(
+    agency: Annotated[Agency, Path()], year: Year, svc: Service, user: CurrentUser
+) -> NumberSeriesView:
+    """The department's register of outgoing documents (sổ văn bản đi) for a year."""
+    return NumberSeriesView.of(await svc.number_series(agency, year, user))
+
+
+@router.put("/number-series/{agency}/{year}")
+async def continue_number_series(
+    agency: Annotated[Agency, Path()],
+    year: Year,
+    body: ContinueSeriesRequest,
+    svc: Service,
+    user: CurrentUser,
+) -> NumberSeriesView:
+    """A department starting on the platform mid-year continues its paper register:
+    the next document issued here takes the number after `last_issued`. Never backwards
+    (409): numbers given here already would repeat."""
+    return NumberSeriesView.of(
+        await svc.continue_number_series(agency, year, body.last_issued, user)
+    )
 
 
 class CountsView(BaseModel):
