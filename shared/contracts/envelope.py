@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from pydantic import ValidationError
 
@@ -79,7 +81,7 @@ def kafka_headers(headers: dict[str, str]) -> list[tuple[str, bytes]]:
     return [(k, v.encode()) for k, v in headers.items()]
 
 
-def decode_headers(raw: list[tuple[str, bytes]] | tuple[tuple[str, bytes], ...]) -> dict[str, str]:
+def decode_headers(raw: Sequence[tuple[str, bytes]]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in raw:
         try:
@@ -161,3 +163,33 @@ def check_provenance(envelope: Envelope, topic: str) -> None:
         raise PoisonMessage(
             f"{envelope.type} comes only from {expected}, not from {envelope.source!r}"
         )
+
+
+class Record(Protocol):
+    """What a Kafka record carries (aiokafka's `ConsumerRecord`, read-only)."""
+
+    @property
+    def topic(self) -> str: ...
+    @property
+    def partition(self) -> int: ...
+    @property
+    def offset(self) -> int: ...
+    @property
+    def headers(self) -> Sequence[tuple[str, bytes]]: ...
+    @property
+    def value(self) -> bytes | None: ...
+
+
+def envelope_of(record: Record) -> Envelope:
+    """A record read as a checked envelope, the one way every reader does it (the live
+    consumer, the reporting replay): PoisonMessage or UnknownEventType when it is not
+    one to believe. What to do then is the reader's: dead-letter it, or skip it."""
+    envelope = read_envelope(
+        decode_headers(record.headers or ()),
+        record.value,
+        record.topic,
+        record.partition,
+        record.offset,
+    )
+    check_provenance(envelope, record.topic)
+    return envelope

@@ -45,9 +45,7 @@ from shared.contracts.envelope import (
     Envelope,
     PoisonMessage,
     UnknownEventType,
-    check_provenance,
-    decode_headers,
-    read_envelope,
+    envelope_of,
 )
 from shared.contracts.events import dlq_topic
 from shared.db import Database
@@ -261,14 +259,7 @@ class EventConsumer:
     async def _read(self, record: ConsumerRecord[bytes, bytes]) -> Work | None:
         """The record's envelope and handler; poison is dead-lettered here."""
         try:
-            envelope = read_envelope(
-                decode_headers(record.headers or ()),
-                record.value,
-                record.topic,
-                record.partition,
-                record.offset,
-            )
-            check_provenance(envelope, record.topic)
+            envelope = envelope_of(record)
         except (PoisonMessage, UnknownEventType) as exc:
             await self._dead_letter(record, f"{type(exc).__name__}: {exc}")
             return None

@@ -20,9 +20,7 @@ from shared.contracts.envelope import (
     Envelope,
     PoisonMessage,
     UnknownEventType,
-    check_provenance,
-    decode_headers,
-    read_envelope,
+    envelope_of,
 )
 from shared.messaging.kafka_client import KafkaAccess, client_kwargs
 from shared.messaging.kafka_reads import behind
@@ -89,14 +87,7 @@ async def replay(
                         if r.offset >= ends[TopicPartition(r.topic, r.partition)]:
                             continue
                         try:
-                            envelope = read_envelope(
-                                decode_headers(r.headers or ()),
-                                r.value,
-                                r.topic,
-                                r.partition,
-                                r.offset,
-                            )
-                            check_provenance(envelope, r.topic)
+                            envelope = envelope_of(r)
                         except (PoisonMessage, UnknownEventType):
                             continue  # already dead-lettered by the live consumer
                         rows.append(envelope)
