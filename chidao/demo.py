@@ -13,6 +13,7 @@ A stack that already played 2020 plays the next year instead: each run is a new 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -162,11 +163,40 @@ def _trace_line(console: Console, what: str, trace_id: str, stack: LocalStack) -
     console.print(f"  hoặc: [cyan]chidao trace {trace_id}[/cyan]", highlight=False)
 
 
+def warning_lines(warnings: list[dict[str, Any]]) -> list[str]:
+    """One line per warning, but one for all the duties with the same message (ten
+    duties without a deadline are one line naming the ten, not ten lines)."""
+    duty = re.compile(r"assignments\[(\d+)\]")
+    grouped: dict[tuple[str, str], list[int]] = {}
+    lines: list[str | tuple[str, str]] = []
+    for w in warnings:
+        found = duty.match(w["field"])
+        if found is None:
+            lines.append(f"({w['field']}) {w['message']}")
+            continue
+        key = (duty.sub("assignments[]", w["field"], count=1), w["message"])
+        if key not in grouped:
+            grouped[key] = []
+            lines.append(key)
+        grouped[key].append(int(found.group(1)) + 1)
+    out = []
+    for line in lines:
+        if isinstance(line, str):
+            out.append(line)
+            continue
+        numbers = grouped[line]
+        which = "nhiệm vụ " + ", ".join(map(str, numbers))
+        if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+            which = f"nhiệm vụ {numbers[0]}–{numbers[-1]}"
+        out.append(f"({line[0]}, {which}) {line[1]}")
+    return out
+
+
 def _show(console: Console, played: PlayedYear, stack: LocalStack) -> None:
     d = played.directive
     console.print("\n[bold]Nhập văn bản[/bold] (tb-sxd-thanhhoa-2020.txt), các điểm cần lưu ý:")
-    for warning in played.import_warnings:
-        console.print(f"  [yellow]•[/yellow] ({warning['field']}) {warning['message']}")
+    for line in warning_lines(played.import_warnings):
+        console.print(f"  [yellow]•[/yellow] {line}")
     console.print(
         f"[bold]Đã ban hành văn bản số {d['reference']}[/bold] ngày "
         f"{dt.date.fromisoformat(d['date']):%d/%m/%Y}: {d['subject']}"

@@ -8,6 +8,7 @@ from typing import Any
 from rich.console import Console
 
 from chidao import cascade
+from chidao.demo import warning_lines
 from chidao.scenario import SEED
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -57,3 +58,18 @@ def test_the_lineage_table_shows_each_department_its_letter_and_progress() -> No
         "01/TB-SXD (Triển khai Kế hoạch)",
     ]
     assert [c.strip() for c in rows[1].split("│")[4:8]] == ["11", "9", "8", "1"]
+
+
+def test_the_demo_prints_one_line_for_the_duties_sharing_a_warning() -> None:
+    none = "Chưa xác định được thời hạn; nếu văn bản có giao hạn thì cần nhập tay."
+    warnings = [
+        {"field": "number", "message": "Số văn bản để trống (chưa cấp số)."},
+        *({"field": f"assignments[{k}].deadline", "message": none} for k in range(10)),
+        {"field": "assignments[3].lead_unit", "message": "Đơn vị “X” chưa có trong danh mục."},
+        {"field": "assignments[7].lead_unit", "message": "Đơn vị “X” chưa có trong danh mục."},
+    ]
+    assert warning_lines(warnings) == [
+        "(number) Số văn bản để trống (chưa cấp số).",
+        f"(assignments[].deadline, nhiệm vụ 1–10) {none}",
+        "(assignments[].lead_unit, nhiệm vụ 4, 8) Đơn vị “X” chưa có trong danh mục.",
+    ]
