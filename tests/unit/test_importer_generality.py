@@ -294,3 +294,31 @@ Dự án đạt khoảng 71% khối lượng.
     assert [row(x) for x in a] == [
         ("Ban Quản lý dự án đầu tư xây dựng huyện", [], ("date", D(2025, 8, 31)))
     ]
+
+
+def test_a_page_foot_inside_a_cell_per_line_table_is_no_cell(commune: UnitDirectory) -> None:
+    """ "Trang 2/3" (or "- 2 -") copied from the PDF between two rows: read as a cell it
+    would shift the lead into the coordinators' column."""
+    body = """TT
+Nội dung
+Thời gian
+Chủ trì
+Phối hợp
+1
+Kiểm tra cầu tạm
+Quý IV/2025
+Phòng Quản lý chất lượng
+Đội Kiểm tra
+Trang 2/3
+2
+Sửa biển báo
+- 3 -
+Tháng 11/2025
+Đội Kiểm tra
+Phòng Quản lý chất lượng
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Phòng Quản lý chất lượng", ["Đội Kiểm tra"], ("date", D(2025, 12, 31))),
+        ("Đội Kiểm tra", ["Phòng Quản lý chất lượng"], ("date", D(2025, 11, 30))),
+    ]
