@@ -322,3 +322,18 @@ Phòng Quản lý chất lượng
         ("Phòng Quản lý chất lượng", ["Đội Kiểm tra"], ("date", D(2025, 12, 31))),
         ("Đội Kiểm tra", ["Phòng Quản lý chất lượng"], ("date", D(2025, 11, 30))),
     ]
+
+
+def test_what_a_board_manages_is_part_of_its_name(commune: UnitDirectory) -> None:
+    """ "các công trình", "các dự án", "các khu …" after "các" inside a name: what the board
+    manages ("công trình xây dựng" a noun), not a list of other bodies; the name's verb
+    ("chỉ đạo nhà thầu") is the duty of the board, not of the contractor."""
+    body = """1. Ban Quản lý dự án các công trình xây dựng huyện chỉ đạo nhà thầu đẩy nhanh thi \
+công, hoàn thành trước ngày 15/12/2024.
+2. Ban Quản lý các dự án nông nghiệp tỉnh rà soát hồ sơ trong tháng 11/2024.
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Ban Quản lý dự án các công trình xây dựng huyện", [], ("date", D(2024, 12, 15))),
+        ("Ban Quản lý các dự án nông nghiệp tỉnh", [], ("date", D(2024, 11, 30))),
+    ]

@@ -112,6 +112,10 @@ _OPENER_AHEAD_RE = re.compile(
 _NAMED_KIND_RE = re.compile(r"(?<=[pP]hòng) (?:[A-ZĐÀ-Ỹ]|khám)")
 # Adverbs before the opener, and the passive "được đề nghị chủ trì": no words of a name.
 _CAPITAL_NEXT_RE = re.compile(r" [A-ZĐÀ-Ỹ]")
+# What a management board manages, after "các" inside its name: "Ban Quản lý dự án đầu tư
+# xây dựng các công trình giao thông", "Ban Quản lý các dự án", "Ban Quản lý các khu
+# công nghiệp" (folded).
+_MANAGED_RE = re.compile(r" (?:cong trinh|du an|khu)(?![\w])")
 _ADVERB_RE = re.compile(r"(?:chu dong|tich cuc|kip thoi|khan truong|thuong xuyen|duoc)(?![\w])")
 _NOT_THIS_UNIT_RE = re.compile(rf" (?:cac|nhung|{_LEVEL})(?![\w])")
 _REMAINING_RE = re.compile(r" con lai(?![\w])")
@@ -154,6 +158,8 @@ _COMPOUNDS = (("dau tu ", re.compile(r"xay dung(?![\w])")),
               ("giao duc ", re.compile(r"thuong xuyen(?![\w])")),
               ("nguoi ", re.compile(r"co cong(?![\w])")),
               ("cong ", re.compile(r"lap(?![\w])")),
+              # "Phòng Quản lý chất lượng công trình xây dựng": the works built, a noun.
+              ("cong trinh ", re.compile(r"xay dung(?![\w])")),
               *((f"{head} ", re.compile(r"trinh(?![\w])"))
                 for head in _TRINH_NOUNS))  # fmt: skip
 
@@ -542,6 +548,8 @@ class Scanner:
                     continue
                 # "Ban Quản lý các Khu công nghiệp": "các" before a name's capital word.
                 if word.group(2) == "các" and _CAPITAL_NEXT_RE.match(self.text, start + 3):
+                    continue
+                if word.group(2) == "các" and _MANAGED_RE.match(self.folded, start + 3):
                     continue
                 # "Ban Quản lý dự án đầu tư xây dựng thành phố chủ trì": a name may hold a
                 # verb; it goes on when the duty's opener follows within a few words.
