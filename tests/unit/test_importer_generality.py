@@ -337,3 +337,17 @@ công, hoàn thành trước ngày 15/12/2024.
         ("Ban Quản lý dự án các công trình xây dựng huyện", [], ("date", D(2024, 12, 15))),
         ("Ban Quản lý các dự án nông nghiệp tỉnh", [], ("date", D(2024, 11, 30))),
     ]
+
+
+def test_a_role_in_brackets_after_the_subject(commune: UnitDirectory) -> None:
+    """ "X (chủ đầu tư): Chỉ đạo nhà thầu …": the bracket says X's role; X leads, not the
+    contractor it directs."""
+    body = """1. Ban Quản lý dự án đầu tư xây dựng huyện (chủ đầu tư): Chỉ đạo nhà thầu tăng \
+ca, hoàn thành trước ngày 30/6/2023.
+2. Trung tâm Văn hóa huyện (cơ quan thường trực) tổ chức hội diễn trong tháng 9/2023.
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Ban Quản lý dự án đầu tư xây dựng huyện", [], ("date", D(2023, 6, 30))),
+        ("Trung tâm Văn hóa huyện", [], ("date", D(2023, 9, 30))),
+    ]
