@@ -351,3 +351,15 @@ ca, hoàn thành trước ngày 30/6/2023.
         ("Ban Quản lý dự án đầu tư xây dựng huyện", [], ("date", D(2023, 6, 30))),
         ("Trung tâm Văn hóa huyện", [], ("date", D(2023, 9, 30))),
     ]
+
+
+def test_the_remaining_local_governments_are_one_group(commune: UnitDirectory) -> None:
+    """ "UBND các xã, thị trấn còn lại": the others than those named before, one group
+    with its "còn lại" (not a unit "Còn lại" leading the rest of the sentence)."""
+    body = """1. UBND các xã Định Hòa, Định Long tiêu hủy lợn bệnh trong tháng 9/2023.
+2. UBND các xã, thị trấn còn lại kiểm soát vận chuyển lợn trước ngày 30/9/2023.
+"""
+    a = read(body, commune).content.assignments
+    assert [(row(x)[0], x.action) for x in a][2:] == [
+        ("UBND các xã, thị trấn còn lại", "Kiểm soát vận chuyển lợn")
+    ]

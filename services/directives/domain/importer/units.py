@@ -263,6 +263,9 @@ class Scanner:
             # "UBND các huyện, thị xã ven biển", "UBND các xã biên giới": which ones.
             where = _WHERE_RE.match(self.folded, local.end())
             end = self._which(where.end() if where else local.end())
+            # "UBND các xã, thị trấn còn lại": the others than those an item named before.
+            remaining = _REMAINING_RE.match(self.folded, end)
+            end = remaining.end() if remaining else end
             return [Named(self.text[pos:end])], end
         generic = self.directory.generic_at(self.folded, pos)
         if generic is not None and _NAMED_KIND_RE.match(self.text, generic[1]):
