@@ -363,3 +363,17 @@ def test_the_remaining_local_governments_are_one_group(commune: UnitDirectory) -
     assert [(row(x)[0], x.action) for x in a][2:] == [
         ("UBND các xã, thị trấn còn lại", "Kiểm soát vận chuyển lợn")
     ]
+
+
+def test_bodies_named_without_cuc_since_2025(commune: UnitDirectory) -> None:
+    """ "Thuế tỉnh …", "Thống kê tỉnh …" (the 2025 names of the tax and statistics
+    offices) are bodies; "Thuế giá trị gia tăng …" is no body."""
+    body = """1. Đề nghị Thuế tỉnh Gia Lai rà soát số thu, gửi trước ngày 15/10/2025.
+2. Thống kê tỉnh Gia Lai cung cấp số liệu dân số trong tháng 10/2025.
+3. Thuế giá trị gia tăng được tính theo quy định.
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Thuế tỉnh Gia Lai", [], ("date", D(2025, 10, 15))),
+        ("Thống kê tỉnh Gia Lai", [], ("date", D(2025, 10, 31))),
+    ]

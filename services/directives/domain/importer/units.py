@@ -64,6 +64,10 @@ _HEAD_RE = _words(
     "don vi su nghiep",
     "doanh nghiep", "nha hat", "xom", "thon", "khoi", "huyen doan", "tinh doan", "thanh doan",
     "to cong tac", "doan kiem tra", "doan cong tac", "doan thanh tra",
+    # Since 2025 the tax and statistics offices are named without "Cục": "Thuế tỉnh Khánh
+    # Hòa", "Thống kê tỉnh Lào Cai", "Thuế cơ sở 3". Only before their place ("Thuế giá
+    # trị gia tăng" is a tax).
+    "thue(?= (?:tinh|thanh pho|co so))", "thong ke(?= (?:tinh|thanh pho))",
 )  # fmt: skip
 # The same heads with their diacritics (folding makes "Bảo vệ" look like "Báo").
 _RAW_HEAD_RE = re.compile(
@@ -73,7 +77,7 @@ _RAW_HEAD_RE = re.compile(
     r"|tập đoàn|chủ đầu tư|hạt|hiệp hội|trạm|bưu điện|liên đoàn|tổ dân phố|bệnh viện|xí nghiệp"
     r"|đơn vị sự nghiệp"
     r"|ban chỉ huy|doanh nghiệp|nhà hát|xóm|thôn|khối|(?:huyện|tỉnh|thành) đoàn"
-    r"|tổ công tác|đoàn (?:kiểm tra|công tác|thanh tra))$"
+    r"|tổ công tác|đoàn (?:kiểm tra|công tác|thanh tra)|thuế|thống kê)$"
 )
 _ORGS = r"(?:co quan|to chuc|don vi|phong|ban|dia phuong)"
 _BOILERPLATE_RE = re.compile(rf"(?:cac )?(?:{_ORGS}(?:, | va ))*ca nhan(?: co)? lien quan(?![\w])")
