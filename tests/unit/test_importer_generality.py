@@ -377,3 +377,20 @@ def test_bodies_named_without_cuc_since_2025(commune: UnitDirectory) -> None:
         ("Thuế tỉnh Gia Lai", [], ("date", D(2025, 10, 15))),
         ("Thống kê tỉnh Gia Lai", [], ("date", D(2025, 10, 31))),
     ]
+
+
+def test_a_time_label_naming_what_it_times(commune: UnitDirectory) -> None:
+    """ "Thời gian kiểm tra: …", "Thời gian tổ chức: …" under an item: its time, as
+    "Thời gian thực hiện: …" is."""
+    body = """1. Thành lập đoàn kiểm tra liên ngành, kiểm tra các bếp ăn tập thể.
+Chủ trì: Phòng Y tế;
+Thời gian kiểm tra: từ ngày 10/01/2022 đến ngày 25/01/2022.
+2. Tổ chức hội thi tuyên truyền.
+Chủ trì: Phòng Văn hóa - Thông tin;
+Thời gian tổ chức: tháng 3/2022.
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Phòng Y tế", [], ("date", D(2022, 1, 25))),
+        ("Phòng Văn hóa - Thông tin", [], ("date", D(2022, 3, 31))),
+    ]
