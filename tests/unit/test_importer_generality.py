@@ -394,3 +394,16 @@ Thời gian tổ chức: tháng 3/2022.
         ("Phòng Y tế", [], ("date", D(2022, 1, 25))),
         ("Phòng Văn hóa - Thông tin", [], ("date", D(2022, 3, 31))),
     ]
+
+
+def test_bodies_named_after_cac_don_vi_and_a_colon(commune: UnitDirectory) -> None:
+    """ "Các đơn vị: A, B, C …", "các cơ quan: …": the names after the colon lead, each
+    one (not the group, nor none)."""
+    body = """1. Các đơn vị: Phòng Kinh tế, Trạm Khuyến nông huyện căn cứ chức năng, nhiệm vụ \
+kiểm tra các cơ sở giết mổ trước ngày 20/12/2023.
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Phòng Kinh tế", [], ("date", D(2023, 12, 20))),
+        ("Trạm Khuyến nông huyện", [], ("date", D(2023, 12, 20))),
+    ]

@@ -127,6 +127,7 @@ _LISTED_HEAD_RE = re.compile(
     r"(?:trung tâm|chi cục|phòng|trường|ban quản lý|bệnh viện) (?=[A-ZĐÀ-Ỹ])"
 )
 _PLURAL_RE = re.compile(r"cac (?=\w)")
+_NAMED_LIST_RE = re.compile(r"cac (?:don vi|co quan|dia phuong)\s*:\s*")
 _NOT_BODY_RE = re.compile(r"(?:bao cao|ban hanh)(?![\w])")
 _MEMBER_RE = re.compile(r" (?:duoc giao nhiem vu|la thanh vien|thuoc dien)(?![\w])")
 # "Các cơ quan, đơn vị, địa phương", "Các phòng, ban, ngành cấp huyện" (a district's own
@@ -271,6 +272,13 @@ class Scanner:
             remaining = _REMAINING_RE.match(self.folded, end)
             end = remaining.end() if remaining else end
             return [Named(self.text[pos:end])], end
+        listed = _NAMED_LIST_RE.match(self.folded, pos)
+        if listed is not None and self.text[listed.end() : listed.end() + 1].isupper():
+            # "Các đơn vị: Phòng Kinh tế và Hạ tầng, Trạm Thú y huyện": the names after the
+            # colon are the addressees, not every unit of the issuer.
+            named, end = self.units(listed.end())
+            if named:
+                return named, end
         generic = self.directory.generic_at(self.folded, pos)
         if generic is not None and _NAMED_KIND_RE.match(self.text, generic[1]):
             # "các phòng Giáo dục và Đào tạo", "các Phòng khám đa khoa": bodies of that
