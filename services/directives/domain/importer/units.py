@@ -272,11 +272,12 @@ class Scanner:
             remaining = _REMAINING_RE.match(self.folded, end)
             end = remaining.end() if remaining else end
             return [Named(self.text[pos:end])], end
-        listed = _NAMED_LIST_RE.match(self.folded, pos)
-        if listed is not None and self.text[listed.end() : listed.end() + 1].isupper():
+        named_list = _NAMED_LIST_RE.match(self.folded, pos)
+        after = named_list.end() if named_list else 0
+        if named_list is not None and self.text[after : after + 1].isupper():
             # "Các đơn vị: Phòng Kinh tế và Hạ tầng, Trạm Thú y huyện": the names after the
             # colon are the addressees, not every unit of the issuer.
-            named, end = self.units(listed.end())
+            named, end = self.units(after)
             if named:
                 return named, end
         generic = self.directory.generic_at(self.folded, pos)
