@@ -294,3 +294,116 @@ Dự án đạt khoảng 71% khối lượng.
     assert [row(x) for x in a] == [
         ("Ban Quản lý dự án đầu tư xây dựng huyện", [], ("date", D(2025, 8, 31)))
     ]
+
+
+def test_a_page_foot_inside_a_cell_per_line_table_is_no_cell(commune: UnitDirectory) -> None:
+    """ "Trang 2/3" (or "- 2 -") copied from the PDF between two rows: read as a cell it
+    would shift the lead into the coordinators' column."""
+    body = """TT
+Nội dung
+Thời gian
+Chủ trì
+Phối hợp
+1
+Kiểm tra cầu tạm
+Quý IV/2025
+Phòng Quản lý chất lượng
+Đội Kiểm tra
+Trang 2/3
+2
+Sửa biển báo
+- 3 -
+Tháng 11/2025
+Đội Kiểm tra
+Phòng Quản lý chất lượng
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Phòng Quản lý chất lượng", ["Đội Kiểm tra"], ("date", D(2025, 12, 31))),
+        ("Đội Kiểm tra", ["Phòng Quản lý chất lượng"], ("date", D(2025, 11, 30))),
+    ]
+
+
+def test_what_a_board_manages_is_part_of_its_name(commune: UnitDirectory) -> None:
+    """ "các công trình", "các dự án", "các khu …" after "các" inside a name: what the board
+    manages ("công trình xây dựng" a noun), not a list of other bodies; the name's verb
+    ("chỉ đạo nhà thầu") is the duty of the board, not of the contractor."""
+    body = """1. Ban Quản lý dự án các công trình xây dựng huyện chỉ đạo nhà thầu đẩy nhanh thi \
+công, hoàn thành trước ngày 15/12/2024.
+2. Ban Quản lý các dự án nông nghiệp tỉnh rà soát hồ sơ trong tháng 11/2024.
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Ban Quản lý dự án các công trình xây dựng huyện", [], ("date", D(2024, 12, 15))),
+        ("Ban Quản lý các dự án nông nghiệp tỉnh", [], ("date", D(2024, 11, 30))),
+    ]
+
+
+def test_a_role_in_brackets_after_the_subject(commune: UnitDirectory) -> None:
+    """ "X (chủ đầu tư): Chỉ đạo nhà thầu …": the bracket says X's role; X leads, not the
+    contractor it directs."""
+    body = """1. Ban Quản lý dự án đầu tư xây dựng huyện (chủ đầu tư): Chỉ đạo nhà thầu tăng \
+ca, hoàn thành trước ngày 30/6/2023.
+2. Trung tâm Văn hóa huyện (cơ quan thường trực) tổ chức hội diễn trong tháng 9/2023.
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Ban Quản lý dự án đầu tư xây dựng huyện", [], ("date", D(2023, 6, 30))),
+        ("Trung tâm Văn hóa huyện", [], ("date", D(2023, 9, 30))),
+    ]
+
+
+def test_the_remaining_local_governments_are_one_group(commune: UnitDirectory) -> None:
+    """ "UBND các xã, thị trấn còn lại": the others than those named before, one group
+    with its "còn lại" (not a unit "Còn lại" leading the rest of the sentence)."""
+    body = """1. UBND các xã Định Hòa, Định Long tiêu hủy lợn bệnh trong tháng 9/2023.
+2. UBND các xã, thị trấn còn lại kiểm soát vận chuyển lợn trước ngày 30/9/2023.
+"""
+    a = read(body, commune).content.assignments
+    assert [(row(x)[0], x.action) for x in a][2:] == [
+        ("UBND các xã, thị trấn còn lại", "Kiểm soát vận chuyển lợn")
+    ]
+
+
+def test_bodies_named_without_cuc_since_2025(commune: UnitDirectory) -> None:
+    """ "Thuế tỉnh …", "Thống kê tỉnh …" (the 2025 names of the tax and statistics
+    offices) are bodies; "Thuế giá trị gia tăng …" is no body."""
+    body = """1. Đề nghị Thuế tỉnh Gia Lai rà soát số thu, gửi trước ngày 15/10/2025.
+2. Thống kê tỉnh Gia Lai cung cấp số liệu dân số trong tháng 10/2025.
+3. Thuế giá trị gia tăng được tính theo quy định.
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Thuế tỉnh Gia Lai", [], ("date", D(2025, 10, 15))),
+        ("Thống kê tỉnh Gia Lai", [], ("date", D(2025, 10, 31))),
+    ]
+
+
+def test_a_time_label_naming_what_it_times(commune: UnitDirectory) -> None:
+    """ "Thời gian kiểm tra: …", "Thời gian tổ chức: …" under an item: its time, as
+    "Thời gian thực hiện: …" is."""
+    body = """1. Thành lập đoàn kiểm tra liên ngành, kiểm tra các bếp ăn tập thể.
+Chủ trì: Phòng Y tế;
+Thời gian kiểm tra: từ ngày 10/01/2022 đến ngày 25/01/2022.
+2. Tổ chức hội thi tuyên truyền.
+Chủ trì: Phòng Văn hóa - Thông tin;
+Thời gian tổ chức: tháng 3/2022.
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Phòng Y tế", [], ("date", D(2022, 1, 25))),
+        ("Phòng Văn hóa - Thông tin", [], ("date", D(2022, 3, 31))),
+    ]
+
+
+def test_bodies_named_after_cac_don_vi_and_a_colon(commune: UnitDirectory) -> None:
+    """ "Các đơn vị: A, B, C …", "các cơ quan: …": the names after the colon lead, each
+    one (not the group, nor none)."""
+    body = """1. Các đơn vị: Phòng Kinh tế, Trạm Khuyến nông huyện căn cứ chức năng, nhiệm vụ \
+kiểm tra các cơ sở giết mổ trước ngày 20/12/2023.
+"""
+    a = read(body, commune).content.assignments
+    assert [row(x) for x in a] == [
+        ("Phòng Kinh tế", [], ("date", D(2023, 12, 20))),
+        ("Trạm Khuyến nông huyện", [], ("date", D(2023, 12, 20))),
+    ]

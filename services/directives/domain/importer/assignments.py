@@ -365,10 +365,18 @@ def _opens_action(scan: Scanner, pos: int) -> bool:
     return SPEAKING_RE.match(scan.folded, pos) is None
 
 
+_ROLE_NOTE_RE = re.compile(r" ?\([^()]{1,40}\)")
+
+
 def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
     folded = scan.folded
     ask = _ASK_RE.match(folded, start)
     subject, end = scan.units(start)
+    role = _ROLE_NOTE_RE.match(folded, end) if subject else None
+    if role is not None:
+        # "Ban Quản lý dự án … (chủ đầu tư): Chỉ đạo nhà thầu …": the subject's role in
+        # brackets, between it and its duty.
+        end = role.end()
     if ask is None and subject:
         ask = _ASK_RE.match(folded, _skip(folded, end))
         if ask is not None and _AS_FOLLOWS_RE.match(folded, ask.end()):

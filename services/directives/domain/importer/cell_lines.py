@@ -21,6 +21,10 @@ _NUMBER_RE = re.compile(r"(\d{1,3})\.?")
 _GROUP_RE = re.compile(r"[IVX]{1,4}\.?|[A-D]\.?")
 # A heading after the table ("III. TỔ CHỨC THỰC HIỆN") is no cell of its last row.
 _HEADING_RE = re.compile(r"(?:[IVX]{1,4}|\d{1,2}|[a-zđ])[.)/]\s+\S")
+# A page foot copied from the PDF between two rows ("Trang 2/3", "- 2 -") is no cell: read
+# as one, it shifts every later cell of its row by a column. (A bare "2" stays: it may be
+# a row number.)
+_PAGE_FOOT_RE = re.compile(r"(?i:trang)\s+\d{1,3}(?:\s*/\s*\d{1,3})?|-\s*\d{1,3}\s*-")
 
 
 def join_cell_lines(
@@ -28,6 +32,8 @@ def join_cell_lines(
 ) -> list[str]:
     """`lines` with every one-cell-per-line table joined into rows; `header` reads a
     table's header cells (the columns it found, or None when they are no task table)."""
+    # (`outline` skips page feet anyway; here they would be read as cells.)
+    lines = [line for line in lines if not _PAGE_FOOT_RE.fullmatch(line)]
     out: list[str] = []
     i = 0
     while i < len(lines):

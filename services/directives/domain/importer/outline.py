@@ -28,10 +28,12 @@ _MARKERS = (
 
 
 # "Đơn vị chủ trì: ...", "Thời gian thực hiện: ...": attributes of the item above them.
-# A table's value taken from a merged cell says so after its label ("(ô gộp)", see table).
+# The time may name what it times in a word of one or two syllables ("Thời gian kiểm tra:",
+# "Thời gian tổ chức:"). A table's value taken from a merged cell says so after its label
+# ("(ô gộp)", see table).
 ATTR_RE = re.compile(
     r"(?i)(?P<label>(?:đơn vị|cơ quan|bộ phận)\s+(?:chủ trì|phối hợp|thực hiện)|chủ trì|phối hợp"
-    r"|thời gian(?:\s+(?:thực hiện|hoàn thành))?|thời hạn(?:\s+(?:thực hiện|hoàn thành))?"
+    r"|thời (?:gian|hạn)(?:\s+[^\W\d_]+){0,2}"
     r"|tiến độ(?:\s+thực hiện)?)(?P<merged>\s*\(ô gộp\))?\s*:\s*"
 )
 

@@ -64,6 +64,10 @@ _HEAD_RE = _words(
     "don vi su nghiep",
     "doanh nghiep", "nha hat", "xom", "thon", "khoi", "huyen doan", "tinh doan", "thanh doan",
     "to cong tac", "doan kiem tra", "doan cong tac", "doan thanh tra",
+    # Since 2025 the tax and statistics offices are named without "Cục": "Thuế tỉnh Khánh
+    # Hòa", "Thống kê tỉnh Lào Cai", "Thuế cơ sở 3". Only before their place ("Thuế giá
+    # trị gia tăng" is a tax).
+    "thue(?= (?:tinh|thanh pho|co so))", "thong ke(?= (?:tinh|thanh pho))",
 )  # fmt: skip
 # The same heads with their diacritics (folding makes "Bảo vệ" look like "Báo").
 _RAW_HEAD_RE = re.compile(
@@ -73,7 +77,7 @@ _RAW_HEAD_RE = re.compile(
     r"|tập đoàn|chủ đầu tư|hạt|hiệp hội|trạm|bưu điện|liên đoàn|tổ dân phố|bệnh viện|xí nghiệp"
     r"|đơn vị sự nghiệp"
     r"|ban chỉ huy|doanh nghiệp|nhà hát|xóm|thôn|khối|(?:huyện|tỉnh|thành) đoàn"
-    r"|tổ công tác|đoàn (?:kiểm tra|công tác|thanh tra))$"
+    r"|tổ công tác|đoàn (?:kiểm tra|công tác|thanh tra)|thuế|thống kê)$"
 )
 _ORGS = r"(?:co quan|to chuc|don vi|phong|ban|dia phuong)"
 _BOILERPLATE_RE = re.compile(rf"(?:cac )?(?:{_ORGS}(?:, | va ))*ca nhan(?: co)? lien quan(?![\w])")
@@ -112,6 +116,10 @@ _OPENER_AHEAD_RE = re.compile(
 _NAMED_KIND_RE = re.compile(r"(?<=[pP]hòng) (?:[A-ZĐÀ-Ỹ]|khám)")
 # Adverbs before the opener, and the passive "được đề nghị chủ trì": no words of a name.
 _CAPITAL_NEXT_RE = re.compile(r" [A-ZĐÀ-Ỹ]")
+# What a management board manages, after "các" inside its name: "Ban Quản lý dự án đầu tư
+# xây dựng các công trình giao thông", "Ban Quản lý các dự án", "Ban Quản lý các khu
+# công nghiệp" (folded).
+_MANAGED_RE = re.compile(r" (?:cong trinh|du an|khu)(?![\w])")
 _ADVERB_RE = re.compile(r"(?:chu dong|tich cuc|kip thoi|khan truong|thuong xuyen|duoc)(?![\w])")
 _NOT_THIS_UNIT_RE = re.compile(rf" (?:cac|nhung|{_LEVEL})(?![\w])")
 _REMAINING_RE = re.compile(r" con lai(?![\w])")
@@ -119,6 +127,7 @@ _LISTED_HEAD_RE = re.compile(
     r"(?:trung tâm|chi cục|phòng|trường|ban quản lý|bệnh viện) (?=[A-ZĐÀ-Ỹ])"
 )
 _PLURAL_RE = re.compile(r"cac (?=\w)")
+_NAMED_LIST_RE = re.compile(r"cac (?:don vi|co quan|dia phuong)\s*:\s*")
 _NOT_BODY_RE = re.compile(r"(?:bao cao|ban hanh)(?![\w])")
 _MEMBER_RE = re.compile(r" (?:duoc giao nhiem vu|la thanh vien|thuoc dien)(?![\w])")
 # "Các cơ quan, đơn vị, địa phương", "Các phòng, ban, ngành cấp huyện" (a district's own
@@ -154,6 +163,8 @@ _COMPOUNDS = (("dau tu ", re.compile(r"xay dung(?![\w])")),
               ("giao duc ", re.compile(r"thuong xuyen(?![\w])")),
               ("nguoi ", re.compile(r"co cong(?![\w])")),
               ("cong ", re.compile(r"lap(?![\w])")),
+              # "Phòng Quản lý chất lượng công trình xây dựng": the works built, a noun.
+              ("cong trinh ", re.compile(r"xay dung(?![\w])")),
               *((f"{head} ", re.compile(r"trinh(?![\w])"))
                 for head in _TRINH_NOUNS))  # fmt: skip
 
@@ -257,7 +268,18 @@ class Scanner:
             # "UBND các huyện, thị xã ven biển", "UBND các xã biên giới": which ones.
             where = _WHERE_RE.match(self.folded, local.end())
             end = self._which(where.end() if where else local.end())
+            # "UBND các xã, thị trấn còn lại": the others than those an item named before.
+            remaining = _REMAINING_RE.match(self.folded, end)
+            end = remaining.end() if remaining else end
             return [Named(self.text[pos:end])], end
+        named_list = _NAMED_LIST_RE.match(self.folded, pos)
+        after = named_list.end() if named_list else 0
+        if named_list is not None and self.text[after : after + 1].isupper():
+            # "Các đơn vị: Phòng Kinh tế và Hạ tầng, Trạm Thú y huyện": the names after the
+            # colon are the addressees, not every unit of the issuer.
+            named, end = self.units(after)
+            if named:
+                return named, end
         generic = self.directory.generic_at(self.folded, pos)
         if generic is not None and _NAMED_KIND_RE.match(self.text, generic[1]):
             # "các phòng Giáo dục và Đào tạo", "các Phòng khám đa khoa": bodies of that
@@ -542,6 +564,8 @@ class Scanner:
                     continue
                 # "Ban Quản lý các Khu công nghiệp": "các" before a name's capital word.
                 if word.group(2) == "các" and _CAPITAL_NEXT_RE.match(self.text, start + 3):
+                    continue
+                if word.group(2) == "các" and _MANAGED_RE.match(self.folded, start + 3):
                     continue
                 # "Ban Quản lý dự án đầu tư xây dựng thành phố chủ trì": a name may hold a
                 # verb; it goes on when the duty's opener follows within a few words.
