@@ -51,6 +51,8 @@ def foot_columns(text: str) -> str:
         left, tab, rest = line.partition("\t")
         if not tab and in_foot:
             left, tab, rest = _spaced(line)
+        if not tab and in_foot:
+            left, tab, rest = _run_together(line)
         head = left.strip()
         if not tab and fold(head).startswith("noi nhan"):
             left, tab, rest = _after_label(line)
@@ -86,6 +88,25 @@ def _spaced(line: str) -> tuple[str, str, str]:
     if m is None or not _right_cell(m.group(2)):
         return line, "", ""
     return m.group(1), "\t", m.group(2)
+
+
+def _signature_cell(cell: str) -> bool:
+    """An authority line, a signer's title in capitals or a person's name."""
+    if AUTHORITY_RE.match(cell) or _NAME_RE.match(cell):
+        return True
+    return is_caps(cell) and SIGNER_TITLE_RE.match(fold(cell)) is not None
+
+
+def _run_together(line: str) -> tuple[str, str, str]:
+    """Columns a PDF extraction ran together with one space: "- Như trên; PHÓ GIÁM ĐỐC",
+    "- Lưu: VT, TH. Nguyễn Văn A". An item of the list ends at its ";" or ".", so what
+    follows it on the line, when it is a line of a signature block, is the right column."""
+    if not line.lstrip().startswith(("-", "+", "•")):
+        return line, "", ""
+    for m in re.finditer(r"[;.]\s+(?=\S)", line):
+        if _signature_cell(line[m.end() :].strip()):
+            return line[: m.start() + 1], "\t", line[m.end() :].strip()
+    return line, "", ""
 
 
 def _after_label(line: str) -> tuple[str, str, str]:

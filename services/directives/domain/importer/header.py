@@ -80,7 +80,7 @@ def read_header(lines: list[str]) -> Header:
         raw = lines[i]
         for m in _MOTTO_RE.finditer(fold(raw)):
             raw = raw[: m.start()] + " " * (m.end() - m.start()) + raw[m.end() :]
-        raw = re.sub(r"\s+", " ", raw).strip()
+        raw = _columns_joined(raw)
         i += 1
         if not raw:
             continue
@@ -110,6 +110,14 @@ def read_header(lines: list[str]) -> Header:
         if head.subject or head.addressees or head.title_type or misses >= 4:
             break
     return head
+
+
+def _columns_joined(raw: str) -> str:
+    """A header line whose two columns were copied with several tabs arrives as cells
+    ("SỞ NÔNG NGHIỆP VÀ | | Độc lập - ..."): the header is not a table, so its cells are
+    its columns' text, the empty ones (and the motto, blanked) dropped."""
+    cells = re.split(r"\s*\|\s*", raw) if " | " in raw else [raw]
+    return re.sub(r"\s+", " ", " ".join(c for c in cells if c.strip())).strip()
 
 
 _TITLE_OR_SUBJECT = re.compile(r"(?:v/v|ve viec)\b")

@@ -25,8 +25,12 @@ _UBND = r"(?:uy ban nhan dan|ubnd)"
 _LOCAL = r"(?P<lv>tinh|thanh pho|huyen|thi xa|quan|phuong|xa|thi tran)"
 _PART = r"(?P<part>so .+|van phong|thanh tra tinh|ban .+)"
 _UNDER_UBND = re.compile(rf"^{_UBND} {_LOCAL} (?P<place>.+?)(?: {_PART})?$")
-_OFFICE = re.compile(rf"^van phong {_UBND} (?P<lv>tinh) (?P<place>.+)$")
-_DEPT_WITH_PLACE = re.compile(r"^(?P<part>so .+?) tinh (?P<place>.+)$")
+_OFFICE = re.compile(rf"^van phong {_UBND} (?P<lv>tinh|thanh pho) (?P<place>.+)$")
+_DEPT_WITH_PLACE = re.compile(r"^(?P<part>so .+?) (?P<lv>tinh|thanh pho) (?P<place>.+)$")
+# The cities run by the central government ("thành phố trực thuộc trung ương") are
+# provinces: their "thành phố" is a province's "tỉnh". Huế is one from 01/01/2025.
+_CENTRAL_CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho"}
+_CENTRAL_SINCE_2025 = {"hue"}
 _LOCAL_LEVEL: dict[str, Level] = {
     "tinh": "province", "thanh pho": "district", "huyen": "district", "thi xa": "district",
     "quan": "district", "phuong": "commune", "xa": "commune", "thi tran": "commune",
@@ -58,26 +62,68 @@ def read_issuer(head: Header, directories: Iterable[UnitDirectory] = ()) -> Issu
     known = {fold(d.name): d.name for d in directories}
     if m := _OFFICE.match(folded):
         place = _title(raw[m.start("place") :])
-        body = "Văn phòng Ủy ban nhân dân tỉnh"
+        body = f"Văn phòng Ủy ban nhân dân {raw[m.start('lv') : m.end('lv')].lower()}"
         return Issuer(f"{body} {place}", body, "office", place, "VP")
     m = _UNDER_UBND.match(folded) or _DEPT_WITH_PLACE.match(folded)
     if m is None:
-        return None
+        return None if head.issuing_lines else _by_symbol(head, directories)
     place = _title(raw[m.start("place") : m.end("place")])
-    groups = m.groupdict()
-    level_word = raw[m.start("lv") : m.end("lv")].lower() if groups.get("lv") else "tỉnh"
-    level = _LOCAL_LEVEL.get(groups.get("lv") or "tinh", "province")
-    if groups.get("part"):
-        part = folded[m.start("part") : m.end("part")]
+    level_word = raw[m.start("lv") : m.end("lv")].lower()
+    part = folded[m.start("part") : m.end("part")] if m.groupdict().get("part") else ""
+    level = _level(m.group("lv"), m.group("place"), part, head)
+    if part:
         if part == "van phong" and level == "province":
-            body = "Văn phòng Ủy ban nhân dân tỉnh"
+            body = f"Văn phòng Ủy ban nhân dân {level_word}"
             return Issuer(f"{body} {place}", body, "office", place, "VP")
         written = raw[m.start("part") : m.end("part")]
         body = known.get(part) or _sentence(written)
         province = place if level == "province" else None
-        return Issuer(f"{body} {level_word} {place}", body, "department", province)
+        # "Thanh tra tỉnh" names its level already: "Thanh tra tỉnh Bình Định".
+        local = "" if fold(body).endswith(f" {m.group('lv')}") else f" {level_word}"
+        return Issuer(f"{body}{local} {place}", body, "department", province)
     body = f"Ủy ban nhân dân {level_word}"
     return Issuer(f"{body} {place}", body, level, place if level == "province" else None)
+
+
+def _by_symbol(head: Header, directories: Iterable[UnitDirectory]) -> Issuer | None:
+    """A letter without a header ("Số: /TB-STTTT", "Cần Thơ, ngày ...") names its issuer
+    in the symbol: a department's abbreviation is the same in every province, so a
+    department known anywhere ("STTTT": Sở Thông tin và Truyền thông) is that department
+    of the province of the place line."""
+    abbreviation = fold(head.symbol_issuer or "")
+    place = (head.place or "").strip()
+    if not abbreviation or not place or not re.fullmatch(r"[^\W\d_]+(?: [^\W\d_]+)*", place):
+        return None
+    names = {
+        d.name
+        for d in directories
+        if d.level == "department" and fold(d.short_name) == abbreviation
+    }
+    if len(names) != 1:
+        return None
+    (body,) = names
+    local = "thành phố" if _central(fold(place), head) else "tỉnh"
+    return Issuer(f"{body} {local} {place}", body, "department", place, head.symbol_issuer)
+
+
+def _level(local: str, place: str, part: str, head: Header) -> Level:
+    """The level of "UBND <local> <place>": a "thành phố" is a province when the
+    central government runs it, or when a Sở or a bare "Văn phòng" (a district's office is
+    "Văn phòng HĐND và UBND") sits under it; else a city of a province, a district."""
+    if local == "thanh pho" and (
+        _central(place, head) or part.startswith("so ") or part == "van phong"
+    ):
+        return "province"
+    return _LOCAL_LEVEL.get(local, "province")
+
+
+def _central(place: str, head: Header) -> bool:
+    """Whether the (folded) place is a city the central government runs, on the letter's
+    date."""
+    year = head.date.year if head.date else head.year
+    return place in _CENTRAL_CITIES or (
+        place in _CENTRAL_SINCE_2025 and (year is None or year >= 2025)
+    )
 
 
 def pick_directory(
