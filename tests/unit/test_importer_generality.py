@@ -407,3 +407,36 @@ kiểm tra các cơ sở giết mổ trước ngày 20/12/2023.
         ("Phòng Kinh tế", [], ("date", D(2023, 12, 20))),
         ("Trạm Khuyến nông huyện", [], ("date", D(2023, 12, 20))),
     ]
+
+
+def test_local_groups_with_short_levels_places_and_qualifiers(commune: UnitDirectory) -> None:
+    """ "UBND các huyện, thành, thị" (short for thành phố, thị xã), "UBND các huyện, thị xã
+    Ba Hồ, thành phố Nam Sơn" (the last levels named), "UBND các xã bị ảnh hưởng", "UBND
+    các phường liên quan": one addressee each, kept whole as written."""
+    body = """1. Chủ tịch UBND các huyện, thành, thị:
+a) Kiện toàn tổ kiểm tra, hoàn thành trước ngày 15/4/2024.
+b) Chỉ đạo UBND cấp xã lập danh sách hộ nghèo.
+2. UBND các huyện, thị xã Ba Hồ, thành phố Nam Sơn rà soát đường giao thông.
+3. Phòng Y tế phối hợp với UBND các xã bị ảnh hưởng bố trí điểm cấp nước.
+4. Giao Phòng Kinh tế chủ trì, phối hợp với UBND các phường liên quan rà soát cống.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("UBND các huyện, thành, thị", [], ("date", D(2024, 4, 15))),
+        ("UBND các huyện, thành, thị", [], ("none",)),
+        ("UBND các huyện, thị xã Ba Hồ, thành phố Nam Sơn", [], ("none",)),
+        ("Phòng Y tế", ["UBND các xã bị ảnh hưởng"], ("none",)),
+        ("Phòng Kinh tế", ["UBND các phường liên quan"], ("none",)),
+    ]
+
+
+def test_often_describing_a_place_is_no_deadline(commune: UnitDirectory) -> None:
+    """ "các điểm thường xuyên ngập" says where, not how often: the report's deadline in
+    the next sentence dates the whole item (one duty)."""
+    body = """1. Giao Phòng Kinh tế rà soát các điểm thường xuyên ngập úng, đề xuất giải pháp. \
+Báo cáo UBND phường trước ngày 20/9/2023.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế", [], ("date", D(2023, 9, 20))),
+    ]

@@ -57,6 +57,9 @@ _RECUR = (
     (re.compile(r"\b(?:hang|moi|dinh ky hang) thang\b"), DeadlineKind.MONTHLY),
 )
 _ONGOING_RE = re.compile(r"\bthuong xuyen(?:, lien tuc)?\b")
+# "các điểm thường xuyên ngập úng", "nơi thường xuyên xảy ra sạt lở": after a noun of place
+# or of who, "thường xuyên" says what happens there often, not how often the duty is done.
+_DESCRIBED_RE = re.compile(r"\b(?:diem|noi|khu vuc|vung|tuyen|doan|ho|truong hop|doi tuong) $")
 # "thời hạn" is a label only before its value: "bảo đảm đúng thời hạn" states no deadline.
 _STRONG_RE = re.compile(
     r"\b(?:cham nhat|han chot|thoi han(?= ?:| la | hoan thanh)|truoc ngay|hoan thanh truoc"
@@ -189,7 +192,10 @@ def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
                     ("year_assumed", f"Thời hạn không ghi năm; đã lấy năm {year}.")
                 )
                 return found
-    ongoing = _ONGOING_RE.search(folded)
+    ongoing = next(
+        (m for m in _ONGOING_RE.finditer(folded) if not _DESCRIBED_RE.search(folded, 0, m.start())),
+        None,
+    )
     if ongoing is not None:
         span = (ongoing.start(), ongoing.end())
         return Found(Deadline(kind=DeadlineKind.ONGOING, text=text[slice(*span)]), span)

@@ -86,9 +86,21 @@ _SEP_RE = re.compile(r" ?(?:,|;| va| cung| &) ?")
 # Local governments: "UBND các huyện, thị xã, thành phố" is one addressee (all of them),
 # and "UBND huyện X" is not the provincial "UBND" the directory knows.
 _LEVEL = r"(?:huyen|quan|thi xa|thanh pho|xa|phuong|thi tran|dac khu)"
+# "UBND các huyện, thành, thị": after the first level, a list may shorten "thành phố" and
+# "thị xã" to their first word (both are still places, never a body's name there).
+_NEXT_LEVEL = rf"(?:{_LEVEL}|thanh|thi)"
 _LOCAL_RE = re.compile(
-    rf"(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan) cac {_LEVEL}(?:(?:, | va ){_LEVEL})*(?![\w])"
+    rf"(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan) cac {_LEVEL}"
+    rf"(?:(?:, | va ){_NEXT_LEVEL})*(?![\w])"
 )
+# "UBND các huyện, thị xã Kiến Tường và thành phố Tân An": the group's last levels named
+# by their places; one addressee as written (the districts, and those two).
+_NAMED_LEVELS_RE = re.compile(
+    r"(?: [A-ZĐÀ-Ỹ][\w-]*)+(?:(?:, | và )(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)"
+    r"(?: [A-ZĐÀ-Ỹ][\w-]*)+)*"
+)
+# "UBND các quận liên quan", "UBND các xã có liên quan": which ones, vaguely.
+_CONCERNED_RE = re.compile(r" (?:co )?lien quan(?![\w])")
 # "các Sở: Xây dựng, Tài chính": a kind of body and the names of several of them.
 _KIND_LIST_RE = re.compile(r"cac (?P<kind>so|phong|chi cuc|trung tam|ban)\s*:\s*")
 _KIND_WORD = {"so": "Sở", "phong": "Phòng", "chi cuc": "Chi cục", "trung tam": "Trung tâm",
@@ -104,7 +116,7 @@ _WHERE_RE = re.compile(
     r" (?:ven bien|mien nui|bien gioi|vung (?:cao|nui|trung du|thap|dong bang|ven bien)"
     r"|trong tinh|tren dia ban(?: tinh| huyen)?)(?![\w])"
 )
-_PLACES_RE = re.compile(rf" cac {_LEVEL}(?:(?:, | va ){_LEVEL})*(?![\w])")
+_PLACES_RE = re.compile(rf" cac {_LEVEL}(?:(?:, | va ){_NEXT_LEVEL})*(?![\w])")
 # A district's or ward's office serves both its council and its committee.
 _COUNCIL_OFFICE_RE = re.compile(
     rf"van phong (?:hdnd|hoi dong nhan dan) va (?:ubnd|uy ban nhan dan) {_LEVEL}(?![\w])"
@@ -141,7 +153,8 @@ _MASS_ORGS_RE = re.compile(
     rf"(?: (?:cap )?(?:tinh|{_LEVEL}))?(?![\w])"
 )
 _BODIES_RE = re.compile(rf"cac {_ORGS}(?:(?:, | va ){_ORGS})*")
-_WHICH_RE = re.compile(r" co(?= [^\W\d_])")
+# "có dự án đi qua", "bị ảnh hưởng": the qualifier that says which ones.
+_WHICH_RE = re.compile(r" (?:co|bi)(?= [^\W\d_])")
 # Heads that name bodies by themselves ("Các chủ đầu tư"); "các phòng" needs its names.
 _WHOLE_HEADS = frozenset(
     ("chu dau tu", "to dan pho", "xom", "thon", "khoi", "doanh nghiep", "don vi su nghiep")
@@ -265,9 +278,14 @@ class Scanner:
             listed = self._places(pos, local.end())
             if listed is not None:
                 return listed
+            named_levels = _NAMED_LEVELS_RE.match(self.text, local.end())
+            if named_levels is not None:
+                return [Named(self.text[pos : named_levels.end()])], named_levels.end()
             # "UBND các huyện, thị xã ven biển", "UBND các xã biên giới": which ones.
             where = _WHERE_RE.match(self.folded, local.end())
+            concerned = _CONCERNED_RE.match(self.folded, local.end())
             end = self._which(where.end() if where else local.end())
+            end = concerned.end() if concerned else end
             # "UBND các xã, thị trấn còn lại": the others than those an item named before.
             remaining = _REMAINING_RE.match(self.folded, end)
             end = remaining.end() if remaining else end
