@@ -440,3 +440,19 @@ Báo cáo UBND phường trước ngày 20/9/2023.
     assert [row(x) for x in r.content.assignments] == [
         ("Phòng Kinh tế", [], ("date", D(2023, 9, 20))),
     ]
+
+
+def test_a_long_role_note_after_a_heading_subject(commune: UnitDirectory) -> None:
+    """ "1. Phòng X (cơ quan thường trực Ban Chỉ đạo …):" heads the items below, however
+    long its bracketed role; a preamble's addressees ("Yêu cầu các cơ quan, đơn vị …")
+    do not."""
+    body = """Yêu cầu các cơ quan, đơn vị, địa phương thực hiện tốt các nội dung sau. Cụ thể:
+1. Phòng Kinh tế (cơ quan thường trực Ban Chỉ đạo các chương trình mục tiêu của phường):
+- Tham mưu UBND phường kiện toàn Ban Chỉ đạo;
+- Chủ trì kiểm tra tiến độ các công trình, hoàn thành trước ngày 15/10/2024.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế", [], ("none",)),
+        ("Phòng Kinh tế", [], ("date", D(2024, 10, 15))),
+    ]

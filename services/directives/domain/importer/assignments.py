@@ -365,7 +365,7 @@ def _opens_action(scan: Scanner, pos: int) -> bool:
     return SPEAKING_RE.match(scan.folded, pos) is None
 
 
-_ROLE_NOTE_RE = re.compile(r" ?\([^()]{1,40}\)")
+_ROLE_NOTE_RE = re.compile(r" ?\([^()]{1,160}\)")
 
 
 def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
