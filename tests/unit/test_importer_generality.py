@@ -456,3 +456,18 @@ def test_a_long_role_note_after_a_heading_subject(commune: UnitDirectory) -> Non
         ("Phòng Kinh tế", [], ("none",)),
         ("Phòng Kinh tế", [], ("date", D(2024, 10, 15))),
     ]
+
+
+def test_a_heading_committee_directing_its_staff_leads(commune: UnitDirectory) -> None:
+    """ "1. Ủy ban nhân dân các xã: - Chỉ đạo công chức địa chính …": the committee the
+    heading names directs, so it leads (written in full as in "UBND" short)."""
+    body = """1. Ủy ban nhân dân các xã, phường:
+- Chỉ đạo công chức địa chính phối hợp với Văn phòng Đăng ký đất đai chỉnh lý hồ sơ \
+địa chính; hoàn thành trước ngày 30/9/2025.
+2. Giao Sở Tài chính đẩy nhanh thẩm tra quyết toán dự án hoàn thành.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Ủy ban nhân dân các xã, phường", ["Văn phòng Đăng ký đất đai"], ("date", D(2025, 9, 30))),
+        ("Sở Tài chính", [], ("none",)),
+    ]
