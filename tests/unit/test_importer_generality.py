@@ -471,3 +471,17 @@ def test_a_heading_committee_directing_its_staff_leads(commune: UnitDirectory) -
         ("Ủy ban nhân dân các xã, phường", ["Văn phòng Đăng ký đất đai"], ("date", D(2025, 9, 30))),
         ("Sở Tài chính", [], ("none",)),
     ]
+
+
+def test_whom_the_subject_answers_to_then_its_duty(commune: UnitDirectory) -> None:
+    """ "X chịu trách nhiệm trước … nếu để …. Yêu cầu X thống kê …": the first sentence
+    says whom X answers to (no duty); the duty is the sentence after it."""
+    body = """3. Chủ tịch UBND các khu phố chịu trách nhiệm trước Chủ tịch UBND phường nếu để \
+xảy ra lấn chiếm. Yêu cầu UBND các khu phố kiểm tra, lập biên bản các trường hợp vi phạm, \
+gửi trước ngày 12/6/2024.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("UBND các khu phố", [], ("date", D(2024, 6, 12))),
+    ]
+    assert r.content.assignments[0].action.startswith("Yêu cầu UBND các khu phố kiểm tra")
