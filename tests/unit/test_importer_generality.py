@@ -485,3 +485,19 @@ gửi trước ngày 12/6/2024.
         ("UBND các khu phố", [], ("date", D(2024, 6, 12))),
     ]
     assert r.content.assignments[0].action.startswith("Yêu cầu UBND các khu phố kiểm tra")
+
+
+def test_closing_lines_in_their_other_forms(commune: UnitDirectory) -> None:
+    """A line that only asks to carry the letter out gives no duty, whoever it names
+    ("Khu phố, tổ dân phố khẩn trương …"), however it asks ("Đề nghị các đơn vị …") and
+    however well ("… bảo đảm chất lượng, đúng thời hạn")."""
+    body = """1. Phòng Kinh tế rà soát các hộ kinh doanh, hoàn thành trước ngày 10/5/2024.
+2. Thủ trưởng các phòng, đơn vị căn cứ nhiệm vụ được giao, chủ động tổ chức thực hiện \
+bảo đảm chất lượng, đúng thời hạn.
+3. Khu phố, tổ dân phố khẩn trương triển khai thực hiện.
+Ủy ban nhân dân phường đề nghị các đơn vị khẩn trương triển khai thực hiện./.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế", [], ("date", D(2024, 5, 10))),
+    ]

@@ -21,13 +21,14 @@ from shared.contracts.values import Deadline, DeadlineKind
 
 from ..directory import UnitDirectory
 from .attributes import Attrs, Parsed, attributes, cell_units, is_attr, unresolved
+from .carry_out import bare_closing
 from .clauses import clauses
 from .coordinators import coordinators_in
-from .deadlines import Found, When, find_deadline
+from .deadlines import When, find_deadline
 from .inverted import lead_after, lead_in_later_sentence
 from .outline import ATTR_RE, Node, outline
 from .table import rewrite_tables
-from .text import Notes, fold, split_top
+from .text import Notes, fold
 from .units import GIVE, VERB_RE, Named, Scanner
 from .voice import SPEAKING_RE, is_issuer, passes_on, proper
 
@@ -441,42 +442,6 @@ def _rest(scan: Scanner, pos: int) -> tuple[list[Named], str]:
     return coords, scan.text[modal.end() if modal else pos :]
 
 
-# "Yêu cầu các đơn vị nghiêm túc thực hiện Chỉ thị này", "Các đơn vị, địa phương quan tâm
-# phối hợp thực hiện", a decision's last article "Chánh Văn phòng …, Giám đốc các sở …
-# chịu trách nhiệm thi hành Quyết định này": the closing line asks for the letter itself
-# to be carried out; it gives no task of its own to track (corpus README: not an
-# assignment).
-_GROUP = r"(?:co quan|don vi|dia phuong|phong|ban|nganh)"
-_MANNER = (
-    r"(?:nghiem tuc|khan truong|chu dong|kip thoi|quan tam|to chuc|phoi hop|trien khai"
-    r"|chi dao|chiu trach nhiem|co trach nhiem|tot|nghiem|dung|day du|hieu qua|co hieu qua)"
-)
-# "căn cứ chức năng, nhiệm vụ", "căn cứ nhiệm vụ được giao tại Mục III": by each one's
-# own remit, which the letter gave already.
-_BY_REMIT = (
-    r"(?:can cu (?:vao )?(?:chuc nang,? )?nhiem vu(?: (?:duoc )?(?:giao|phan cong))?"
-    r"(?: tai [^,;]{1,40}?)?,? )"
-)
-_CLOSING_RE = re.compile(
-    rf"(?:(?:thu truong |truong |giam doc |chu tich )?cac {_GROUP}(?:(?:, | va ){_GROUP})* )?"
-    rf"{_BY_REMIT}?(?:{_MANNER}[ ,]+)*(?:thuc hien|thi hanh)(?:[ ,]+{_MANNER})*"
-    r"(?: noi dung)?"
-    r"(?: (?:(?:chi thi|ke hoach|thong bao|cong van|cong dien|quyet dinh|van ban)(?: nay)?"
-    r"|cac noi dung (?:tren|neu tren)|noi dung nay|thoi gian quy dinh|quy dinh))?[ ./]*$"
-)
-# "…; người đứng đầu chịu trách nhiệm trước UBND tỉnh về kết quả …", "Chủ tịch UBND thị xã
-# chịu trách nhiệm trước UBND tỉnh nếu để chậm trễ": who answers for the duty, no duty.
-_ANSWERS_FOR_RE = re.compile(r"(?:[^;]{0,80} )?chiu trach nhiem truoc ")
-
-
-def _bare_closing(text: str, found: Found) -> bool:
-    if found.deadline.kind is not DeadlineKind.NONE:
-        return False
-    # Each part: "nghiêm túc triển khai thực hiện; người đứng đầu chịu trách nhiệm trước …".
-    parts = [fold(text[a:b]).strip(" ,") for a, b in split_top(text)]
-    return all(_CLOSING_RE.fullmatch(p) or _ANSWERS_FOR_RE.match(p) for p in parts if p)
-
-
 def _restates(clause: str, first: str) -> bool:
     """ "X chủ trì, phối hợp với Y kiểm tra, đề xuất …; đề xuất … trước ngày 20/7": a later
     clause that dates a verb of the first one is still done with the first one's
@@ -500,7 +465,7 @@ def _duties(
     duties: list[Duty] = []
     for lead in leads:
         for i, (text, found, whole) in enumerate(found_clauses):
-            if not text or _bare_closing(text, found):
+            if not text or bare_closing(text, found):
                 continue
             if found.deadline.kind is DeadlineKind.NONE and attr_deadline is not None:
                 found = attr_deadline
