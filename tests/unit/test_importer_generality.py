@@ -501,3 +501,12 @@ bảo đảm chất lượng, đúng thời hạn.
     assert [row(x) for x in r.content.assignments] == [
         ("Phòng Kinh tế", [], ("date", D(2024, 5, 10))),
     ]
+
+
+def test_a_task_whose_verb_is_unknown_is_no_closing_line(commune: UnitDirectory) -> None:
+    """ "Công an phường X phân loại hồ sơ, tổ chức thực hiện": after the comma, the same task goes
+    on; the words before are no addressees."""
+    body = """1. Công an phường Nam Sơn phân loại hồ sơ, tổ chức thực hiện.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [("Công an phường Nam Sơn", [], ("none",))]

@@ -50,7 +50,7 @@ _CLOSING_RE = re.compile(
 _CARRY_OUT_RE = re.compile(_CARRY_OUT)
 _ASK_RE = re.compile(_ASK)
 # Words of the addressees a closing line may name before its "thực hiện" (a few names).
-_NAMES_AT_MOST = 10
+_NAMES_AT_MOST = 16
 # "…; người đứng đầu chịu trách nhiệm trước UBND tỉnh về kết quả …", "Chủ tịch UBND thị xã
 # chịu trách nhiệm trước UBND tỉnh nếu để chậm trễ": who answers for the duty, no duty.
 _ANSWERS_FOR_RE = re.compile(r"(?:[^;]{0,80} )?chiu trach nhiem truoc ")
@@ -76,6 +76,9 @@ def _closing(part: str) -> bool:
     for word in re.finditer(r"(?:^| )(?=\w)", part[begin:]):
         at = begin + word.end()
         if VERB_RE.match(part, at):
-            named = part[begin:at].split()
-            return 0 < len(named) <= _NAMES_AT_MOST and bool(_CARRY_OUT_RE.fullmatch(part, at))
+            named = part[begin:at].rstrip()
+            # "…, tổ chức thực hiện": after a comma, the next clause of a task whose verb the
+            # list does not know ("phân bổ kinh phí, tổ chức thực hiện"), not a closing line.
+            few = 0 < len(named.split()) <= _NAMES_AT_MOST and not named.endswith(",")
+            return few and bool(_CARRY_OUT_RE.fullmatch(part, at))
     return False
