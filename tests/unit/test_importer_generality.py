@@ -510,3 +510,19 @@ def test_a_task_whose_verb_is_unknown_is_no_closing_line(commune: UnitDirectory)
 """
     r = read(body, commune)
     assert [row(x) for x in r.content.assignments] == [("Công an phường Nam Sơn", [], ("none",))]
+
+
+def test_names_end_before_informing_and_also(commune: UnitDirectory) -> None:
+    """A unit name ends before "thông báo, vận động …" (informing, one verb of the duty)
+    and before "còn có trách nhiệm" (also); hamlets and neighbourhoods ("các khóm", "các
+    ấp") are bodies named by their head."""
+    body = """1. Trưởng các tổ dân phố thông báo, vận động hộ dân dọn vệ sinh trước ngày 30/4/2024.
+2. Trung tâm Y tế phường còn có trách nhiệm rà soát cơ số thuốc.
+3. Trưởng các khóm phối hợp kiểm tra, vận động Nhân dân chấp hành.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("các tổ dân phố", [], ("date", D(2024, 4, 30))),
+        ("Trung tâm Y tế phường", [], ("none",)),
+        ("các khóm", [], ("none",)),
+    ]

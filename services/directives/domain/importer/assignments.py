@@ -363,7 +363,10 @@ def _opens_action(scan: Scanner, pos: int) -> bool:
     word = re.match(r"[^\W\d_]+", scan.text[pos:])
     if word is None or not word.group().islower() or word.group() in _NOT_ACTION:
         return False
-    return SPEAKING_RE.match(scan.folded, pos) is None
+    speaking = SPEAKING_RE.match(scan.folded, pos)
+    # "Trưởng các tổ dân phố thông báo, vận động …": informing is one of the duty's verbs
+    # when another follows it; alone ("thông báo để … biết") it is the letter's own voice.
+    return speaking is None or bool(VERB_RE.match(scan.folded, _skip(scan.folded, speaking.end())))
 
 
 _ROLE_NOTE_RE = re.compile(r" ?\([^()]{1,160}\)")
@@ -425,6 +428,10 @@ def _skip(folded: str, pos: int) -> int:
     return pos
 
 
+# "có trách nhiệm", "còn có trách nhiệm" (also): words before the duty's verb.
+_HAS_DUTY_RE = re.compile(r"(?:con |cung )?co trach nhiem ")
+
+
 def _rest(scan: Scanner, pos: int) -> tuple[list[Named], str]:
     folded = scan.folded
     pos = _skip(folded, pos)
@@ -436,8 +443,9 @@ def _rest(scan: Scanner, pos: int) -> tuple[list[Named], str]:
         found, end = scan.units(coord.end())
         if found:
             coords, pos = found, _skip(folded, end)
-    if folded.startswith("co trach nhiem ", pos):
-        pos += len("co trach nhiem ")
+    duty = _HAS_DUTY_RE.match(folded, pos)
+    if duty is not None:
+        pos = duty.end()
     modal = _MODAL_RE.match(scan.text, pos)
     return coords, scan.text[modal.end() if modal else pos :]
 

@@ -63,6 +63,9 @@ _HEAD_RE = _words(
     "tram", "buu dien", "lien doan", "to dan pho", "benh vien", "xi nghiep", "ban chi huy",
     "don vi su nghiep",
     "doanh nghiep", "nha hat", "xom", "thon", "khoi", "huyen doan", "tinh doan", "thanh doan",
+    # Hamlets and neighbourhoods by region: "khóm", "ấp" (South), "buôn" (Central
+    # Highlands), "khu phố".
+    "khom", "ap", "buon", "khu pho",
     "to cong tac", "doan kiem tra", "doan cong tac", "doan thanh tra",
     # Since 2025 the tax and statistics offices are named without "Cục": "Thuế tỉnh Khánh
     # Hòa", "Thống kê tỉnh Lào Cai", "Thuế cơ sở 3". Only before their place ("Thuế giá
@@ -77,6 +80,7 @@ _RAW_HEAD_RE = re.compile(
     r"|tập đoàn|chủ đầu tư|hạt|hiệp hội|trạm|bưu điện|liên đoàn|tổ dân phố|bệnh viện|xí nghiệp"
     r"|đơn vị sự nghiệp"
     r"|ban chỉ huy|doanh nghiệp|nhà hát|xóm|thôn|khối|(?:huyện|tỉnh|thành) đoàn"
+    r"|khóm|ấp|buôn|khu phố"
     r"|tổ công tác|đoàn (?:kiểm tra|công tác|thanh tra)|thuế|thống kê)$"
 )
 _ORGS = r"(?:co quan|to chuc|don vi|phong|ban|dia phuong)"
@@ -132,7 +136,10 @@ _CAPITAL_NEXT_RE = re.compile(r" [A-ZĐÀ-Ỹ]")
 # xây dựng các công trình giao thông", "Ban Quản lý các dự án", "Ban Quản lý các khu
 # công nghiệp" (folded).
 _MANAGED_RE = re.compile(r" (?:cong trinh|du an|khu)(?![\w])")
-_ADVERB_RE = re.compile(r"(?:chu dong|tich cuc|kip thoi|khan truong|thuong xuyen|duoc)(?![\w])")
+# "còn", "cũng" ("Trung tâm Y tế còn có trách nhiệm …"): "also", before the opener.
+_ADVERB_RE = re.compile(
+    r"(?:chu dong|tich cuc|kip thoi|khan truong|thuong xuyen|duoc|con|cung)(?![\w])"
+)
 _NOT_THIS_UNIT_RE = re.compile(rf" (?:cac|nhung|{_LEVEL})(?![\w])")
 _REMAINING_RE = re.compile(r" con lai(?![\w])")
 _LISTED_HEAD_RE = re.compile(
@@ -157,7 +164,19 @@ _BODIES_RE = re.compile(rf"cac {_ORGS}(?:(?:, | va ){_ORGS})*")
 _WHICH_RE = re.compile(r" (?:co|bi)(?= [^\W\d_])")
 # Heads that name bodies by themselves ("Các chủ đầu tư"); "các phòng" needs its names.
 _WHOLE_HEADS = frozenset(
-    ("chu dau tu", "to dan pho", "xom", "thon", "khoi", "doanh nghiep", "don vi su nghiep")
+    (
+        "chu dau tu",
+        "to dan pho",
+        "xom",
+        "thon",
+        "khoi",
+        "doanh nghiep",
+        "don vi su nghiep",
+        "khom",
+        "ap",
+        "buon",
+        "khu pho",
+    )
 )
 # Bodies named by their head alone: "Huyện đoàn", "Tỉnh đoàn".
 # Working groups a decision sets up ("Tổ công tác", "Đoàn kiểm tra") lead duties too.
@@ -191,6 +210,10 @@ def _in_compound(folded: str, start: int) -> bool:
 # "..., thị xã, thành phố", "..., xã Nghi Yên": places, not words of a unit's name.
 _LEVEL_WORD_RE = re.compile(rf"(?:{_LEVEL}|tinh|huyen)(?![\w])")
 _PAREN_RE = re.compile(r" ?\([^()]{0,160}\)")
+# Words no unit name holds in lower case that still open what its subject does: "thông báo"
+# (not a duty verb: the issuer "thông báo để … biết" too), "còn" ("Trung tâm Y tế còn có
+# trách nhiệm …").
+_NOT_NAME_RE = re.compile(r"(?:thong bao|con)(?![\w])")
 
 
 @dataclass(frozen=True)
@@ -575,7 +598,9 @@ class Scanner:
                 end = base + word.end(2)
                 continue
             if not capital and (
-                VERB_RE.match(self.folded, start) or word.group(2) in _FUNCTION_WORDS
+                VERB_RE.match(self.folded, start)
+                or word.group(2) in _FUNCTION_WORDS
+                or _NOT_NAME_RE.match(self.folded, start)
             ):
                 # "Sở Tài nguyên và Môi trường": "và" joins words of one name, not two units.
                 if self.folded.startswith("va ", start) and self._one(start + 3) is None:
