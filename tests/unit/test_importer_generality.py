@@ -526,3 +526,21 @@ def test_names_end_before_informing_and_also(commune: UnitDirectory) -> None:
         ("Trung tâm Y tế phường", [], ("none",)),
         ("các khóm", [], ("none",)),
     ]
+
+
+def test_deadlines_as_of_new_year_and_quarter_lists(commune: UnitDirectory) -> None:
+    """ "(tính đến ngày 31/8)" dates the figures, not the duty; "xã đạt chuẩn nông thôn mới
+    năm 2023" is no yearly recurrence ("mới", not "mỗi"); "Quý III, IV/2022" ends with its
+    last quarter."""
+    body = """1. Phòng Nội vụ thống kê số cán bộ (tính đến ngày 31/8/2025); gửi UBND phường trong \
+tháng 9/2025.
+2. Phòng Kinh tế hoàn thiện hồ sơ công nhận xã đạt chuẩn nông thôn mới năm 2023, gửi \
+UBND phường trong Quý III/2023.
+3. Phòng Văn hóa kiểm tra các điểm di tích trong Quý III, IV/2022.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Nội vụ", [], ("date", D(2025, 9, 30))),
+        ("Phòng Kinh tế", [], ("date", D(2023, 9, 30))),
+        ("Phòng Văn hóa", [], ("date", D(2022, 12, 31))),
+    ]
