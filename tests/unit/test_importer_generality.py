@@ -544,3 +544,18 @@ UBND phường trong Quý III/2023.
         ("Phòng Kinh tế", [], ("date", D(2023, 9, 30))),
         ("Phòng Văn hóa", [], ("date", D(2022, 12, 31))),
     ]
+
+
+def test_the_unit_heard_at_the_meeting_is_given_nothing(commune: UnitDirectory) -> None:
+    """ "Sau khi nghe Phòng X báo cáo …, Chủ tịch kết luận như sau:": Phòng X reported; the
+    conclusion that names no one ("1. Thống nhất …") is no duty of it."""
+    body = """Sau khi nghe Phòng Quản lý đô thị báo cáo tình hình lấn chiếm lòng đường (từ ngày \
+01/7/2025 đến nay phát hiện 214 trường hợp) và ý kiến của các đại biểu, Chủ tịch UBND phường \
+kết luận như sau:
+1. Thống nhất ra quân lập lại trật tự đô thị trên toàn địa bàn phường.
+2. Giao Công an phường chủ trì kiểm tra, xử lý vi phạm trước ngày 30/11/2025.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Công an phường", [], ("date", D(2025, 11, 30))),
+    ]

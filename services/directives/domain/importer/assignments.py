@@ -336,11 +336,18 @@ def _labelled(scan: Scanner, colon: int) -> _Parsed | None:
     return found[0], (coords, f"{scan.text[:colon].rstrip()}: {rest}")
 
 
+_HEARD_RE = re.compile(r"(?<![\w])nghe $")
+
+
 def _after_topic(scan: Scanner) -> _Parsed | None:
     """ "Về thẩm định giá đất Phòng Quản lý giá chủ trì ..." (a heading run into its
     paragraph), "Đối với 14 dự án đã nộp hồ sơ, Phòng Tài chính đầu tư thẩm tra ...": the
     first named unit that a verb follows is the subject."""
     for m in re.finditer(r"(?<=[\s,])(?=[A-ZĐÀ-Ỹ])", scan.text[:160]):
+        if _HEARD_RE.search(scan.folded, 0, m.start()):
+            # "Sau khi nghe Phòng X báo cáo …, Chủ tịch kết luận như sau:": the unit heard
+            # reported at the meeting; it is given nothing.
+            continue
         found = _assigned_at(scan, m.start())
         if found is not None and found[0] is not None and all(map(proper, found[0])):
             opener = scan.text[: m.start()].rstrip(" ,")
