@@ -559,3 +559,17 @@ kết luận như sau:
     assert [row(x) for x in r.content.assignments] == [
         ("Công an phường", [], ("date", D(2025, 11, 30))),
     ]
+
+
+def test_the_issuer_announcing_its_own_meeting_assigns_nothing(commune: UnitDirectory) -> None:
+    """ "UBND phường sẽ tổ chức họp … vào ngày …": the issuer's own meeting, no duty; a
+    task it takes on with a deadline ("… sẽ tổng hợp, báo cáo … trước ngày …") stays one."""
+    body = """1. Giao Công an phường kiểm tra, xử lý vi phạm trước ngày 30/11/2025.
+UBND phường sẽ tổ chức họp kiểm điểm tiến độ vào ngày 05/12/2025.
+UBND phường sẽ tổng hợp, báo cáo UBND thành phố trước ngày 10/12/2025.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Công an phường", [], ("date", D(2025, 11, 30))),
+        ("UBND phường", [], ("date", D(2025, 12, 10))),
+    ]

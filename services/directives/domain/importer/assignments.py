@@ -43,6 +43,9 @@ _PURPOSE_RE = re.compile(
     r"(?:muc dich|muc tieu|yeu cau|quan diem)(?:,? (?:yeu cau|muc tieu))?\s*(?::|$)"
 )
 _MODAL_RE = re.compile(r"(?:phải|cần phải|cần) (?=\w)")
+_MEETING_RE = re.compile(
+    r"se (?:tiep tuc )?(?:to chuc|chu tri|trieu tap) (?:cuoc )?(?:hop|hoi nghi|giao ban)(?![\w])"
+)
 _PASS_ON_RE = re.compile(r"(?:yeu cau|chi dao) ")
 _SENTENCE_RE = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
 # "Sở X là cơ quan thường trực … . Chỉ đạo Chi cục Y tăng cường …": a later sentence that
@@ -408,6 +411,11 @@ def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
         return kept if kept[0] is not None else None
     if subject:
         after = _skip(folded, end)
+        if _MEETING_RE.match(folded, after) and is_issuer(subject, scan.directory):
+            # "UBND huyện sẽ tổ chức họp kiểm điểm vào ngày …": the issuer announces its own
+            # meeting; it assigns nothing ("Sở X sẽ tổng hợp, báo cáo … trước ngày …" is a
+            # task it takes on, and stays one).
+            return None
         # "Chi cục X phải hoàn thành …", "Phòng Y cần rà soát …": a modal before the verb.
         modal = _MODAL_RE.match(scan.text, after)
         verb = VERB_RE.match(folded, modal.end() if modal else after)
