@@ -573,3 +573,17 @@ UBND phường sẽ tổng hợp, báo cáo UBND thành phố trước ngày 10/
         ("Công an phường", [], ("date", D(2025, 11, 30))),
         ("UBND phường", [], ("date", D(2025, 12, 10))),
     ]
+
+
+def test_a_date_given_with_its_weekday_and_time_of_day(commune: UnitDirectory) -> None:
+    """ "vào sáng Chủ nhật ngày 31/8/2025", "trước 17 giờ chiều thứ Sáu, ngày 12/5/2023":
+    the part of the day and the weekday do not hide the date."""
+    body = """1. Đề nghị Ủy ban MTTQ Việt Nam phường vận động Nhân dân tổng vệ sinh vào sáng Chủ \
+nhật ngày 31/8/2025.
+2. Công an phường báo cáo UBND phường trước 17 giờ chiều thứ Sáu, ngày 12/9/2025.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Ủy ban MTTQ Việt Nam phường", [], ("date", D(2025, 8, 31))),
+        ("Công an phường", [], ("date", D(2025, 9, 12))),
+    ]

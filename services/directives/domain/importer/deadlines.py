@@ -38,7 +38,13 @@ _DMY = (
     r"(?:ngay )?(?P<d>\d{1,2})(?: ?[/.-] ?| thang )(?P<m>\d{1,2})"
     r"(?:(?: ?[/.-] ?| nam )(?P<y>\d{4}))?(?![\d/])"
 )
-_DATE_RE = re.compile(rf"\b{_KW} {_TIME}{_DMY}")
+# "vào sáng Chủ nhật ngày 31/8/2025", "trước 17 giờ chiều thứ Sáu, ngày 12/5/2023": the
+# part of the day and the weekday say when on that date.
+_DAY_PART = (
+    r"(?:(?:buoi )?(?:sang|trua|chieu|toi) )?"
+    r"(?:(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat),? )?"
+)
+_DATE_RE = re.compile(rf"\b{_KW} {_TIME}{_DAY_PART}{_DMY}")
 _BARE_DATE_RE = re.compile(rf"\b{_TIME}{_DMY}")
 _DAY_RE = re.compile(
     rf"\b{_KW} {_TIME}ngay (?P<d>\d{{1,2}})\b(?! ?[/.-] ?\d| thang \d)"
