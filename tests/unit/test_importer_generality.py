@@ -587,3 +587,16 @@ nhật ngày 31/8/2025.
         ("Ủy ban MTTQ Việt Nam phường", [], ("date", D(2025, 8, 31))),
         ("Công an phường", [], ("date", D(2025, 9, 12))),
     ]
+
+
+def test_a_bare_plural_head_lists_no_fields(commune: UnitDirectory) -> None:
+    """ "phối hợp chặt chẽ với các chủ đầu tư, kiểm soát chi và thanh toán …": after a bare
+    head ("các chủ đầu tư") the words after the comma are the duty, not the name's fields
+    (as in "Phòng Đấu thầu, thẩm định và giám sát đầu tư")."""
+    body = """1. Kho bạc Nhà nước tỉnh phối hợp chặt chẽ với các chủ đầu tư, kiểm soát chi và \
+thanh toán kịp thời.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Kho bạc Nhà nước tỉnh", ["các chủ đầu tư"], ("none",)),
+    ]

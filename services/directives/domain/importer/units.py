@@ -590,7 +590,9 @@ class Scanner:
             if word.group(1) != " " and (capital and self._one(start) is not None):
                 break
             if word.group(1) != " " and not capital and not self._goes_on(start):
-                run = self._field_run(start)
+                # A name lists its fields after a comma ("Phòng Đấu thầu, thẩm định và giám
+                # sát đầu tư"); a bare head has none ("các chủ đầu tư, kiểm soát chi và …").
+                run = self._field_run(start) if words else None
                 if run is not None:
                     end, words = run, words + 1
                 break
