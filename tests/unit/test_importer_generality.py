@@ -600,3 +600,15 @@ thanh toán kịp thời.
     assert [row(x) for x in r.content.assignments] == [
         ("Kho bạc Nhà nước tỉnh", ["các chủ đầu tư"], ("none",)),
     ]
+
+
+def test_a_task_named_first_then_given(commune: UnitDirectory) -> None:
+    """ "Công tác X giao Phòng Y chủ trì. Trung tâm Z phối hợp, …": the topic is the task,
+    Phòng Y leads it, and the unit the next sentence says "phối hợp" coordinates it."""
+    body = """1. Công tác kiểm tra an toàn thực phẩm giao Phòng Y tế chủ trì. Công an phường \
+phối hợp, bố trí lực lượng tại các chợ trước ngày 20/1/2025.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Y tế", ["Công an phường"], ("date", D(2025, 1, 20))),
+    ]

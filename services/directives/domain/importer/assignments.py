@@ -25,7 +25,7 @@ from .carry_out import bare_closing
 from .clauses import clauses
 from .coordinators import coordinators_in
 from .deadlines import When, find_deadline
-from .inverted import lead_after, lead_in_later_sentence
+from .inverted import lead_after, lead_in_later_sentence, topic_given
 from .outline import ATTR_RE, Node, outline
 from .table import rewrite_tables
 from .text import Notes, fold
@@ -243,7 +243,7 @@ def _parse(
         leads, end = scan.units(duty_of.end())
         if leads and folded[end:].strip() == ":":
             return leads, ([], "")
-    later = lead_in_later_sentence(scan)
+    later = lead_in_later_sentence(scan) or topic_given(scan)
     if later is not None:
         return later[0], (later[1], later[2])
     topic = _topic(scan)
