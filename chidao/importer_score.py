@@ -213,7 +213,7 @@ def _entries_right(expected: list[set[str]], drafted: list[set[str]]) -> tuple[i
 
 def _tail(name: str) -> str:
     """The proper-name end of a local unit ("ủy ban nhân dân huyện nga sơn" → "nga sơn")."""
-    m = re.search(r"(?:huyện|thị xã|thành phố|xã|phường|thị trấn) (.+)$", name)
+    m = re.search(r"(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn|đặc khu) (.+)$", name)
     return m.group(1) if m else ""
 
 

@@ -407,3 +407,208 @@ kiểm tra các cơ sở giết mổ trước ngày 20/12/2023.
         ("Phòng Kinh tế", [], ("date", D(2023, 12, 20))),
         ("Trạm Khuyến nông huyện", [], ("date", D(2023, 12, 20))),
     ]
+
+
+def test_local_groups_with_short_levels_places_and_qualifiers(commune: UnitDirectory) -> None:
+    """ "UBND các huyện, thành, thị" (short for thành phố, thị xã), "UBND các huyện, thị xã
+    Ba Hồ, thành phố Nam Sơn" (the last levels named), "UBND các xã bị ảnh hưởng", "UBND
+    các phường liên quan": one addressee each, kept whole as written."""
+    body = """1. Chủ tịch UBND các huyện, thành, thị:
+a) Kiện toàn tổ kiểm tra, hoàn thành trước ngày 15/4/2024.
+b) Chỉ đạo UBND cấp xã lập danh sách hộ nghèo.
+2. UBND các huyện, thị xã Ba Hồ, thành phố Nam Sơn rà soát đường giao thông.
+3. Phòng Y tế phối hợp với UBND các xã bị ảnh hưởng bố trí điểm cấp nước.
+4. Giao Phòng Kinh tế chủ trì, phối hợp với UBND các phường liên quan rà soát cống.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("UBND các huyện, thành, thị", [], ("date", D(2024, 4, 15))),
+        ("UBND các huyện, thành, thị", [], ("none",)),
+        ("UBND các huyện, thị xã Ba Hồ, thành phố Nam Sơn", [], ("none",)),
+        ("Phòng Y tế", ["UBND các xã bị ảnh hưởng"], ("none",)),
+        ("Phòng Kinh tế", ["UBND các phường liên quan"], ("none",)),
+    ]
+
+
+def test_often_describing_a_place_is_no_deadline(commune: UnitDirectory) -> None:
+    """ "các điểm thường xuyên ngập" says where, not how often: the report's deadline in
+    the next sentence dates the whole item (one duty)."""
+    body = """1. Giao Phòng Kinh tế rà soát các điểm thường xuyên ngập úng, đề xuất giải pháp. \
+Báo cáo UBND phường trước ngày 20/9/2023.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế", [], ("date", D(2023, 9, 20))),
+    ]
+
+
+def test_a_long_role_note_after_a_heading_subject(commune: UnitDirectory) -> None:
+    """ "1. Phòng X (cơ quan thường trực Ban Chỉ đạo …):" heads the items below, however
+    long its bracketed role; a preamble's addressees ("Yêu cầu các cơ quan, đơn vị …")
+    do not."""
+    body = """Yêu cầu các cơ quan, đơn vị, địa phương thực hiện tốt các nội dung sau. Cụ thể:
+1. Phòng Kinh tế (cơ quan thường trực Ban Chỉ đạo các chương trình mục tiêu của phường):
+- Tham mưu UBND phường kiện toàn Ban Chỉ đạo;
+- Chủ trì kiểm tra tiến độ các công trình, hoàn thành trước ngày 15/10/2024.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế", [], ("none",)),
+        ("Phòng Kinh tế", [], ("date", D(2024, 10, 15))),
+    ]
+
+
+def test_a_heading_committee_directing_its_staff_leads(commune: UnitDirectory) -> None:
+    """ "1. Ủy ban nhân dân các xã: - Chỉ đạo công chức địa chính …": the committee the
+    heading names directs, so it leads (written in full as in "UBND" short)."""
+    body = """1. Ủy ban nhân dân các xã, phường:
+- Chỉ đạo công chức địa chính phối hợp với Văn phòng Đăng ký đất đai chỉnh lý hồ sơ \
+địa chính; hoàn thành trước ngày 30/9/2025.
+2. Giao Sở Tài chính đẩy nhanh thẩm tra quyết toán dự án hoàn thành.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Ủy ban nhân dân các xã, phường", ["Văn phòng Đăng ký đất đai"], ("date", D(2025, 9, 30))),
+        ("Sở Tài chính", [], ("none",)),
+    ]
+
+
+def test_whom_the_subject_answers_to_then_its_duty(commune: UnitDirectory) -> None:
+    """ "X chịu trách nhiệm trước … nếu để …. Yêu cầu X thống kê …": the first sentence
+    says whom X answers to (no duty); the duty is the sentence after it."""
+    body = """3. Chủ tịch UBND các khu phố chịu trách nhiệm trước Chủ tịch UBND phường nếu để \
+xảy ra lấn chiếm. Yêu cầu UBND các khu phố kiểm tra, lập biên bản các trường hợp vi phạm, \
+gửi trước ngày 12/6/2024.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("UBND các khu phố", [], ("date", D(2024, 6, 12))),
+    ]
+    assert r.content.assignments[0].action.startswith("Yêu cầu UBND các khu phố kiểm tra")
+
+
+def test_closing_lines_in_their_other_forms(commune: UnitDirectory) -> None:
+    """A line that only asks to carry the letter out gives no duty, whoever it names
+    ("Khu phố, tổ dân phố khẩn trương …"), however it asks ("Đề nghị các đơn vị …") and
+    however well ("… bảo đảm chất lượng, đúng thời hạn")."""
+    body = """1. Phòng Kinh tế rà soát các hộ kinh doanh, hoàn thành trước ngày 10/5/2024.
+2. Thủ trưởng các phòng, đơn vị căn cứ nhiệm vụ được giao, chủ động tổ chức thực hiện \
+bảo đảm chất lượng, đúng thời hạn.
+3. Khu phố, tổ dân phố khẩn trương triển khai thực hiện.
+Ủy ban nhân dân phường đề nghị các đơn vị khẩn trương triển khai thực hiện./.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế", [], ("date", D(2024, 5, 10))),
+    ]
+
+
+def test_a_task_whose_verb_is_unknown_is_no_closing_line(commune: UnitDirectory) -> None:
+    """ "Công an phường X phân loại hồ sơ, tổ chức thực hiện": after the comma, the same task goes
+    on; the words before are no addressees."""
+    body = """1. Công an phường Nam Sơn phân loại hồ sơ, tổ chức thực hiện.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [("Công an phường Nam Sơn", [], ("none",))]
+
+
+def test_names_end_before_informing_and_also(commune: UnitDirectory) -> None:
+    """A unit name ends before "thông báo, vận động …" (informing, one verb of the duty)
+    and before "còn có trách nhiệm" (also); hamlets and neighbourhoods ("các khóm", "các
+    ấp") are bodies named by their head."""
+    body = """1. Trưởng các tổ dân phố thông báo, vận động hộ dân dọn vệ sinh trước ngày 30/4/2024.
+2. Trung tâm Y tế phường còn có trách nhiệm rà soát cơ số thuốc.
+3. Trưởng các khóm phối hợp kiểm tra, vận động Nhân dân chấp hành.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("các tổ dân phố", [], ("date", D(2024, 4, 30))),
+        ("Trung tâm Y tế phường", [], ("none",)),
+        ("các khóm", [], ("none",)),
+    ]
+
+
+def test_deadlines_as_of_new_year_and_quarter_lists(commune: UnitDirectory) -> None:
+    """ "(tính đến ngày 31/8)" dates the figures, not the duty; "xã đạt chuẩn nông thôn mới
+    năm 2023" is no yearly recurrence ("mới", not "mỗi"); "Quý III, IV/2022" ends with its
+    last quarter."""
+    body = """1. Phòng Nội vụ thống kê số cán bộ (tính đến ngày 31/8/2025); gửi UBND phường trong \
+tháng 9/2025.
+2. Phòng Kinh tế hoàn thiện hồ sơ công nhận xã đạt chuẩn nông thôn mới năm 2023, gửi \
+UBND phường trong Quý III/2023.
+3. Phòng Văn hóa kiểm tra các điểm di tích trong Quý III, IV/2022.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Nội vụ", [], ("date", D(2025, 9, 30))),
+        ("Phòng Kinh tế", [], ("date", D(2023, 9, 30))),
+        ("Phòng Văn hóa", [], ("date", D(2022, 12, 31))),
+    ]
+
+
+def test_the_unit_heard_at_the_meeting_is_given_nothing(commune: UnitDirectory) -> None:
+    """ "Sau khi nghe Phòng X báo cáo …, Chủ tịch kết luận như sau:": Phòng X reported; the
+    conclusion that names no one ("1. Thống nhất …") is no duty of it."""
+    body = """Sau khi nghe Phòng Quản lý đô thị báo cáo tình hình lấn chiếm lòng đường (từ ngày \
+01/7/2025 đến nay phát hiện 214 trường hợp) và ý kiến của các đại biểu, Chủ tịch UBND phường \
+kết luận như sau:
+1. Thống nhất ra quân lập lại trật tự đô thị trên toàn địa bàn phường.
+2. Giao Công an phường chủ trì kiểm tra, xử lý vi phạm trước ngày 30/11/2025.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Công an phường", [], ("date", D(2025, 11, 30))),
+    ]
+
+
+def test_the_issuer_announcing_its_own_meeting_assigns_nothing(commune: UnitDirectory) -> None:
+    """ "UBND phường sẽ tổ chức họp … vào ngày …": the issuer's own meeting, no duty; a
+    task it takes on with a deadline ("… sẽ tổng hợp, báo cáo … trước ngày …") stays one."""
+    body = """1. Giao Công an phường kiểm tra, xử lý vi phạm trước ngày 30/11/2025.
+UBND phường sẽ tổ chức họp kiểm điểm tiến độ vào ngày 05/12/2025.
+UBND phường sẽ tổng hợp, báo cáo UBND thành phố trước ngày 10/12/2025.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Công an phường", [], ("date", D(2025, 11, 30))),
+        ("UBND phường", [], ("date", D(2025, 12, 10))),
+    ]
+
+
+def test_a_date_given_with_its_weekday_and_time_of_day(commune: UnitDirectory) -> None:
+    """ "vào sáng Chủ nhật ngày 31/8/2025", "trước 17 giờ chiều thứ Sáu, ngày 12/5/2023":
+    the part of the day and the weekday do not hide the date."""
+    body = """1. Đề nghị Ủy ban MTTQ Việt Nam phường vận động Nhân dân tổng vệ sinh vào sáng Chủ \
+nhật ngày 31/8/2025.
+2. Công an phường báo cáo UBND phường trước 17 giờ chiều thứ Sáu, ngày 12/9/2025.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Ủy ban MTTQ Việt Nam phường", [], ("date", D(2025, 8, 31))),
+        ("Công an phường", [], ("date", D(2025, 9, 12))),
+    ]
+
+
+def test_a_bare_plural_head_lists_no_fields(commune: UnitDirectory) -> None:
+    """ "phối hợp chặt chẽ với các chủ đầu tư, kiểm soát chi và thanh toán …": after a bare
+    head ("các chủ đầu tư") the words after the comma are the duty, not the name's fields
+    (as in "Phòng Đấu thầu, thẩm định và giám sát đầu tư")."""
+    body = """1. Kho bạc Nhà nước tỉnh phối hợp chặt chẽ với các chủ đầu tư, kiểm soát chi và \
+thanh toán kịp thời.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Kho bạc Nhà nước tỉnh", ["các chủ đầu tư"], ("none",)),
+    ]
+
+
+def test_a_task_named_first_then_given(commune: UnitDirectory) -> None:
+    """ "Công tác X giao Phòng Y chủ trì. Trung tâm Z phối hợp, …": the topic is the task,
+    Phòng Y leads it, and the unit the next sentence says "phối hợp" coordinates it."""
+    body = """1. Công tác kiểm tra an toàn thực phẩm giao Phòng Y tế chủ trì. Công an phường \
+phối hợp, bố trí lực lượng tại các chợ trước ngày 20/1/2025.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Y tế", ["Công an phường"], ("date", D(2025, 1, 20))),
+    ]

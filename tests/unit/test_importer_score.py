@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from chidao.importer_score import FIELDS, Count, Score, misses, norm, run
+from chidao.importer_score import FIELDS, Count, Score, _entries_right, misses, norm, run
 
 # field: (precision, recall) at least, on dev.
 # Since the c-batch (24 letters written blind for issuers and layouts not seen before,
@@ -58,3 +58,12 @@ def test_misses_lists_dev_letters_only() -> None:
     kinds = r"(?:lead|coordinating|deadline)"
     detail = re.compile(rf"  (?:missed|extra|{kinds}(?:, {kinds})*): ")
     assert all(detail.match(line) for line in lines if line.startswith("  "))
+
+
+def test_a_compressed_enumeration_counts_when_split_into_its_units() -> None:
+    """ "UBND các quận: A, B" drafted as "UBND quận A", "UBND quận B": one expected entry,
+    right, at every level (quận and đặc khu as huyện)."""
+    for level in ("huyện", "quận", "đặc khu"):
+        expected = [{norm(f"UBND các {level}: Lê Chân, Ngô Quyền")}]
+        drafted = [{norm(f"UBND {level} Lê Chân")}, {norm(f"UBND {level} Ngô Quyền")}]
+        assert _entries_right(expected, drafted) == (1, 2)

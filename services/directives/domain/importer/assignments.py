@@ -21,13 +21,14 @@ from shared.contracts.values import Deadline, DeadlineKind
 
 from ..directory import UnitDirectory
 from .attributes import Attrs, Parsed, attributes, cell_units, is_attr, unresolved
+from .carry_out import bare_closing
 from .clauses import clauses
 from .coordinators import coordinators_in
-from .deadlines import Found, When, find_deadline
-from .inverted import lead_after, lead_in_later_sentence
+from .deadlines import When, find_deadline
+from .inverted import lead_after, lead_in_later_sentence, topic_given
 from .outline import ATTR_RE, Node, outline
 from .table import rewrite_tables
-from .text import Notes, fold, split_top
+from .text import Notes, fold
 from .units import GIVE, VERB_RE, Named, Scanner
 from .voice import SPEAKING_RE, is_issuer, passes_on, proper
 
@@ -42,6 +43,9 @@ _PURPOSE_RE = re.compile(
     r"(?:muc dich|muc tieu|yeu cau|quan diem)(?:,? (?:yeu cau|muc tieu))?\s*(?::|$)"
 )
 _MODAL_RE = re.compile(r"(?:phải|cần phải|cần) (?=\w)")
+_MEETING_RE = re.compile(
+    r"se (?:tiep tuc )?(?:to chuc|chu tri|trieu tap) (?:cuoc )?(?:hop|hoi nghi|giao ban)(?![\w])"
+)
 _PASS_ON_RE = re.compile(r"(?:yeu cau|chi dao) ")
 _SENTENCE_RE = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
 # "Sở X là cơ quan thường trực … . Chỉ đạo Chi cục Y tăng cường …": a later sentence that
@@ -239,7 +243,7 @@ def _parse(
         leads, end = scan.units(duty_of.end())
         if leads and folded[end:].strip() == ":":
             return leads, ([], "")
-    later = lead_in_later_sentence(scan)
+    later = lead_in_later_sentence(scan) or topic_given(scan)
     if later is not None:
         return later[0], (later[1], later[2])
     topic = _topic(scan)
@@ -335,11 +339,18 @@ def _labelled(scan: Scanner, colon: int) -> _Parsed | None:
     return found[0], (coords, f"{scan.text[:colon].rstrip()}: {rest}")
 
 
+_HEARD_RE = re.compile(r"(?<![\w])nghe $")
+
+
 def _after_topic(scan: Scanner) -> _Parsed | None:
     """ "Về thẩm định giá đất Phòng Quản lý giá chủ trì ..." (a heading run into its
     paragraph), "Đối với 14 dự án đã nộp hồ sơ, Phòng Tài chính đầu tư thẩm tra ...": the
     first named unit that a verb follows is the subject."""
     for m in re.finditer(r"(?<=[\s,])(?=[A-ZĐÀ-Ỹ])", scan.text[:160]):
+        if _HEARD_RE.search(scan.folded, 0, m.start()):
+            # "Sau khi nghe Phòng X báo cáo …, Chủ tịch kết luận như sau:": the unit heard
+            # reported at the meeting; it is given nothing.
+            continue
         found = _assigned_at(scan, m.start())
         if found is not None and found[0] is not None and all(map(proper, found[0])):
             opener = scan.text[: m.start()].rstrip(" ,")
@@ -362,10 +373,13 @@ def _opens_action(scan: Scanner, pos: int) -> bool:
     word = re.match(r"[^\W\d_]+", scan.text[pos:])
     if word is None or not word.group().islower() or word.group() in _NOT_ACTION:
         return False
-    return SPEAKING_RE.match(scan.folded, pos) is None
+    speaking = SPEAKING_RE.match(scan.folded, pos)
+    # "Trưởng các tổ dân phố thông báo, vận động …": informing is one of the duty's verbs
+    # when another follows it; alone ("thông báo để … biết") it is the letter's own voice.
+    return speaking is None or bool(VERB_RE.match(scan.folded, _skip(scan.folded, speaking.end())))
 
 
-_ROLE_NOTE_RE = re.compile(r" ?\([^()]{1,40}\)")
+_ROLE_NOTE_RE = re.compile(r" ?\([^()]{1,160}\)")
 
 
 def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
@@ -397,6 +411,11 @@ def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
         return kept if kept[0] is not None else None
     if subject:
         after = _skip(folded, end)
+        if _MEETING_RE.match(folded, after) and is_issuer(subject, scan.directory):
+            # "UBND huyện sẽ tổ chức họp kiểm điểm vào ngày …": the issuer announces its own
+            # meeting; it assigns nothing ("Sở X sẽ tổng hợp, báo cáo … trước ngày …" is a
+            # task it takes on, and stays one).
+            return None
         # "Chi cục X phải hoàn thành …", "Phòng Y cần rà soát …": a modal before the verb.
         modal = _MODAL_RE.match(scan.text, after)
         verb = VERB_RE.match(folded, modal.end() if modal else after)
@@ -424,6 +443,10 @@ def _skip(folded: str, pos: int) -> int:
     return pos
 
 
+# "có trách nhiệm", "còn có trách nhiệm" (also): words before the duty's verb.
+_HAS_DUTY_RE = re.compile(r"(?:con |cung )?co trach nhiem ")
+
+
 def _rest(scan: Scanner, pos: int) -> tuple[list[Named], str]:
     folded = scan.folded
     pos = _skip(folded, pos)
@@ -435,46 +458,11 @@ def _rest(scan: Scanner, pos: int) -> tuple[list[Named], str]:
         found, end = scan.units(coord.end())
         if found:
             coords, pos = found, _skip(folded, end)
-    if folded.startswith("co trach nhiem ", pos):
-        pos += len("co trach nhiem ")
+    duty = _HAS_DUTY_RE.match(folded, pos)
+    if duty is not None:
+        pos = duty.end()
     modal = _MODAL_RE.match(scan.text, pos)
     return coords, scan.text[modal.end() if modal else pos :]
-
-
-# "Yêu cầu các đơn vị nghiêm túc thực hiện Chỉ thị này", "Các đơn vị, địa phương quan tâm
-# phối hợp thực hiện", a decision's last article "Chánh Văn phòng …, Giám đốc các sở …
-# chịu trách nhiệm thi hành Quyết định này": the closing line asks for the letter itself
-# to be carried out; it gives no task of its own to track (corpus README: not an
-# assignment).
-_GROUP = r"(?:co quan|don vi|dia phuong|phong|ban|nganh)"
-_MANNER = (
-    r"(?:nghiem tuc|khan truong|chu dong|kip thoi|quan tam|to chuc|phoi hop|trien khai"
-    r"|chi dao|chiu trach nhiem|co trach nhiem|tot|nghiem|dung|day du|hieu qua|co hieu qua)"
-)
-# "căn cứ chức năng, nhiệm vụ", "căn cứ nhiệm vụ được giao tại Mục III": by each one's
-# own remit, which the letter gave already.
-_BY_REMIT = (
-    r"(?:can cu (?:vao )?(?:chuc nang,? )?nhiem vu(?: (?:duoc )?(?:giao|phan cong))?"
-    r"(?: tai [^,;]{1,40}?)?,? )"
-)
-_CLOSING_RE = re.compile(
-    rf"(?:(?:thu truong |truong |giam doc |chu tich )?cac {_GROUP}(?:(?:, | va ){_GROUP})* )?"
-    rf"{_BY_REMIT}?(?:{_MANNER}[ ,]+)*(?:thuc hien|thi hanh)(?:[ ,]+{_MANNER})*"
-    r"(?: noi dung)?"
-    r"(?: (?:(?:chi thi|ke hoach|thong bao|cong van|cong dien|quyet dinh|van ban)(?: nay)?"
-    r"|cac noi dung (?:tren|neu tren)|noi dung nay|thoi gian quy dinh|quy dinh))?[ ./]*$"
-)
-# "…; người đứng đầu chịu trách nhiệm trước UBND tỉnh về kết quả …", "Chủ tịch UBND thị xã
-# chịu trách nhiệm trước UBND tỉnh nếu để chậm trễ": who answers for the duty, no duty.
-_ANSWERS_FOR_RE = re.compile(r"(?:[^;]{0,80} )?chiu trach nhiem truoc ")
-
-
-def _bare_closing(text: str, found: Found) -> bool:
-    if found.deadline.kind is not DeadlineKind.NONE:
-        return False
-    # Each part: "nghiêm túc triển khai thực hiện; người đứng đầu chịu trách nhiệm trước …".
-    parts = [fold(text[a:b]).strip(" ,") for a, b in split_top(text)]
-    return all(_CLOSING_RE.fullmatch(p) or _ANSWERS_FOR_RE.match(p) for p in parts if p)
 
 
 def _restates(clause: str, first: str) -> bool:
@@ -500,7 +488,7 @@ def _duties(
     duties: list[Duty] = []
     for lead in leads:
         for i, (text, found, whole) in enumerate(found_clauses):
-            if not text or _bare_closing(text, found):
+            if not text or bare_closing(text, found):
                 continue
             if found.deadline.kind is DeadlineKind.NONE and attr_deadline is not None:
                 found = attr_deadline

@@ -39,9 +39,12 @@ def clauses(action: str, year: When) -> list[tuple[str, Found, str]]:
         # is one duty, due 30/4).
         dated = bool(groups) and _dated(action[groups[-1][0] : groups[-1][1]], year)
         recurring = own and found is not None and found.deadline.kind in _RECURRING
-        if groups and _role_only(action[groups[-1][0] : groups[-1][1]]):
+        said = action[groups[-1][2] : groups[-1][1]] if groups else ""
+        if groups and (_role_only(action[groups[-1][0] : groups[-1][1]]) or _answers_only(said)):
             # "Là cơ quan thường trực Tổ công tác. Định kỳ tổng hợp …": the role the item
-            # gives is no duty of its own; the duty is what follows it.
+            # gives is no duty of its own; the duty is what follows it. So is whom the
+            # subject answers to ("Chủ tịch UBND các xã chịu trách nhiệm trước Chủ tịch
+            # UBND huyện nếu để dịch lây lan. Yêu cầu UBND các xã thống kê …").
             groups[-1][1:] = [end, start]
         elif (
             own and (dated or recurring) and found is not None and _without_deadline(segment, found)
@@ -76,6 +79,15 @@ def _role_only(text: str) -> bool:
         return False
     after = text[m.end() :].strip()
     return not after.strip(".") or after[:1].isupper()
+
+
+_ANSWERS_RE = re.compile(r"[\s,]*chiu trach nhiem truoc ")
+
+
+def _answers_only(text: str) -> bool:
+    """Whether `text` is one sentence saying whom the subject answers to, no duty."""
+    one = ";" not in text and not _SENTENCE_END_RE.search(text.rstrip(". "))
+    return one and bool(_ANSWERS_RE.match(fold(text)))
 
 
 def _pieces(action: str) -> list[tuple[int, int]]:

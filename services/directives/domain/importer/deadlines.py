@@ -38,7 +38,13 @@ _DMY = (
     r"(?:ngay )?(?P<d>\d{1,2})(?: ?[/.-] ?| thang )(?P<m>\d{1,2})"
     r"(?:(?: ?[/.-] ?| nam )(?P<y>\d{4}))?(?![\d/])"
 )
-_DATE_RE = re.compile(rf"\b{_KW} {_TIME}{_DMY}")
+# "vào sáng Chủ nhật ngày 31/8/2025", "trước 17 giờ chiều thứ Sáu, ngày 12/5/2023": the
+# part of the day and the weekday say when on that date.
+_DAY_PART = (
+    r"(?:(?:buoi )?(?:sang|trua|chieu|toi) )?"
+    r"(?:(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat),? )?"
+)
+_DATE_RE = re.compile(rf"\b{_KW} {_TIME}{_DAY_PART}{_DMY}")
 _BARE_DATE_RE = re.compile(rf"\b{_TIME}{_DMY}")
 _DAY_RE = re.compile(
     rf"\b{_KW} {_TIME}ngay (?P<d>\d{{1,2}})\b(?! ?[/.-] ?\d| thang \d)"
@@ -47,16 +53,23 @@ _DAY_RE = re.compile(
 _MONTH_RE = re.compile(
     r"\b(?P<kw>truoc |trong |hoan thanh trong )?thang (?P<m>\d{1,2}) ?(?:/|nam) ?(?P<y>\d{4})"
 )
+# "Quý III, IV/2022", "quý II và III năm 2023": a list of quarters ends with its last.
 _QUARTER_RE = re.compile(
-    r"\b(?P<kw>truoc |trong |hoan thanh trong )?quy (?P<q>iv|i{1,3}|[1-4]) ?(?:/|nam) ?(?P<y>\d{4})"
+    r"\b(?P<kw>truoc |trong |hoan thanh trong )?quy (?:(?:iv|i{1,3}|[1-4])(?:, | va | - ))*"
+    r"(?P<q>iv|i{1,3}|[1-4]) ?(?:/|nam) ?(?P<y>\d{4})"
 )
 _YEAR_RE = re.compile(r"^(?:trong )?nam (?P<y>\d{4})$")
+# "hằng năm", "mỗi quý"; not "nông thôn mới năm 2023" (folded "mới" reads as "mỗi"): a
+# recurrence names no year.
 _RECUR = (
-    (re.compile(r"\b(?:hang|moi|dinh ky hang) nam\b"), DeadlineKind.YEARLY),
-    (re.compile(r"\b(?:hang|moi|dinh ky hang) quy\b"), DeadlineKind.QUARTERLY),
-    (re.compile(r"\b(?:hang|moi|dinh ky hang) thang\b"), DeadlineKind.MONTHLY),
+    (re.compile(r"\b(?:hang|moi|dinh ky hang) nam\b(?! ?\d)"), DeadlineKind.YEARLY),
+    (re.compile(r"\b(?:hang|moi|dinh ky hang) quy\b(?! ?[ivx\d])"), DeadlineKind.QUARTERLY),
+    (re.compile(r"\b(?:hang|moi|dinh ky hang) thang\b(?! ?\d)"), DeadlineKind.MONTHLY),
 )
 _ONGOING_RE = re.compile(r"\bthuong xuyen(?:, lien tuc)?\b")
+# "các điểm thường xuyên ngập úng", "nơi thường xuyên xảy ra sạt lở": after a noun of place
+# or of who, "thường xuyên" says what happens there often, not how often the duty is done.
+_DESCRIBED_RE = re.compile(r"\b(?:diem|noi|khu vuc|vung|tuyen|doan|ho|truong hop|doi tuong) $")
 # "thời hạn" is a label only before its value: "bảo đảm đúng thời hạn" states no deadline.
 _STRONG_RE = re.compile(
     r"\b(?:cham nhat|han chot|thoi han(?= ?:| la | hoan thanh)|truoc ngay|hoan thanh truoc"
@@ -132,7 +145,7 @@ def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
         # No weekly or daily kind to schedule: the clerk sets it up by hand.
         return unparsed(text, folded, _phrase_start(folded, weekly.start()))
     recur = next(((m, kind) for rx, kind in _RECUR if (m := rx.search(folded))), None)
-    date_m = _DATE_RE.search(folded) or (_BARE_DATE_RE.search(folded) if bare else None)
+    date_m = _stated_date(text, folded) or (_BARE_DATE_RE.search(folded) if bare else None)
     day_m = _DAY_RE.search(folded)
     if recur is not None and not (date_m is not None and date_m.group("y")):
         m_rec, kind = recur
@@ -189,7 +202,10 @@ def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
                     ("year_assumed", f"Thời hạn không ghi năm; đã lấy năm {year}.")
                 )
                 return found
-    ongoing = _ONGOING_RE.search(folded)
+    ongoing = next(
+        (m for m in _ONGOING_RE.finditer(folded) if not _DESCRIBED_RE.search(folded, 0, m.start())),
+        None,
+    )
     if ongoing is not None:
         span = (ongoing.start(), ongoing.end())
         return Found(Deadline(kind=DeadlineKind.ONGOING, text=text[slice(*span)]), span)
@@ -213,6 +229,18 @@ def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
 # deadline, unless a deadline word introduces it ("trong", "trước", "hoàn thành").
 _REPORT_OBJECT_RE = re.compile(r"\b(?:bao cao|ket qua|tinh hinh|so ket|tong ket|danh gia)\b")
 _PERIOD_KW_RE = re.compile(r"(?:truoc|trong|hoan thanh|xong|cham nhat|thoi gian|thoi han|den)\W*$")
+
+
+# "(tính đến ngày 31/8/2025)": the date figures are counted to, not a deadline ("tính"
+# with its accent: folded, "tỉnh" reads alike).
+_AS_OF_RE = re.compile(r"tính (?:đến|tới)(?: hết)? $", re.IGNORECASE)
+
+
+def _stated_date(text: str, folded: str) -> re.Match[str] | None:
+    for m in _DATE_RE.finditer(folded):
+        if not _AS_OF_RE.search(text, max(0, m.start() - 5), m.start() + 4):
+            return m
+    return None
 
 
 def _scope(folded: str, m: re.Match[str]) -> bool:

@@ -89,3 +89,36 @@ def lead_in_later_sentence(scan: Scanner) -> tuple[list[Named], list[Named], str
         rest = text[pos:].lstrip(" ,.")
         return leads, coords, f"{text[: m.start()].rstrip()}. {rest}".strip()
     return None
+
+
+# "Công tác tuyên truyền giao Phòng X chủ trì", "Việc số hóa hồ sơ giao Văn phòng Sở chủ
+# trì": the task named first, as the sentence's topic, then the unit it is given to.
+_TOPIC_GIVEN_RE = re.compile(
+    r"(?:cong tac|viec|nhiem vu|noi dung) [^.;:]{1,100}? (?:giao|phan cong)(?: cho)? "
+)
+_THEN_SENTENCE_RE = re.compile(r"[\s,]*(?:\.\s+|; ?)")
+_COORDINATES_RE = re.compile(r" phoi hop(?: thuc hien)?(?![\w])[\s,]*")
+
+
+def topic_given(scan: Scanner) -> tuple[list[Named], list[Named], str] | None:
+    """(leads, coordinators, action) for "Công tác X giao Phòng Y chủ trì. Trung tâm Z phối
+    hợp, …": the topic is the task; a next sentence whose subject "phối hợp" names the
+    coordinators, and its words go on with the task."""
+    folded, text = scan.folded, scan.text
+    m = _TOPIC_GIVEN_RE.match(folded)
+    if m is None:
+        return None
+    leads, end = scan.units(m.end())
+    role = _LEADS_RE.match(folded, end + 1) if leads else None
+    if role is None:
+        return None
+    pos = role.end()
+    coords: list[Named] = []
+    then = _THEN_SENTENCE_RE.match(folded, pos)
+    found, after = scan.units(then.end()) if then else ([], pos)
+    coord_role = _COORDINATES_RE.match(folded, after) if found else None
+    if coord_role is not None:
+        coords, pos = found, coord_role.end()
+    topic = text[: m.end()].rsplit(" ", 2)[0]
+    rest = text[pos:].lstrip(" ,.;")
+    return leads, coords, f"{topic}: {rest}" if rest else topic

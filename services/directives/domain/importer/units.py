@@ -45,7 +45,7 @@ VERB_RE = _words(
     "keu goi", "so tan", "van hanh", "ung pho", "khac phuc", "dua tin", "phat song", "san sang",
     "tang thoi luong", "tuan tra", "phan luong", "cam bien", "niem yet", "thu hoi", "giai ngan",
     "quyet toan", "nghiem thu", "so ket", "tong ket", "chap hanh", "ban giao", "dieu dong",
-    "huy dong", "ra quan", "cuong che",
+    "huy dong", "ra quan", "cuong che", "chinh ly", "day nhanh",
 )  # fmt: skip
 # Compared with diacritics: folded, "cán bộ" would read as "cần".
 _FUNCTION_WORDS = frozenset(
@@ -63,6 +63,9 @@ _HEAD_RE = _words(
     "tram", "buu dien", "lien doan", "to dan pho", "benh vien", "xi nghiep", "ban chi huy",
     "don vi su nghiep",
     "doanh nghiep", "nha hat", "xom", "thon", "khoi", "huyen doan", "tinh doan", "thanh doan",
+    # Hamlets and neighbourhoods by region: "khóm", "ấp" (South), "buôn" (Central
+    # Highlands), "khu phố".
+    "khom", "ap", "buon", "khu pho",
     "to cong tac", "doan kiem tra", "doan cong tac", "doan thanh tra",
     # Since 2025 the tax and statistics offices are named without "Cục": "Thuế tỉnh Khánh
     # Hòa", "Thống kê tỉnh Lào Cai", "Thuế cơ sở 3". Only before their place ("Thuế giá
@@ -77,6 +80,7 @@ _RAW_HEAD_RE = re.compile(
     r"|tập đoàn|chủ đầu tư|hạt|hiệp hội|trạm|bưu điện|liên đoàn|tổ dân phố|bệnh viện|xí nghiệp"
     r"|đơn vị sự nghiệp"
     r"|ban chỉ huy|doanh nghiệp|nhà hát|xóm|thôn|khối|(?:huyện|tỉnh|thành) đoàn"
+    r"|khóm|ấp|buôn|khu phố"
     r"|tổ công tác|đoàn (?:kiểm tra|công tác|thanh tra)|thuế|thống kê)$"
 )
 _ORGS = r"(?:co quan|to chuc|don vi|phong|ban|dia phuong)"
@@ -86,9 +90,21 @@ _SEP_RE = re.compile(r" ?(?:,|;| va| cung| &) ?")
 # Local governments: "UBND các huyện, thị xã, thành phố" is one addressee (all of them),
 # and "UBND huyện X" is not the provincial "UBND" the directory knows.
 _LEVEL = r"(?:huyen|quan|thi xa|thanh pho|xa|phuong|thi tran|dac khu)"
+# "UBND các huyện, thành, thị": after the first level, a list may shorten "thành phố" and
+# "thị xã" to their first word (both are still places, never a body's name there).
+_NEXT_LEVEL = rf"(?:{_LEVEL}|thanh|thi)"
 _LOCAL_RE = re.compile(
-    rf"(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan) cac {_LEVEL}(?:(?:, | va ){_LEVEL})*(?![\w])"
+    rf"(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan) cac {_LEVEL}"
+    rf"(?:(?:, | va ){_NEXT_LEVEL})*(?![\w])"
 )
+# "UBND các huyện, thị xã Kiến Tường và thành phố Tân An": the group's last levels named
+# by their places; one addressee as written (the districts, and those two).
+_NAMED_LEVELS_RE = re.compile(
+    r"(?: [A-ZĐÀ-Ỹ][\w-]*)+(?:(?:, | và )(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)"
+    r"(?: [A-ZĐÀ-Ỹ][\w-]*)+)*"
+)
+# "UBND các quận liên quan", "UBND các xã có liên quan": which ones, vaguely.
+_CONCERNED_RE = re.compile(r" (?:co )?lien quan(?![\w])")
 # "các Sở: Xây dựng, Tài chính": a kind of body and the names of several of them.
 _KIND_LIST_RE = re.compile(r"cac (?P<kind>so|phong|chi cuc|trung tam|ban)\s*:\s*")
 _KIND_WORD = {"so": "Sở", "phong": "Phòng", "chi cuc": "Chi cục", "trung tam": "Trung tâm",
@@ -104,7 +120,7 @@ _WHERE_RE = re.compile(
     r" (?:ven bien|mien nui|bien gioi|vung (?:cao|nui|trung du|thap|dong bang|ven bien)"
     r"|trong tinh|tren dia ban(?: tinh| huyen)?)(?![\w])"
 )
-_PLACES_RE = re.compile(rf" cac {_LEVEL}(?:(?:, | va ){_LEVEL})*(?![\w])")
+_PLACES_RE = re.compile(rf" cac {_LEVEL}(?:(?:, | va ){_NEXT_LEVEL})*(?![\w])")
 # A district's or ward's office serves both its council and its committee.
 _COUNCIL_OFFICE_RE = re.compile(
     rf"van phong (?:hdnd|hoi dong nhan dan) va (?:ubnd|uy ban nhan dan) {_LEVEL}(?![\w])"
@@ -120,7 +136,10 @@ _CAPITAL_NEXT_RE = re.compile(r" [A-ZĐÀ-Ỹ]")
 # xây dựng các công trình giao thông", "Ban Quản lý các dự án", "Ban Quản lý các khu
 # công nghiệp" (folded).
 _MANAGED_RE = re.compile(r" (?:cong trinh|du an|khu)(?![\w])")
-_ADVERB_RE = re.compile(r"(?:chu dong|tich cuc|kip thoi|khan truong|thuong xuyen|duoc)(?![\w])")
+# "còn", "cũng" ("Trung tâm Y tế còn có trách nhiệm …"): "also", before the opener.
+_ADVERB_RE = re.compile(
+    r"(?:chu dong|tich cuc|kip thoi|khan truong|thuong xuyen|duoc|con|cung)(?![\w])"
+)
 _NOT_THIS_UNIT_RE = re.compile(rf" (?:cac|nhung|{_LEVEL})(?![\w])")
 _REMAINING_RE = re.compile(r" con lai(?![\w])")
 _LISTED_HEAD_RE = re.compile(
@@ -141,10 +160,23 @@ _MASS_ORGS_RE = re.compile(
     rf"(?: (?:cap )?(?:tinh|{_LEVEL}))?(?![\w])"
 )
 _BODIES_RE = re.compile(rf"cac {_ORGS}(?:(?:, | va ){_ORGS})*")
-_WHICH_RE = re.compile(r" co(?= [^\W\d_])")
+# "có dự án đi qua", "bị ảnh hưởng": the qualifier that says which ones.
+_WHICH_RE = re.compile(r" (?:co|bi)(?= [^\W\d_])")
 # Heads that name bodies by themselves ("Các chủ đầu tư"); "các phòng" needs its names.
 _WHOLE_HEADS = frozenset(
-    ("chu dau tu", "to dan pho", "xom", "thon", "khoi", "doanh nghiep", "don vi su nghiep")
+    (
+        "chu dau tu",
+        "to dan pho",
+        "xom",
+        "thon",
+        "khoi",
+        "doanh nghiep",
+        "don vi su nghiep",
+        "khom",
+        "ap",
+        "buon",
+        "khu pho",
+    )
 )
 # Bodies named by their head alone: "Huyện đoàn", "Tỉnh đoàn".
 # Working groups a decision sets up ("Tổ công tác", "Đoàn kiểm tra") lead duties too.
@@ -178,6 +210,10 @@ def _in_compound(folded: str, start: int) -> bool:
 # "..., thị xã, thành phố", "..., xã Nghi Yên": places, not words of a unit's name.
 _LEVEL_WORD_RE = re.compile(rf"(?:{_LEVEL}|tinh|huyen)(?![\w])")
 _PAREN_RE = re.compile(r" ?\([^()]{0,160}\)")
+# Words no unit name holds in lower case that still open what its subject does: "thông báo"
+# (not a duty verb: the issuer "thông báo để … biết" too), "còn" ("Trung tâm Y tế còn có
+# trách nhiệm …").
+_NOT_NAME_RE = re.compile(r"(?:thong bao|con)(?![\w])")
 
 
 @dataclass(frozen=True)
@@ -265,9 +301,14 @@ class Scanner:
             listed = self._places(pos, local.end())
             if listed is not None:
                 return listed
+            named_levels = _NAMED_LEVELS_RE.match(self.text, local.end())
+            if named_levels is not None:
+                return [Named(self.text[pos : named_levels.end()])], named_levels.end()
             # "UBND các huyện, thị xã ven biển", "UBND các xã biên giới": which ones.
             where = _WHERE_RE.match(self.folded, local.end())
+            concerned = _CONCERNED_RE.match(self.folded, local.end())
             end = self._which(where.end() if where else local.end())
+            end = concerned.end() if concerned else end
             # "UBND các xã, thị trấn còn lại": the others than those an item named before.
             remaining = _REMAINING_RE.match(self.folded, end)
             end = remaining.end() if remaining else end
@@ -549,7 +590,9 @@ class Scanner:
             if word.group(1) != " " and (capital and self._one(start) is not None):
                 break
             if word.group(1) != " " and not capital and not self._goes_on(start):
-                run = self._field_run(start)
+                # A name lists its fields after a comma ("Phòng Đấu thầu, thẩm định và giám
+                # sát đầu tư"); a bare head has none ("các chủ đầu tư, kiểm soát chi và …").
+                run = self._field_run(start) if words else None
                 if run is not None:
                     end, words = run, words + 1
                 break
@@ -557,7 +600,9 @@ class Scanner:
                 end = base + word.end(2)
                 continue
             if not capital and (
-                VERB_RE.match(self.folded, start) or word.group(2) in _FUNCTION_WORDS
+                VERB_RE.match(self.folded, start)
+                or word.group(2) in _FUNCTION_WORDS
+                or _NOT_NAME_RE.match(self.folded, start)
             ):
                 # "Sở Tài nguyên và Môi trường": "và" joins words of one name, not two units.
                 if self.folded.startswith("va ", start) and self._one(start + 3) is None:

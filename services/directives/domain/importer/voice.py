@@ -28,7 +28,8 @@ _PROPER_RE = re.compile(
     r"|Uỷ ban|Kho bạc|Bảo hiểm|Hội|Đoàn|Viện|Trường|Bộ|Ngân hàng|Công ty|Liên đoàn|Mặt trận"
     r"|Bệnh viện|Hạt|Đội|Quỹ|Tổng|Liên minh|Điện lực|Hội đồng|Cảng vụ|Khu|Thuế|Thống kê|Các|các)"
     r" (?:[A-ZĐÀ-Ỹ0-9]|tỉnh|huyện|thị|xã|phường|thành|sở|phòng|đơn|ban|chi|trung|cơ|địa|các"
-    r"|chủ đầu tư|tổ dân phố|bệnh viện|trường)"
+    # "Ủy ban nhân dân các xã": the committee's full name.
+    r"|nhân dân|chủ đầu tư|tổ dân phố|bệnh viện|trường)"
 )
 
 
