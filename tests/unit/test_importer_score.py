@@ -11,16 +11,18 @@ import re
 from chidao.importer_score import FIELDS, Count, Score, _entries_right, misses, norm, run
 
 # field: (precision, recall) at least, on dev.
-# Since the c-batch (24 letters written blind for issuers and layouts not seen before,
-# merged 2026-12-01), dev holds 94 letters: the floor is their score, not the 70 before.
+# Since the d- and e-batches (48 letters written blind for 24 provinces not seen before,
+# merged 2026-12-01), dev holds 142 letters: the floor is their score. Coordinating
+# recall is 95.6% on them (the e-batch, added unseen, reads 88%), below the 97% the 94
+# letters before held; on those 94 it did not fall.
 FLOOR = {
-    "lead": (0.95, 0.96),
-    "coordinating": (0.98, 0.97),
-    "deadline": (0.99, 0.96),
-    "number_symbol": (0.97, 0.97),
-    "date": (0.97, 0.97),
-    "issuer": (0.97, 0.97),
-    "signer": (0.97, 0.97),
+    "lead": (0.97, 0.97),
+    "coordinating": (0.97, 0.95),
+    "deadline": (0.99, 0.97),
+    "number_symbol": (0.99, 0.99),
+    "date": (0.99, 0.99),
+    "issuer": (0.99, 0.99),
+    "signer": (0.99, 0.99),
 }
 # Every field the draft leaves empty carries a warning (importer.empty_fields).
 EMPTY_WITHOUT_WARNING_AT_MOST = 0
@@ -28,7 +30,7 @@ EMPTY_WITHOUT_WARNING_AT_MOST = 0
 
 def test_dev_scores_stay_at_or_above_the_floor() -> None:
     score = run("dev")["dev"]
-    assert score.letters >= 94  # the 40 first letters and the "b" and "c" letters since
+    assert score.letters >= 142  # the 40 first letters and the "b" to "e" letters since
     below = {
         name: (round(c.precision, 3), round(c.recall, 3))
         for name, c in score.fields.items()
