@@ -612,3 +612,15 @@ phối hợp, bố trí lực lượng tại các chợ trước ngày 20/1/2025
     assert [row(x) for x in r.content.assignments] == [
         ("Phòng Y tế", ["Công an phường"], ("date", D(2025, 1, 20))),
     ]
+
+
+def test_a_lower_case_accented_verb_is_no_capital(commune: UnitDirectory) -> None:
+    """A name goes on with capitalised words only; "đăng", "ưu tiên" begin with accented
+    lower-case letters, which are no capitals (the verb after the name ends it)."""
+    body = """1. Văn phòng HĐND và UBND phường đăng tải Kế hoạch trên Trang thông tin điện tử \
+phường trước ngày 10/3/2025.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Văn phòng HĐND và UBND phường", [], ("date", D(2025, 3, 10))),
+    ]

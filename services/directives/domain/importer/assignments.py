@@ -28,7 +28,7 @@ from .deadlines import When, find_deadline
 from .inverted import lead_after, lead_in_later_sentence, topic_given
 from .outline import ATTR_RE, Node, outline
 from .table import rewrite_tables
-from .text import Notes, fold
+from .text import UPPER, Notes, fold
 from .units import GIVE, VERB_RE, Named, Scanner
 from .voice import SPEAKING_RE, is_issuer, passes_on, proper
 
@@ -47,7 +47,7 @@ _MEETING_RE = re.compile(
     r"se (?:tiep tuc )?(?:to chuc|chu tri|trieu tap) (?:cuoc )?(?:hop|hoi nghi|giao ban)(?![\w])"
 )
 _PASS_ON_RE = re.compile(r"(?:yeu cau|chi dao) ")
-_SENTENCE_RE = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
+_SENTENCE_RE = re.compile(r"[.;]\s+(?=" + UPPER + r")")
 # "Sở X là cơ quan thường trực … . Chỉ đạo Chi cục Y tăng cường …": a later sentence that
 # opens with "chỉ đạo" and no subject is the item's subject directing Y (Vietnamese drops
 # a subject already given), not a duty handed to Y.
@@ -346,7 +346,7 @@ def _after_topic(scan: Scanner) -> _Parsed | None:
     """ "Về thẩm định giá đất Phòng Quản lý giá chủ trì ..." (a heading run into its
     paragraph), "Đối với 14 dự án đã nộp hồ sơ, Phòng Tài chính đầu tư thẩm tra ...": the
     first named unit that a verb follows is the subject."""
-    for m in re.finditer(r"(?<=[\s,])(?=[A-ZĐÀ-Ỹ])", scan.text[:160]):
+    for m in re.finditer(r"(?<=[\s,])(?=" + UPPER + r")", scan.text[:160]):
         if _HEARD_RE.search(scan.folded, 0, m.start()):
             # "Sau khi nghe Phòng X báo cáo …, Chủ tịch kết luận như sau:": the unit heard
             # reported at the meeting; it is given nothing.

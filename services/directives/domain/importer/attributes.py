@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..directory import UnitDirectory
 from .outline import ATTR_RE, Node
-from .text import fold, split_top
+from .text import UPPER, fold, split_top
 from .units import VERB_RE, Named, Scanner
 
 # (leads or None when the node assigns nothing, (coordinating, action text))
@@ -105,7 +105,7 @@ def _part_units(part: str, directory: UnitDirectory) -> list[Named]:
         start = end - len(last.written)
         return [*found[:-1], Named(part[start:].strip(" .,"))]
     # "Công an phường, Tổ dân phố": another name the scanner did not read.
-    more = re.match(r"\s*(?:,|và)\s*(?=[A-ZĐÀ-Ỹ])", rest)
+    more = re.match(r"\s*(?:,|và)\s*(?=" + UPPER + r")", rest)
     return [*found, _as_written(rest[more.end() :])] if more else found
 
 

@@ -14,7 +14,7 @@ import re
 from shared.contracts.values import DeadlineKind
 
 from .deadlines import Found, When, find_deadline
-from .text import clean_action, first_sentence, fold, split_top
+from .text import UPPER, clean_action, first_sentence, fold, split_top
 from .units import VERB_RE
 
 _CONNECTOR_RE = re.compile(
@@ -106,7 +106,7 @@ def _pieces(action: str) -> list[tuple[int, int]]:
     return out
 
 
-_SENTENCE_END_RE = re.compile(r"\.\s+(?=[A-ZĐÀ-Ỹ])")
+_SENTENCE_END_RE = re.compile(r"\.\s+(?=" + UPPER + r")")
 _RECURRING = frozenset((DeadlineKind.MONTHLY, DeadlineKind.QUARTERLY, DeadlineKind.YEARLY))
 
 

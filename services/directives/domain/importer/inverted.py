@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .text import fold
+from .text import UPPER, fold
 from .units import Named, Scanner
 
 _OPEN_RE = re.compile(r"(?:\bdo |\( ?)")
@@ -51,7 +51,7 @@ def lead_after(scan: Scanner) -> tuple[list[Named], list[Named], str] | None:
     return None
 
 
-_SENTENCE_RE = re.compile(r"[.;]\s+(?=[A-ZĐÀ-Ỹ])")
+_SENTENCE_RE = re.compile(r"[.;]\s+(?=" + UPPER + r")")
 _THIS_TASK_RE = re.compile(
     r"(?:nhiem vu|viec|noi dung|cong viec) nay (?:duoc )?(?:giao|de nghi|phan cong)(?: cho)? "
 )

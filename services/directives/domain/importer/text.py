@@ -16,7 +16,29 @@ from shared.contracts.values import ImportWarning
 
 from ..directory import fold
 
-__all__ = ["Notes", "clean_action", "fold", "is_caps", "make_date", "normalise", "split_top"]
+__all__ = [
+    "UPPER",
+    "Notes",
+    "clean_action",
+    "fold",
+    "is_caps",
+    "make_date",
+    "normalise",
+    "split_top",
+]
+
+# A capital letter of Vietnamese text, as a regex class. Not "" + UPPER + r"": that range
+# holds the lower-case letters too ("đăng", "ưu tiên", "ở" would read as capitals, so a
+# verb after a name would look like a proper name going on).
+UPPER = (
+    "["
+    + "".join(
+        c
+        for c in map(chr, (*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)))
+        if c.isupper()
+    )
+    + "]"
+)
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
@@ -101,7 +123,7 @@ def split_top(text: str, sep: str = ";") -> list[tuple[int, int]]:
 def first_sentence(text: str) -> str:
     """Up to the first full stop that ends a sentence (outside brackets and quotes)."""
     depth = 0
-    for m in re.finditer(r"[()“”]|\.\s+(?=[A-ZĐÀ-Ỹ])", text):
+    for m in re.finditer(r"[()“”]|\.\s+(?=" + UPPER + r")", text):
         token = m.group()
         if token in "(“":
             depth += 1

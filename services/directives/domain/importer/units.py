@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from shared.contracts.values import Unit, UnitRef
 
 from ..directory import TITLE_RE, UnitDirectory
-from .text import fold
+from .text import UPPER, fold
 
 
 def _words(*phrases: str) -> re.Pattern[str]:
@@ -100,8 +100,8 @@ _LOCAL_RE = re.compile(
 # "UBND các huyện, thị xã Kiến Tường và thành phố Tân An": the group's last levels named
 # by their places; one addressee as written (the districts, and those two).
 _NAMED_LEVELS_RE = re.compile(
-    r"(?: [A-ZĐÀ-Ỹ][\w-]*)+(?:(?:, | và )(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)"
-    r"(?: [A-ZĐÀ-Ỹ][\w-]*)+)*"
+    r"(?: " + UPPER + r"[\w-]*)+(?:(?:, | và )(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)"
+    r"(?: " + UPPER + r"[\w-]*)+)*"
 )
 # "UBND các quận liên quan", "UBND các xã có liên quan": which ones, vaguely.
 _CONCERNED_RE = re.compile(r" (?:co )?lien quan(?![\w])")
@@ -114,7 +114,7 @@ _LEVEL_NAME_RE = re.compile(r"(?:huyện|quận|thị xã|thành phố|xã|phư�
 # One place of an enumeration: its separator, an optional level, a capitalised name.
 _PLACE_ITEM_RE = re.compile(
     r"(?:\s*:\s*|\s+|,\s*|\s+và\s+)(?P<level>(?:huyện|quận|thị xã|thành phố|xã|phường"
-    r"|thị trấn) )?(?P<name>[A-ZĐÀ-Ỹ][\w-]*(?: [A-ZĐÀ-Ỹ][\w-]*){0,3})"
+    r"|thị trấn) )?(?P<name>" + UPPER + r"[\w-]*(?: " + UPPER + r"[\w-]*){0,3})"
 )
 _WHERE_RE = re.compile(
     r" (?:ven bien|mien nui|bien gioi|vung (?:cao|nui|trung du|thap|dong bang|ven bien)"
@@ -129,9 +129,9 @@ _OPENER_RE = re.compile(r"(?:chu tri|phoi hop|co trach nhiem|la co quan|la don v
 _OPENER_AHEAD_RE = re.compile(
     r"(?:[^\s,;:.()]+ ){1,4}?(?=(?:chu tri|phoi hop voi|co trach nhiem|la co quan)(?![\w]))"
 )
-_NAMED_KIND_RE = re.compile(r"(?<=[pP]hòng) (?:[A-ZĐÀ-Ỹ]|khám)")
+_NAMED_KIND_RE = re.compile(r"(?<=[pP]hòng) (?:" + UPPER + r"|khám)")
 # Adverbs before the opener, and the passive "được đề nghị chủ trì": no words of a name.
-_CAPITAL_NEXT_RE = re.compile(r" [A-ZĐÀ-Ỹ]")
+_CAPITAL_NEXT_RE = re.compile(r" " + UPPER)
 # What a management board manages, after "các" inside its name: "Ban Quản lý dự án đầu tư
 # xây dựng các công trình giao thông", "Ban Quản lý các dự án", "Ban Quản lý các khu
 # công nghiệp" (folded).
@@ -143,7 +143,7 @@ _ADVERB_RE = re.compile(
 _NOT_THIS_UNIT_RE = re.compile(rf" (?:cac|nhung|{_LEVEL})(?![\w])")
 _REMAINING_RE = re.compile(r" con lai(?![\w])")
 _LISTED_HEAD_RE = re.compile(
-    r"(?:trung tâm|chi cục|phòng|trường|ban quản lý|bệnh viện) (?=[A-ZĐÀ-Ỹ])"
+    r"(?:trung tâm|chi cục|phòng|trường|ban quản lý|bệnh viện) (?=" + UPPER + r")"
 )
 _PLURAL_RE = re.compile(r"cac (?=\w)")
 _NAMED_LIST_RE = re.compile(r"cac (?:don vi|co quan|dia phuong)\s*:\s*")
@@ -417,7 +417,7 @@ class Scanner:
             name_end = self._listed_name(kind, cursor)
             written = f"{kind} {self.text[cursor:name_end].strip()}"
             found.append(Named(written, self.directory.match(written)))
-            sep = re.match(r",\s*| và (?=[A-ZĐÀ-Ỹ])", self.text[name_end:])
+            sep = re.match(r",\s*| và (?=" + UPPER + r")", self.text[name_end:])
             if sep is None:
                 cursor = name_end
                 break
@@ -535,7 +535,7 @@ class Scanner:
         before another name ("… huyện Hoằng Hóa và thị xã Nghi Sơn") goes on with it."""
         if _LEVEL_WORD_RE.match(self.folded, start):
             return True
-        if re.match(r"và (?=[A-ZĐÀ-Ỹ])", self.text[start:]):
+        if re.match(r"và (?=" + UPPER + r")", self.text[start:]):
             return True
         joined = self.folded.startswith("va ", start)
         return joined and _LEVEL_WORD_RE.match(self.folded, start + 3) is not None

@@ -12,7 +12,7 @@ import re
 from shared.contracts.values import UnitKind
 
 from ..directory import TITLE_RE, UnitDirectory
-from .text import fold
+from .text import UPPER, fold
 from .units import Named
 
 __all__ = ["SPEAKING_RE", "is_issuer", "passes_on", "proper"]
@@ -27,7 +27,9 @@ _PROPER_RE = re.compile(
     r"(?:Sở|Phòng|Ban|Trung tâm|Chi cục|Cục|Văn phòng|Thanh tra|Đài|Báo|Công an|UBND|Ủy ban"
     r"|Uỷ ban|Kho bạc|Bảo hiểm|Hội|Đoàn|Viện|Trường|Bộ|Ngân hàng|Công ty|Liên đoàn|Mặt trận"
     r"|Bệnh viện|Hạt|Đội|Quỹ|Tổng|Liên minh|Điện lực|Hội đồng|Cảng vụ|Khu|Thuế|Thống kê|Các|các)"
-    r" (?:[A-ZĐÀ-Ỹ0-9]|tỉnh|huyện|thị|xã|phường|thành|sở|phòng|đơn|ban|chi|trung|cơ|địa|các"
+    r" (?:(?:"
+    + UPPER
+    + r"|[0-9])|tỉnh|huyện|thị|xã|phường|thành|sở|phòng|đơn|ban|chi|trung|cơ|địa|các"
     # "Ủy ban nhân dân các xã": the committee's full name.
     r"|nhân dân|chủ đầu tư|tổ dân phố|bệnh viện|trường)"
 )
