@@ -54,6 +54,12 @@ _NAMES_AT_MOST = 16
 # "…; người đứng đầu chịu trách nhiệm trước UBND tỉnh về kết quả …", "Chủ tịch UBND thị xã
 # chịu trách nhiệm trước UBND tỉnh nếu để chậm trễ": who answers for the duty, no duty.
 _ANSWERS_FOR_RE = re.compile(r"(?:[^;]{0,80} )?chiu trach nhiem truoc ")
+# "…; trong quá trình thực hiện nếu có khó khăn, vướng mắc, kịp thời báo cáo UBND tỉnh để
+# được hướng dẫn": where to turn with problems while carrying the letter out, no task.
+_IF_STUCK_RE = re.compile(
+    r"(?:(?:trong )?qua trinh (?:to chuc )?thuc hien,? )?(?:neu )?co (?:phat sinh )?"
+    r"kho khan,? vuong mac"
+)
 
 
 def bare_closing(text: str, found: Found) -> bool:
@@ -62,7 +68,7 @@ def bare_closing(text: str, found: Found) -> bool:
         return False
     # Each part: "nghiêm túc triển khai thực hiện; người đứng đầu chịu trách nhiệm trước …".
     parts = [fold(text[a:b]).strip(" ,") for a, b in split_top(text)]
-    return all(_closing(p) or _ANSWERS_FOR_RE.match(p) for p in parts if p)
+    return all(_closing(p) or _ANSWERS_FOR_RE.match(p) or _IF_STUCK_RE.match(p) for p in parts if p)
 
 
 def _closing(part: str) -> bool:
