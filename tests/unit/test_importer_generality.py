@@ -624,3 +624,56 @@ phường trước ngày 10/3/2025.
     assert [row(x) for x in r.content.assignments] == [
         ("Văn phòng HĐND và UBND phường", [], ("date", D(2025, 3, 10))),
     ]
+
+
+@pytest.fixture(scope="module")
+def city() -> UnitDirectory:
+    """A city committee whose directory name carries no place (as a city names itself)."""
+    return UnitDirectory(
+        code="", name="Ủy ban nhân dân thành phố", short_name="", province="Hải Phòng",
+        units=(), level="province",
+    )  # fmt: skip
+
+
+def test_a_named_local_government_and_the_others_of_a_level(city: UnitDirectory) -> None:
+    """ "UBND thành phố Thủy Nguyên và các quận, huyện": one named local government and all
+    the others of a level are one addressee, a group kept whole, as a heading over its
+    sub-items and as a coordinator; it is no other name of the issuer."""
+    body = """1. Sở Y tế chủ trì, phối hợp với Ủy ban nhân dân thành phố Thủy Nguyên và các \
+quận, huyện giám sát ca bệnh.
+2. Chủ tịch Ủy ban nhân dân thành phố Thủy Nguyên và các quận, huyện:
+a) Chỉ đạo Ủy ban nhân dân phường, xã tổ chức vệ sinh môi trường.
+b) Bố trí kinh phí phòng, chống dịch, hoàn thành trước ngày 30/6/2024.
+"""
+    r = read(body, city)
+    group = "Ủy ban nhân dân thành phố Thủy Nguyên và các quận, huyện"
+    assert [row(x) for x in r.content.assignments] == [
+        ("Sở Y tế", [group], ("none",)),
+        (group, [], ("none",)),
+        (group, [], ("date", D(2024, 6, 30))),
+    ]
+
+
+def test_where_to_turn_with_problems_is_no_duty(commune: UnitDirectory) -> None:
+    """ "…; trong quá trình thực hiện nếu có khó khăn, vướng mắc, kịp thời báo cáo …": the
+    closing line asks for the letter to be carried out and says where to turn, no task."""
+    body = """1. Công an phường tuần tra, kiểm soát địa bàn trước ngày 15/4/2025.
+Thủ trưởng các cơ quan, đơn vị nghiêm túc thực hiện Công văn này; trong quá trình thực \
+hiện nếu có khó khăn, vướng mắc, kịp thời báo cáo UBND phường để được hướng dẫn.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Công an phường", [], ("date", D(2025, 4, 15))),
+    ]
+
+
+def test_a_capitalised_city_goes_on_with_the_name(city: UnitDirectory) -> None:
+    """ "Ủy ban MTTQ Việt Nam Thành phố": a city the letter capitalises as its own is a
+    place word of the name (the lower-case "phố" does not end it)."""
+    body = """1. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam Thành phố vận động Nhân dân tham gia \
+vệ sinh môi trường.
+"""
+    r = read(body, city)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Ủy ban Mặt trận Tổ quốc Việt Nam Thành phố", [], ("none",)),
+    ]

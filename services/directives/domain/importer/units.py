@@ -121,6 +121,10 @@ _WHERE_RE = re.compile(
     r"|trong tinh|tren dia ban(?: tinh| huyen)?)(?![\w])"
 )
 _PLACES_RE = re.compile(rf" cac {_LEVEL}(?:(?:, | va ){_NEXT_LEVEL})*(?![\w])")
+# "UBND thành phố Thủ Đức và các quận, huyện": one named local government and the others
+# of a level, one addressee (a group) as written.
+_NAMED_LOCAL_RE = re.compile(rf"(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan) {_LEVEL} ")
+_AND_THE_OTHERS_RE = re.compile(rf" va cac {_LEVEL}(?:(?:, | va ){_NEXT_LEVEL})*(?![\w])")
 # A district's or ward's office serves both its council and its committee.
 _COUNCIL_OFFICE_RE = re.compile(
     rf"van phong (?:hdnd|hoi dong nhan dan) va (?:ubnd|uy ban nhan dan) {_LEVEL}(?![\w])"
@@ -289,11 +293,26 @@ class Scanner:
         if m is not None:
             return [], m.end()
         title = TITLE_RE.match(folded, pos)
-        if title is not None:
-            after = self._unit(title.end(), after_title=True)
-            if after is not None:
-                return after
-        return self._unit(pos, after_title=False)
+        found = self._unit(title.end(), after_title=True) if title is not None else None
+        if found is None:
+            found = self._unit(pos, after_title=False)
+        return self._and_the_others(found)
+
+    def _and_the_others(
+        self, found: tuple[list[Named], int] | None
+    ) -> tuple[list[Named], int] | None:
+        """ "UBND thành phố Thủ Đức và các quận, huyện": a named local government and all
+        the others of a level are one addressee, a group kept whole as written."""
+        if found is None or len(found[0]) != 1 or found[0][0].unit is not None:
+            return found
+        (named,), end = found
+        start = end - len(named.written)
+        others = _AND_THE_OTHERS_RE.match(self.folded, end)
+        if self.text[start:end] != named.written or others is None:
+            return found
+        if not _NAMED_LOCAL_RE.match(self.folded, start):
+            return found
+        return [Named(self.text[start : others.end()], generic=True)], others.end()
 
     def _unit(self, pos: int, *, after_title: bool) -> tuple[list[Named], int] | None:
         local = _LOCAL_RE.match(self.folded, pos) or _COUNCIL_OFFICE_RE.match(self.folded, pos)
@@ -572,13 +591,22 @@ class Scanner:
         base = end = cursor = head.end()
         words = 0
         titled = 0  # capitalised words in a row just read ("Lào Cai", "Khánh Hòa")
+        previous = start = base  # where the word before this one starts, and this one
         for word in re.finditer(r"( ?, | )([\w/.-]+)", self.text[base:]):
             if base + word.start() != cursor:
                 break  # words must follow on: "Văn phòng UBND tỉnh; Kho bạc ..." is two
             cursor = base + word.end()
-            start = base + word.start(2)
+            previous, start = start, base + word.start(2)
             capital = word.group(2)[0].isupper()
-            if word.group(2)[0].islower() and titled >= 2 and not self._place_goes_on(start):
+            # "Ủy ban MTTQ Việt Nam Thành phố": the city the letter capitalises as its own
+            # ("Thành phố", "Thị xã") is a place word going on, not a sentence after a name.
+            city = self.text[previous].isupper() and _LEVEL_WORD_RE.match(self.folded, previous)
+            if (
+                word.group(2)[0].islower()
+                and titled >= 2
+                and not self._place_goes_on(start)
+                and not city
+            ):
                 # "Báo Lào Cai mở chuyên mục", "Công ty … Cấp thoát nước Khánh Hòa ưu tiên":
                 # a name ends with its proper name (a place, a person); what follows in
                 # lower case is the sentence, whatever its verb.

@@ -22,14 +22,15 @@ __all__ = ["SPEAKING_RE", "is_issuer", "passes_on", "proper"]
 SPEAKING_RE = re.compile(r"thong bao|tran trong|kinh (?:moi|gui|de nghi)|xin|cam on|nhan duoc")
 
 
+_CAPITAL_OR_DIGIT = "(?:" + UPPER + "|[0-9])"
 _PROPER_RE = re.compile(
     r"(?:(?:Thủ trưởng|Giám đốc|Chủ tịch|Trưởng|Chánh) )?"
     r"(?:Sở|Phòng|Ban|Trung tâm|Chi cục|Cục|Văn phòng|Thanh tra|Đài|Báo|Công an|UBND|Ủy ban"
     r"|Uỷ ban|Kho bạc|Bảo hiểm|Hội|Đoàn|Viện|Trường|Bộ|Ngân hàng|Công ty|Liên đoàn|Mặt trận"
     r"|Bệnh viện|Hạt|Đội|Quỹ|Tổng|Liên minh|Điện lực|Hội đồng|Cảng vụ|Khu|Thuế|Thống kê|Các|các)"
-    r" (?:(?:"
-    + UPPER
-    + r"|[0-9])|tỉnh|huyện|thị|xã|phường|thành|sở|phòng|đơn|ban|chi|trung|cơ|địa|các"
+    r" (?:"
+    + _CAPITAL_OR_DIGIT
+    + r"|tỉnh|huyện|thị|xã|phường|thành|sở|phòng|đơn|ban|chi|trung|cơ|địa|các"
     # "Ủy ban nhân dân các xã": the committee's full name.
     r"|nhân dân|chủ đầu tư|tổ dân phố|bệnh viện|trường)"
 )
@@ -66,10 +67,20 @@ def passes_on(subject: list[Named], directory: UnitDirectory) -> bool:
     for named in subject:
         bare, voice = _bare_and_voice(named)
         leadership = named.unit is not None and named.unit.kind is UnitKind.LEADERSHIP
-        own = bare.startswith(issuer) or issuer.startswith(bare)
+        own = issuer.startswith(bare) or (
+            bare.startswith(issuer) and not _named_apart(named, issuer)
+        )
         if not proper(named) or voice or leadership or own:
             return False
     return bool(subject)
+
+
+def _named_apart(named: Named, issuer: str) -> bool:
+    """ "UBND thành phố Thủ Đức" under an issuer named "Ủy ban nhân dân thành phố" without
+    its place: the issuer's words then a proper name name another body."""
+    title = TITLE_RE.match(fold(named.written))
+    after = named.written[(title.end() if title else 0) + len(issuer) :]
+    return re.match(r" " + UPPER, after) is not None
 
 
 def is_issuer(subject: list[Named], directory: UnitDirectory) -> bool:
