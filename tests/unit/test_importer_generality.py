@@ -677,3 +677,27 @@ vệ sinh môi trường.
     assert [row(x) for x in r.content.assignments] == [
         ("Ủy ban Mặt trận Tổ quốc Việt Nam Thành phố", [], ("none",)),
     ]
+
+
+def test_a_committee_a_level_below_heads_its_own_items(commune: UnitDirectory) -> None:
+    """ "UBND huyện Đông Anh:", "UBND các xã An Lạc, Yên Phú:" over sub-items: a committee a
+    level below the issuer's is a body the letter gives duties to, not the issuer's own
+    voice ("UBND tỉnh yêu cầu:" in the province's letter)."""
+    district = UnitDirectory(
+        code="", name="Ủy ban nhân dân huyện", short_name="", province="Thanh Hóa",
+        units=(), level="district",
+    )  # fmt: skip
+    body = """1. UBND các xã An Lạc, Yên Phú:
+- Tuyên truyền, vận động nhân dân chấp hành chủ trương thu hồi đất.
+- Bàn giao mặt bằng cho chủ đầu tư trước ngày 31/5/2024.
+2. Chủ tịch UBND xã Tân Lập:
+- Di dời các hộ dân ra khỏi vùng ngập trước ngày 03/6/2024.
+"""
+    r = read(body, district)
+    assert [row(x) for x in r.content.assignments] == [
+        ("UBND xã An Lạc", [], ("none",)),
+        ("UBND xã Yên Phú", [], ("none",)),
+        ("UBND xã An Lạc", [], ("date", D(2024, 5, 31))),
+        ("UBND xã Yên Phú", [], ("date", D(2024, 5, 31))),
+        ("UBND xã Tân Lập", [], ("date", D(2024, 6, 3))),
+    ]

@@ -51,21 +51,33 @@ _VOICE_RE = re.compile(r"(?:ubnd|uy ban|hdnd|hoi dong|ban chi dao|ban chi huy|th
 _LOCAL_GROUP_RE = re.compile(r" cac ")
 
 
-def _bare_and_voice(named: Named) -> tuple[str, bool]:
+# The local level a committee or council is named at, and how high it stands.
+_LOCAL_LEVEL_RE = re.compile(
+    r"(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan) (?P<level>xa|phuong|thi tran|dac khu"
+    r"|huyen|quan|thi xa)(?![\w])"
+)
+_RANK = {"xa": 0, "phuong": 0, "thi tran": 0, "dac khu": 0, "huyen": 1, "quan": 1, "thi xa": 1}
+_ISSUER_RANK = {"commune": 0, "district": 1}
+
+
+def _bare_and_voice(named: Named, directory: UnitDirectory) -> tuple[str, bool]:
     """The subject's words without a leading head title (folded), and whether they are
     the letter's own voice (a committee, a council, a steering board). "UBND các huyện"
-    is no voice of the letter: a group of bodies under it."""
+    is no voice of the letter: a group of bodies under it; nor is "UBND xã Kim Hải" in a
+    district's letter (a committee a level below the issuer's)."""
     written = fold(named.written)
     title = TITLE_RE.match(written)
     bare = written[title.end() :] if title else written
-    return bare, bool(_VOICE_RE.match(bare)) and not _LOCAL_GROUP_RE.search(bare)
+    local = _LOCAL_LEVEL_RE.match(bare)
+    below = local is not None and _RANK[local.group("level")] < _ISSUER_RANK.get(directory.level, 2)
+    return bare, bool(_VOICE_RE.match(bare)) and not _LOCAL_GROUP_RE.search(bare) and not below
 
 
 def passes_on(subject: list[Named], directory: UnitDirectory) -> bool:
     """Whether every subject is a unit under the issuer (not the issuer speaking)."""
     issuer = fold(directory.name)
     for named in subject:
-        bare, voice = _bare_and_voice(named)
+        bare, voice = _bare_and_voice(named, directory)
         leadership = named.unit is not None and named.unit.kind is UnitKind.LEADERSHIP
         own = issuer.startswith(bare) or (
             bare.startswith(issuer) and not _named_apart(named, issuer)
@@ -89,7 +101,7 @@ def is_issuer(subject: list[Named], directory: UnitDirectory) -> bool:
     own."""
     issuer = fold(directory.name)
     for named in subject:
-        bare, voice = _bare_and_voice(named)
+        bare, voice = _bare_and_voice(named, directory)
         if not (voice or bare.startswith(issuer) or issuer.startswith(bare)):
             return False
     return bool(subject)
