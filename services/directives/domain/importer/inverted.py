@@ -58,6 +58,8 @@ _THIS_TASK_RE = re.compile(
 _PASSIVE_RE = re.compile(r" duoc (?:giao|de nghi|phan cong)(?: cho)? (?=chu tri)")
 _LEADS_RE = re.compile(r"chu tri(?: thuc hien)?(?![\w])")
 _THEN_COORD_RE = re.compile(r"[\s,]*(?:va )?")
+_DOES_RE = re.compile(r"(?:trien khai )?thuc hien(?![\w])")
+_WITH_RE = re.compile(r"[\s,]*(?:va )?phoi hop(?: chat che)? voi ")
 _COORD_ROLE_RE = re.compile(r" phoi hop(?: thuc hien)?(?![\w])")
 
 
@@ -76,11 +78,21 @@ def lead_in_later_sentence(scan: Scanner) -> tuple[list[Named], list[Named], str
             if passive is None:
                 continue
             end = passive.end() - 1
-        role = _LEADS_RE.match(folded, end + 1)
+        # "Việc này giao X thực hiện": given by name, the task is X's to carry out.
+        role = _LEADS_RE.match(folded, end + 1) or (
+            _DOES_RE.match(folded, end + 1) if this else None
+        )
         if role is None:
             continue
         pos = role.end()
         coords: list[Named] = []
+        with_coords = _WITH_RE.match(folded, pos)
+        if with_coords is not None:
+            # "…, phối hợp với Phòng Y xác định …": coordinators, then the task goes on.
+            found, after = scan.units(with_coords.end())
+            if found:
+                rest = text[after:].lstrip(" ,.")
+                return leads, found, f"{text[: m.start()].rstrip()}. {rest}".strip()
         then = _THEN_COORD_RE.match(folded, pos)
         found, after = scan.units(then.end() if then else pos)
         coord_role = _COORD_ROLE_RE.match(folded, after) if found else None
