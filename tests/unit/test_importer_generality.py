@@ -701,3 +701,42 @@ def test_a_committee_a_level_below_heads_its_own_items(commune: UnitDirectory) -
         ("UBND xã Yên Phú", [], ("date", D(2024, 5, 31))),
         ("UBND xã Tân Lập", [], ("date", D(2024, 6, 3))),
     ]
+
+
+def test_a_body_of_each_level_and_a_toned_giao(commune: UnitDirectory) -> None:
+    """ "Phòng Y tế quận, huyện": after a level word, ", huyện" lists the levels of the
+    body (one in each); "Ban Tuyên giáo Tỉnh ủy": "giáo" (with its tone) is no "giao"."""
+    body = """1. Trung tâm Y tế quận chủ trì, phối hợp với Phòng Y tế quận, huyện và Ban \
+Tuyên giáo Tỉnh ủy tổ chức chiến dịch diệt lăng quăng.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Trung tâm Y tế quận", ["Phòng Y tế quận, huyện", "Ban Tuyên giáo Tỉnh ủy"], ("none",)),
+    ]
+
+
+def test_forces_and_a_port_authority_are_bodies(commune: UnitDirectory) -> None:
+    """ "các lực lượng chức năng", "Cảng vụ Hàng hải Quảng Ninh": kinds of body a duty is
+    coordinated with."""
+    body = """1. Đội Quản lý thị trường chủ trì, phối hợp với các lực lượng chức năng kiểm tra \
+hàng hóa trước ngày 15/01/2025.
+2. Sở Xây dựng phối hợp với Cảng vụ Hàng hải Quảng Ninh tạm dừng tàu khách khi có bão.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Đội Quản lý thị trường", ["các lực lượng chức năng"], ("date", D(2025, 1, 15))),
+        ("Sở Xây dựng", ["Cảng vụ Hàng hải Quảng Ninh"], ("none",)),
+    ]
+
+
+def test_this_task_given_to_carry_out_with_coordinators(commune: UnitDirectory) -> None:
+    """ "<task> trước ngày … . Việc này giao X thực hiện, phối hợp với Y …": the task named
+    first is X's, done with Y."""
+    body = """1. Vật tư phòng dịch phải được cấp đủ cho các thôn trước ngày 10/9/2025. Việc này \
+giao Văn phòng HĐND và UBND phường thực hiện, phối hợp với Trạm Y tế phường kiểm tra \
+chủng loại.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Văn phòng HĐND và UBND phường", ["Trạm Y tế phường"], ("date", D(2025, 9, 10))),
+    ]

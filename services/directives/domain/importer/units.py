@@ -63,6 +63,8 @@ _HEAD_RE = _words(
     "tram", "buu dien", "lien doan", "to dan pho", "benh vien", "xi nghiep", "ban chi huy",
     "don vi su nghiep",
     "doanh nghiep", "nha hat", "xom", "thon", "khoi", "huyen doan", "tinh doan", "thanh doan",
+    # "Cảng vụ Hàng hải Kiên Giang"; "các lực lượng chức năng" (the forces of a sector).
+    "cang vu", "luc luong",
     # Hamlets and neighbourhoods by region: "khóm", "ấp" (South), "buôn" (Central
     # Highlands), "khu phố".
     "khom", "ap", "buon", "khu pho",
@@ -80,6 +82,7 @@ _RAW_HEAD_RE = re.compile(
     r"|tập đoàn|chủ đầu tư|hạt|hiệp hội|trạm|bưu điện|liên đoàn|tổ dân phố|bệnh viện|xí nghiệp"
     r"|đơn vị sự nghiệp"
     r"|ban chỉ huy|doanh nghiệp|nhà hát|xóm|thôn|khối|(?:huyện|tỉnh|thành) đoàn"
+    r"|cảng vụ|lực lượng"
     r"|khóm|ấp|buôn|khu phố"
     r"|tổ công tác|đoàn (?:kiểm tra|công tác|thanh tra)|thuế|thống kê)$"
 )
@@ -203,6 +206,11 @@ _COMPOUNDS = (("dau tu ", re.compile(r"xay dung(?![\w])")),
               ("cong trinh ", re.compile(r"xay dung(?![\w])")),
               *((f"{head} ", re.compile(r"trinh(?![\w])"))
                 for head in _TRINH_NOUNS))  # fmt: skip
+
+
+# "Ban Tuyên giáo Tỉnh ủy": "giáo" folds like the verb "giao" (give); with its tone it is
+# a noun of the name.
+_TONED_GIVE_RE = re.compile(r"gi[áàảãạ]o(?![\w])")
 
 
 def _in_compound(folded: str, start: int) -> bool:
@@ -549,6 +557,19 @@ class Scanner:
             and self._one(start) is None
         )
 
+    def _levels_on(self, previous: int, start: int) -> bool:
+        """After a lower-case level word, a comma and another level word not naming a
+        place ("quận, huyện", not "huyện, xã Yên Định")."""
+        level = _LEVEL_WORD_RE.match(self.folded, start)
+        return (
+            previous < start
+            and self.text[previous].islower()
+            and self.text[start].islower()
+            and _LEVEL_WORD_RE.fullmatch(self.folded, previous, start - 2) is not None
+            and level is not None
+            and re.match(r" " + UPPER, self.text[level.end() :]) is None
+        )
+
     def _place_goes_on(self, start: int) -> bool:
         """After a proper name, a level word ("Ủy ban MTTQ Việt Nam tỉnh Lào Cai") or "và"
         before another name ("… huyện Hoằng Hóa và thị xã Nghi Sơn") goes on with it."""
@@ -617,6 +638,11 @@ class Scanner:
             titled = titled + 1 if proper_word else 0
             if word.group(1) != " " and (capital and self._one(start) is not None):
                 break
+            if word.group(1) != " " and self._levels_on(previous, start):
+                # "Phòng Y tế quận, huyện": the body of each level, its place a list of
+                # levels.
+                end = base + word.end(2)
+                continue
             if word.group(1) != " " and not capital and not self._goes_on(start):
                 # A name lists its fields after a comma ("Phòng Đấu thầu, thẩm định và giám
                 # sát đầu tư"); a bare head has none ("các chủ đầu tư, kiểm soát chi và …").
@@ -628,7 +654,7 @@ class Scanner:
                 end = base + word.end(2)
                 continue
             if not capital and (
-                VERB_RE.match(self.folded, start)
+                (VERB_RE.match(self.folded, start) and not _TONED_GIVE_RE.match(self.text, start))
                 or word.group(2) in _FUNCTION_WORDS
                 or _NOT_NAME_RE.match(self.folded, start)
             ):
