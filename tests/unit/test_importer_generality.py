@@ -740,3 +740,19 @@ chủng loại.
     assert [row(x) for x in r.content.assignments] == [
         ("Văn phòng HĐND và UBND phường", ["Trạm Y tế phường"], ("date", D(2025, 9, 10))),
     ]
+
+
+def test_a_later_subject_acting_with_others_does_its_own_duty(commune: UnitDirectory) -> None:
+    """ "A, B chuẩn bị lực lượng …; B phối hợp với chính quyền … hướng dẫn …": acting with
+    others than the item's leads, B does a duty of its own ("… ; B phối hợp với A thực
+    hiện" would coordinate A's)."""
+    body = """1. Công an phường, Ban Chỉ huy Quân sự phường chuẩn bị lực lượng sẵn sàng sơ tán; \
+Ban Chỉ huy Quân sự phường phối hợp với chính quyền các thôn ven biển hướng dẫn tàu thuyền \
+vào nơi tránh trú.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Công an phường", [], ("none",)),
+        ("Ban Chỉ huy Quân sự phường", [], ("none",)),
+        ("Ban Chỉ huy Quân sự phường", [], ("none",)),
+    ]

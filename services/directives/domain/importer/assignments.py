@@ -115,6 +115,7 @@ def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
     first = _assigned_at(scan, 0)
     own = first is not None and first[0] is not None and all(map(proper, first[0]))
     last = ",".join(n.written for n in first[0]) if own and first and first[0] else None
+    leads = first[0] if own and first and first[0] else []
     # "Các sở, ban, ngành; UBND các huyện …": a ";" inside that subject list is no cut.
     listed = scan.units(0)[1] if last is not None else 0
     for m in _SENTENCE_RE.finditer(text):
@@ -123,9 +124,10 @@ def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
         found = _assigned_at(scan, m.end())
         if found is None or found[0] is None or not all(map(proper, found[0])):
             continue
-        if fold(found[1][1]).startswith("phoi hop"):
+        if fold(found[1][1]).startswith("phoi hop") and not _acts_with_others(found[1][1], leads):
             continue  # "Sở Y phối hợp ...": a coordinator of the same duty
         who = ",".join(n.written for n in found[0])
+        leads = found[0]
         if last is not None and (who != last or _reports_apart(text, cuts, m.end(), year)):
             cuts.append(m.end())
         last = who
@@ -163,6 +165,21 @@ def _first_assigned(scan: Scanner, before: int) -> bool:
         m.end() < before and (f := _assigned_at(scan, m.end())) is not None and f[0] is not None
         for m in _SENTENCE_RE.finditer(scan.text)
     )
+
+
+_WITH_RE = re.compile(r"phoi hop(?: chat che)? voi ")
+
+
+def _acts_with_others(rest: str, leads: list[Named]) -> bool:
+    """ "…; Bộ Chỉ huy Biên phòng tỉnh phối hợp với chính quyền các địa phương kiểm đếm tàu
+    thuyền": a later subject acting with others than the duty's leads does a duty of its
+    own ("Phòng B phối hợp với Phòng A thực hiện" coordinates A's)."""
+    folded = fold(rest)
+    with_ = _WITH_RE.match(folded)
+    if with_ is None or not leads:
+        return False
+    partners = folded[with_.end() : with_.end() + 120]
+    return not any(fold(n.written) in partners for n in leads)
 
 
 def _one_node(
