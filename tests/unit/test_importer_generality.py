@@ -756,3 +756,20 @@ vào nơi tránh trú.
         ("Ban Chỉ huy Quân sự phường", [], ("none",)),
         ("Ban Chỉ huy Quân sự phường", [], ("none",)),
     ]
+
+
+def test_fields_listed_after_a_comma_close_with_va(commune: UnitDirectory) -> None:
+    """ "Phòng Tổ chức, biên chế và tổ chức phi chính phủ": a name listing its fields after
+    a comma closes the list with "và" and one more field, even one that opens like a verb
+    ("tổ chức"); the name ends at the duty's verb."""
+    body = """1. Phòng Nội vụ chủ trì, phối hợp với Phòng Tổ chức, biên chế và tổ chức phi chính \
+phủ tổng hợp kết quả rà soát trước ngày 25/9/2025.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        (
+            "Phòng Nội vụ",
+            ["Phòng Tổ chức, biên chế và tổ chức phi chính phủ"],
+            ("date", D(2025, 9, 25)),
+        ),
+    ]

@@ -613,6 +613,7 @@ class Scanner:
         words = 0
         titled = 0  # capitalised words in a row just read ("Lào Cai", "Khánh Hòa")
         previous = start = base  # where the word before this one starts, and this one
+        fields = False  # a lower-case field listed after a comma ("Phòng Tổng hợp, quy hoạch")
         for word in re.finditer(r"( ?, | )([\w/.-]+)", self.text[base:]):
             if base + word.start() != cursor:
                 break  # words must follow on: "Văn phòng UBND tỉnh; Kho bạc ..." is two
@@ -643,6 +644,7 @@ class Scanner:
                 # levels.
                 end = base + word.end(2)
                 continue
+            fields = fields or (word.group(1) != " " and not capital)
             if word.group(1) != " " and not capital and not self._goes_on(start):
                 # A name lists its fields after a comma ("Phòng Đấu thầu, thẩm định và giám
                 # sát đầu tư"); a bare head has none ("các chủ đầu tư, kiểm soát chi và …").
@@ -674,6 +676,12 @@ class Scanner:
                 if ahead is not None and not _OPENER_RE.match(self.folded, start) and not adverb:
                     end = ahead.end() - 1  # without the space before the opener
                     words += 1
+                elif fields and self.text.startswith("và ", previous):
+                    # "Phòng Tổ chức, biên chế và tổ chức phi chính phủ": a name that lists
+                    # its fields after a comma closes the list with "và" and one more
+                    # field, whatever it begins with.
+                    run = self._field_run(previous)
+                    end = run if run is not None else end
                 break
             # "Phòng A Sở B": a known name after a few words is another unit; right after
             # the head it is the body this one belongs to ("Thanh tra Sở Giao thông vận
