@@ -773,3 +773,19 @@ phủ tổng hợp kết quả rà soát trước ngày 25/9/2025.
             ("date", D(2025, 9, 25)),
         ),
     ]
+
+
+def test_the_given_unit_also_reports_weekly(commune: UnitDirectory) -> None:
+    """ "<task> trước … . Việc này giao X thực hiện. X đồng thời là đầu mối tổng hợp, báo
+    cáo … hằng tuần": the weekly report ("đồng thời": also) is another duty of X."""
+    body = """1. Vật tư phòng dịch phải được cấp đủ cho các thôn trước ngày 10/9/2025. Việc này \
+giao Văn phòng HĐND và UBND phường thực hiện. Văn phòng HĐND và UBND phường đồng thời là đầu \
+mối tổng hợp tình hình, báo cáo Sở Y tế vào thứ Năm hằng tuần.
+"""
+    r = read(body, commune)
+    rows = [row(x) for x in r.content.assignments]
+    assert [(lead, coords) for lead, coords, _ in rows] == [
+        ("Văn phòng HĐND và UBND phường", []),
+        ("Văn phòng HĐND và UBND phường", []),
+    ]
+    assert rows[0][2] == ("date", D(2025, 9, 10))

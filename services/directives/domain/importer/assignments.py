@@ -25,7 +25,7 @@ from .carry_out import bare_closing
 from .clauses import clauses
 from .coordinators import coordinators_in
 from .deadlines import When, find_deadline
-from .inverted import lead_after, lead_in_later_sentence, topic_given
+from .inverted import THIS_TASK_RE, lead_after, lead_in_later_sentence, topic_given
 from .outline import ATTR_RE, Node, outline
 from .table import rewrite_tables
 from .text import UPPER, Notes, fold
@@ -122,6 +122,12 @@ def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
         if m.start() < listed or _DIRECTS_RE.match(scan.folded, m.end()):
             continue
         found = _assigned_at(scan, m.end())
+        given = THIS_TASK_RE.match(scan.folded, m.end())
+        if found is None and given is not None and last is None:
+            # "<task> . Việc này giao X thực hiện …": X is the subject so far.
+            leads, listed = scan.units(given.end())
+            last = ",".join(n.written for n in leads) if leads else None
+            continue
         if found is None or found[0] is None or not all(map(proper, found[0])):
             continue
         if fold(found[1][1]).startswith("phoi hop") and not _acts_with_others(found[1][1], leads):
@@ -132,7 +138,14 @@ def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
             cuts.append(m.end())
         last = who
         listed = scan.units(m.end())[1]
-    if not cuts or (_assigned_at(scan, 0) is None and not _first_assigned(scan, cuts[0])):
+    # "<task> . Việc này giao X thực hiện … . X đồng thời …": the task was given before.
+    first_given = bool(cuts) and any(
+        THIS_TASK_RE.match(scan.folded, m.end()) and m.end() < cuts[0]
+        for m in _SENTENCE_RE.finditer(text)
+    )
+    if not cuts or (
+        _assigned_at(scan, 0) is None and not _first_assigned(scan, cuts[0]) and not first_given
+    ):
         return [node]
     bounds = [0, *cuts, len(text)]
     parts = [text[a:b].strip() for a, b in pairwise(bounds)]
@@ -149,12 +162,14 @@ def _reports_apart(text: str, cuts: list[int], at: int, year: When) -> bool:
     before = text[cuts[-1] if cuts else 0 : at]
     stop = _SENTENCE_RE.search(text, at)
     found = find_deadline(text[at : stop.start() if stop else len(text)], year).deadline
-    if found.kind in _RECURRING:
+    if found.kind in _RECURRING or _WEEKLY_RE.search(found.text or ""):
         return True
     dated = find_deadline(before, year).deadline
     return found.kind is DeadlineKind.DATE and dated.kind is DeadlineKind.DATE
 
 
+# "vào thứ Năm hằng tuần": weekly, a recurrence the deadline kinds do not hold.
+_WEEKLY_RE = re.compile(r"h[ằà]ng tuần")
 _RECURRING = frozenset((DeadlineKind.MONTHLY, DeadlineKind.QUARTERLY, DeadlineKind.YEARLY))
 
 
@@ -396,6 +411,7 @@ def _opens_action(scan: Scanner, pos: int) -> bool:
     return speaking is None or bool(VERB_RE.match(scan.folded, _skip(scan.folded, speaking.end())))
 
 
+_ALSO_RE = re.compile(r"(?:đồng thời|cũng|còn) (?=\w)")
 _ROLE_NOTE_RE = re.compile(r" ?\([^()]{1,160}\)")
 
 
@@ -433,6 +449,10 @@ def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
             # meeting; it assigns nothing ("Sở X sẽ tổng hợp, báo cáo … trước ngày …" is a
             # task it takes on, and stays one).
             return None
+        # "Văn phòng X đồng thời là đầu mối …", "Phòng Y cũng có trách nhiệm …": "also"
+        # before the verb.
+        also = _ALSO_RE.match(scan.text, after)
+        after = also.end() if also else after
         # "Chi cục X phải hoàn thành …", "Phòng Y cần rà soát …": a modal before the verb.
         modal = _MODAL_RE.match(scan.text, after)
         verb = VERB_RE.match(folded, modal.end() if modal else after)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 
 from .text import UPPER, fold
+
+__all__ = ["THIS_TASK_RE", "lead_after", "lead_in_later_sentence", "topic_given"]
 from .units import Named, Scanner
 
 _OPEN_RE = re.compile(r"(?:\bdo |\( ?)")
@@ -52,7 +54,7 @@ def lead_after(scan: Scanner) -> tuple[list[Named], list[Named], str] | None:
 
 
 _SENTENCE_RE = re.compile(r"[.;]\s+(?=" + UPPER + r")")
-_THIS_TASK_RE = re.compile(
+THIS_TASK_RE = re.compile(
     r"(?:nhiem vu|viec|noi dung|cong viec) nay (?:duoc )?(?:giao|de nghi|phan cong)(?: cho)? "
 )
 _PASSIVE_RE = re.compile(r" duoc (?:giao|de nghi|phan cong)(?: cho)? (?=chu tri)")
@@ -69,7 +71,7 @@ def lead_in_later_sentence(scan: Scanner) -> tuple[list[Named], list[Named], str
     folded, text = scan.folded, scan.text
     for m in _SENTENCE_RE.finditer(text):
         start = m.end()
-        this = _THIS_TASK_RE.match(folded, start)
+        this = THIS_TASK_RE.match(folded, start)
         leads, end = scan.units(this.end() if this else start)
         if not leads:
             continue
