@@ -789,3 +789,17 @@ mối tổng hợp tình hình, báo cáo Sở Y tế vào thứ Năm hằng tu�
         ("Văn phòng HĐND và UBND phường", []),
     ]
     assert rows[0][2] == ("date", D(2025, 9, 10))
+
+
+def test_dong_thoi_opens_another_duty_of_the_same_unit(commune: UnitDirectory) -> None:
+    """ "X lập danh sách …, hoàn thành trước … . Đồng thời, X phối hợp với Y tổ chức …":
+    "Đồng thời," (also) opens one more duty, with its own coordinators and no deadline."""
+    body = """1. Phòng Văn hóa - Xã hội lập danh sách hộ nghèo bị ảnh hưởng, hoàn thành trước \
+ngày 12/11/2025. Đồng thời, Phòng Văn hóa - Xã hội phối hợp với Trạm Y tế phường tổ chức \
+phun hóa chất khử khuẩn.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Văn hóa - Xã hội", [], ("date", D(2025, 11, 12))),
+        ("Phòng Văn hóa - Xã hội", ["Trạm Y tế phường"], ("none",)),
+    ]

@@ -121,7 +121,10 @@ def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
     for m in _SENTENCE_RE.finditer(text):
         if m.start() < listed or _DIRECTS_RE.match(scan.folded, m.end()):
             continue
-        found = _assigned_at(scan, m.end())
+        # "… . Đồng thời, Phòng X phối hợp với Y tổ chức …": "also", one more duty.
+        also = _ALSO_OPENS_RE.match(scan.folded, m.end())
+        at = also.end() if also else m.end()
+        found = _assigned_at(scan, at)
         given = THIS_TASK_RE.match(scan.folded, m.end())
         if found is None and given is not None and last is None:
             # "<task> . Việc này giao X thực hiện …": X is the subject so far.
@@ -134,8 +137,9 @@ def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
             continue  # "Sở Y phối hợp ...": a coordinator of the same duty
         who = ",".join(n.written for n in found[0])
         leads = found[0]
-        if last is not None and (who != last or _reports_apart(text, cuts, m.end(), year)):
-            cuts.append(m.end())
+        apart = who != last or also is not None or _reports_apart(text, cuts, m.end(), year)
+        if last is not None and apart:
+            cuts.append(at)
         last = who
         listed = scan.units(m.end())[1]
     # "<task> . Việc này giao X thực hiện … . X đồng thời …": the task was given before.
@@ -182,6 +186,7 @@ def _first_assigned(scan: Scanner, before: int) -> bool:
     )
 
 
+_ALSO_OPENS_RE = re.compile(r"dong thoi, ")
 _WITH_RE = re.compile(r"phoi hop(?: chat che)? voi ")
 
 
