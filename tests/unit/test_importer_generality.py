@@ -803,3 +803,17 @@ phun hóa chất khử khuẩn.
         ("Phòng Văn hóa - Xã hội", [], ("date", D(2025, 11, 12))),
         ("Phòng Văn hóa - Xã hội", ["Trạm Y tế phường"], ("none",)),
     ]
+
+
+def test_a_condition_then_another_subject_is_another_duty(commune: UnitDirectory) -> None:
+    """ "… . Khi phát hiện lợn ốm, chết, Công an phường báo cáo ngay …": a later sentence
+    opening with a condition, then a subject of its own, is another duty."""
+    body = """1. Phòng Kinh tế phường tổ chức tiêm phòng cho đàn lợn, hoàn thành trước ngày \
+05/9/2025. Khi phát hiện lợn ốm, chết không rõ nguyên nhân, Công an phường báo cáo ngay cho \
+UBND phường.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế phường", [], ("date", D(2025, 9, 5))),
+        ("Công an phường", [], ("none",)),
+    ]

@@ -125,6 +125,10 @@ def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
         also = _ALSO_OPENS_RE.match(scan.folded, m.end())
         at = also.end() if also else m.end()
         found = _assigned_at(scan, at)
+        if found is None and _CONDITION_RE.match(scan.folded, m.end()):
+            # "… . Khi phát hiện lợn ốm, chết, Trưởng thôn báo cáo ngay …": a condition,
+            # then the subject of another duty (the condition stays with it).
+            found = _after_condition(scan, m.end())
         given = THIS_TASK_RE.match(scan.folded, m.end())
         if found is None and given is not None and last is None:
             # "<task> . Việc này giao X thực hiện …": X is the subject so far.
@@ -184,6 +188,21 @@ def _first_assigned(scan: Scanner, before: int) -> bool:
         m.end() < before and (f := _assigned_at(scan, m.end())) is not None and f[0] is not None
         for m in _SENTENCE_RE.finditer(scan.text)
     )
+
+
+_CONDITION_RE = re.compile(r"(?:khi|neu|trong truong hop|truong hop|sau khi) ")
+
+
+def _after_condition(scan: Scanner, start: int) -> _Parsed | None:
+    """The duty after a condition's comma: the first comma within a short reach that a
+    named unit follows."""
+    stop = _SENTENCE_RE.search(scan.text, start)
+    end = min(start + 160, stop.start() if stop else len(scan.text))
+    for comma in re.finditer(r", (?=" + UPPER + r")", scan.text[start:end]):
+        found = _assigned_at(scan, start + comma.end())
+        if found is not None and found[0] is not None:
+            return found
+    return None
 
 
 _ALSO_OPENS_RE = re.compile(r"dong thoi, ")
@@ -337,6 +356,8 @@ def _asked_to_carry_out(scan: Scanner) -> list[Named] | None:
 
 _TOPIC_RE = re.compile(
     r"(?:ve|doi voi|rieng|tai|tren co so|sau khi|ngay sau khi|truong hop|trong truong hop|tu"
+    # "Khi phát hiện lợn ốm, Trưởng thôn báo cáo …", "Nếu có bão, …": a condition first.
+    r"|khi|neu"
     # "Trước ngày 20/9/2022, Chi cục X phải hoàn thành …": the deadline first.
     r"|truoc|cham nhat|den het|den ngay) "
 )
