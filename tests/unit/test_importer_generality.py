@@ -817,3 +817,15 @@ UBND phường.
         ("Phòng Kinh tế phường", [], ("date", D(2025, 9, 5))),
         ("Công an phường", [], ("none",)),
     ]
+
+
+def test_a_labelled_time_in_a_later_sentence_dates_the_duty(commune: UnitDirectory) -> None:
+    """ "… . Thời gian ra quân đồng loạt: sáng Chủ nhật, ngày 16/11/2025.": a time labelled
+    by the duty's own words dates it."""
+    body = """1. Đoàn Thanh niên phường phát động ra quân tổng vệ sinh môi trường sau lũ. Các tổ \
+dân phố cùng tham gia. Thời gian ra quân đồng loạt: sáng Chủ nhật, ngày 16/11/2025.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Đoàn Thanh niên phường", [], ("date", D(2025, 11, 16))),
+    ]

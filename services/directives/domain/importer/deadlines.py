@@ -31,7 +31,10 @@ When = int | dt.date | None
 _KW = (
     r"(?:truoc|cham nhat(?: la)?|muon nhat(?: la)?|han chot(?: la)?|khong muon hon|khong qua"
     r"|xong truoc|hoan thanh(?: truoc)?|thoi han(?: hoan thanh)?:?|thoi gian hoan thanh:?|trong"
-    r"|den het ngay|den ngay|vao)"
+    r"|den het ngay|den ngay|vao"
+    # "Thời gian ra quân đồng loạt: sáng Chủ nhật, ngày 09/11/2025": a labelled time of the
+    # duty, its words before the colon.
+    r"|thoi gian(?: [^\W\d_]+){0,4}:)"
 )
 _TIME = r"(?:(?P<h>\d{1,2}) ?(?:gio|h|:) ?(?P<mi>\d{2})?(?: ?phut)?,? )?"
 _DMY = (
