@@ -829,3 +829,20 @@ dân phố cùng tham gia. Thời gian ra quân đồng loạt: sáng Chủ nh�
     assert [row(x) for x in r.content.assignments] == [
         ("Đoàn Thanh niên phường", [], ("date", D(2025, 11, 16))),
     ]
+
+
+def test_a_standard_name_ends_before_the_duty(commune: UnitDirectory) -> None:
+    """ "Sở Tài chính cân đối, …", "Phòng Quản lý đô thị rút ngắn …": the names every
+    province and district has are known whole; the lower-case words after one are the
+    duty, whatever its verb (a place after it still goes on: "Sở Y tế tỉnh")."""
+    body = """1. Giám đốc Sở Tài chính cân đối, tham mưu bổ sung kinh phí trước ngày 31/7/2025.
+2. Phòng Quản lý đô thị rút ngắn thời gian thẩm định hồ sơ thiết kế.
+3. Sở Y tế tỉnh chủ trì, phối hợp với Phòng Kinh tế, Hạ tầng và Đô thị xác định chủng loại \
+vật tư.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Sở Tài chính", [], ("date", D(2025, 7, 31))),
+        ("Phòng Quản lý đô thị", [], ("none",)),
+        ("Sở Y tế tỉnh", ["Phòng Kinh tế, Hạ tầng và Đô thị"], ("none",)),
+    ]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from shared.contracts.values import Unit, UnitRef
 
 from ..directory import TITLE_RE, UnitDirectory
+from .standard_names import standard_end
 from .text import UPPER, fold
 
 
@@ -696,6 +697,8 @@ class Scanner:
         if words == 0 and not whole:
             return None  # "Các chủ đầu tư", "các tổ dân phố": the plural head is enough
         end = len(self.text[:end].rstrip(".,"))
+        # "Sở Tài chính cân đối, tham mưu …": a standard name ends before the duty's words.
+        end = standard_end(self.text, self.folded, pos, end) or end
         places = _PLACES_RE.match(self.folded, end)
         if places is not None:
             # "Trung tâm Y tế các huyện, thị xã, thành phố": one body in each, a group.
