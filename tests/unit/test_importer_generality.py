@@ -846,3 +846,23 @@ vật tư.
         ("Phòng Quản lý đô thị", [], ("none",)),
         ("Sở Y tế tỉnh", ["Phòng Kinh tế, Hạ tầng và Đô thị"], ("none",)),
     ]
+
+
+def test_a_condition_then_the_lead_named_short_is_a_next_duty(commune: UnitDirectory) -> None:
+    """ "Trung tâm Y tế phường cấp phát thuốc … . Sau khi cấp phát, Trung tâm hướng dẫn …":
+    after a condition, the item's lead named again by its head noun ("Trung tâm"), or a
+    group's lead by its member ("Tổ trưởng tổ dân phố" for "Các tổ dân phố"), does a next
+    duty of its own."""
+    body = """1. Về phòng dịch: Trung tâm Y tế phường tổ chức cấp phát thuốc sát khuẩn cho các \
+tổ dân phố. Việc cấp phát xong trước ngày 10/9/2025. Sau khi cấp phát, Trung tâm hướng dẫn \
+các hộ gia đình phun khử khuẩn; thời gian phun trong tháng 10/2025.
+2. Các tổ dân phố vận động hộ gia đình ký cam kết, hoàn thành trước ngày 15/9/2025. Khi \
+phát hiện người có triệu chứng sốt, Tổ trưởng tổ dân phố báo cáo ngay cho Trạm Y tế phường.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Trung tâm Y tế phường", [], ("date", D(2025, 9, 10))),
+        ("Trung tâm Y tế phường", [], ("date", D(2025, 10, 31))),
+        ("Các tổ dân phố", [], ("date", D(2025, 9, 15))),
+        ("Các tổ dân phố", [], ("none",)),
+    ]

@@ -19,7 +19,7 @@ from itertools import pairwise
 
 from shared.contracts.values import Deadline, DeadlineKind
 
-from ..directory import UnitDirectory
+from ..directory import TITLE_RE, UnitDirectory
 from .attributes import Attrs, Parsed, attributes, cell_units, is_attr, unresolved
 from .carry_out import bare_closing
 from .clauses import clauses
@@ -110,6 +110,7 @@ def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
     text = node.text
     scan = Scanner(text, directory)
     cuts: list[int] = []
+    short: dict[int, tuple[int, int, str]] = {}
     # "Trung tâm Y tế các huyện báo cáo … trước ngày 05 hằng tháng; Trung tâm Kiểm soát
     # bệnh tật tổng hợp, báo cáo Sở Y tế …": the item's own subject is the first to compare.
     first = _assigned_at(scan, 0)
@@ -126,6 +127,15 @@ def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
         at = also.end() if also else m.end()
         found = _assigned_at(scan, at)
         if found is None and _CONDITION_RE.match(scan.folded, m.end()):
+            # "Trung tâm Dịch vụ nông nghiệp huyện cấp phát hóa chất … . Sau khi cấp phát,
+            # Trung tâm hướng dẫn các xã …": after a condition, the lead named again by a
+            # short form is the subject of a next step, a duty of its own.
+            subject = leads or ((t := _topic(scan)) and t[0]) or []
+            again = _short_form_after_condition(scan, m.end(), subject) if subject else None
+            if again is not None:
+                cuts.append(at)
+                short[at] = again
+                continue
             # "… . Khi phát hiện lợn ốm, chết, Trưởng thôn báo cáo ngay …": a condition,
             # then the subject of another duty (the condition stays with it).
             found = _after_condition(scan, m.end())
@@ -152,11 +162,14 @@ def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
         for m in _SENTENCE_RE.finditer(text)
     )
     if not cuts or (
-        _assigned_at(scan, 0) is None and not _first_assigned(scan, cuts[0]) and not first_given
+        cuts[0] not in short
+        and _assigned_at(scan, 0) is None
+        and not _first_assigned(scan, cuts[0])
+        and not first_given
     ):
         return [node]
     bounds = [0, *cuts, len(text)]
-    parts = [text[a:b].strip() for a, b in pairwise(bounds)]
+    parts = [_spelled_out(text, a, b, short.get(a)).strip() for a, b in pairwise(bounds)]
     return [
         Node(node.kind, part, node.children if i == len(parts) - 1 else [])
         for i, part in enumerate(parts)
@@ -203,6 +216,45 @@ def _after_condition(scan: Scanner, start: int) -> _Parsed | None:
         if found is not None and found[0] is not None:
             return found
     return None
+
+
+def _short_forms(named: Named) -> list[str]:
+    """How a letter names a unit again once named: its head noun alone ("Trung tâm",
+    "Phòng", "Chi cục" for "Chi cục Kiểm lâm"), or a group's member ("Trưởng khối phố"
+    for "Trưởng các khối phố")."""
+    words = named.written.split()
+    forms = [" ".join(w for w in words if fold(w) != "cac")] if "cac" in map(fold, words) else []
+    head = next((i for i, w in enumerate(words) if i and w[:1].isupper()), 0)
+    if 0 < head <= 2:
+        forms.append(" ".join(words[:head]))
+    return [fold(f) for f in forms if f]
+
+
+def _short_form_after_condition(
+    scan: Scanner, start: int, leads: list[Named]
+) -> tuple[int, int, str] | None:
+    """Where, after a condition's comma, the one lead so far is named again by a short
+    form that a lower-case word (its verb) follows: (start, end, the full name)."""
+    if len(leads) != 1:
+        return None
+    stop = _SENTENCE_RE.search(scan.text, start)
+    end = min(start + 160, stop.start() if stop else len(scan.text))
+    for comma in re.finditer(r", (?=" + UPPER + r")", scan.text[start:end]):
+        at = start + comma.end()
+        title = TITLE_RE.match(scan.folded, at)  # "Trưởng khối phố" for "các khối phố"
+        at = title.end() if title else at
+        for form in _short_forms(leads[0]):
+            verb = at + len(form) + 1
+            if scan.folded.startswith(form + " ", at) and scan.text[verb : verb + 1].islower():
+                return at, at + len(form), leads[0].written
+    return None
+
+
+def _spelled_out(text: str, a: int, b: int, short: tuple[int, int, str] | None) -> str:
+    """The part `text[a:b]`, the short form of its subject spelled out in full."""
+    if short is None:
+        return text[a:b]
+    return text[a : short[0]] + short[2] + text[short[1] : b]
 
 
 _ALSO_OPENS_RE = re.compile(r"dong thoi, ")
