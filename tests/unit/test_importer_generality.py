@@ -866,3 +866,20 @@ phát hiện người có triệu chứng sốt, Tổ trưởng tổ dân phố 
         ("Các tổ dân phố", [], ("date", D(2025, 9, 15))),
         ("Các tổ dân phố", [], ("none",)),
     ]
+
+
+def test_budget_units_are_a_group_subject(commune: UnitDirectory) -> None:
+    """ "Các đơn vị dự toán và UBND các xã …", "Các đơn vị sử dụng ngân sách": bodies named
+    by their place in the budget are a group subject of their own, not words the opener's
+    addressees ("các cơ quan, đơn vị, địa phương") take over."""
+    body = """Đề nghị các cơ quan, đơn vị, địa phương thực hiện một số nội dung sau:
+1. Các đơn vị dự toán và UBND các xã, phường báo cáo ước thực hiện chi ngân sách trước \
+ngày 10/11/2025.
+2. Các đơn vị sử dụng ngân sách rà soát các khoản chi mua sắm tài sản.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Các đơn vị dự toán", [], ("date", D(2025, 11, 10))),
+        ("UBND các xã, phường", [], ("date", D(2025, 11, 10))),
+        ("Các đơn vị sử dụng ngân sách", [], ("none",)),
+    ]

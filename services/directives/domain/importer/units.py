@@ -63,6 +63,9 @@ _HEAD_RE = _words(
     "tong cuc", "chi nhanh", "ban quan ly", "ubmttq", "tap doan", "chu dau tu", "hat", "hiep hoi",
     "tram", "buu dien", "lien doan", "to dan pho", "benh vien", "xi nghiep", "ban chi huy",
     "don vi su nghiep",
+    # Bodies by their place in the budget: "các đơn vị dự toán (cấp tỉnh)", "các đơn vị sử
+    # dụng ngân sách".
+    "don vi du toan", "don vi su dung ngan sach",
     "doanh nghiep", "nha hat", "xom", "thon", "khoi", "huyen doan", "tinh doan", "thanh doan",
     # "Cảng vụ Hàng hải Kiên Giang"; "các lực lượng chức năng" (the forces of a sector).
     "cang vu", "luc luong",
@@ -81,7 +84,7 @@ _RAW_HEAD_RE = re.compile(
     r"|thanh tra|văn phòng|trường|bộ|kho bạc|ngân hàng|đội|công ty|bảo hiểm|báo|đài"
     r"|(?:tỉnh|huyện|thành) [ủu][ỷy]|mặt trận|hội đồng|tổng cục|chi nhánh|ban quản lý|ubmttq"
     r"|tập đoàn|chủ đầu tư|hạt|hiệp hội|trạm|bưu điện|liên đoàn|tổ dân phố|bệnh viện|xí nghiệp"
-    r"|đơn vị sự nghiệp"
+    r"|đơn vị sự nghiệp|đơn vị dự toán|đơn vị sử dụng ngân sách"
     r"|ban chỉ huy|doanh nghiệp|nhà hát|xóm|thôn|khối|(?:huyện|tỉnh|thành) đoàn"
     r"|cảng vụ|lực lượng"
     r"|khóm|ấp|buôn|khu phố"
@@ -180,6 +183,8 @@ _WHOLE_HEADS = frozenset(
         "khoi",
         "doanh nghiep",
         "don vi su nghiep",
+        "don vi du toan",
+        "don vi su dung ngan sach",
         "khom",
         "ap",
         "buon",
