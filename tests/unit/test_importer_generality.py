@@ -883,3 +883,17 @@ ngày 10/11/2025.
         ("UBND các xã, phường", [], ("date", D(2025, 11, 10))),
         ("Các đơn vị sử dụng ngân sách", [], ("none",)),
     ]
+
+
+def test_local_authorities_coordinate_as_a_group(commune: UnitDirectory) -> None:
+    """ "phối hợp với chính quyền các địa phương ven biển", "… chính quyền cơ sở": the local
+    governments are a coordinator, kept as written with the words that say which."""
+    body = """1. Công an phường phối hợp với chính quyền các địa phương ven biển hướng dẫn tàu \
+thuyền vào nơi tránh trú.
+2. Phòng Kinh tế phường phối hợp với chính quyền cơ sở kiểm đếm thiệt hại.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Công an phường", ["chính quyền các địa phương ven biển"], ("none",)),
+        ("Phòng Kinh tế phường", ["chính quyền cơ sở"], ("none",)),
+    ]

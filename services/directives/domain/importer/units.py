@@ -170,6 +170,11 @@ _MASS_ORGS_RE = re.compile(
     r"cac (?:to chuc chinh tri ?- ?xa hoi|doan the(?: chinh tri ?- ?xa hoi)?)"
     rf"(?: (?:cap )?(?:tinh|{_LEVEL}))?(?![\w])"
 )
+# "chính quyền các địa phương (ven biển)", "chính quyền cơ sở": the local governments as one
+# group, whichever level.
+_AUTHORITIES_RE = re.compile(
+    rf"chinh quyen (?:cac )?(?:dia phuong|co so|cac cap|cap xa|{_LEVEL})(?![\w])"
+)
 _BODIES_RE = re.compile(rf"cac {_ORGS}(?:(?:, | va ){_ORGS})*")
 # "có dự án đi qua", "bị ảnh hưởng": the qualifier that says which ones.
 _WHICH_RE = re.compile(r" (?:co|bi)(?= [^\W\d_])")
@@ -378,6 +383,13 @@ class Scanner:
         if mass is not None:
             # "các tổ chức chính trị - xã hội", "các đoàn thể": a group kept as written.
             return [Named(self.text[pos : mass.end()], generic=True, vague=True)], mass.end()
+        authorities = _AUTHORITIES_RE.match(self.folded, pos)
+        if authorities is not None:
+            # "chính quyền các địa phương ven biển": a group kept as written, with the words
+            # that say which.
+            where = _WHERE_RE.match(self.folded, authorities.end())
+            end = self._which(where.end() if where else authorities.end())
+            return [Named(self.text[pos:end], generic=True, vague=True)], end
         kinds = _KIND_LIST_RE.match(self.folded, pos)
         if kinds is not None:
             listed = self._kind_list(kinds)
