@@ -6,7 +6,8 @@ it; the head of Văn phòng Sở acknowledges and completes the rules review, la
 asks for more time on the yearly report; the head of Phòng Kế hoạch - Tài chính sees
 only what concerns his unit and disseminates; the inspector inspects; the leader
 grants the extension, edits the narrative, downloads the DOCX and submits the report;
-Sở Nội vụ sees the province's roll-up; the operator sees the services' readiness.
+Sở Nội vụ sees the province's roll-up; the operator sees the services' readiness; in the
+next year the clerk continues the paper register of outgoing documents.
 Every page is photographed, timed and checked with axe-core. The tests run in order and
 share one stack.
 """
@@ -352,6 +353,39 @@ def test_operator_sees_each_service_ready(stack: LocalStack, people: dict[str, P
     ready = page.locator("tbody tr", has_text="Sẵn sàng")
     expect(ready).to_have_count(4)
     operator.check("11-van-hanh")
+
+
+def test_clerk_continues_the_paper_register_in_a_new_year(
+    stack: LocalStack, people: dict[str, Person]
+) -> None:
+    """A department that starts the year on paper: its register here continues the
+    paper one, forward only; the leader sees it but cannot change it."""
+    set_clock(stack, "2021-03-01")
+    clerk = people["vanthu.sxd"]
+    page = clerk.open("/directives")
+    register = page.locator(
+        "section", has=page.get_by_role("heading", name="Sổ văn bản đi năm 2021")
+    )
+    expect(register).to_contain_text("Số đã cấp cuối cùng: chưa có")
+    expect(register).to_contain_text("tiếp theo mang số 01")
+    register.get_by_text("Tiếp nối sổ văn bản đi bằng giấy").click()
+    register.get_by_label("Số cuối cùng đã cấp trên sổ giấy năm 2021").fill("41")
+    register.get_by_role("button", name="Tiếp nối sổ").click()
+    expect(page.get_by_role("status")).to_contain_text("văn bản ban hành tiếp theo mang số 42")
+    expect(register).to_contain_text("Số đã cấp cuối cùng: 41")
+    clerk.check("12-so-van-ban-di")
+    # Backwards would give numbers twice: refused, with the reason.
+    register.get_by_text("Tiếp nối sổ văn bản đi bằng giấy").click()
+    register.get_by_label("Số cuối cùng đã cấp trên sổ giấy năm 2021").fill("12")
+    register.get_by_role("button", name="Tiếp nối sổ").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Không thực hiện được")
+    expect(page.locator("main")).to_contain_text("không thể lùi về số 12")
+    # The leader reads the register; only the clerk keeps it.
+    leader = people["giamdoc.sxd"].open("/directives")
+    expect(leader.locator("section", has_text="Sổ văn bản đi năm 2021")).to_contain_text(
+        "tiếp theo mang số 42"
+    )
+    expect(leader.get_by_text("Tiếp nối sổ văn bản đi bằng giấy")).to_have_count(0)
 
 
 def test_sign_out_ends_the_identity_provider_session(people: dict[str, Person]) -> None:

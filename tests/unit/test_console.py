@@ -159,3 +159,15 @@ def test_an_htmx_action_that_fails_shows_why_above_the_page(client: TestClient) 
     assert response.headers["HX-Retarget"] == "#messages"
     assert 'role="alert"' in response.text and "31/02/2020" in response.text
     assert "<html" not in response.text  # a fragment, not a page
+
+
+def test_a_register_number_that_is_no_number_is_refused_before_any_service(
+    client: TestClient,
+) -> None:
+    session = _signed_in(client, person(Role.CLERK))
+    for typed in ("bốn mươi", "-3", "0", ""):
+        response = client.post(
+            "/directives/register", data={"csrf": session.csrf, "last_issued": typed}
+        )
+        assert response.status_code == 422, typed
+        assert "phải là một số nguyên dương" in response.text

@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 
 from services.console.backend import ApiError
 from services.console.present import DOC_TYPE_NAMES, FIELD_LABELS, URGENCY
-from services.console.web import CurrentDesk, Desk, PostedForm, date_field, field
+from services.console.web import CurrentDesk, Desk, FormError, PostedForm, date_field, field
 from shared.auth import AGENCY_MEMBERS, Role
 from shared.contracts.values import DirectiveContent
 
@@ -68,6 +68,10 @@ async def directives_page(d: CurrentDesk, status: str = "") -> HTMLResponse:
     incoming = []
     if d.user.has(*AGENCY_MEMBERS):
         incoming = await d.api.get_all("directives", "/v1/directives", incoming="true")
+    register = None
+    if d.user.agency and d.user.has(Role.CLERK, Role.LEADER):
+        year = (await d.today("directives")).year
+        register = await d.api.get("directives", f"/v1/number-series/{d.user.agency}/{year}")
     return d.render(
         "directives.html",
         directives=directives,
@@ -75,7 +79,29 @@ async def directives_page(d: CurrentDesk, status: str = "") -> HTMLResponse:
         completion=await _completion(d),
         status=status,
         may_import=d.user.has(Role.CLERK),
+        register=register,
+        may_continue_register=d.user.has(Role.CLERK),
     )
+
+
+@router.post("/directives/register")
+async def continue_register(d: CurrentDesk, form: PostedForm) -> Response:
+    """The department starts on the platform mid-year: its register of outgoing
+    documents continues the paper one (the service refuses going backwards)."""
+    typed = field(form, "last_issued")
+    if not typed.isdigit() or int(typed) < 1:
+        raise FormError("Số cuối cùng đã cấp trên sổ giấy phải là một số nguyên dương.")
+    year = (await d.today("directives")).year
+    register = await d.api.put(
+        "directives",
+        f"/v1/number-series/{d.user.agency}/{year}",
+        {"last_issued": int(typed)},
+    )
+    message = (
+        f"Sổ văn bản đi năm {register['year']} tiếp nối sổ giấy: "
+        f"văn bản ban hành tiếp theo mang số {register['next_number']:02d}."
+    )
+    return d.done(message, "/directives")
 
 
 @router.post("/directives/import")
