@@ -27,8 +27,8 @@ and a leading head title (Thủ trưởng, Giám đốc, Chủ tịch, Trưởng
   order (a longest-common-subsequence alignment on lead, deadline and wording), then:
   - lead / coordinating: entries of aligned duties that match, over all drafted entries
     (precision) and over all expected entries (recall). A compressed enumeration
-    ("UBND các huyện A, B và thị xã C") also counts right when drafted split into units
-    whose names all occur in it.
+    ("UBND các huyện A, B và thị xã C", "Các sở: A, B") also counts right when drafted
+    split into units whose names all occur in it.
   - deadline (dated): expected duties with a `deadline` date; a drafted duty is dated when
     its deadline has kind `date`. Right when the aligned pair has the same ISO date.
 - empty without warning: fields the draft leaves empty (number, date, issuer, signer,
@@ -212,8 +212,11 @@ def _entries_right(expected: list[set[str]], drafted: list[set[str]]) -> tuple[i
 
 
 def _tail(name: str) -> str:
-    """The proper-name end of a local unit ("ủy ban nhân dân huyện nga sơn" → "nga sơn")."""
+    """The proper-name end of a local unit ("ủy ban nhân dân huyện nga sơn" → "nga sơn")
+    or of a department ("sở y tế" → "y tế", from "Các sở: Công Thương, Y tế")."""
     m = re.search(r"(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn|đặc khu) (.+)$", name)
+    if m is None:
+        m = re.fullmatch(r"sở (.+)", name)
     return m.group(1) if m else ""
 
 

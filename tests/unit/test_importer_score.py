@@ -68,3 +68,7 @@ def test_a_compressed_enumeration_counts_when_split_into_its_units() -> None:
         expected = [{norm(f"UBND các {level}: Lê Chân, Ngô Quyền")}]
         drafted = [{norm(f"UBND {level} Lê Chân")}, {norm(f"UBND {level} Ngô Quyền")}]
         assert _entries_right(expected, drafted) == (1, 2)
+    departments = [{norm("Các sở: Tư pháp, Nội vụ")}]
+    assert _entries_right(departments, [{norm("Sở Tư pháp")}, {norm("Sở Nội vụ")}]) == (1, 2)
+    # A department not in the enumeration is no part of it.
+    assert _entries_right(departments, [{norm("Sở Tư pháp")}, {norm("Sở Y tế")}]) == (0, 0)
