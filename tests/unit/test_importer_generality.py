@@ -897,3 +897,32 @@ thuyền vào nơi tránh trú.
         ("Công an phường", ["chính quyền các địa phương ven biển"], ("none",)),
         ("Phòng Kinh tế phường", ["chính quyền cơ sở"], ("none",)),
     ]
+
+
+def test_a_deadline_named_in_a_later_sentence_dates_the_duty(commune: UnitDirectory) -> None:
+    """ "Hạn nộp … là ngày 12/10/2025": a sentence naming the deadline ("hạn", "thời hạn")
+    and what it is for, then its date, dates the duty."""
+    body = """1. Phòng Văn hóa - Xã hội rà soát danh sách hộ nghèo. Trong quá trình rà soát, \
+phối hợp với các tổ dân phố để đối chiếu. Hạn nộp danh sách về Ủy ban nhân dân phường là \
+ngày 12/10/2025.
+2. Công an phường rà soát nhân khẩu; thời hạn hoàn thành là ngày 30/10/2025.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Văn hóa - Xã hội", ["các tổ dân phố"], ("date", D(2025, 10, 12))),
+        ("Công an phường", [], ("date", D(2025, 10, 30))),
+    ]
+
+
+def test_a_range_ends_on_its_last_day_whatever_the_hour(commune: UnitDirectory) -> None:
+    """ "Từ ngày 03/11 đến 16 giờ 30 ngày 14/11/2025", "từ ngày … đến hết ngày …": a range
+    is due on its end, not its start, whatever hour it names."""
+    body = """TT\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian
+1\tTiếp nhận hồ sơ đăng ký\tVăn phòng phường\t\tTừ ngày 03/11/2025 đến 16 giờ 30 ngày 14/11/2025
+2\tKiểm tra cơ sở kinh doanh\tCông an phường\t\ttừ ngày 01/12/2025 đến hết ngày 19/12/2025
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Văn phòng phường", [], ("date", D(2025, 11, 14))),
+        ("Công an phường", [], ("date", D(2025, 12, 19))),
+    ]
