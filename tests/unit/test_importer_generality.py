@@ -926,3 +926,19 @@ def test_a_range_ends_on_its_last_day_whatever_the_hour(commune: UnitDirectory) 
         ("Văn phòng phường", [], ("date", D(2025, 11, 14))),
         ("Công an phường", [], ("date", D(2025, 12, 19))),
     ]
+
+
+def test_a_group_heading_row_does_not_run_into_the_time_above(commune: UnitDirectory) -> None:
+    """A row "II | Nhóm …" heading the next rows ends the row above it: that row's time
+    cell ("Năm 2025", the whole year, due 31/12) is read alone."""
+    body = """TT\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian
+I\tNhóm nhiệm vụ về đô thị\t\t\t
+1\tChỉnh trang vỉa hè các tuyến phố chính\tPhòng Kinh tế phường\t\tNăm 2025
+II\tNhóm nhiệm vụ về môi trường\t\t\t
+2\tNạo vét kênh thoát nước\tĐoàn Thanh niên phường\t\tQuý IV/2025
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế phường", [], ("date", D(2025, 12, 31))),
+        ("Đoàn Thanh niên phường", [], ("date", D(2025, 12, 31))),
+    ]
