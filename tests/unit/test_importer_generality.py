@@ -942,3 +942,38 @@ II\tNhóm nhiệm vụ về môi trường\t\t\t
         ("Phòng Kinh tế phường", [], ("date", D(2025, 12, 31))),
         ("Đoàn Thanh niên phường", [], ("date", D(2025, 12, 31))),
     ]
+
+
+def test_a_sentence_goes_on_across_a_page_break(commune: UnitDirectory) -> None:
+    """A PDF copy cuts an item at a page break (blank line, page number, blank line): the
+    item goes on after it, and a "Thời gian thực hiện:" line below still dates it."""
+    body = """1. Đoàn Thanh niên phường tổ chức ra quân dọn dẹp vệ sinh các tuyến phố, khơi thông \
+cống rãnh
+
+3
+
+tại các khu dân cư hay bị ngập úng; vận động hộ gia đình phân loại rác tại nguồn.
+Thời gian thực hiện: từ ngày 06/10/2025 đến hết ngày 31/10/2025.
+2. Công an phường tăng cường tuần tra ban đêm.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Đoàn Thanh niên phường", [], ("date", D(2025, 10, 31))),
+        ("Công an phường", [], ("none",)),
+    ]
+
+
+def test_a_lower_case_line_after_a_semicolon_goes_on_with_the_item(
+    commune: UnitDirectory,
+) -> None:
+    """ "…; \\nthời gian cao điểm từ … đến …": a line opening in lower case after a line
+    ending in ";" is the same item's next clause, not a paragraph of its own."""
+    body = """1. Phòng Kinh tế phường chủ trì kiểm tra các chợ tạm, chợ cóc trên địa bàn;
+thời gian cao điểm từ ngày 10/01/2026 đến ngày 15/02/2026.
+2. Công an phường bảo đảm trật tự tại các điểm vui chơi.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế phường", [], ("date", D(2026, 2, 15))),
+        ("Công an phường", [], ("none",)),
+    ]
