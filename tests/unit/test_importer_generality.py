@@ -977,3 +977,22 @@ thời gian cao điểm từ ngày 10/01/2026 đến ngày 15/02/2026.
         ("Phòng Kinh tế phường", [], ("date", D(2026, 2, 15))),
         ("Công an phường", [], ("none",)),
     ]
+
+
+def test_a_sentence_opening_with_a_later_time_is_a_step_of_its_own(
+    commune: UnitDirectory,
+) -> None:
+    """ "… . Sau đợt kiểm tra, tổng hợp … trong 03 ngày làm việc kể từ ngày ký": a sentence
+    opening with when it comes, after the work before it, is a later step with its own
+    deadline; the work before it keeps none it did not state."""
+    body = """1. Phòng Kinh tế phường kiểm tra điều kiện an toàn thực phẩm tại các bếp ăn tập \
+thể; lấy mẫu thực phẩm gửi xét nghiệm. Sau đợt kiểm tra, tổng hợp kết quả \
+báo cáo Chủ tịch UBND phường trong 03 ngày làm việc kể từ ngày ký văn bản này.
+"""
+    r = read(body, commune)
+    a = r.content.assignments
+    assert [row(x) for x in a] == [
+        ("Phòng Kinh tế phường", [], ("none",)),
+        ("Phòng Kinh tế phường", [], ("date", D(2023, 3, 8))),
+    ]
+    assert a[1].action.startswith("Tổng hợp kết quả")
