@@ -996,3 +996,15 @@ báo cáo Chủ tịch UBND phường trong 03 ngày làm việc kể từ ngày
         ("Phòng Kinh tế phường", [], ("date", D(2023, 3, 8))),
     ]
     assert a[1].action.startswith("Tổng hợp kết quả")
+
+
+def test_a_residential_area_often_flooded_is_no_ongoing_duty(commune: UnitDirectory) -> None:
+    """ "các khu dân cư thường xuyên bị ngập": what often happens in a place, not how often
+    the duty is done; the duty is due when its deadline says."""
+    body = """1. Phòng Kinh tế phường rà soát các khu dân cư thường xuyên bị ngập khi mưa lớn; \
+báo cáo Ủy ban nhân dân phường trong 03 ngày làm việc kể từ ngày ký văn bản này.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế phường", [], ("date", D(2023, 3, 8))),
+    ]

@@ -74,8 +74,11 @@ _RECUR = (
 )
 _ONGOING_RE = re.compile(r"\bthuong xuyen(?:, lien tuc)?\b")
 # "các điểm thường xuyên ngập úng", "nơi thường xuyên xảy ra sạt lở": after a noun of place
-# or of who, "thường xuyên" says what happens there often, not how often the duty is done.
-_DESCRIBED_RE = re.compile(r"\b(?:diem|noi|khu vuc|vung|tuyen|doan|ho|truong hop|doi tuong) $")
+# or of who ("khu dân cư thường xuyên bị sạt lở"), "thường xuyên" says what happens there
+# often, not how often the duty is done.
+_DESCRIBED_RE = re.compile(
+    r"\b(?:diem|noi|khu vuc|khu dan cu|vung|tuyen|doan|ho|truong hop|doi tuong) $"
+)
 # "thời hạn" is a label only before its value: "bảo đảm đúng thời hạn" states no deadline.
 _STRONG_RE = re.compile(
     r"\b(?:cham nhat|han chot|thoi han(?= ?:| la | hoan thanh)|truoc ngay|hoan thanh truoc"
