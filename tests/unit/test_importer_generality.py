@@ -897,3 +897,114 @@ thuyền vào nơi tránh trú.
         ("Công an phường", ["chính quyền các địa phương ven biển"], ("none",)),
         ("Phòng Kinh tế phường", ["chính quyền cơ sở"], ("none",)),
     ]
+
+
+def test_a_deadline_named_in_a_later_sentence_dates_the_duty(commune: UnitDirectory) -> None:
+    """ "Hạn nộp … là ngày 12/10/2025": a sentence naming the deadline ("hạn", "thời hạn")
+    and what it is for, then its date, dates the duty."""
+    body = """1. Phòng Văn hóa - Xã hội rà soát danh sách hộ nghèo. Trong quá trình rà soát, \
+phối hợp với các tổ dân phố để đối chiếu. Hạn nộp danh sách về Ủy ban nhân dân phường là \
+ngày 12/10/2025.
+2. Công an phường rà soát nhân khẩu; thời hạn hoàn thành là ngày 30/10/2025.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Văn hóa - Xã hội", ["các tổ dân phố"], ("date", D(2025, 10, 12))),
+        ("Công an phường", [], ("date", D(2025, 10, 30))),
+    ]
+
+
+def test_a_range_ends_on_its_last_day_whatever_the_hour(commune: UnitDirectory) -> None:
+    """ "Từ ngày 03/11 đến 16 giờ 30 ngày 14/11/2025", "từ ngày … đến hết ngày …": a range
+    is due on its end, not its start, whatever hour it names."""
+    body = """TT\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian
+1\tTiếp nhận hồ sơ đăng ký\tVăn phòng phường\t\tTừ ngày 03/11/2025 đến 16 giờ 30 ngày 14/11/2025
+2\tKiểm tra cơ sở kinh doanh\tCông an phường\t\ttừ ngày 01/12/2025 đến hết ngày 19/12/2025
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Văn phòng phường", [], ("date", D(2025, 11, 14))),
+        ("Công an phường", [], ("date", D(2025, 12, 19))),
+    ]
+
+
+def test_a_group_heading_row_does_not_run_into_the_time_above(commune: UnitDirectory) -> None:
+    """A row "II | Nhóm …" heading the next rows ends the row above it: that row's time
+    cell ("Năm 2025", the whole year, due 31/12) is read alone."""
+    body = """TT\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian
+I\tNhóm nhiệm vụ về đô thị\t\t\t
+1\tChỉnh trang vỉa hè các tuyến phố chính\tPhòng Kinh tế phường\t\tNăm 2025
+II\tNhóm nhiệm vụ về môi trường\t\t\t
+2\tNạo vét kênh thoát nước\tĐoàn Thanh niên phường\t\tQuý IV/2025
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế phường", [], ("date", D(2025, 12, 31))),
+        ("Đoàn Thanh niên phường", [], ("date", D(2025, 12, 31))),
+    ]
+
+
+def test_a_sentence_goes_on_across_a_page_break(commune: UnitDirectory) -> None:
+    """A PDF copy cuts an item at a page break (blank line, page number, blank line): the
+    item goes on after it, and a "Thời gian thực hiện:" line below still dates it."""
+    body = """1. Đoàn Thanh niên phường tổ chức ra quân dọn dẹp vệ sinh các tuyến phố, khơi thông \
+cống rãnh
+
+3
+
+tại các khu dân cư hay bị ngập úng; vận động hộ gia đình phân loại rác tại nguồn.
+Thời gian thực hiện: từ ngày 06/10/2025 đến hết ngày 31/10/2025.
+2. Công an phường tăng cường tuần tra ban đêm.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Đoàn Thanh niên phường", [], ("date", D(2025, 10, 31))),
+        ("Công an phường", [], ("none",)),
+    ]
+
+
+def test_a_lower_case_line_after_a_semicolon_goes_on_with_the_item(
+    commune: UnitDirectory,
+) -> None:
+    """ "…; \\nthời gian cao điểm từ … đến …": a line opening in lower case after a line
+    ending in ";" is the same item's next clause, not a paragraph of its own."""
+    body = """1. Phòng Kinh tế phường chủ trì kiểm tra các chợ tạm, chợ cóc trên địa bàn;
+thời gian cao điểm từ ngày 10/01/2026 đến ngày 15/02/2026.
+2. Công an phường bảo đảm trật tự tại các điểm vui chơi.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế phường", [], ("date", D(2026, 2, 15))),
+        ("Công an phường", [], ("none",)),
+    ]
+
+
+def test_a_sentence_opening_with_a_later_time_is_a_step_of_its_own(
+    commune: UnitDirectory,
+) -> None:
+    """ "… . Sau đợt kiểm tra, tổng hợp … trong 03 ngày làm việc kể từ ngày ký": a sentence
+    opening with when it comes, after the work before it, is a later step with its own
+    deadline; the work before it keeps none it did not state."""
+    body = """1. Phòng Kinh tế phường kiểm tra điều kiện an toàn thực phẩm tại các bếp ăn tập \
+thể; lấy mẫu thực phẩm gửi xét nghiệm. Sau đợt kiểm tra, tổng hợp kết quả \
+báo cáo Chủ tịch UBND phường trong 03 ngày làm việc kể từ ngày ký văn bản này.
+"""
+    r = read(body, commune)
+    a = r.content.assignments
+    assert [row(x) for x in a] == [
+        ("Phòng Kinh tế phường", [], ("none",)),
+        ("Phòng Kinh tế phường", [], ("date", D(2023, 3, 8))),
+    ]
+    assert a[1].action.startswith("Tổng hợp kết quả")
+
+
+def test_a_residential_area_often_flooded_is_no_ongoing_duty(commune: UnitDirectory) -> None:
+    """ "các khu dân cư thường xuyên bị ngập": what often happens in a place, not how often
+    the duty is done; the duty is due when its deadline says."""
+    body = """1. Phòng Kinh tế phường rà soát các khu dân cư thường xuyên bị ngập khi mưa lớn; \
+báo cáo Ủy ban nhân dân phường trong 03 ngày làm việc kể từ ngày ký văn bản này.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế phường", [], ("date", D(2023, 3, 8))),
+    ]

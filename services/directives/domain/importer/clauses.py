@@ -24,6 +24,9 @@ _CONNECTOR_RE = re.compile(
 _LEAD_IN_RE = re.compile(r"^[\s,;:]*(?:dinh ky|hang|thoi han|thoi gian)?[\s,;:]*$")
 # "…; đồng thời tổng hợp …", "…; sau đó báo cáo …": a connective before a clause's verb.
 _CONNECTIVE_RE = re.compile(r"^(?:dong thoi|sau do|tiep theo|ngoai ra|va)[\s,]+")
+# "Sau kỳ nghỉ lễ, tổng hợp …", "Kết thúc đợt cao điểm, báo cáo …": a sentence opening with
+# when it comes after the work before it is a later step of its own.
+_LATER_STEP_RE = re.compile(r"^(?:sau (?!do\b)|ket thuc )[^\W\d_][^,;.:]{0,40},\s*")
 
 
 def clauses(action: str, year: When) -> list[tuple[str, Found, str]]:
@@ -31,7 +34,9 @@ def clauses(action: str, year: When) -> list[tuple[str, Found, str]]:
     groups: list[list[int]] = []  # start, end, where the action's words start
     for start, end in _pieces(action):
         segment = action[start:end]
-        opens = VERB_RE.match(_CONNECTIVE_RE.sub("", fold(segment).lstrip(" ,")))
+        folded = fold(segment).lstrip(" ,")
+        later = _LATER_STEP_RE.match(folded) if action[:start].rstrip().endswith(".") else None
+        opens = VERB_RE.match(_CONNECTIVE_RE.sub("", folded[later.end() if later else 0 :]))
         found = find_deadline(segment, year) if groups and opens else None
         own = found is not None and found.deadline.kind is not DeadlineKind.NONE
         # A later deadline covers the clauses before it unless they carry their own: only
@@ -47,9 +52,14 @@ def clauses(action: str, year: When) -> list[tuple[str, Found, str]]:
             # UBND huyện nếu để dịch lây lan. Yêu cầu UBND các xã thống kê …").
             groups[-1][1:] = [end, start]
         elif (
-            own and (dated or recurring) and found is not None and _without_deadline(segment, found)
+            own
+            and (dated or recurring or later)
+            and found is not None
+            and _without_deadline(segment, found)
         ):
-            groups.append([start, end, start])
+            # The action is the step's verbs, not when it comes ("Sau kỳ nghỉ lễ, ").
+            skip = len(segment) - len(folded) + later.end() if later else 0
+            groups.append([start, end, start + skip])
         elif groups:
             groups[-1][1] = end
         else:

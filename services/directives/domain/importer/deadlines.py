@@ -34,7 +34,10 @@ _KW = (
     r"|den het ngay|den ngay|vao"
     # "Thời gian ra quân đồng loạt: sáng Chủ nhật, ngày 09/11/2025": a labelled time of the
     # duty, its words before the colon.
-    r"|thoi gian(?: [^\W\d_]+){0,4}:)"
+    r"|thoi gian(?: [^\W\d_]+){0,4}:"
+    # "Hạn gửi dự toán về Sở Tài chính là ngày 20/3/2020", "Thời hạn nộp hồ sơ là ngày …":
+    # the deadline named, then what it is for, then its date; not "gia hạn", "hạn chế".
+    r"|(?<!gia )(?:thoi )?han(?! che)(?: [^\W\d_]+){0,12} la)"
 )
 _TIME = r"(?:(?P<h>\d{1,2}) ?(?:gio|h|:) ?(?P<mi>\d{2})?(?: ?phut)?,? )?"
 _DMY = (
@@ -71,8 +74,11 @@ _RECUR = (
 )
 _ONGOING_RE = re.compile(r"\bthuong xuyen(?:, lien tuc)?\b")
 # "các điểm thường xuyên ngập úng", "nơi thường xuyên xảy ra sạt lở": after a noun of place
-# or of who, "thường xuyên" says what happens there often, not how often the duty is done.
-_DESCRIBED_RE = re.compile(r"\b(?:diem|noi|khu vuc|vung|tuyen|doan|ho|truong hop|doi tuong) $")
+# or of who ("khu dân cư thường xuyên bị sạt lở"), "thường xuyên" says what happens there
+# often, not how often the duty is done.
+_DESCRIBED_RE = re.compile(
+    r"\b(?:diem|noi|khu vuc|khu dan cu|vung|tuyen|doan|ho|truong hop|doi tuong) $"
+)
 # "thời hạn" is a label only before its value: "bảo đảm đúng thời hạn" states no deadline.
 _STRONG_RE = re.compile(
     r"\b(?:cham nhat|han chot|thoi han(?= ?:| la | hoan thanh)|truoc ngay|hoan thanh truoc"
@@ -102,8 +108,12 @@ _FROM_LETTER_RE = re.compile(
     r"(?: nay)?(?![\w])"
 )
 _HOURS_RE = re.compile(r"\b(?:trong (?:vong |thoi gian )?)?\d{1,3} gio (?:sau|ke tu|tinh tu)\b")
+# "Từ ngày 24/4 đến 17 giờ 00 ngày 05/5/2024", "từ 07 giờ ngày 10/3 đến hết ngày 20/3/2023":
+# a range ends on its last day, whatever hour either end names.
+_START_TIME = r"(?:\d{1,2} ?(?:gio|h|:) ?(?:\d{2})?(?: ?phut)?,? )?"
 _RANGE_RE = re.compile(
-    rf"\btu (?:ngay )?\d{{1,2}} ?/ ?\d{{1,2}}(?: ?/ ?\d{{4}})? (?:den|toi) {_DMY}"
+    rf"\btu {_START_TIME}(?:ngay )?\d{{1,2}} ?/ ?\d{{1,2}}(?: ?/ ?\d{{4}})?,? (?:den|toi)"
+    rf" (?:het )?{_TIME}{_DAY_PART}{_DMY}"
 )
 # "Tháng 5 - 6/2022", "từ tháng 6 đến hết tháng 8/2022", "Tháng 12/2024 - tháng 01/2025":
 # a range of months ends on the last day of its last month.

@@ -63,13 +63,18 @@ def paragraphs(lines: list[str]) -> list[tuple[str, str]]:
     """(marker kind, text) per paragraph, wrapped lines rejoined."""
     out: list[tuple[str, str]] = []
     joinable = False
-    for line in lines:
+    after_semicolon = False  # the line before ended with ";"
+    for line in _without_page_breaks(lines):
         if _PAGE_NUMBER_RE.fullmatch(line):
             continue  # a page foot copied from a PDF, possibly mid-sentence
         if not line or re.fullmatch(r"[-_=*.…\s]{3,}", line):
-            joinable = False
+            joinable = after_semicolon = False
             continue
         kind, text = _marker(line)
+        # "…; khu vực bãi biển;\nthời gian cao điểm từ …": after ";" a line in lower case
+        # goes on with the item (a new paragraph opens with a capital or a marker).
+        if after_semicolon and text[:1].islower():
+            joinable = True
         if kind == "para" and joinable and out and not _heading(line):
             last = out[-1][1]
             # "kỹ thu-" + "ật": a word hyphenated at the line end is one word again.
@@ -78,6 +83,28 @@ def paragraphs(lines: list[str]) -> list[tuple[str, str]]:
         else:
             out.append((kind, text))
         joinable = not _heading(line) and not re.search(r"[.;:!?]$", line)
+        after_semicolon = line.endswith(";") and not _heading(line)
+    return out
+
+
+def _without_page_breaks(lines: list[str]) -> list[str]:
+    """The lines with each page break ("", "2", "") taken out: a sentence a page break
+    cuts goes on after it, so the blank lines around the page number end no paragraph."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        k = j + 1
+        while k < len(lines) and not lines[k].strip():
+            k += 1
+        page = j > i and j < len(lines) and _PAGE_NUMBER_RE.fullmatch(lines[j].strip())
+        if page and k > j + 1 and out:
+            i = k  # blank lines, a page number, blank lines: one page break
+            continue
+        out.append(lines[i])
+        i += 1
     return out
 
 

@@ -78,7 +78,9 @@ def _row(cells: list[str], columns: dict[str, int], above: dict[str, str]) -> li
     numbered = re.fullmatch(r"\d{1,3}(?:\.\d{1,2})*", number) is not None
     if not any(cell(name) for name in _LABELS) and not (numbered and above):
         above.clear()  # a group's heading row: a merged cell does not run across it
-        return [content if content.endswith(":") else f"{content}:"]
+        # The blank line ends the row above: its last cell ("Năm 2022") does not run on
+        # into the heading, as a line wrapped mid-sentence would.
+        return ["", content if content.endswith(":") else f"{content}:"]
     values = {name: cell(name) for name in _LABELS}
     merged = {
         name
