@@ -411,7 +411,11 @@ _TOPIC_RE = re.compile(
     # "Khi phát hiện lợn ốm, Trưởng thôn báo cáo …", "Nếu có bão, …": a condition first.
     r"|khi|neu"
     # "Trước ngày 20/9/2022, Chi cục X phải hoàn thành …": the deadline first.
-    r"|truoc|cham nhat|den het|den ngay) "
+    r"|truoc|cham nhat|den het|den ngay"
+    # "Căn cứ Kế hoạch này, các cơ quan … xây dựng kế hoạch …": the letter itself as the
+    # ground for what its addressees do (not "Căn cứ Luật …", a preamble).
+    r"|can cu (?:vao )?(?:noi dung )?(?:ke hoach|chi thi|cong van|cong dien|quyet dinh"
+    r"|thong bao|phuong an|van ban) nay,?) "
 )
 
 
