@@ -1001,3 +1001,55 @@ def test_coordinators_after_a_semicolon_of_a_task_given_later(commune: UnitDirec
     assert [row(x) for x in r.content.assignments] == [
         ("Đội Trật tự đô thị", ["Ban Quản lý chợ"], ("date", D(2023, 6, 30))),
     ]
+
+
+def test_a_closing_sentence_picks_the_lead_among_joint_units(commune: UnitDirectory) -> None:
+    """ "A và B: phối hợp kiểm tra … . B chủ trì.": B leads, A coordinates; the closing
+    sentence is no duty of its own."""
+    body = """- Trạm Y tế phường và Đội Quản lý thị trường: phối hợp kiểm tra các cơ sở kinh \
+doanh thực phẩm trong tháng 11/2023. Đội Quản lý thị trường chủ trì.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Đội Quản lý thị trường", ["Trạm Y tế phường"], ("date", D(2023, 11, 30))),
+    ]
+
+
+def test_a_role_given_in_the_passive_opens_the_duty(commune: UnitDirectory) -> None:
+    """ "X được giao là đơn vị đầu mối về chuyên môn. Đơn vị có trách nhiệm …": X's duty
+    is what follows the role."""
+    body = """1. Trung tâm Y tế phường được giao là đơn vị đầu mối về chuyên môn. Đơn vị có \
+trách nhiệm hướng dẫn các khu phố phun thuốc diệt muỗi; phối hợp với Hội Chữ thập đỏ phường \
+cấp phát hóa chất trước ngày 25/8/2023.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Trung tâm Y tế phường", ["Hội Chữ thập đỏ phường"], ("date", D(2023, 8, 25))),
+    ]
+
+
+def test_a_periodic_report_restating_a_verb_keeps_the_coordinators(
+    commune: UnitDirectory,
+) -> None:
+    """ "X chủ trì, phối hợp với Y theo dõi …, kịp thời báo cáo …; định kỳ báo cáo … hằng
+    tháng": the periodic report restates the first clause's verb, done with Y too."""
+    body = """- Phòng Kinh tế chủ trì, phối hợp với Chi cục Thuế khu vực theo dõi tiến độ thu \
+ngân sách, kịp thời báo cáo UBND phường; định kỳ báo cáo kết quả trước ngày 20 hằng tháng.
+"""
+    r = read(body, commune)
+    assert [row(x)[:2] for x in r.content.assignments] == [
+        ("Phòng Kinh tế", ["Chi cục Thuế khu vực"]),
+        ("Phòng Kinh tế", ["Chi cục Thuế khu vực"]),
+    ]
+
+
+def test_a_place_ends_a_name_before_lower_case_words(commune: UnitDirectory) -> None:
+    """ "UBND xã Tân Phú và đơn vị thi công …": a place word and its proper name end a
+    unit's name; "và" and lower-case words after it are not part of it."""
+    body = """1. Phòng Kinh tế chủ trì, phối hợp với UBND xã Tân Phú và đơn vị thi công dọn dẹp \
+đất đá trên tuyến đường.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế", ["UBND xã Tân Phú"], ("none",)),
+    ]

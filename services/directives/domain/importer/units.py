@@ -47,7 +47,7 @@ VERB_RE = _words(
     "keu goi", "so tan", "van hanh", "ung pho", "khac phuc", "dua tin", "phat song", "san sang",
     "tang thoi luong", "tuan tra", "phan luong", "cam bien", "niem yet", "thu hoi", "giai ngan",
     "quyet toan", "nghiem thu", "so ket", "tong ket", "chap hanh", "ban giao", "dieu dong",
-    "huy dong", "ra quan", "cuong che", "chinh ly", "day nhanh",
+    "huy dong", "ra quan", "cuong che", "chinh ly", "day nhanh", "cap phat",
 )  # fmt: skip
 # Compared with diacritics: folded, "cán bộ" would read as "cần".
 _FUNCTION_WORDS = frozenset(
@@ -240,6 +240,9 @@ def _in_compound(folded: str, start: int) -> bool:
 
 # "..., thị xã, thành phố", "..., xã Nghi Yên": places, not words of a unit's name.
 _LEVEL_WORD_RE = re.compile(rf"(?:{_LEVEL}|tinh|huyen)(?![\w])")
+_PLACE_END_RE = re.compile(
+    r"(?<![\w])(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn|tỉnh)(?: " + UPPER + r"[\w-]*)+ $"
+)
 _PAREN_RE = re.compile(r" ?\([^()]{0,160}\)")
 # Words no unit name holds in lower case that still open what its subject does: "thông báo"
 # (not a duty verb: the issuer "thông báo để … biết" too), "còn" ("Trung tâm Y tế còn có
@@ -661,9 +664,12 @@ class Scanner:
             # "Ủy ban MTTQ Việt Nam Thành phố": the city the letter capitalises as its own
             # ("Thành phố", "Thị xã") is a place word going on, not a sentence after a name.
             city = self.text[previous].isupper() and _LEVEL_WORD_RE.match(self.folded, previous)
+            # "UBND huyện Đakrông và đơn vị quản lý …": a place word and its proper name end
+            # a name too, however short the name.
+            placed = titled >= 1 and _PLACE_END_RE.search(self.text, base, start) is not None
             if (
                 word.group(2)[0].islower()
-                and titled >= 2
+                and (titled >= 2 or placed)
                 and not self._place_goes_on(start)
                 and not city
             ):
