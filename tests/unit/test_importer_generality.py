@@ -1008,3 +1008,159 @@ báo cáo Ủy ban nhân dân phường trong 03 ngày làm việc kể từ ng�
     assert [row(x) for x in r.content.assignments] == [
         ("Phòng Kinh tế phường", [], ("date", D(2023, 3, 8))),
     ]
+
+
+def test_a_group_keeps_its_kind_activity_and_area_words(commune: UnitDirectory) -> None:
+    """ "Các phòng khám tư nhân trên địa bàn thị xã", "các chủ rừng là hộ gia đình, cá
+    nhân", "Các hợp tác xã đang sản xuất trong vùng nguyên liệu mía": the words that say
+    which members are part of the group's name as written."""
+    body = """1. Các bệnh viện tư nhân trên địa bàn thị xã Hòa Minh rà soát danh sách bác sĩ \
+trước ngày 12/10/2023.
+2. Các chủ rừng là hộ gia đình, cá nhân xây dựng phương án bảo vệ rừng của mình.
+3. Các doanh nghiệp đang sản xuất trong cụm công nghiệp phía Nam, khu chế biến nông sản \
+khẩn trương rà soát hệ thống xử lý nước thải.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Các bệnh viện tư nhân trên địa bàn thị xã Hòa Minh", [], ("date", D(2023, 10, 12))),
+        ("Các chủ rừng là hộ gia đình, cá nhân", [], ("none",)),
+        (
+            "Các doanh nghiệp đang sản xuất trong cụm công nghiệp phía Nam, khu chế biến nông sản",
+            [],
+            ("none",),
+        ),
+    ]
+
+
+def test_a_board_heading_each_member_of_a_group(commune: UnitDirectory) -> None:
+    """ "Ban Giám đốc các bệnh viện …", "Trưởng ban điều hành các ấp": the board that heads
+    each member of a group is one addressee, kept whole as written."""
+    body = """1. Ban Giám đốc các bệnh viện công lập trên địa bàn phường bố trí giường bệnh dự \
+phòng.
+2. Trưởng ban điều hành các ấp vận động người dân phát quang bụi rậm trước ngày 20/11/2023.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Ban Giám đốc các bệnh viện công lập trên địa bàn phường", [], ("none",)),
+        ("ban điều hành các ấp", [], ("date", D(2023, 11, 20))),
+    ]
+
+
+def test_forest_owners_and_a_nature_reserve_lead(commune: UnitDirectory) -> None:
+    """Bodies that are not state offices lead duties too: a nature reserve, a national
+    park, the forest owners that are organisations."""
+    body = """1. Giám đốc Khu bảo tồn thiên nhiên Hòn Mây, Thủ trưởng các chủ rừng là tổ chức \
+trên địa bàn tỉnh bố trí lực lượng canh gác lửa rừng trước ngày 15/4/2023.
+2. Vườn quốc gia Đá Bạc phối hợp với Hạt Kiểm lâm thị xã tuần tra rừng.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Khu bảo tồn thiên nhiên Hòn Mây", [], ("date", D(2023, 4, 15))),
+        ("các chủ rừng là tổ chức trên địa bàn tỉnh", [], ("date", D(2023, 4, 15))),
+        ("Vườn quốc gia Đá Bạc", ["Hạt Kiểm lâm thị xã"], ("none",)),
+    ]
+
+
+def test_an_abbreviation_joined_by_an_ampersand(commune: UnitDirectory) -> None:
+    """ "Phòng VH&TT", "Sở KH&CN": "&" joins the parts of one abbreviated name."""
+    body = """1. Về công tác thư viện, đề nghị Trưởng phòng VH&TT các huyện, thị xã chỉ đạo các \
+thư viện mở cửa vào thứ Bảy.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("phòng VH&TT các huyện, thị xã", [], ("none",)),
+    ]
+
+
+def test_on_the_ground_of_this_plan_the_addressees_act(commune: UnitDirectory) -> None:
+    """ "Căn cứ Kế hoạch này, X và Y xây dựng kế hoạch …": the letter itself as the
+    ground, then the units that act on it ("Căn cứ Luật …" opens a preamble)."""
+    body = """Căn cứ Kế hoạch này, Thủ trưởng các trường học và Trưởng các khu phố xây dựng kế \
+hoạch của đơn vị, gửi về UBND phường trước ngày 08/12/2023.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("các trường học", [], ("date", D(2023, 12, 8))),
+        ("các khu phố", [], ("date", D(2023, 12, 8))),
+    ]
+
+
+def test_office_names_holding_a_verb_and_investigating(commune: UnitDirectory) -> None:
+    """ "Văn phòng đăng ký đất đai", "Phòng Quản lý quy hoạch và xây dựng": nouns, not the
+    verbs "đăng ký", "xây dựng"; "điều tra" (investigate) ends a name before it."""
+    body = """1. Phòng Kinh tế chủ trì, phối hợp với Chi nhánh Văn phòng đăng ký đất đai thị xã \
+và Phòng Quản lý quy hoạch và xây dựng kiểm tra hồ sơ cấp phép.
+2. Công an phường phối hợp với Đội Kiểm lâm cơ động điều tra các vụ chặt phá rừng.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        (
+            "Phòng Kinh tế",
+            ["Chi nhánh Văn phòng đăng ký đất đai thị xã", "Phòng Quản lý quy hoạch và xây dựng"],
+            ("none",),
+        ),
+        ("Công an phường", ["Đội Kiểm lâm cơ động"], ("none",)),
+    ]
+
+
+def test_coordinators_after_a_semicolon_of_a_task_given_later(commune: UnitDirectory) -> None:
+    """ "<task>. Nhiệm vụ này giao X chủ trì; Y phối hợp thực hiện.": Y coordinates."""
+    body = """1. Các điểm tập kết rác tự phát phải được xóa bỏ. Nhiệm vụ này giao Đội Trật tự \
+đô thị chủ trì; Ban Quản lý chợ phối hợp thực hiện. Thời hạn: trước ngày 30/6/2023.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Đội Trật tự đô thị", ["Ban Quản lý chợ"], ("date", D(2023, 6, 30))),
+    ]
+
+
+def test_a_closing_sentence_picks_the_lead_among_joint_units(commune: UnitDirectory) -> None:
+    """ "A và B: phối hợp kiểm tra … . B chủ trì.": B leads, A coordinates; the closing
+    sentence is no duty of its own."""
+    body = """- Trạm Y tế phường và Đội Quản lý thị trường: phối hợp kiểm tra các cơ sở kinh \
+doanh thực phẩm trong tháng 11/2023. Đội Quản lý thị trường chủ trì.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Đội Quản lý thị trường", ["Trạm Y tế phường"], ("date", D(2023, 11, 30))),
+    ]
+
+
+def test_a_role_given_in_the_passive_opens_the_duty(commune: UnitDirectory) -> None:
+    """ "X được giao là đơn vị đầu mối về chuyên môn. Đơn vị có trách nhiệm …": X's duty
+    is what follows the role."""
+    body = """1. Trung tâm Y tế phường được giao là đơn vị đầu mối về chuyên môn. Đơn vị có \
+trách nhiệm hướng dẫn các khu phố phun thuốc diệt muỗi; phối hợp với Hội Chữ thập đỏ phường \
+cấp phát hóa chất trước ngày 25/8/2023.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Trung tâm Y tế phường", ["Hội Chữ thập đỏ phường"], ("date", D(2023, 8, 25))),
+    ]
+
+
+def test_a_periodic_report_restating_a_verb_keeps_the_coordinators(
+    commune: UnitDirectory,
+) -> None:
+    """ "X chủ trì, phối hợp với Y theo dõi …, kịp thời báo cáo …; định kỳ báo cáo … hằng
+    tháng": the periodic report restates the first clause's verb, done with Y too."""
+    body = """- Phòng Kinh tế chủ trì, phối hợp với Chi cục Thuế khu vực theo dõi tiến độ thu \
+ngân sách, kịp thời báo cáo UBND phường; định kỳ báo cáo kết quả trước ngày 20 hằng tháng.
+"""
+    r = read(body, commune)
+    assert [row(x)[:2] for x in r.content.assignments] == [
+        ("Phòng Kinh tế", ["Chi cục Thuế khu vực"]),
+        ("Phòng Kinh tế", ["Chi cục Thuế khu vực"]),
+    ]
+
+
+def test_a_place_ends_a_name_before_lower_case_words(commune: UnitDirectory) -> None:
+    """ "UBND xã Tân Phú và đơn vị thi công …": a place word and its proper name end a
+    unit's name; "và" and lower-case words after it are not part of it."""
+    body = """1. Phòng Kinh tế chủ trì, phối hợp với UBND xã Tân Phú và đơn vị thi công dọn dẹp \
+đất đá trên tuyến đường.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế", ["UBND xã Tân Phú"], ("none",)),
+    ]

@@ -25,6 +25,7 @@ from .carry_out import bare_closing
 from .clauses import clauses
 from .coordinators import coordinators_in
 from .deadlines import When, find_deadline
+from .designated import designated_lead
 from .inverted import THIS_TASK_RE, lead_after, lead_in_later_sentence, topic_given
 from .outline import ATTR_RE, Node, outline
 from .table import rewrite_tables
@@ -147,6 +148,8 @@ def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
             continue
         if found is None or found[0] is None or not all(map(proper, found[0])):
             continue
+        if not found[1][1].strip(" .;"):
+            continue  # "… . Phòng X chủ trì.": who leads the task before, no task of its own
         if fold(found[1][1]).startswith("phoi hop") and not _acts_with_others(found[1][1], leads):
             continue  # "Sở Y phối hợp ...": a coordinator of the same duty
         who = ",".join(n.written for n in found[0])
@@ -411,7 +414,11 @@ _TOPIC_RE = re.compile(
     # "Khi phát hiện lợn ốm, Trưởng thôn báo cáo …", "Nếu có bão, …": a condition first.
     r"|khi|neu"
     # "Trước ngày 20/9/2022, Chi cục X phải hoàn thành …": the deadline first.
-    r"|truoc|cham nhat|den het|den ngay) "
+    r"|truoc|cham nhat|den het|den ngay"
+    # "Căn cứ Kế hoạch này, các cơ quan … xây dựng kế hoạch …": the letter itself as the
+    # ground for what its addressees do (not "Căn cứ Luật …", a preamble).
+    r"|can cu (?:vao )?(?:noi dung )?(?:ke hoach|chi thi|cong van|cong dien|quyet dinh"
+    r"|thong bao|phuong an|van ban) nay,?) "
 )
 
 
@@ -490,6 +497,8 @@ def _opens_action(scan: Scanner, pos: int) -> bool:
 
 
 _ALSO_RE = re.compile(r"(?:đồng thời|cũng|còn) (?=\w)")
+# "Trạm X được giao là đơn vị đầu mối …": the role given, in the passive, before it.
+_GIVEN_ROLE_RE = re.compile(r"được (?:giao|phân công) (?=(?:là|làm) )")
 _ROLE_NOTE_RE = re.compile(r" ?\([^()]{1,160}\)")
 
 
@@ -529,7 +538,7 @@ def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
             return None
         # "Văn phòng X đồng thời là đầu mối …", "Phòng Y cũng có trách nhiệm …": "also"
         # before the verb.
-        also = _ALSO_RE.match(scan.text, after)
+        also = _ALSO_RE.match(scan.text, after) or _GIVEN_ROLE_RE.match(scan.text, after)
         after = also.end() if also else after
         # "Chi cục X phải hoàn thành …", "Phòng Y cần rà soát …": a modal before the verb.
         modal = _MODAL_RE.match(scan.text, after)
@@ -584,8 +593,14 @@ def _restates(clause: str, first: str) -> bool:
     """ "X chủ trì, phối hợp với Y kiểm tra, đề xuất …; đề xuất … trước ngày 20/7": a later
     clause that dates a verb of the first one is still done with the first one's
     coordinators; one with a verb of its own ("…; tổng hợp, báo cáo …") is not."""
-    verb = VERB_RE.match(fold(clause))
+    folded = fold(clause)
+    # "…, kịp thời báo cáo …; định kỳ báo cáo kết quả …": the verb after how often.
+    often = _HOW_OFTEN_RE.match(folded)
+    verb = VERB_RE.match(folded, often.end() if often else 0)
     return verb is not None and re.search(rf"\b{verb.group()}\b", fold(first)) is not None
+
+
+_HOW_OFTEN_RE = re.compile(r"(?:dinh ky|hang (?:tuan|thang|quy|nam))(?: hang \w+)?[\s,]+")
 
 
 def _duties(
@@ -596,6 +611,7 @@ def _duties(
     attrs: Attrs,
 ) -> list[Duty]:
     coords, action = parsed
+    leads, coords, action = designated_lead(leads, coords, action, directory)
     found_clauses = clauses(action, year)
     if not found_clauses or not any(text for text, _, _ in found_clauses):
         return []

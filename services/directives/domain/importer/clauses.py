@@ -76,8 +76,8 @@ def clauses(action: str, year: When) -> list[tuple[str, Found, str]]:
 
 # A clause that only states the subject's role: "là cơ quan thường trực Ban Chỉ đạo …".
 _ROLE_RE = re.compile(
-    r"[\s,]*(?:la|lam) (?:co quan|don vi)(?: (?:thuong truc|dau moi|tham muu|chu tri"
-    r"|chu quan))?(?![\w])"
+    r"[\s,]*(?:duoc (?:giao|phan cong) )?(?:la|lam) (?:co quan|don vi)"
+    r"(?: (?:thuong truc|dau moi|tham muu|chu tri|chu quan))?(?![\w])"
 )
 
 
@@ -88,7 +88,9 @@ def _role_only(text: str) -> bool:
     if m is None or ";" in text or _SENTENCE_END_RE.search(text.rstrip(". ")):
         return False
     after = text[m.end() :].strip()
-    return not after.strip(".") or after[:1].isupper()
+    # "… là đơn vị đầu mối về chuyên môn": the field of the role, still no duty.
+    field = re.fullmatch(r"v[ềe] [^\W\d_]+(?: [^\W\d_]+){0,3}\.?", after)
+    return not after.strip(".") or after[:1].isupper() or field is not None
 
 
 _ANSWERS_RE = re.compile(r"[\s,]*chiu trach nhiem truoc ")

@@ -59,7 +59,9 @@ THIS_TASK_RE = re.compile(
 )
 _PASSIVE_RE = re.compile(r" duoc (?:giao|de nghi|phan cong)(?: cho)? (?=chu tri)")
 _LEADS_RE = re.compile(r"chu tri(?: thuc hien)?(?![\w])")
-_THEN_COORD_RE = re.compile(r"[\s,]*(?:va )?")
+# "… giao X chủ trì, Y phối hợp", "… chủ trì; Y phối hợp thực hiện": the coordinators' own
+# clause, after a comma or a semicolon.
+_THEN_COORD_RE = re.compile(r"[\s,;]*(?:va )?")
 _DOES_RE = re.compile(r"(?:trien khai )?thuc hien(?![\w])")
 _WITH_RE = re.compile(r"[\s,]*(?:va )?phoi hop(?: chat che)? voi ")
 _COORD_ROLE_RE = re.compile(r" phoi hop(?: thuc hien)?(?![\w])")

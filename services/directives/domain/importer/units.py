@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from shared.contracts.values import Unit, UnitRef
 
 from ..directory import TITLE_RE, UnitDirectory
+from .group_words import BOARD_OF_RE, qualified_end
 from .standard_names import standard_end
 from .text import UPPER, fold
 
@@ -36,7 +37,7 @@ VERB_RE = _words(
     "phat dong", "duy tri", "thanh lap", "ban hanh", "dang tai", "cung cap", "rut kinh nghiem",
     "dang ky", "nop", "sua doi", "lua chon", "quan ly", "chi dao", "yeu cau", "de nghi",
     GIVE, "tap trung", "ho tro", "di doi", "khao sat", "day manh", "tham tra",
-    "lam viec voi", "dieu tiet",
+    "lam viec voi", "dieu tiet", "dieu tra",
     "tiep tuc", "nang cao", "van dong", "thanh tra", "kiem soat", "phan cong", "chu dong",
     "tap huan", "boi duong", "xac minh", "thu thap", "dua", "dinh ky", "thuong xuyen", "kip thoi",
     "nghiem tuc", "tich cuc", "phe duyet", "quy dinh", "du thao", "du tru", "chan chinh",
@@ -46,7 +47,7 @@ VERB_RE = _words(
     "keu goi", "so tan", "van hanh", "ung pho", "khac phuc", "dua tin", "phat song", "san sang",
     "tang thoi luong", "tuan tra", "phan luong", "cam bien", "niem yet", "thu hoi", "giai ngan",
     "quyet toan", "nghiem thu", "so ket", "tong ket", "chap hanh", "ban giao", "dieu dong",
-    "huy dong", "ra quan", "cuong che", "chinh ly", "day nhanh",
+    "huy dong", "ra quan", "cuong che", "chinh ly", "day nhanh", "cap phat",
 )  # fmt: skip
 # Compared with diacritics: folded, "cán bộ" would read as "cần".
 _FUNCTION_WORDS = frozenset(
@@ -72,6 +73,8 @@ _HEAD_RE = _words(
     # Hamlets and neighbourhoods by region: "khóm", "ấp" (South), "buôn" (Central
     # Highlands), "khu phố".
     "khom", "ap", "buon", "khu pho",
+    # Bodies that are not state offices: forest owners, national parks, nature reserves.
+    "chu rung", "vuon quoc gia", "khu bao ton",
     "to cong tac", "doan kiem tra", "doan cong tac", "doan thanh tra",
     # Since 2025 the tax and statistics offices are named without "Cục": "Thuế tỉnh Khánh
     # Hòa", "Thống kê tỉnh Lào Cai", "Thuế cơ sở 3". Only before their place ("Thuế giá
@@ -87,7 +90,7 @@ _RAW_HEAD_RE = re.compile(
     r"|đơn vị sự nghiệp|đơn vị dự toán|đơn vị sử dụng ngân sách"
     r"|ban chỉ huy|doanh nghiệp|nhà hát|xóm|thôn|khối|(?:huyện|tỉnh|thành) đoàn"
     r"|cảng vụ|lực lượng"
-    r"|khóm|ấp|buôn|khu phố"
+    r"|khóm|ấp|buôn|khu phố|chủ rừng|vườn quốc gia|khu bảo tồn"
     r"|tổ công tác|đoàn (?:kiểm tra|công tác|thanh tra)|thuế|thống kê)$"
 )
 _ORGS = r"(?:co quan|to chuc|don vi|phong|ban|dia phuong)"
@@ -194,6 +197,7 @@ _WHOLE_HEADS = frozenset(
         "ap",
         "buon",
         "khu pho",
+        "chu rung",
     )
 )
 # Bodies named by their head alone: "Huyện đoàn", "Tỉnh đoàn".
@@ -215,6 +219,10 @@ _COMPOUNDS = (("dau tu ", re.compile(r"xay dung(?![\w])")),
               ("cong ", re.compile(r"lap(?![\w])")),
               # "Phòng Quản lý chất lượng công trình xây dựng": the works built, a noun.
               ("cong trinh ", re.compile(r"xay dung(?![\w])")),
+              # "Văn phòng đăng ký đất đai": the land registration office, a noun.
+              ("van phong ", re.compile(r"dang ky(?![\w])")),
+              # "Phòng Quản lý quy hoạch và xây dựng": planning and building, fields.
+              ("quy hoach va ", re.compile(r"xay dung(?![\w])")),
               *((f"{head} ", re.compile(r"trinh(?![\w])"))
                 for head in _TRINH_NOUNS))  # fmt: skip
 
@@ -232,6 +240,9 @@ def _in_compound(folded: str, start: int) -> bool:
 
 # "..., thị xã, thành phố", "..., xã Nghi Yên": places, not words of a unit's name.
 _LEVEL_WORD_RE = re.compile(rf"(?:{_LEVEL}|tinh|huyen)(?![\w])")
+_PLACE_END_RE = re.compile(
+    r"(?<![\w])(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn|tỉnh)(?: " + UPPER + r"[\w-]*)+ $"
+)
 _PAREN_RE = re.compile(r" ?\([^()]{0,160}\)")
 # Words no unit name holds in lower case that still open what its subject does: "thông báo"
 # (not a duty verb: the issuer "thông báo để … biết" too), "còn" ("Trung tâm Y tế còn có
@@ -421,6 +432,9 @@ class Scanner:
                 end = self._tail(known[1])
                 return [Named(self.text[pos:end], known[0])], end
         return self._unknown(pos, after_title=after_title)
+
+    def _verb_at(self, pos: int) -> bool:
+        return VERB_RE.match(self.folded, pos) is not None
 
     def _places(self, pos: int, end: int) -> tuple[list[Named], int] | None:
         """ "UBND các huyện Hoằng Hóa, Quảng Xương và thị xã Nghi Sơn", "UBND các xã: Hải
@@ -617,9 +631,17 @@ class Scanner:
             found = self._unknown(plural.end(), after_title=True, in_plural=True)
             if found is None:
                 return None
-            # "các Trung tâm Y tế có giường bệnh": the qualifier says which of them.
-            end = self._which(found[1])
+            # "các Trung tâm Y tế có giường bệnh": the qualifier says which of them; "… trên
+            # địa bàn tỉnh", "các chủ rừng là tổ chức": so do its kind and area.
+            end = qualified_end(self.text, self.folded, self._which(found[1]), self._verb_at)
             return [Named(self.text[pos:end], generic=True)], end
+        board = BOARD_OF_RE.match(self.folded, pos)
+        if board is not None and (after_title or self.text[pos].isupper()):
+            # "Ban Giám hiệu các trường học", "(Trưởng) ban điều hành các khóm": the board
+            # heading each member of a group, one addressee as written.
+            group = self._unknown(board.end(), after_title=True)
+            if group is not None and group[0][0].generic:
+                return [Named(self.text[pos : group[1]], generic=True)], group[1]
         head = _HEAD_RE.match(self.folded, pos)
         if head is None or not (after_title or self.text[pos].isupper()):
             return None
@@ -632,7 +654,8 @@ class Scanner:
         titled = 0  # capitalised words in a row just read ("Lào Cai", "Khánh Hòa")
         previous = start = base  # where the word before this one starts, and this one
         fields = False  # a lower-case field listed after a comma ("Phòng Tổng hợp, quy hoạch")
-        for word in re.finditer(r"( ?, | )([\w/.-]+)", self.text[base:]):
+        # "Phòng GD&ĐT", "Sở NN&PTNT": "&" joins an abbreviation's parts.
+        for word in re.finditer(r"( ?, | )([\w/.&-]+)", self.text[base:]):
             if base + word.start() != cursor:
                 break  # words must follow on: "Văn phòng UBND tỉnh; Kho bạc ..." is two
             cursor = base + word.end()
@@ -641,9 +664,12 @@ class Scanner:
             # "Ủy ban MTTQ Việt Nam Thành phố": the city the letter capitalises as its own
             # ("Thành phố", "Thị xã") is a place word going on, not a sentence after a name.
             city = self.text[previous].isupper() and _LEVEL_WORD_RE.match(self.folded, previous)
+            # "UBND huyện Đakrông và đơn vị quản lý …": a place word and its proper name end
+            # a name too, however short the name.
+            placed = titled >= 1 and _PLACE_END_RE.search(self.text, base, start) is not None
             if (
                 word.group(2)[0].islower()
-                and titled >= 2
+                and (titled >= 2 or placed)
                 and not self._place_goes_on(start)
                 and not city
             ):
