@@ -13,11 +13,11 @@ from chidao.importer_score import FIELDS, Count, Score, _entries_right, misses, 
 # field: (precision, recall) at least, on dev.
 # Dev holds 190 letters since the f- and g-batches (48 letters written blind for 23
 # provinces not seen before, merged 2026-12-01 as written, before any rule was changed for
-# them): the floor is the whole dev part's score with them, unseen; raised after the round.
+# them), after the round on the f letters (the g letters still unseen by any rule).
 FLOOR = {
-    "lead": (0.97, 0.97),
-    "coordinating": (0.98, 0.96),
-    "deadline": (0.99, 0.96),
+    "lead": (0.97, 0.98),
+    "coordinating": (0.99, 0.98),
+    "deadline": (0.99, 0.98),
     "number_symbol": (0.99, 0.99),
     "date": (0.99, 0.99),
     "issuer": (0.99, 0.99),
