@@ -20,7 +20,7 @@ from itertools import pairwise
 from shared.contracts.values import Deadline, DeadlineKind
 
 from ..directory import TITLE_RE, UnitDirectory
-from .attributes import Attrs, Parsed, attributes, cell_units, is_attr, unresolved
+from .attributes import MERGED_TIME, Attrs, Parsed, attributes, cell_units, is_attr, unresolved
 from .carry_out import bare_closing
 from .clauses import clauses
 from .coordinators import coordinators_in
@@ -616,6 +616,8 @@ def _duties(
     if not found_clauses or not any(text for text, _, _ in found_clauses):
         return []
     attr_deadline = find_deadline(attrs.time, year, bare=True) if attrs.time else None
+    if attr_deadline is not None and attrs.time_merged:
+        attr_deadline.warnings.append(MERGED_TIME)
     duties: list[Duty] = []
     for lead in leads:
         for i, (text, found, whole) in enumerate(found_clauses):
