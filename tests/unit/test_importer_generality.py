@@ -928,6 +928,21 @@ def test_a_range_ends_on_its_last_day_whatever_the_hour(commune: UnitDirectory) 
     ]
 
 
+def test_ngoai_ra_opens_another_duty_of_the_lead_named_short(commune: UnitDirectory) -> None:
+    """ "X cập nhật … hằng ngày. Ngoài ra, Trung tâm báo cáo … vào thứ Hai hằng tuần":
+    "Ngoài ra," (besides) then the lead named again by its head noun opens one more duty
+    of that lead, with a deadline of its own."""
+    body = """1. Trung tâm Văn hóa - Thể thao phường cập nhật lịch sử dụng nhà văn hóa trên \
+trang thông tin điện tử hằng ngày. Ngoài ra, Trung tâm tổng hợp ý kiến phản ánh của người \
+dân, gửi Văn phòng phường vào thứ Hai hằng tuần.
+"""
+    r = read(body, commune)
+    assert [row(x)[:2] for x in r.content.assignments] == [
+        ("Trung tâm Văn hóa - Thể thao phường", []),
+        ("Trung tâm Văn hóa - Thể thao phường", []),
+    ]
+
+
 def test_an_empty_time_cell_is_merged_with_the_row_above(commune: UnitDirectory) -> None:
     """Rows due together print their time once, in a cell merged over them: a time cell
     left empty under a row that has one takes that time, and says so. A group's heading
