@@ -928,6 +928,100 @@ def test_a_range_ends_on_its_last_day_whatever_the_hour(commune: UnitDirectory) 
     ]
 
 
+def test_ngoai_ra_opens_another_duty_of_the_lead_named_short(commune: UnitDirectory) -> None:
+    """ "X cập nhật … hằng ngày. Ngoài ra, Trung tâm báo cáo … vào thứ Hai hằng tuần":
+    "Ngoài ra," (besides) then the lead named again by its head noun opens one more duty
+    of that lead, with a deadline of its own."""
+    body = """1. Trung tâm Văn hóa - Thể thao phường cập nhật lịch sử dụng nhà văn hóa trên \
+trang thông tin điện tử hằng ngày. Ngoài ra, Trung tâm tổng hợp ý kiến phản ánh của người \
+dân, gửi Văn phòng phường vào thứ Hai hằng tuần.
+"""
+    r = read(body, commune)
+    assert [row(x)[:2] for x in r.content.assignments] == [
+        ("Trung tâm Văn hóa - Thể thao phường", []),
+        ("Trung tâm Văn hóa - Thể thao phường", []),
+    ]
+
+
+def test_an_empty_time_cell_is_merged_with_the_row_above(commune: UnitDirectory) -> None:
+    """Rows due together print their time once, in a cell merged over them: a time cell
+    left empty under a row that has one takes that time, and says so. A group's heading
+    row ends the merge; the table's last row, empty at its foot, takes none."""
+    body = """TT\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian hoàn thành
+1\tKiểm kê tài sản công của phường cũ\tPhòng Kinh tế phường\tVăn phòng phường\tTrước 15/10/2025
+2\tKiểm kê hồ sơ lưu trữ của phường cũ\tVăn phòng phường\tPhòng Kinh tế phường\t
+II\tNhóm nhiệm vụ sau kiểm kê\t\t\t
+3\tĐề xuất phương án xử lý tài sản dôi dư\tPhòng Kinh tế phường\tVăn phòng phường\t
+4\tSắp xếp lại trụ sở làm việc\tVăn phòng phường\tPhòng Kinh tế phường\tQuý IV/2025
+5\tTheo dõi việc sử dụng trụ sở\tVăn phòng phường\tPhòng Kinh tế phường\t
+"""
+    r = read(body, commune)
+    vp, kt = "Văn phòng phường", "Phòng Kinh tế phường"
+    assert [row(x) for x in r.content.assignments] == [
+        (kt, [vp], ("date", D(2025, 10, 15))),
+        (vp, [kt], ("date", D(2025, 10, 15))),
+        (kt, [vp], ("none",)),
+        (vp, [kt], ("date", D(2025, 12, 31))),
+        (vp, [kt], ("none",)),
+    ]
+    merged = [w.field for w in r.warnings if w.code == "merged_cell"]
+    assert merged == ["assignments[1].deadline"]
+
+
+def test_a_range_written_with_a_dash_ends_on_its_last_day(commune: UnitDirectory) -> None:
+    """ "Từ 02/10 - 20/10/2025": a range of days joined by a dash is due on its end, not
+    on its start (which has no year of its own)."""
+    body = """1. Công an phường ra quân kiểm tra các cơ sở kinh doanh karaoke từ 02/10 - \
+20/10/2025.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Công an phường", [], ("date", D(2025, 10, 20))),
+    ]
+
+
+def test_before_an_event_the_letter_dates(commune: UnitDirectory) -> None:
+    """ "hoàn tất trước ngày hội diễn 22/11/2025", "trước Lễ ra quân (ngày 04/10/2025)":
+    due before an event, named with its date: the event's date is the deadline."""
+    body = """1. Đoàn Thanh niên phường chuẩn bị sân khấu, hoàn tất trước ngày hội diễn 22/11/2025.
+2. Trạm Y tế phường chuẩn bị cơ số thuốc trước Lễ ra quân (ngày 04/10/2025).
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Đoàn Thanh niên phường", [], ("date", D(2025, 11, 22))),
+        ("Trạm Y tế phường", [], ("date", D(2025, 10, 4))),
+    ]
+
+
+def test_a_due_month_after_when_the_work_applies_from(commune: UnitDirectory) -> None:
+    """ "… áp dụng từ năm 2027; hoàn thành trong tháng 9/2026": the start the work
+    applies from is no deadline, but does not hide the due month after it (a start alone,
+    "từ Quý III/2026", still dates nothing)."""
+    body = """1. Phòng Văn hóa - Xã hội xây dựng bộ tiêu chí khu phố văn hóa áp dụng từ năm \
+2027; hoàn thành trong tháng 9/2026.
+2. Phòng Kinh tế phường tổ chức thu phí vệ sinh theo mức mới từ Quý III/2026.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Văn hóa - Xã hội", [], ("date", D(2026, 9, 30))),
+        ("Phòng Kinh tế phường", [], ("none",)),
+    ]
+
+
+def test_a_target_by_the_end_of_a_year(commune: UnitDirectory) -> None:
+    """ "phấn đấu đến hết năm 2025 …", "đến cuối năm 2025": a target due at the year's end;
+    figures counted "tính đến hết năm" are as of then, no deadline."""
+    body = """1. Trung tâm Phục vụ hành chính công phường rà soát quy trình tiếp nhận hồ sơ; \
+phấn đấu đến cuối năm 2025 tỷ lệ hồ sơ trực tuyến đạt trên 80%.
+2. Phòng Văn hóa - Xã hội thống kê số hộ nghèo tính đến hết năm 2024.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Trung tâm Phục vụ hành chính công phường", [], ("date", D(2025, 12, 31))),
+        ("Phòng Văn hóa - Xã hội", [], ("none",)),
+    ]
+
+
 def test_a_group_heading_row_does_not_run_into_the_time_above(commune: UnitDirectory) -> None:
     """A row "II | Nhóm …" heading the next rows ends the row above it: that row's time
     cell ("Năm 2025", the whole year, due 31/12) is read alone."""

@@ -20,7 +20,7 @@ from itertools import pairwise
 from shared.contracts.values import Deadline, DeadlineKind
 
 from ..directory import TITLE_RE, UnitDirectory
-from .attributes import Attrs, Parsed, attributes, cell_units, is_attr, unresolved
+from .attributes import MERGED_TIME, Attrs, Parsed, attributes, cell_units, is_attr, unresolved
 from .carry_out import bare_closing
 from .clauses import clauses
 from .coordinators import coordinators_in
@@ -206,7 +206,9 @@ def _first_assigned(scan: Scanner, before: int) -> bool:
     )
 
 
-_CONDITION_RE = re.compile(r"(?:khi|neu|trong truong hop|truong hop|sau khi) ")
+# A condition opening a sentence, or "Ngoài ra," (besides): what follows its comma is a
+# next duty when a subject of its own, or the lead named again, opens it.
+_CONDITION_RE = re.compile(r"(?:khi|neu|trong truong hop|truong hop|sau khi|ngoai ra,) ")
 
 
 def _after_condition(scan: Scanner, start: int) -> _Parsed | None:
@@ -413,6 +415,8 @@ _TOPIC_RE = re.compile(
     r"(?:ve|doi voi|rieng|tai|tren co so|sau khi|ngay sau khi|truong hop|trong truong hop|tu"
     # "Khi phát hiện lợn ốm, Trưởng thôn báo cáo …", "Nếu có bão, …": a condition first.
     r"|khi|neu"
+    # "Ngoài ra, Trung tâm báo cáo …": besides the duty before, one more.
+    r"|ngoai ra,"
     # "Trước ngày 20/9/2022, Chi cục X phải hoàn thành …": the deadline first.
     r"|truoc|cham nhat|den het|den ngay"
     # "Căn cứ Kế hoạch này, các cơ quan … xây dựng kế hoạch …": the letter itself as the
@@ -616,6 +620,8 @@ def _duties(
     if not found_clauses or not any(text for text, _, _ in found_clauses):
         return []
     attr_deadline = find_deadline(attrs.time, year, bare=True) if attrs.time else None
+    if attr_deadline is not None and attrs.time_merged:
+        attr_deadline.warnings.append(MERGED_TIME)
     duties: list[Duty] = []
     for lead in leads:
         for i, (text, found, whole) in enumerate(found_clauses):

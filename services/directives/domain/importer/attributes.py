@@ -31,6 +31,14 @@ class Attrs:
     coordinating: str | None = None
     time: str | None = None
     merged: bool = False  # the lead was read from a merged table cell (the row above's)
+    time_merged: bool = False  # so was the time
+
+
+# The warning of a time read from a merged table cell (see `table`).
+MERGED_TIME = (
+    "merged_cell",
+    "Ô thời gian để trống (gộp với dòng trên); đã lấy thời hạn của dòng trên, cần rà lại.",
+)
 
 
 def is_attr(node: Node) -> bool:
@@ -46,14 +54,15 @@ def attributes(node: Node) -> Attrs:
             end = spans[i + 1].start() if i + 1 < len(spans) else len(text)
             value = text[m.end() : end].strip(" ;.-–")
             label = fold(m.group("label"))
-            if m.group("merged") and "phoi hop" not in label:
-                attrs.merged = True
+            merged = m.group("merged") is not None
             if "phoi hop" in label:
                 attrs.coordinating = attrs.coordinating or value
             elif "chu tri" in label or label.startswith(("don vi", "co quan", "bo phan")):
                 attrs.lead = attrs.lead or value
+                attrs.merged = attrs.merged or merged
             else:
                 attrs.time = attrs.time or value
+                attrs.time_merged = attrs.time_merged or merged
     return attrs
 
 

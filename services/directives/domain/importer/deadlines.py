@@ -52,6 +52,12 @@ _DAY_PART = (
 )
 _DATE_RE = re.compile(rf"\b{_KW} {_TIME}{_DAY_PART}{_DMY}")
 _BARE_DATE_RE = re.compile(rf"\b{_TIME}{_DMY}")
+# "trước ngày khai giảng 05/9/2023", "trước Lễ ra quân (ngày 12/3/2024)": before an event the
+# letter dates, a few words naming it between the deadline word and its date.
+_EVENT_DATE_RE = re.compile(
+    rf"\b(?:truoc|cham nhat truoc|hoan thanh truoc|xong truoc) (?:ngay )?"
+    rf"(?!khi\b|ngay\b)(?:[^\W\d_]+ ){{1,4}}\(?{_TIME}{_DAY_PART}{_DMY}"
+)
 _DAY_RE = re.compile(
     rf"\b{_KW} {_TIME}ngay (?P<d>\d{{1,2}})\b(?! ?[/.-] ?\d| thang \d)"
     r"(?: (?:cua )?thang (?:cuoi|thu ba|thu 3)(?: cua)?(?: moi)? quy)?"
@@ -108,12 +114,12 @@ _FROM_LETTER_RE = re.compile(
     r"(?: nay)?(?![\w])"
 )
 _HOURS_RE = re.compile(r"\b(?:trong (?:vong |thoi gian )?)?\d{1,3} gio (?:sau|ke tu|tinh tu)\b")
-# "Từ ngày 24/4 đến 17 giờ 00 ngày 05/5/2024", "từ 07 giờ ngày 10/3 đến hết ngày 20/3/2023":
-# a range ends on its last day, whatever hour either end names.
+# "Từ ngày 24/4 đến 17 giờ 00 ngày 05/5/2024", "từ 07 giờ ngày 10/3 đến hết ngày 20/3/2023",
+# "Từ 02/6 - 30/6/2024": a range ends on its last day, whatever hour either end names.
 _START_TIME = r"(?:\d{1,2} ?(?:gio|h|:) ?(?:\d{2})?(?: ?phut)?,? )?"
 _RANGE_RE = re.compile(
-    rf"\btu {_START_TIME}(?:ngay )?\d{{1,2}} ?/ ?\d{{1,2}}(?: ?/ ?\d{{4}})?,? (?:den|toi)"
-    rf" (?:het )?{_TIME}{_DAY_PART}{_DMY}"
+    rf"\btu {_START_TIME}(?:ngay )?\d{{1,2}} ?/ ?\d{{1,2}}(?: ?/ ?\d{{4}})?"
+    rf"(?:,? (?:den|toi) | ?- ?)(?:het )?{_TIME}{_DAY_PART}{_DMY}"
 )
 # "Tháng 5 - 6/2022", "từ tháng 6 đến hết tháng 8/2022", "Tháng 12/2024 - tháng 01/2025":
 # a range of months ends on the last day of its last month.
@@ -124,7 +130,12 @@ _MONTHS_RE = re.compile(
 _HALF_YEAR_RE = re.compile(
     r"\b(?P<from>tu )?(?:trong )?(?:0?6|sau) thang (?P<half>dau|cuoi) nam(?: (?P<y>\d{4}))?"
 )
-_IN_YEAR_RE = re.compile(r"\b(?P<from>tu )?(?:hoan thanh |xong )?trong (?:ca )?nam (?P<y>\d{4})\b")
+# "trong năm 2023", and a target by the year's end: "phấn đấu đến hết năm 2022 tỷ lệ … đạt"
+# ("tính đến hết năm": what figures are counted to, see `_AS_OF_RE`).
+_IN_YEAR_RE = re.compile(
+    r"\b(?P<from>tu |tinh )?(?:hoan thanh |xong )?(?:trong (?:ca )?|den (?:het|cuoi) )nam"
+    r" (?P<y>\d{4})\b"
+)
 _MONTH_NO_YEAR_RE = re.compile(
     r"\b(?P<kw>truoc |trong |hoan thanh trong )thang (?P<m>\d{1,2})(?![\d/]| nam)"
 )
@@ -158,7 +169,11 @@ def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
         # No weekly or daily kind to schedule: the clerk sets it up by hand.
         return unparsed(text, folded, _phrase_start(folded, weekly.start()))
     recur = next(((m, kind) for rx, kind in _RECUR if (m := rx.search(folded))), None)
-    date_m = _stated_date(text, folded) or (_BARE_DATE_RE.search(folded) if bare else None)
+    date_m = (
+        _stated_date(text, folded)
+        or (_BARE_DATE_RE.search(folded) if bare else None)
+        or _EVENT_DATE_RE.search(folded)
+    )
     day_m = _DAY_RE.search(folded)
     if recur is not None and not (date_m is not None and date_m.group("y")):
         m_rec, kind = recur
@@ -187,8 +202,9 @@ def find_deadline(text: str, when: When, *, bare: bool = False) -> Found:
     if date_m is not None:
         return _dated(text, date_m, year)
     start_m = _FROM_RE.search(folded)
-    if start_m is not None and not _DATE_RE.search(folded):
-        # "Từ Quý II/2023": when the work starts, not when it is due.
+    if start_m is not None and not _DATE_RE.search(folded) and not _keyed_period(folded):
+        # "Từ Quý II/2023": when the work starts, not when it is due; but "… thực hiện từ
+        # năm 2026; hoàn thành trong tháng 6/2025" states its due period after the start.
         return unparsed(text, folded, start_m.start())
     for rx in (_MONTH_RE, _QUARTER_RE):
         m = rx.search(folded)
@@ -254,6 +270,11 @@ def _stated_date(text: str, folded: str) -> re.Match[str] | None:
         if not _AS_OF_RE.search(text, max(0, m.start() - 5), m.start() + 4):
             return m
     return None
+
+
+def _keyed_period(folded: str) -> bool:
+    """Whether a deadline word introduces a month or quarter ("trong tháng 6/2025")."""
+    return any(m.group("kw") for rx in (_MONTH_RE, _QUARTER_RE) for m in rx.finditer(folded))
 
 
 def _scope(folded: str, m: re.Match[str]) -> bool:

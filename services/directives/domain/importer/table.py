@@ -7,9 +7,12 @@ Rows are rewritten into the item-and-attributes form the outline already reads (
 come in any order, with any others beside them ("Sản phẩm", "Ghi chú"). A lead cell left
 empty under a row that has one is a merged cell (one unit leads several rows, its name
 printed once): the row takes the lead, and the coordinators when their cell is empty too,
-from the row above, and says so (`MERGED`, read back as a warning). An empty lead cell
-with none above keeps an empty lead, which comes back as `no_lead_unit`; a row with
-nothing but content ("A | Công tác kiểm tra") heads a group.
+from the row above, and says so (`MERGED`, read back as a warning). A time cell left
+empty under a row that has one is merged alike (several rows due together, the time
+printed once), except on the table's last row: empty cells at a table's foot are as often
+a task left without a set time as a merged cell. An empty lead cell with none above keeps
+an empty lead, which comes back as `no_lead_unit`; a row with nothing but content ("A |
+Công tác kiểm tra") heads a group.
 Rows wrapped over several lines (PDF copies) are not rejoined, except in tables copied
 one cell per line (`cell_lines`).
 """
@@ -42,9 +45,12 @@ MERGED = "(ô gộp)"
 def rewrite_tables(lines: list[str]) -> list[str]:
     out: list[str] = []
     columns: dict[str, int] | None = None
-    above: dict[str, str] = {}  # the lead and coordinators of the row above
-    for line in join_cell_lines(lines, _header):
+    above: dict[str, str] = {}  # the lead, coordinators and time of the row above
+    joined = join_cell_lines(lines, _header)
+    for i, line in enumerate(joined):
         cells = [c.strip() for c in line.split("|")] if "|" in line else []
+        if cells and not (i + 1 < len(joined) and "|" in joined[i + 1]):
+            above.pop("time", None)  # the table's last row: see the module docstring
         if columns is not None and (cells or not line):
             # A blank line stays: the paragraph after the table is not its last cell's.
             out += _row(cells, columns, above) if cells else [""]
@@ -84,12 +90,12 @@ def _row(cells: list[str], columns: dict[str, int], above: dict[str, str]) -> li
     values = {name: cell(name) for name in _LABELS}
     merged = {
         name
-        for name in ("lead", "coordinating")
-        if not values[name] and above.get(name) and (name == "lead" or not values["lead"])
+        for name in _LABELS
+        if not values[name] and above.get(name) and (name != "coordinating" or not values["lead"])
     }
     for name in merged:
         values[name] = above[name]
-    above.update({name: values[name] for name in ("lead", "coordinating")})
+    above.update(values)
     marker = f"{number}." if numbered else "-"
     out = [f"{marker} {content.rstrip('.')}."]
     for name, label in _LABELS.items():
