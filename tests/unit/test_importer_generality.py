@@ -1164,3 +1164,22 @@ def test_a_place_ends_a_name_before_lower_case_words(commune: UnitDirectory) -> 
     assert [row(x) for x in r.content.assignments] == [
         ("Phòng Kinh tế", ["UBND xã Tân Phú"], ("none",)),
     ]
+
+
+def test_an_item_line_naming_only_its_unit_heads_the_lines_below(
+    commune: UnitDirectory,
+) -> None:
+    """ "2. Phòng Tư pháp" alone on its line, its duties on the next (wrapped) lines: the
+    name is the item's heading, not the start of a longer name ("… Tư pháp Chủ trì")."""
+    body = """III. TỔ CHỨC THỰC HIỆN
+1. Phòng Tư pháp
+Chủ trì, phối hợp với Đội Quản lý trật tự đô thị rà soát các bảng quảng cáo sai quy
+định trên các tuyến phố, hoàn thành trước ngày 20/10/2023.
+2. Trung tâm Văn hóa phường
+Tham mưu tổ chức tuyên truyền về trật tự đô thị trong Quý IV/2023.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Tư pháp", ["Đội Quản lý trật tự đô thị"], ("date", D(2023, 10, 20))),
+        ("Trung tâm Văn hóa phường", [], ("date", D(2023, 12, 31))),
+    ]

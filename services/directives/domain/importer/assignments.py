@@ -30,6 +30,7 @@ from .inverted import THIS_TASK_RE, lead_after, lead_in_later_sentence, topic_gi
 from .outline import ATTR_RE, Node, outline
 from .table import rewrite_tables
 from .text import UPPER, Notes, fold
+from .unit_headings import unit_headings
 from .units import GIVE, VERB_RE, Named, Scanner
 from .voice import SPEAKING_RE, is_issuer, passes_on, proper
 
@@ -71,7 +72,14 @@ def read_assignments(
     """The duties of a body; `addressees` ("Kính gửi") lead the items that name no lead."""
     duties: list[Duty] = []
     named = _addressed(addressees, directory)
-    _walk(outline(rewrite_tables(lines)), None, directory, year, duties, named)
+    _walk(
+        outline(unit_headings(rewrite_tables(lines), directory)),
+        None,
+        directory,
+        year,
+        duties,
+        named,
+    )
     return duties
 
 

@@ -47,7 +47,7 @@ VERB_RE = _words(
     "keu goi", "so tan", "van hanh", "ung pho", "khac phuc", "dua tin", "phat song", "san sang",
     "tang thoi luong", "tuan tra", "phan luong", "cam bien", "niem yet", "thu hoi", "giai ngan",
     "quyet toan", "nghiem thu", "so ket", "tong ket", "chap hanh", "ban giao", "dieu dong",
-    "huy dong", "ra quan", "cuong che", "chinh ly", "day nhanh", "cap phat",
+    "huy dong", "ra quan", "cuong che", "chinh ly", "day nhanh", "cap phat", "lam sach",
 )  # fmt: skip
 # Compared with diacritics: folded, "cán bộ" would read as "cần".
 _FUNCTION_WORDS = frozenset(
