@@ -1183,3 +1183,30 @@ Tham mưu tổ chức tuyên truyền về trật tự đô thị trong Quý IV/
         ("Phòng Tư pháp", ["Đội Quản lý trật tự đô thị"], ("date", D(2023, 10, 20))),
         ("Trung tâm Văn hóa phường", [], ("date", D(2023, 12, 31))),
     ]
+
+
+def test_a_body_of_the_same_level_is_one_name(commune: UnitDirectory) -> None:
+    """ "Phòng Tư pháp cùng cấp": the body of the addressee's own level; "cùng cấp" (same
+    level) is part of the name, not "cung cấp" (provide) opening the duty."""
+    body = """2. Trạm Y tế các xã, thị trấn:
+- Phối hợp với Phòng Văn hóa - Xã hội cùng cấp tuyên truyền phòng, chống bệnh tay chân \
+miệng tại các trường mầm non trong tháng 10/2023.
+"""
+    r = read(body, commune)
+    assert [row(x)[1:] for x in r.content.assignments] == [
+        (["Phòng Văn hóa - Xã hội cùng cấp"], ("date", D(2023, 10, 31))),
+    ]
+    assert r.content.assignments[0].action.startswith("Tuyên truyền")
+
+
+def test_coordinators_named_without_voi(commune: UnitDirectory) -> None:
+    """ "Phối hợp Đội X kiểm tra …" under a unit's heading: "với" left out, X coordinates
+    the heading unit's duty all the same."""
+    body = """1. Phòng Kinh tế:
+- Phối hợp Đội Quản lý thị trường số 4 kiểm tra các cửa hàng kinh doanh phân bón trước \
+ngày 15/11/2023.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế", ["Đội Quản lý thị trường số 4"], ("date", D(2023, 11, 15))),
+    ]

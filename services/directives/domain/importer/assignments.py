@@ -35,7 +35,10 @@ from .units import GIVE, VERB_RE, Named, Scanner
 from .voice import SPEAKING_RE, is_issuer, passes_on, proper
 
 _ASK_RE = re.compile(rf"(?:{GIVE}|yeu cau|de nghi|phan cong|chi dao)(?: cho)? ")
-_COORD_RE = re.compile(r"(?:va |dong thoi )?(?:chu dong )?(?:phoi hop|cung)(?: chat che)?(?: voi) ")
+# "Phối hợp Trung tâm X tuyên truyền …": "với" may be left out before the names.
+_COORD_RE = re.compile(
+    r"(?:va |dong thoi )?(?:chu dong )?(?:phoi hop|cung)(?: chat che)?(?: voi)? "
+)
 _PERFORM_RE = re.compile(r"(?:trien khai )?thuc hien ")
 # Compared with diacritics: folded, "cần" reads as "căn" ("Căn cứ …").
 _AS_FOLLOWS_RE = re.compile(r"(?:nhu sau|cu the nhu sau|mot so noi dung sau)\s*:")

@@ -16,7 +16,8 @@ from .units import Named, Scanner
 
 __all__ = ["coordinators_in"]
 
-_WITH_RE = re.compile(r"(?<![\w])phoi hop(?: chat che)?(?: thuc hien)? (?:voi|cung) ")
+# "phối hợp Phòng X …": drafters drop "với" too; the units named next are the same.
+_WITH_RE = re.compile(r"(?<![\w])phoi hop(?: chat che)?(?: thuc hien)?(?: (?:voi|cung))? ")
 
 
 def coordinators_in(action: str, directory: UnitDirectory) -> list[Named]:

@@ -244,6 +244,8 @@ _PLACE_END_RE = re.compile(
     r"(?<![\w])(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn|tỉnh)(?: " + UPPER + r"[\w-]*)+ $"
 )
 _PAREN_RE = re.compile(r" ?\([^()]{0,160}\)")
+# Compared with diacritics: folded, "cùng cấp" (same level) reads as "cung cấp" (provide).
+_SAME_LEVEL_RE = re.compile(r" cùng cấp(?![\w])")
 # Words no unit name holds in lower case that still open what its subject does: "thông báo"
 # (not a duty verb: the issuer "thông báo để … biết" too), "còn" ("Trung tâm Y tế còn có
 # trách nhiệm …").
@@ -618,6 +620,9 @@ class Scanner:
         verb = self._agency and self.folded.startswith(f" {self._agency}", end)
         if m is not None and not (verb and self.text[end + 1 : end + 2].islower()):
             end = m.end()
+        # "Phòng Y tế cùng cấp": the body of the addressee's own level, one name.
+        same = _SAME_LEVEL_RE.match(self.text, end)
+        end = same.end() if same else end
         paren = _PAREN_RE.match(self.folded, end)
         return paren.end() if paren else end
 
@@ -699,6 +704,10 @@ class Scanner:
             if _in_compound(self.folded, start):
                 end = base + word.end(2)
                 continue
+            same = _SAME_LEVEL_RE.match(self.text, start - 1)
+            if same is not None and word.group(1) == " ":
+                end = same.end()  # "Phòng Y tế cùng cấp": the name ends with its level
+                break
             if not capital and (
                 (VERB_RE.match(self.folded, start) and not _TONED_GIVE_RE.match(self.text, start))
                 or word.group(2) in _FUNCTION_WORDS
