@@ -1210,3 +1210,20 @@ ngày 15/11/2023.
     assert [row(x) for x in r.content.assignments] == [
         ("Phòng Kinh tế", ["Đội Quản lý thị trường số 4"], ("date", D(2023, 11, 15))),
     ]
+
+
+def test_the_subjects_of_a_later_phoi_hop_sentence_coordinate(commune: UnitDirectory) -> None:
+    """ "Phòng X chủ trì … . Hội Y, Đoàn Z phối hợp, …" and "Trưởng các tổ dân phố có
+    trách nhiệm phối hợp …": the subjects that "phối hợp" in a later sentence coordinate
+    the item's duty."""
+    body = """1. Phòng Văn hóa - Xã hội chủ trì rà soát các gia đình có hoàn cảnh khó khăn. Hội \
+Chữ thập đỏ phường, Đoàn Thanh niên phường phối hợp, vận động quà tặng. Danh sách gửi UBND \
+phường trước ngày 10/1/2024.
+2. Trạm Y tế phường tổ chức tiêm vắc xin cho trẻ em. Trưởng các tổ dân phố có trách \
+nhiệm phối hợp, thông báo lịch tiêm đến từng hộ gia đình.
+"""
+    r = read(body, commune)
+    assert [row(x)[:2] for x in r.content.assignments] == [
+        ("Phòng Văn hóa - Xã hội", ["Hội Chữ thập đỏ phường", "Đoàn Thanh niên phường"]),
+        ("Trạm Y tế phường", ["các tổ dân phố"]),
+    ]

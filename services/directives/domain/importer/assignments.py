@@ -640,7 +640,9 @@ def _duties(
                 shared = coords if i == 0 or _restates(text, found_clauses[0][0]) else []
                 # Any sentence of the clause may name them ("X là đơn vị tham mưu. Đơn vị
                 # chủ trì, phối hợp với Y …"), not only the one the action is cut to.
-                named = shared + coordinators_in(whole, directory)
+                named = shared + [
+                    n for n in coordinators_in(whole, directory) if n.written != lead.written
+                ]
                 duty = Duty(lead, written, list(dict.fromkeys(named)), text, deadline)
                 for code, message in found.warnings:
                     duty.notes.add(code, "deadline", message)
