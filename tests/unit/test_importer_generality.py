@@ -1227,3 +1227,15 @@ nhiệm phối hợp, thông báo lịch tiêm đến từng hộ gia đình.
         ("Phòng Văn hóa - Xã hội", ["Hội Chữ thập đỏ phường", "Đoàn Thanh niên phường"]),
         ("Trạm Y tế phường", ["các tổ dân phố"]),
     ]
+
+
+def test_a_force_written_in_lower_case_before_its_sector(commune: UnitDirectory) -> None:
+    """ "phối hợp với lực lượng Dân quân …": a force is named in lower case before the
+    capitalised name of its sector; it coordinates as a body does."""
+    body = """3. Công an phường chỉ đạo các tổ tuần tra phối hợp với lực lượng Dân quân tự vệ \
+tuần tra, bảo đảm an ninh trật tự trong dịp Tết Nguyên đán.
+"""
+    r = read(body, commune)
+    assert [row(x)[:2] for x in r.content.assignments] == [
+        ("Công an phường", ["lực lượng Dân quân tự vệ"]),
+    ]

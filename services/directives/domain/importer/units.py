@@ -435,6 +435,14 @@ class Scanner:
                 return [Named(self.text[pos:end], known[0])], end
         return self._unknown(pos, after_title=after_title)
 
+    def _force(self, head: re.Match[str]) -> bool:
+        """ "lực lượng Kiểm lâm", "lực lượng Công an": a force is written in lower case
+        before the capitalised name of its sector."""
+        return (
+            head.group() == "luc luong"
+            and _CAPITAL_NEXT_RE.match(self.text, head.end()) is not None
+        )
+
     def _verb_at(self, pos: int) -> bool:
         return VERB_RE.match(self.folded, pos) is not None
 
@@ -648,7 +656,7 @@ class Scanner:
             if group is not None and group[0][0].generic:
                 return [Named(self.text[pos : group[1]], generic=True)], group[1]
         head = _HEAD_RE.match(self.folded, pos)
-        if head is None or not (after_title or self.text[pos].isupper()):
+        if head is None or not (after_title or self.text[pos].isupper() or self._force(head)):
             return None
         if _RAW_HEAD_RE.match(self.text[pos : head.end()].lower()) is None:
             return None  # "Bảo vệ", "Đổi mới" fold like "Báo", "Đội": not a body
