@@ -1239,3 +1239,16 @@ tuần tra, bảo đảm an ninh trật tự trong dịp Tết Nguyên đán.
     assert [row(x)[:2] for x in r.content.assignments] == [
         ("Công an phường", ["lực lượng Dân quân tự vệ"]),
     ]
+
+
+def test_a_role_after_a_dash_is_neither_name_nor_duty(commune: UnitDirectory) -> None:
+    """ "Phòng X - cơ quan thường trực Ban Chỉ đạo … có trách nhiệm …": the role after the
+    dash is what X is; X leads, its duty starts after the role."""
+    body = """1. Phòng Văn hóa - Xã hội - cơ quan thường trực Ban Chỉ đạo phong trào toàn dân \
+đoàn kết xây dựng đời sống văn hóa phường có trách nhiệm tham mưu UBND phường tổng kết \
+phong trào trong tháng 12/2023.
+"""
+    r = read(body, commune)
+    (a,) = r.content.assignments
+    assert row(a) == ("Phòng Văn hóa - Xã hội", [], ("date", D(2023, 12, 31)))
+    assert a.action.startswith("Tham mưu")

@@ -28,6 +28,7 @@ from .deadlines import When, find_deadline
 from .designated import designated_lead
 from .inverted import THIS_TASK_RE, lead_after, lead_in_later_sentence, topic_given
 from .outline import ATTR_RE, Node, outline
+from .roles import role_end
 from .table import rewrite_tables
 from .text import UPPER, Notes, fold
 from .unit_headings import unit_headings
@@ -518,6 +519,8 @@ def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
     ask = _ASK_RE.match(folded, start)
     subject, end = scan.units(start)
     role = _ROLE_NOTE_RE.match(folded, end) if subject else None
+    # "Phòng Y tế - cơ quan thường trực … có trách nhiệm …": a role after a dash.
+    end = role_end(folded, end) if subject else end
     if role is not None:
         # "Ban Quản lý dự án … (chủ đầu tư): Chỉ đạo nhà thầu …": the subject's role in
         # brackets, between it and its duty.

@@ -16,6 +16,7 @@ from shared.contracts.values import Unit, UnitRef
 
 from ..directory import TITLE_RE, UnitDirectory
 from .group_words import BOARD_OF_RE, qualified_end
+from .roles import DASH_ROLE_RE
 from .standard_names import standard_end
 from .text import UPPER, fold
 
@@ -671,6 +672,8 @@ class Scanner:
         for word in re.finditer(r"( ?, | )([\w/.&-]+)", self.text[base:]):
             if base + word.start() != cursor:
                 break  # words must follow on: "Văn phòng UBND tỉnh; Kho bạc ..." is two
+            if DASH_ROLE_RE.match(self.folded, base + word.start()):
+                break  # "Phòng Y tế - cơ quan thường trực …": a role, not the name
             cursor = base + word.end()
             previous, start = start, base + word.start(2)
             capital = word.group(2)[0].isupper()
