@@ -1252,3 +1252,16 @@ phong trào trong tháng 12/2023.
     (a,) = r.content.assignments
     assert row(a) == ("Phòng Văn hóa - Xã hội", [], ("date", D(2023, 12, 31)))
     assert a.action.startswith("Tham mưu")
+
+
+def test_a_newspaper_named_cao_is_a_body_not_a_report(commune: UnitDirectory) -> None:
+    """ "Đài Truyền thanh phường, Báo Cao Phong đưa tin …": two bodies; "Báo Cao" folds
+    like "báo cáo" (report) but with its tones it is a newspaper's name."""
+    body = """4. Đài Truyền thanh phường, Báo Cao Phong đưa tin về lịch cắt điện trong tháng \
+7/2024.
+"""
+    r = read(body, commune)
+    assert [row(x)[0] for x in r.content.assignments] == [
+        "Đài Truyền thanh phường",
+        "Báo Cao Phong",
+    ]
