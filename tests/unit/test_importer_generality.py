@@ -1265,3 +1265,18 @@ def test_a_newspaper_named_cao_is_a_body_not_a_report(commune: UnitDirectory) ->
         "Đài Truyền thanh phường",
         "Báo Cao Phong",
     ]
+
+
+def test_advising_and_referring_are_duty_verbs(commune: UnitDirectory) -> None:
+    """ "Trung tâm Dịch vụ việc làm tư vấn, giới thiệu việc làm …": a lower-case name runs
+    on up to its verb; "tư vấn" (advise) and "giới thiệu" (refer) are verbs (a "Hội đồng tư
+    vấn" is still an advisory council)."""
+    body = """2. Trung tâm Giáo dục nghề nghiệp phường tư vấn, giới thiệu việc làm cho thanh niên \
+hoàn thành nghĩa vụ quân sự trong Quý I/2024.
+3. Hội đồng tư vấn khen thưởng phường tổng hợp danh sách khen thưởng trước ngày 10/1/2024.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Trung tâm Giáo dục nghề nghiệp phường", [], ("date", D(2024, 3, 31))),
+        ("Hội đồng tư vấn khen thưởng phường", [], ("date", D(2024, 1, 10))),
+    ]

@@ -49,6 +49,7 @@ VERB_RE = _words(
     "tang thoi luong", "tuan tra", "phan luong", "cam bien", "niem yet", "thu hoi", "giai ngan",
     "quyet toan", "nghiem thu", "so ket", "tong ket", "chap hanh", "ban giao", "dieu dong",
     "huy dong", "ra quan", "cuong che", "chinh ly", "day nhanh", "cap phat", "lam sach",
+    "tu van", "gioi thieu",
 )  # fmt: skip
 # Compared with diacritics: folded, "cán bộ" would read as "cần".
 _FUNCTION_WORDS = frozenset(
@@ -223,6 +224,9 @@ _COMPOUNDS = (("dau tu ", re.compile(r"xay dung(?![\w])")),
               ("cong trinh ", re.compile(r"xay dung(?![\w])")),
               # "Văn phòng đăng ký đất đai": the land registration office, a noun.
               ("van phong ", re.compile(r"dang ky(?![\w])")),
+              # "Hội đồng tư vấn …": an advisory council, a noun ("tư vấn" is a verb
+              # elsewhere: "Trung tâm Dịch vụ việc làm tư vấn, giới thiệu việc làm").
+              ("hoi dong ", re.compile(r"tu van(?![\w])")),
               # "Phòng Quản lý quy hoạch và xây dựng": planning and building, fields.
               ("quy hoach va ", re.compile(r"xay dung(?![\w])")),
               *((f"{head} ", re.compile(r"trinh(?![\w])"))
