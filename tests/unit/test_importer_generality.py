@@ -1280,3 +1280,16 @@ hoàn thành nghĩa vụ quân sự trong Quý I/2024.
         ("Trung tâm Giáo dục nghề nghiệp phường", [], ("date", D(2024, 3, 31))),
         ("Hội đồng tư vấn khen thưởng phường", [], ("date", D(2024, 1, 10))),
     ]
+
+
+def test_a_semicolon_inside_the_list_asked_is_no_cut(commune: UnitDirectory) -> None:
+    """ "Đề nghị các cơ quan, đơn vị; các tổ dân phố rà soát …": a ";" between a group and
+    the next addressee is inside the list; both lead the one duty."""
+    body = """1. Đề nghị các trường học trên địa bàn phường; Ban điều hành các khu phố rà soát số \
+trẻ em trong độ tuổi đến trường, gửi về UBND phường trước ngày 15/8/2024.
+"""
+    r = read(body, commune)
+    assert [row(x)[0] for x in r.content.assignments] == [
+        "các trường học trên địa bàn phường",
+        "Ban điều hành các khu phố",
+    ]

@@ -132,6 +132,10 @@ def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
     leads = first[0] if own and first and first[0] else []
     # "Các sở, ban, ngành; UBND các huyện …": a ";" inside that subject list is no cut.
     listed = scan.units(0)[1] if last is not None else 0
+    if first is not None and first[0] and first[1][1]:
+        # "Đề nghị các sở, ban, ngành tỉnh; UBND các huyện … rà soát …": the list asked,
+        # groups and all, ends where its duty starts.
+        listed = max(listed, text.find(first[1][1]))
     for m in _SENTENCE_RE.finditer(text):
         if m.start() < listed or _DIRECTS_RE.match(scan.folded, m.end()):
             continue
