@@ -1293,3 +1293,15 @@ trẻ em trong độ tuổi đến trường, gửi về UBND phường trước
         "các trường học trên địa bàn phường",
         "Ban điều hành các khu phố",
     ]
+
+
+def test_a_place_name_with_an_apostrophe(commune: UnitDirectory) -> None:
+    """ "UBND xã Ea H'Mơ": Central Highlands names hold an apostrophe; the name goes on
+    through it, and two communes listed are two coordinators."""
+    body = """1. Phòng Kinh tế chủ trì, phối hợp với UBND xã Cư Pui, UBND xã Ea H'Mơ kiểm kê \
+diện tích cà phê bị hạn trong tháng 4/2024.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế", ["UBND xã Cư Pui", "UBND xã Ea H'Mơ"], ("date", D(2024, 4, 30))),
+    ]

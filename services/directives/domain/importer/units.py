@@ -674,7 +674,8 @@ class Scanner:
         previous = start = base  # where the word before this one starts, and this one
         fields = False  # a lower-case field listed after a comma ("Phòng Tổng hợp, quy hoạch")
         # "Phòng GD&ĐT", "Sở NN&PTNT": "&" joins an abbreviation's parts.
-        for word in re.finditer(r"( ?, | )([\w/.&-]+)", self.text[base:]):
+        # "Đắk R'La", "Ea H’Leo": Central Highlands names hold an apostrophe.
+        for word in re.finditer(r"( ?, | )([\w/.&-]+(?:['’]\w+)*)", self.text[base:]):
             if base + word.start() != cursor:
                 break  # words must follow on: "Văn phòng UBND tỉnh; Kho bạc ..." is two
             if DASH_ROLE_RE.match(self.folded, base + word.start()):
