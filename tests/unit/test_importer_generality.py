@@ -1305,3 +1305,15 @@ diện tích cà phê bị hạn trong tháng 4/2024.
     assert [row(x) for x in r.content.assignments] == [
         ("Phòng Kinh tế", ["UBND xã Cư Pui", "UBND xã Ea H'Mơ"], ("date", D(2024, 4, 30))),
     ]
+
+
+def test_besides_opens_a_further_duty_of_the_subject(commune: UnitDirectory) -> None:
+    """ "Trạm X tiêm … . Ngoài ra, Trạm báo cáo … hằng tuần": "Ngoài ra" (besides) and the
+    subject named again by its head noun open one more duty of that subject."""
+    body = """3. Trạm Y tế phường tổ chức tiêm chủng mở rộng cho trẻ em dưới 5 tuổi trong tháng \
+3/2024. Ngoài ra, Trạm báo cáo số ca sốt phát ban về UBND phường vào thứ Hai hằng tuần.
+"""
+    r = read(body, commune)
+    a = r.content.assignments
+    assert [row(x)[0] for x in a] == ["Trạm Y tế phường", "Trạm Y tế phường"]
+    assert a[1].action.startswith("Báo cáo số ca")

@@ -222,7 +222,8 @@ def _first_assigned(scan: Scanner, before: int) -> bool:
     )
 
 
-_CONDITION_RE = re.compile(r"(?:khi|neu|trong truong hop|truong hop|sau khi) ")
+# A condition, or "Ngoài ra," (besides): the subject of the next step follows its comma.
+_CONDITION_RE = re.compile(r"(?:khi|neu|trong truong hop|truong hop|sau khi|ngoai ra,) ")
 
 
 def _after_condition(scan: Scanner, start: int) -> _Parsed | None:
@@ -429,6 +430,8 @@ _TOPIC_RE = re.compile(
     r"(?:ve|doi voi|rieng|tai|tren co so|sau khi|ngay sau khi|truong hop|trong truong hop|tu"
     # "Khi phát hiện lợn ốm, Trưởng thôn báo cáo …", "Nếu có bão, …": a condition first.
     r"|khi|neu"
+    # "Ngoài ra, Trung tâm X báo cáo …": besides, a further step of a named subject.
+    r"|ngoai ra,"
     # "Trước ngày 20/9/2022, Chi cục X phải hoàn thành …": the deadline first.
     r"|truoc|cham nhat|den het|den ngay"
     # "Căn cứ Kế hoạch này, các cơ quan … xây dựng kế hoạch …": the letter itself as the
