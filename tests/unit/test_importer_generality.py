@@ -1322,9 +1322,21 @@ def test_besides_opens_a_further_duty_of_the_subject(commune: UnitDirectory) -> 
 def test_a_task_given_later_with_the_units_own_verb(commune: UnitDirectory) -> None:
     """ "Về X: <task> . Nội dung này giao Y đề xuất …": the later sentence gives the task to
     Y with Y's own verb (not "chủ trì", "thực hiện"); Y leads it."""
-    body = """6. Về nhà văn hóa khu phố: một số nhà văn hóa đã xuống cấp, cần sửa chữa mái và tường \
-rào. Nội dung này giao Phòng Kinh tế khảo sát, đề xuất kinh phí sửa chữa trước ngày 30/4/2024.
+    body = """6. Về nhà văn hóa khu phố: một số nhà văn hóa đã xuống cấp, cần sửa chữa mái và \
+tường rào. Nội dung này giao Phòng Kinh tế khảo sát, đề xuất kinh phí sửa chữa trước ngày 30/4/2024.
 """
     r = read(body, commune)
     (a,) = r.content.assignments
     assert row(a) == ("Phòng Kinh tế", [], ("date", D(2024, 4, 30)))
+
+
+def test_a_group_ends_with_the_body_it_belongs_to(commune: UnitDirectory) -> None:
+    """ "Thủ trưởng các cơ quan, đơn vị thuộc UBND phường quán triệt …": the body the group
+    belongs to ("thuộc UBND phường") is part of the group's name; the duty follows it."""
+    body = """1. Thủ trưởng các cơ quan, đơn vị thuộc UBND phường quán triệt cán bộ thực hiện \
+nghiêm quy chế văn hóa công sở trong năm 2024.
+"""
+    r = read(body, commune)
+    (a,) = r.content.assignments
+    assert r.sources[0].written == "các cơ quan, đơn vị thuộc UBND phường"
+    assert a.action.startswith("Quán triệt")

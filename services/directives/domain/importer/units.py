@@ -122,6 +122,7 @@ _KIND_LIST_RE = re.compile(r"cac (?P<kind>so|phong|chi cuc|trung tam|ban)\s*:\s*
 _KIND_WORD = {"so": "Sở", "phong": "Phòng", "chi cuc": "Chi cục", "trung tam": "Trung tâm",
               "ban": "Ban"}  # fmt: skip
 _OF_ISSUER_RE = re.compile(r" (?:trực thuộc|thuộc|của) [Ss]ở$")
+_OF_BODY_RE = re.compile(r" (?:trực thuộc|thuộc) (?=" + UPPER + r")")
 _LEVEL_NAME_RE = re.compile(r"(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)")
 # One place of an enumeration: its separator, an optional level, a capitalised name.
 _PLACE_ITEM_RE = re.compile(
@@ -526,6 +527,11 @@ class Scanner:
         """ "Các sở, ban, ngành, đơn vị dự toán cấp tỉnh": lower-case words up to the verb."""
         cursor = end
         for _ in range(4):
+            of = _OF_BODY_RE.match(self.text, cursor)
+            body = self._one(of.end()) if of is not None else None
+            if body is not None:
+                # "Các cơ quan, đơn vị thuộc UBND huyện": the body they belong to ends it.
+                return body[1]
             word = re.match(r" ([^\W\d_]+)", self.text[cursor:])
             if word is None or not word.group(1).islower() or word.group(1) in _FUNCTION_WORDS:
                 break
