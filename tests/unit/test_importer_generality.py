@@ -1340,3 +1340,13 @@ nghiêm quy chế văn hóa công sở trong năm 2024.
     (a,) = r.content.assignments
     assert r.sources[0].written == "các cơ quan, đơn vị thuộc UBND phường"
     assert a.action.startswith("Quán triệt")
+
+
+def test_a_unit_informing_named_people_has_a_duty(commune: UnitDirectory) -> None:
+    """ "Trạm Kiểm soát Biên phòng X thông báo cho ngư dân …; hướng dẫn …": informing named
+    people is the unit's duty, not the letter's own voice ("thông báo để … biết")."""
+    body = """2. Trạm Kiểm soát Biên phòng Cửa Sót thông báo cho ngư dân về đường đi của áp thấp \
+nhiệt đới; hướng dẫn tàu thuyền vào nơi tránh trú an toàn.
+"""
+    r = read(body, commune)
+    assert [row(x)[0] for x in r.content.assignments] == ["Trạm Kiểm soát Biên phòng Cửa Sót"]

@@ -512,7 +512,15 @@ def _opens_action(scan: Scanner, pos: int) -> bool:
     speaking = SPEAKING_RE.match(scan.folded, pos)
     # "Trưởng các tổ dân phố thông báo, vận động …": informing is one of the duty's verbs
     # when another follows it; alone ("thông báo để … biết") it is the letter's own voice.
-    return speaking is None or bool(VERB_RE.match(scan.folded, _skip(scan.folded, speaking.end())))
+    # "Bộ Chỉ huy X thông báo cho chủ phương tiện …": informing named people is a duty.
+    return (
+        speaking is None
+        or bool(VERB_RE.match(scan.folded, _skip(scan.folded, speaking.end())))
+        or bool(_INFORMS_WHOM_RE.match(scan.folded, speaking.end()))
+    )
+
+
+_INFORMS_WHOM_RE = re.compile(r" (?:cho|den|toi) ")
 
 
 _ALSO_RE = re.compile(r"(?:đồng thời|cũng|còn) (?=\w)")
