@@ -1258,3 +1258,189 @@ def test_a_place_ends_a_name_before_lower_case_words(commune: UnitDirectory) -> 
     assert [row(x) for x in r.content.assignments] == [
         ("Phòng Kinh tế", ["UBND xã Tân Phú"], ("none",)),
     ]
+
+
+def test_an_item_line_naming_only_its_unit_heads_the_lines_below(
+    commune: UnitDirectory,
+) -> None:
+    """ "2. Phòng Tư pháp" alone on its line, its duties on the next (wrapped) lines: the
+    name is the item's heading, not the start of a longer name ("… Tư pháp Chủ trì")."""
+    body = """III. TỔ CHỨC THỰC HIỆN
+1. Phòng Tư pháp
+Chủ trì, phối hợp với Đội Quản lý trật tự đô thị rà soát các bảng quảng cáo sai quy
+định trên các tuyến phố, hoàn thành trước ngày 20/10/2023.
+2. Trung tâm Văn hóa phường
+Tham mưu tổ chức tuyên truyền về trật tự đô thị trong Quý IV/2023.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Tư pháp", ["Đội Quản lý trật tự đô thị"], ("date", D(2023, 10, 20))),
+        ("Trung tâm Văn hóa phường", [], ("date", D(2023, 12, 31))),
+    ]
+
+
+def test_a_body_of_the_same_level_is_one_name(commune: UnitDirectory) -> None:
+    """ "Phòng Tư pháp cùng cấp": the body of the addressee's own level; "cùng cấp" (same
+    level) is part of the name, not "cung cấp" (provide) opening the duty."""
+    body = """2. Trạm Y tế các xã, thị trấn:
+- Phối hợp với Phòng Văn hóa - Xã hội cùng cấp tuyên truyền phòng, chống bệnh tay chân \
+miệng tại các trường mầm non trong tháng 10/2023.
+"""
+    r = read(body, commune)
+    assert [row(x)[1:] for x in r.content.assignments] == [
+        (["Phòng Văn hóa - Xã hội cùng cấp"], ("date", D(2023, 10, 31))),
+    ]
+    assert r.content.assignments[0].action.startswith("Tuyên truyền")
+
+
+def test_coordinators_named_without_voi(commune: UnitDirectory) -> None:
+    """ "Phối hợp Đội X kiểm tra …" under a unit's heading: "với" left out, X coordinates
+    the heading unit's duty all the same."""
+    body = """1. Phòng Kinh tế:
+- Phối hợp Đội Quản lý thị trường số 4 kiểm tra các cửa hàng kinh doanh phân bón trước \
+ngày 15/11/2023.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế", ["Đội Quản lý thị trường số 4"], ("date", D(2023, 11, 15))),
+    ]
+
+
+def test_the_subjects_of_a_later_phoi_hop_sentence_coordinate(commune: UnitDirectory) -> None:
+    """ "Phòng X chủ trì … . Hội Y, Đoàn Z phối hợp, …" and "Trưởng các tổ dân phố có
+    trách nhiệm phối hợp …": the subjects that "phối hợp" in a later sentence coordinate
+    the item's duty."""
+    body = """1. Phòng Văn hóa - Xã hội chủ trì rà soát các gia đình có hoàn cảnh khó khăn. Hội \
+Chữ thập đỏ phường, Đoàn Thanh niên phường phối hợp, vận động quà tặng. Danh sách gửi UBND \
+phường trước ngày 10/1/2024.
+2. Trạm Y tế phường tổ chức tiêm vắc xin cho trẻ em. Trưởng các tổ dân phố có trách \
+nhiệm phối hợp, thông báo lịch tiêm đến từng hộ gia đình.
+"""
+    r = read(body, commune)
+    assert [row(x)[:2] for x in r.content.assignments] == [
+        ("Phòng Văn hóa - Xã hội", ["Hội Chữ thập đỏ phường", "Đoàn Thanh niên phường"]),
+        ("Trạm Y tế phường", ["các tổ dân phố"]),
+    ]
+
+
+def test_a_force_written_in_lower_case_before_its_sector(commune: UnitDirectory) -> None:
+    """ "phối hợp với lực lượng Dân quân …": a force is named in lower case before the
+    capitalised name of its sector; it coordinates as a body does."""
+    body = """3. Công an phường chỉ đạo các tổ tuần tra phối hợp với lực lượng Dân quân tự vệ \
+tuần tra, bảo đảm an ninh trật tự trong dịp Tết Nguyên đán.
+"""
+    r = read(body, commune)
+    assert [row(x)[:2] for x in r.content.assignments] == [
+        ("Công an phường", ["lực lượng Dân quân tự vệ"]),
+    ]
+
+
+def test_a_role_after_a_dash_is_neither_name_nor_duty(commune: UnitDirectory) -> None:
+    """ "Phòng X - cơ quan thường trực Ban Chỉ đạo … có trách nhiệm …": the role after the
+    dash is what X is; X leads, its duty starts after the role."""
+    body = """1. Phòng Văn hóa - Xã hội - cơ quan thường trực Ban Chỉ đạo phong trào toàn dân \
+đoàn kết xây dựng đời sống văn hóa phường có trách nhiệm tham mưu UBND phường tổng kết \
+phong trào trong tháng 12/2023.
+"""
+    r = read(body, commune)
+    (a,) = r.content.assignments
+    assert row(a) == ("Phòng Văn hóa - Xã hội", [], ("date", D(2023, 12, 31)))
+    assert a.action.startswith("Tham mưu")
+
+
+def test_a_newspaper_named_cao_is_a_body_not_a_report(commune: UnitDirectory) -> None:
+    """ "Đài Truyền thanh phường, Báo Cao Phong đưa tin …": two bodies; "Báo Cao" folds
+    like "báo cáo" (report) but with its tones it is a newspaper's name."""
+    body = """4. Đài Truyền thanh phường, Báo Cao Phong đưa tin về lịch cắt điện trong tháng \
+7/2024.
+"""
+    r = read(body, commune)
+    assert [row(x)[0] for x in r.content.assignments] == [
+        "Đài Truyền thanh phường",
+        "Báo Cao Phong",
+    ]
+
+
+def test_advising_and_referring_are_duty_verbs(commune: UnitDirectory) -> None:
+    """ "Trung tâm Dịch vụ việc làm tư vấn, giới thiệu việc làm …": a lower-case name runs
+    on up to its verb; "tư vấn" (advise) and "giới thiệu" (refer) are verbs (a "Hội đồng tư
+    vấn" is still an advisory council)."""
+    body = """2. Trung tâm Giáo dục nghề nghiệp phường tư vấn, giới thiệu việc làm cho thanh niên \
+hoàn thành nghĩa vụ quân sự trong Quý I/2024.
+3. Hội đồng tư vấn khen thưởng phường tổng hợp danh sách khen thưởng trước ngày 10/1/2024.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Trung tâm Giáo dục nghề nghiệp phường", [], ("date", D(2024, 3, 31))),
+        ("Hội đồng tư vấn khen thưởng phường", [], ("date", D(2024, 1, 10))),
+    ]
+
+
+def test_a_semicolon_inside_the_list_asked_is_no_cut(commune: UnitDirectory) -> None:
+    """ "Đề nghị các cơ quan, đơn vị; các tổ dân phố rà soát …": a ";" between a group and
+    the next addressee is inside the list; both lead the one duty."""
+    body = """1. Đề nghị các trường học trên địa bàn phường; Ban điều hành các khu phố rà soát số \
+trẻ em trong độ tuổi đến trường, gửi về UBND phường trước ngày 15/8/2024.
+"""
+    r = read(body, commune)
+    assert [row(x)[0] for x in r.content.assignments] == [
+        "các trường học trên địa bàn phường",
+        "Ban điều hành các khu phố",
+    ]
+
+
+def test_a_place_name_with_an_apostrophe(commune: UnitDirectory) -> None:
+    """ "UBND xã Ea H'Mơ": Central Highlands names hold an apostrophe; the name goes on
+    through it, and two communes listed are two coordinators."""
+    body = """1. Phòng Kinh tế chủ trì, phối hợp với UBND xã Cư Pui, UBND xã Ea H'Mơ kiểm kê \
+diện tích cà phê bị hạn trong tháng 4/2024.
+"""
+    r = read(body, commune)
+    assert [row(x) for x in r.content.assignments] == [
+        ("Phòng Kinh tế", ["UBND xã Cư Pui", "UBND xã Ea H'Mơ"], ("date", D(2024, 4, 30))),
+    ]
+
+
+def test_besides_opens_a_further_duty_of_the_subject(commune: UnitDirectory) -> None:
+    """ "Trạm X tiêm … . Ngoài ra, Trạm báo cáo … hằng tuần": "Ngoài ra" (besides) and the
+    subject named again by its head noun open one more duty of that subject."""
+    body = """3. Trạm Y tế phường tổ chức tiêm chủng mở rộng cho trẻ em dưới 5 tuổi trong tháng \
+3/2024. Ngoài ra, Trạm báo cáo số ca sốt phát ban về UBND phường vào thứ Hai hằng tuần.
+"""
+    r = read(body, commune)
+    a = r.content.assignments
+    assert [row(x)[0] for x in a] == ["Trạm Y tế phường", "Trạm Y tế phường"]
+    assert a[1].action.startswith("Báo cáo số ca")
+
+
+def test_a_task_given_later_with_the_units_own_verb(commune: UnitDirectory) -> None:
+    """ "Về X: <task> . Nội dung này giao Y đề xuất …": the later sentence gives the task to
+    Y with Y's own verb (not "chủ trì", "thực hiện"); Y leads it."""
+    body = """6. Về nhà văn hóa khu phố: một số nhà văn hóa đã xuống cấp, cần sửa chữa mái và \
+tường rào. Nội dung này giao Phòng Kinh tế khảo sát, đề xuất kinh phí sửa chữa trước ngày 30/4/2024.
+"""
+    r = read(body, commune)
+    (a,) = r.content.assignments
+    assert row(a) == ("Phòng Kinh tế", [], ("date", D(2024, 4, 30)))
+
+
+def test_a_group_ends_with_the_body_it_belongs_to(commune: UnitDirectory) -> None:
+    """ "Thủ trưởng các cơ quan, đơn vị thuộc UBND phường quán triệt …": the body the group
+    belongs to ("thuộc UBND phường") is part of the group's name; the duty follows it."""
+    body = """1. Thủ trưởng các cơ quan, đơn vị thuộc UBND phường quán triệt cán bộ thực hiện \
+nghiêm quy chế văn hóa công sở trong năm 2024.
+"""
+    r = read(body, commune)
+    (a,) = r.content.assignments
+    assert r.sources[0].written == "các cơ quan, đơn vị thuộc UBND phường"
+    assert a.action.startswith("Quán triệt")
+
+
+def test_a_unit_informing_named_people_has_a_duty(commune: UnitDirectory) -> None:
+    """ "Trạm Kiểm soát Biên phòng X thông báo cho ngư dân …; hướng dẫn …": informing named
+    people is the unit's duty, not the letter's own voice ("thông báo để … biết")."""
+    body = """2. Trạm Kiểm soát Biên phòng Cửa Sót thông báo cho ngư dân về đường đi của áp thấp \
+nhiệt đới; hướng dẫn tàu thuyền vào nơi tránh trú an toàn.
+"""
+    r = read(body, commune)
+    assert [row(x)[0] for x in r.content.assignments] == ["Trạm Kiểm soát Biên phòng Cửa Sót"]

@@ -28,13 +28,18 @@ from .deadlines import When, find_deadline
 from .designated import designated_lead
 from .inverted import THIS_TASK_RE, lead_after, lead_in_later_sentence, topic_given
 from .outline import ATTR_RE, Node, outline
+from .roles import role_end
 from .table import rewrite_tables
 from .text import UPPER, Notes, fold
+from .unit_headings import unit_headings
 from .units import GIVE, VERB_RE, Named, Scanner
 from .voice import SPEAKING_RE, is_issuer, passes_on, proper
 
 _ASK_RE = re.compile(rf"(?:{GIVE}|yeu cau|de nghi|phan cong|chi dao)(?: cho)? ")
-_COORD_RE = re.compile(r"(?:va |dong thoi )?(?:chu dong )?(?:phoi hop|cung)(?: chat che)?(?: voi) ")
+# "Phối hợp Trung tâm X tuyên truyền …": "với" may be left out before the names.
+_COORD_RE = re.compile(
+    r"(?:va |dong thoi )?(?:chu dong )?(?:phoi hop|cung)(?: chat che)?(?: voi)? "
+)
 _PERFORM_RE = re.compile(r"(?:trien khai )?thuc hien ")
 # Compared with diacritics: folded, "cần" reads as "căn" ("Căn cứ …").
 _AS_FOLLOWS_RE = re.compile(r"(?:nhu sau|cu the nhu sau|mot so noi dung sau)\s*:")
@@ -71,7 +76,14 @@ def read_assignments(
     """The duties of a body; `addressees` ("Kính gửi") lead the items that name no lead."""
     duties: list[Duty] = []
     named = _addressed(addressees, directory)
-    _walk(outline(rewrite_tables(lines)), None, directory, year, duties, named)
+    _walk(
+        outline(unit_headings(rewrite_tables(lines), directory)),
+        None,
+        directory,
+        year,
+        duties,
+        named,
+    )
     return duties
 
 
@@ -120,6 +132,10 @@ def _by_subject(node: Node, directory: UnitDirectory, year: When) -> list[Node]:
     leads = first[0] if own and first and first[0] else []
     # "Các sở, ban, ngành; UBND các huyện …": a ";" inside that subject list is no cut.
     listed = scan.units(0)[1] if last is not None else 0
+    if first is not None and first[0] and first[1][1]:
+        # "Đề nghị các sở, ban, ngành tỉnh; UBND các huyện … rà soát …": the list asked,
+        # groups and all, ends where its duty starts.
+        listed = max(listed, text.find(first[1][1]))
     for m in _SENTENCE_RE.finditer(text):
         if m.start() < listed or _DIRECTS_RE.match(scan.folded, m.end()):
             continue
@@ -497,7 +513,15 @@ def _opens_action(scan: Scanner, pos: int) -> bool:
     speaking = SPEAKING_RE.match(scan.folded, pos)
     # "Trưởng các tổ dân phố thông báo, vận động …": informing is one of the duty's verbs
     # when another follows it; alone ("thông báo để … biết") it is the letter's own voice.
-    return speaking is None or bool(VERB_RE.match(scan.folded, _skip(scan.folded, speaking.end())))
+    # "Bộ Chỉ huy X thông báo cho chủ phương tiện …": informing named people is a duty.
+    return (
+        speaking is None
+        or bool(VERB_RE.match(scan.folded, _skip(scan.folded, speaking.end())))
+        or bool(_INFORMS_WHOM_RE.match(scan.folded, speaking.end()))
+    )
+
+
+_INFORMS_WHOM_RE = re.compile(r" (?:cho|den|toi) ")
 
 
 _ALSO_RE = re.compile(r"(?:đồng thời|cũng|còn) (?=\w)")
@@ -511,6 +535,8 @@ def _assigned_at(scan: Scanner, start: int) -> _Parsed | None:
     ask = _ASK_RE.match(folded, start)
     subject, end = scan.units(start)
     role = _ROLE_NOTE_RE.match(folded, end) if subject else None
+    # "Phòng Y tế - cơ quan thường trực … có trách nhiệm …": a role after a dash.
+    end = role_end(folded, end) if subject else end
     if role is not None:
         # "Ban Quản lý dự án … (chủ đầu tư): Chỉ đạo nhà thầu …": the subject's role in
         # brackets, between it and its duty.
@@ -635,7 +661,9 @@ def _duties(
                 shared = coords if i == 0 or _restates(text, found_clauses[0][0]) else []
                 # Any sentence of the clause may name them ("X là đơn vị tham mưu. Đơn vị
                 # chủ trì, phối hợp với Y …"), not only the one the action is cut to.
-                named = shared + coordinators_in(whole, directory)
+                named = shared + [
+                    n for n in coordinators_in(whole, directory) if n.written != lead.written
+                ]
                 duty = Duty(lead, written, list(dict.fromkeys(named)), text, deadline)
                 for code, message in found.warnings:
                     duty.notes.add(code, "deadline", message)

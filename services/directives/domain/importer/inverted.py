@@ -17,7 +17,7 @@ import re
 from .text import UPPER, fold
 
 __all__ = ["THIS_TASK_RE", "lead_after", "lead_in_later_sentence", "topic_given"]
-from .units import Named, Scanner
+from .units import VERB_RE, Named, Scanner
 
 _OPEN_RE = re.compile(r"(?:\bdo |\( ?)")
 _ROLE_RE = re.compile(r"(?:chu tri|thuc hien|phu trach)(?![\w])")
@@ -86,9 +86,11 @@ def lead_in_later_sentence(scan: Scanner) -> tuple[list[Named], list[Named], str
         role = _LEADS_RE.match(folded, end + 1) or (
             _DOES_RE.match(folded, end + 1) if this else None
         )
-        if role is None:
+        # "Nội dung này giao X tham mưu, đề xuất …": given by name with the duty's own verb.
+        verb = VERB_RE.match(folded, end + 1) if this and role is None else None
+        if role is None and verb is None:
             continue
-        pos = role.end()
+        pos = role.end() if role is not None else end + 1
         coords: list[Named] = []
         with_coords = _WITH_RE.match(folded, pos)
         if with_coords is not None:
@@ -103,6 +105,7 @@ def lead_in_later_sentence(scan: Scanner) -> tuple[list[Named], list[Named], str
         if coord_role is not None:
             coords, pos = found, coord_role.end()
         rest = text[pos:].lstrip(" ,.")
+        rest = rest[:1].upper() + rest[1:]  # a sentence of its own after the task
         return leads, coords, f"{text[: m.start()].rstrip()}. {rest}".strip()
     return None
 

@@ -36,11 +36,14 @@ _NAMES = (
 # Longest first: "Phòng Kinh tế, Hạ tầng và Đô thị" before "Phòng Kinh tế".
 _FOLDED = sorted({fold(n) for n in _NAMES}, key=len, reverse=True)
 # What may follow a name and still be part of it: a place ("Sở Y tế tỉnh", "Phòng Y tế
-# quận, huyện"), the body it belongs to, "và" (a longer name or another body).
+# quận, huyện"), the body it belongs to, "và" (a longer name or another body), "cùng cấp"
+# (the body of the same level as the addressee: "Phòng Y tế cùng cấp").
 _GOES_ON_RE = re.compile(
     r" (?:tinh|huyen|quan|thi xa|thanh pho|xa|phuong|thi tran|dac khu|thuoc|truc thuoc|cua"
     r"|va|cac)(?![\w])"
 )
+# Compared with diacritics: folded, "cùng cấp" reads as "cung cấp" (provide).
+_SAME_LEVEL_RE = re.compile(r" cùng cấp(?![\w])")
 
 
 def standard_end(text: str, folded: str, pos: int, end: int) -> int | None:
@@ -51,6 +54,8 @@ def standard_end(text: str, folded: str, pos: int, end: int) -> int | None:
         if stop >= end or not folded.startswith(name, pos):
             continue
         if folded[stop] != " " or _GOES_ON_RE.match(folded, stop):
+            return None
+        if _SAME_LEVEL_RE.match(text, stop):
             return None
         nxt = text[stop + 1 : stop + 2]
         return stop if nxt.isalpha() and nxt.islower() else None

@@ -16,6 +16,7 @@ from shared.contracts.values import Unit, UnitRef
 
 from ..directory import TITLE_RE, UnitDirectory
 from .group_words import BOARD_OF_RE, qualified_end
+from .roles import DASH_ROLE_RE
 from .standard_names import standard_end
 from .text import UPPER, fold
 
@@ -47,7 +48,8 @@ VERB_RE = _words(
     "keu goi", "so tan", "van hanh", "ung pho", "khac phuc", "dua tin", "phat song", "san sang",
     "tang thoi luong", "tuan tra", "phan luong", "cam bien", "niem yet", "thu hoi", "giai ngan",
     "quyet toan", "nghiem thu", "so ket", "tong ket", "chap hanh", "ban giao", "dieu dong",
-    "huy dong", "ra quan", "cuong che", "chinh ly", "day nhanh", "cap phat",
+    "huy dong", "ra quan", "cuong che", "chinh ly", "day nhanh", "cap phat", "lam sach",
+    "tu van", "gioi thieu",
 )  # fmt: skip
 # Compared with diacritics: folded, "cán bộ" would read as "cần".
 _FUNCTION_WORDS = frozenset(
@@ -120,6 +122,7 @@ _KIND_LIST_RE = re.compile(r"cac (?P<kind>so|phong|chi cuc|trung tam|ban)\s*:\s*
 _KIND_WORD = {"so": "Sở", "phong": "Phòng", "chi cuc": "Chi cục", "trung tam": "Trung tâm",
               "ban": "Ban"}  # fmt: skip
 _OF_ISSUER_RE = re.compile(r" (?:trực thuộc|thuộc|của) [Ss]ở$")
+_OF_BODY_RE = re.compile(r" (?:trực thuộc|thuộc) (?=" + UPPER + r")")
 _LEVEL_NAME_RE = re.compile(r"(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn)")
 # One place of an enumeration: its separator, an optional level, a capitalised name.
 _PLACE_ITEM_RE = re.compile(
@@ -161,7 +164,8 @@ _LISTED_HEAD_RE = re.compile(
 )
 _PLURAL_RE = re.compile(r"cac (?=\w)")
 _NAMED_LIST_RE = re.compile(r"cac (?:don vi|co quan|dia phuong)\s*:\s*")
-_NOT_BODY_RE = re.compile(r"(?:bao cao|ban hanh)(?![\w])")
+# Compared with diacritics: folded, "Báo Cao Bằng" (a newspaper) reads as "báo cáo".
+_NOT_BODY_RE = re.compile(r"(?i:báo cáo|ban hành)(?![\w])")
 _MEMBER_RE = re.compile(r" (?:duoc giao nhiem vu|la thanh vien|thuoc dien)(?![\w])")
 # "Các cơ quan, đơn vị, địa phương", "Các phòng, ban, ngành cấp huyện" (a district's own
 # divisions and offices).
@@ -221,6 +225,9 @@ _COMPOUNDS = (("dau tu ", re.compile(r"xay dung(?![\w])")),
               ("cong trinh ", re.compile(r"xay dung(?![\w])")),
               # "Văn phòng đăng ký đất đai": the land registration office, a noun.
               ("van phong ", re.compile(r"dang ky(?![\w])")),
+              # "Hội đồng tư vấn …": an advisory council, a noun ("tư vấn" is a verb
+              # elsewhere: "Trung tâm Dịch vụ việc làm tư vấn, giới thiệu việc làm").
+              ("hoi dong ", re.compile(r"tu van(?![\w])")),
               # "Phòng Quản lý quy hoạch và xây dựng": planning and building, fields.
               ("quy hoach va ", re.compile(r"xay dung(?![\w])")),
               *((f"{head} ", re.compile(r"trinh(?![\w])"))
@@ -244,6 +251,8 @@ _PLACE_END_RE = re.compile(
     r"(?<![\w])(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn|tỉnh)(?: " + UPPER + r"[\w-]*)+ $"
 )
 _PAREN_RE = re.compile(r" ?\([^()]{0,160}\)")
+# Compared with diacritics: folded, "cùng cấp" (same level) reads as "cung cấp" (provide).
+_SAME_LEVEL_RE = re.compile(r" cùng cấp(?![\w])")
 # Words no unit name holds in lower case that still open what its subject does: "thông báo"
 # (not a duty verb: the issuer "thông báo để … biết" too), "còn" ("Trung tâm Y tế còn có
 # trách nhiệm …").
@@ -433,6 +442,14 @@ class Scanner:
                 return [Named(self.text[pos:end], known[0])], end
         return self._unknown(pos, after_title=after_title)
 
+    def _force(self, head: re.Match[str]) -> bool:
+        """ "lực lượng Kiểm lâm", "lực lượng Công an": a force is written in lower case
+        before the capitalised name of its sector."""
+        return (
+            head.group() == "luc luong"
+            and _CAPITAL_NEXT_RE.match(self.text, head.end()) is not None
+        )
+
     def _verb_at(self, pos: int) -> bool:
         return VERB_RE.match(self.folded, pos) is not None
 
@@ -510,6 +527,11 @@ class Scanner:
         """ "Các sở, ban, ngành, đơn vị dự toán cấp tỉnh": lower-case words up to the verb."""
         cursor = end
         for _ in range(4):
+            of = _OF_BODY_RE.match(self.text, cursor)
+            body = self._one(of.end()) if of is not None else None
+            if body is not None:
+                # "Các cơ quan, đơn vị thuộc UBND huyện": the body they belong to ends it.
+                return body[1]
             word = re.match(r" ([^\W\d_]+)", self.text[cursor:])
             if word is None or not word.group(1).islower() or word.group(1) in _FUNCTION_WORDS:
                 break
@@ -618,6 +640,9 @@ class Scanner:
         verb = self._agency and self.folded.startswith(f" {self._agency}", end)
         if m is not None and not (verb and self.text[end + 1 : end + 2].islower()):
             end = m.end()
+        # "Phòng Y tế cùng cấp": the body of the addressee's own level, one name.
+        same = _SAME_LEVEL_RE.match(self.text, end)
+        end = same.end() if same else end
         paren = _PAREN_RE.match(self.folded, end)
         return paren.end() if paren else end
 
@@ -643,11 +668,11 @@ class Scanner:
             if group is not None and group[0][0].generic:
                 return [Named(self.text[pos : group[1]], generic=True)], group[1]
         head = _HEAD_RE.match(self.folded, pos)
-        if head is None or not (after_title or self.text[pos].isupper()):
+        if head is None or not (after_title or self.text[pos].isupper() or self._force(head)):
             return None
         if _RAW_HEAD_RE.match(self.text[pos : head.end()].lower()) is None:
             return None  # "Bảo vệ", "Đổi mới" fold like "Báo", "Đội": not a body
-        if _NOT_BODY_RE.match(self.folded, pos):
+        if _NOT_BODY_RE.match(self.text, pos):
             return None  # "Báo cáo tháng:", "Ban hành ...": a heading or a verb, not a body
         base = end = cursor = head.end()
         words = 0
@@ -655,9 +680,12 @@ class Scanner:
         previous = start = base  # where the word before this one starts, and this one
         fields = False  # a lower-case field listed after a comma ("Phòng Tổng hợp, quy hoạch")
         # "Phòng GD&ĐT", "Sở NN&PTNT": "&" joins an abbreviation's parts.
-        for word in re.finditer(r"( ?, | )([\w/.&-]+)", self.text[base:]):
+        # "Đắk R'La", "Ea H’Leo": Central Highlands names hold an apostrophe.
+        for word in re.finditer(r"( ?, | )([\w/.&-]+(?:['’]\w+)*)", self.text[base:]):
             if base + word.start() != cursor:
                 break  # words must follow on: "Văn phòng UBND tỉnh; Kho bạc ..." is two
+            if DASH_ROLE_RE.match(self.folded, base + word.start()):
+                break  # "Phòng Y tế - cơ quan thường trực …": a role, not the name
             cursor = base + word.end()
             previous, start = start, base + word.start(2)
             capital = word.group(2)[0].isupper()
@@ -699,6 +727,10 @@ class Scanner:
             if _in_compound(self.folded, start):
                 end = base + word.end(2)
                 continue
+            same = _SAME_LEVEL_RE.match(self.text, start - 1)
+            if same is not None and word.group(1) == " ":
+                end = same.end()  # "Phòng Y tế cùng cấp": the name ends with its level
+                break
             if not capital and (
                 (VERB_RE.match(self.folded, start) and not _TONED_GIVE_RE.match(self.text, start))
                 or word.group(2) in _FUNCTION_WORDS

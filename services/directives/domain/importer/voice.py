@@ -27,7 +27,7 @@ _PROPER_RE = re.compile(
     r"(?:(?:Thủ trưởng|Giám đốc|Chủ tịch|Trưởng|Chánh) )?"
     r"(?:Sở|Phòng|Ban|Trung tâm|Chi cục|Cục|Văn phòng|Thanh tra|Đài|Báo|Công an|UBND|Ủy ban"
     r"|Uỷ ban|Kho bạc|Bảo hiểm|Hội|Đoàn|Viện|Trường|Bộ|Ngân hàng|Công ty|Liên đoàn|Mặt trận"
-    r"|Bệnh viện|Hạt|Đội|Quỹ|Tổng|Liên minh|Điện lực|Hội đồng|Cảng vụ|Khu bảo tồn|Khu|Thuế"
+    r"|Bệnh viện|Hạt|Đội|Trạm|Quỹ|Tổng|Liên minh|Điện lực|Hội đồng|Cảng vụ|Khu bảo tồn|Khu|Thuế"
     r"|Thống kê|Vườn quốc gia|Các|các)"
     r" (?:"
     + _CAPITAL_OR_DIGIT
