@@ -945,8 +945,9 @@ dân, gửi Văn phòng phường vào thứ Hai hằng tuần.
 
 def test_an_empty_time_cell_is_merged_with_the_row_above(commune: UnitDirectory) -> None:
     """Rows due together print their time once, in a cell merged over them: a time cell
-    left empty under a row that has one takes that time, and says so. A group's heading
-    row ends the merge; the table's last row, empty at its foot, takes none."""
+    left empty under a row that has one takes that time, and says so (the last row too:
+    a blank that meant "no set time" is the clerk's to clear). A group's heading row ends
+    the merge."""
     body = """TT\tNội dung\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian hoàn thành
 1\tKiểm kê tài sản công của phường cũ\tPhòng Kinh tế phường\tVăn phòng phường\tTrước 15/10/2025
 2\tKiểm kê hồ sơ lưu trữ của phường cũ\tVăn phòng phường\tPhòng Kinh tế phường\t
@@ -962,10 +963,10 @@ II\tNhóm nhiệm vụ sau kiểm kê\t\t\t
         (vp, [kt], ("date", D(2025, 10, 15))),
         (kt, [vp], ("none",)),
         (vp, [kt], ("date", D(2025, 12, 31))),
-        (vp, [kt], ("none",)),
+        (vp, [kt], ("date", D(2025, 12, 31))),
     ]
     merged = [w.field for w in r.warnings if w.code == "merged_cell"]
-    assert merged == ["assignments[1].deadline"]
+    assert merged == ["assignments[1].deadline", "assignments[4].deadline"]
 
 
 def test_a_range_written_with_a_dash_ends_on_its_last_day(commune: UnitDirectory) -> None:

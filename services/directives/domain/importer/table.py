@@ -9,10 +9,10 @@ empty under a row that has one is a merged cell (one unit leads several rows, it
 printed once): the row takes the lead, and the coordinators when their cell is empty too,
 from the row above, and says so (`MERGED`, read back as a warning). A time cell left
 empty under a row that has one is merged alike (several rows due together, the time
-printed once), except on the table's last row: empty cells at a table's foot are as often
-a task left without a set time as a merged cell. An empty lead cell with none above keeps
-an empty lead, which comes back as `no_lead_unit`; a row with nothing but content ("A |
-Công tác kiểm tra") heads a group.
+printed once, as Word's text copy of a vertically merged cell leaves it), and flagged the
+same way: a blank that meant "no set time" is the clerk's to clear, a guess never silent.
+An empty lead cell with none above keeps an empty lead, which comes back as
+`no_lead_unit`; a row with nothing but content ("A | Công tác kiểm tra") heads a group.
 Rows wrapped over several lines (PDF copies) are not rejoined, except in tables copied
 one cell per line (`cell_lines`).
 """
@@ -46,11 +46,8 @@ def rewrite_tables(lines: list[str]) -> list[str]:
     out: list[str] = []
     columns: dict[str, int] | None = None
     above: dict[str, str] = {}  # the lead, coordinators and time of the row above
-    joined = join_cell_lines(lines, _header)
-    for i, line in enumerate(joined):
+    for line in join_cell_lines(lines, _header):
         cells = [c.strip() for c in line.split("|")] if "|" in line else []
-        if cells and not (i + 1 < len(joined) and "|" in joined[i + 1]):
-            above.pop("time", None)  # the table's last row: see the module docstring
         if columns is not None and (cells or not line):
             # A blank line stays: the paragraph after the table is not its last cell's.
             out += _row(cells, columns, above) if cells else [""]
