@@ -13,11 +13,11 @@ from chidao.importer_score import FIELDS, Count, Score, _entries_right, misses, 
 # field: (precision, recall) at least, on dev.
 # Dev holds 190 letters since the f- and g-batches (48 letters written blind for 23
 # provinces not seen before, merged 2026-12-01 as written, before any rule was changed for
-# them), after the round on the f letters (the g letters still unseen by any rule).
+# them), after the rounds on the f and then the g letters.
 FLOOR = {
-    "lead": (0.97, 0.98),
-    "coordinating": (0.99, 0.98),
-    "deadline": (0.99, 0.98),
+    "lead": (0.98, 0.99),
+    "coordinating": (0.99, 0.99),
+    "deadline": (0.99, 0.99),
     "number_symbol": (0.99, 0.99),
     "date": (0.99, 0.99),
     "issuer": (0.99, 0.99),
