@@ -11,12 +11,12 @@ import re
 from chidao.importer_score import FIELDS, Count, Score, _entries_right, misses, norm, run
 
 # field: (precision, recall) at least, on dev.
-# Dev holds 190 letters since the f- and g-batches (48 letters written blind for 23
-# provinces not seen before, merged 2026-12-01 as written, before any rule was changed for
-# them), after the rounds on the f and then the g letters.
+# Dev holds 214 letters since the i-batch (24 letters written blind for bodies new to the
+# corpus, merged 2026-12-01 as written, before any rule was changed for them): the floor
+# is the whole dev part's score with them, unseen; raised after the round.
 FLOOR = {
-    "lead": (0.98, 0.99),
-    "coordinating": (0.99, 0.99),
+    "lead": (0.97, 0.99),
+    "coordinating": (0.98, 0.98),
     "deadline": (0.99, 0.99),
     "number_symbol": (0.99, 0.99),
     "date": (0.99, 0.99),
@@ -29,7 +29,7 @@ EMPTY_WITHOUT_WARNING_AT_MOST = 0
 
 def test_dev_scores_stay_at_or_above_the_floor() -> None:
     score = run("dev")["dev"]
-    assert score.letters >= 190  # the 40 first letters and the "b" to "g" letters since
+    assert score.letters >= 214  # the 40 first letters and the "b" to "i" letters since
     below = {
         name: (round(c.precision, 3), round(c.recall, 3))
         for name, c in score.fields.items()
